@@ -1,0 +1,353 @@
+"""The self-evaluation as data (财政支出项目绩效自评).
+
+One `SelfEvaluation` holds what a budget unit submits: the basic-information table
+(附件1-1), the scoring entries a person makes, and the written report (附件3).
+
+The model is the contract between every reader (JSON file, workbook) and the engine.
+It accepts what a person may really have typed (an amount with three decimals, a
+negative amount, a missing date) so that the checks can point at it; it rejects only
+what cannot be understood at all (text where a number belongs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    field_validator,
+)
+
+CENT = Decimal("0.01")
+
+
+def _to_amount(value: Any) -> Any:
+    """万元 amounts: Decimal; two places where the value has at most two."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError("金额应为数字")
+    if isinstance(value, float):
+        value = repr(value)
+    if isinstance(value, str):
+        text = value.strip().replace(",", "").replace("，", "")
+        if text == "":
+            return None
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"金额“{value}”不是数字") from None
+    if isinstance(value, int):
+        value = Decimal(value)
+    if not isinstance(value, Decimal):
+        raise ValueError("金额应为数字")
+    if not value.is_finite():
+        raise ValueError("金额应为有限的数字")
+    try:
+        cents = value.quantize(CENT)
+    except InvalidOperation:
+        return value
+    return cents if cents == value else value
+
+
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_to_amount),
+    PlainSerializer(lambda d: str(d), return_type=str, when_used="json"),
+]
+"""An amount in 万元 (Decimal, serialised as a string so JSON keeps it exact)."""
+
+Points = Annotated[
+    Decimal,
+    BeforeValidator(_to_amount),
+    PlainSerializer(lambda d: str(d), return_type=str, when_used="json"),
+]
+"""Score points (Decimal, serialised as a string)."""
+
+
+def _to_yes_no(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if text in ("是", "Y", "y", "yes", "Yes", "true", "True"):
+            return True
+        if text in ("否", "N", "n", "no", "No", "false", "False"):
+            return False
+    raise ValueError("应填“是”或“否”")
+
+
+YesNo = Annotated[Union[bool, None], BeforeValidator(_to_yes_no)]
+
+
+def _to_text(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value).removesuffix(".0")
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_to_text)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Header(_Model):
+    """表头：填报单位名称；金额单位固定为万元。"""
+
+    unit_name: Text = Field("", description="填报单位名称")
+    amount_unit: Literal["万元"] = Field("万元", description="金额单位")
+
+
+class BasicInfo(_Model):
+    """基本情况。"""
+
+    project_name: Text = Field("", description="项目名称")
+    eval_year: int | None = Field(None, description="评价年度")
+    eval_amount: Amount | None = Field(None, description="评价金额（万元）")
+    contact_name: Text = Field("", description="联系人")
+    contact_phone: Text = Field("", description="联系电话")
+    contact_email: Text = Field("", description="联系邮箱")
+    start_date: dt.date | None = Field(None, description="项目开始时间")
+    end_date: dt.date | None = Field(None, description="项目完成时间")
+    basis_documents: list[Text] = Field(
+        default_factory=list, description="实施文件依据，每条一项，保留原编号"
+    )
+
+
+class BudgetRow(_Model):
+    """资金安排情况（预算安排额度），每年一行。"""
+
+    year: int | None = Field(None, description="年度")
+    central_provincial: Amount | None = Field(None, description="中央及省级资金")
+    municipal: Amount | None = Field(None, description="市本级资金")
+    transfer_county: Amount | None = Field(None, description="转移支付至县（市、区）")
+    total: Amount | None = Field(None, description="资金合计")
+
+    def parts(self) -> list[Decimal | None]:
+        return [self.central_provincial, self.municipal, self.transfer_county]
+
+
+class SpendingRow(_Model):
+    """资金使用情况（实际明细支出），每年一行。"""
+
+    year: int | None = Field(None, description="年度")
+    central_provincial: Amount | None = Field(None, description="中央及省级支出")
+    municipal: Amount | None = Field(None, description="市本级支出")
+    transfer_county: Amount | None = Field(None, description="转移支付县（市、区）支出")
+    total: Amount | None = Field(None, description="资金合计")
+
+    def parts(self) -> list[Decimal | None]:
+        return [self.central_provincial, self.municipal, self.transfer_county]
+
+
+class PurposeRow(_Model):
+    """按方向划分：年度、资金使用方向、支出额度。"""
+
+    year: int | None = Field(None, description="年度")
+    purpose: Text = Field("", description="资金使用方向")
+    amount: Amount | None = Field(None, description="支出额度")
+
+
+class Funding(_Model):
+    """资金概况：三个表块。"""
+
+    budget: list[BudgetRow] = Field(default_factory=list, description="资金安排情况")
+    spending: list[SpendingRow] = Field(default_factory=list, description="资金使用情况")
+    by_purpose: list[PurposeRow] = Field(default_factory=list, description="按方向划分")
+
+
+class Goals(_Model):
+    """绩效目标情况。"""
+
+    overall: Text = Field("", description="预期总体目标")
+    achieved_on_time: YesNo = Field(None, description="是否如期实现预期总体目标（是/否）")
+    stage: Text = Field("", description="预期阶段性目标")
+    actual: Text = Field("", description="实际完成情况")
+
+
+class Indicator(_Model):
+    """绩效指标的一行。"""
+
+    name: Text = Field("", description="指标名称")
+    formula: Text = Field("", description="指标计算公式")
+    target: Text = Field("", description="评价年度预期值")
+    actual: Text = Field("", description="评价年度实现值")
+    explanation: Text = Field("", description="未完成原因说明")
+
+
+NONE_MARK = "无"
+"""The explicit mark for a sub-category that has no indicator."""
+
+SubCategoryRows = Union[Literal["无"], list[Indicator]]
+
+
+class SubCategory(str, Enum):
+    """二级指标（绩效指标的子类），value 为官方名称。"""
+
+    quantity = "数量指标"
+    quality = "质量指标"
+    timeliness = "时效指标"
+    cost = "成本指标"
+    economic = "经济效益指标"
+    social = "社会效益指标"
+    environmental = "环境效益指标"
+    sustainability = "可持续发展指标"
+    satisfaction = "服务对象或公众满意度"
+
+
+class Category(str, Enum):
+    """一级指标。"""
+
+    output = "产出指标"
+    benefit = "效益指标"
+    satisfaction = "满意度指标"
+
+
+CATEGORY_OF: dict[SubCategory, Category] = {
+    SubCategory.quantity: Category.output,
+    SubCategory.quality: Category.output,
+    SubCategory.timeliness: Category.output,
+    SubCategory.cost: Category.output,
+    SubCategory.economic: Category.benefit,
+    SubCategory.social: Category.benefit,
+    SubCategory.environmental: Category.benefit,
+    SubCategory.sustainability: Category.benefit,
+    SubCategory.satisfaction: Category.satisfaction,
+}
+
+
+def _to_rows(value: Any) -> Any:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str) and value.strip() == NONE_MARK:
+        return NONE_MARK
+    return value
+
+
+Rows = Annotated[SubCategoryRows, BeforeValidator(_to_rows)]
+
+
+class Indicators(_Model):
+    """绩效指标情况：每个子类若干行，或明确填“无”。空列表表示尚未填写。"""
+
+    quantity: Rows = Field(default_factory=list, description="数量指标")
+    quality: Rows = Field(default_factory=list, description="质量指标")
+    timeliness: Rows = Field(default_factory=list, description="时效指标")
+    cost: Rows = Field(default_factory=list, description="成本指标")
+    economic: Rows = Field(default_factory=list, description="经济效益指标")
+    social: Rows = Field(default_factory=list, description="社会效益指标")
+    environmental: Rows = Field(default_factory=list, description="环境效益指标")
+    sustainability: Rows = Field(default_factory=list, description="可持续发展指标")
+    satisfaction: Rows = Field(default_factory=list, description="服务对象或公众满意度")
+
+    def rows(self, sub: SubCategory) -> list[Indicator]:
+        """The real indicator rows of a sub-category (none for 无)."""
+        value = getattr(self, sub.name)
+        return [] if value == NONE_MARK else list(value)
+
+    def is_none(self, sub: SubCategory) -> bool:
+        return getattr(self, sub.name) == NONE_MARK
+
+    def each(self) -> list[tuple[SubCategory, int, Indicator]]:
+        """Every real row with its sub-category and index, in the official order."""
+        return [(sub, i, row) for sub in SubCategory for i, row in enumerate(self.rows(sub))]
+
+
+def indicator_path(sub: SubCategory, index: int, attr: str | None = None) -> str:
+    """The field path of an indicator row (or one of its cells)."""
+    base = f"indicators.{sub.name}[{index}]"
+    return f"{base}.{attr}" if attr else base
+
+
+class Report(_Model):
+    """附件3 自评报告：封面与各部分正文。正文留空的部分由导出时根据数据生成。"""
+
+    project_name: Text = Field("", description="项目名称（留空则取基础信息表）")
+    department: Text = Field("", description="市级项目主管部门（公章）")
+    filler_name: Text = Field("", description="填报人姓名")
+    phone: Text = Field("", description="联系电话")
+    fill_date: dt.date | None = Field(None, description="填报日期")
+    unit_overview: Text = Field("", description="一（一）项目用款单位简要情况")
+    implementation: Text = Field("", description="一（二）项目实施主要内容及实施程序（绩效目标完成情况）")
+    self_assessment: Text = Field("", description="一（三）自评等级和分数，对照佐证材料逐一分析")
+    fund_performance: Text = Field("", description="二（一）资金使用绩效")
+    problems: Text = Field("", description="二（二）存在问题")
+    improvements: Text = Field("", description="三、改进意见（计划）")
+    other: Text = Field("", description="四、其他需要说明的情况")
+
+
+Tier = Literal["达成", "部分达成", "未达成"]
+"""定性评分的三档：达成年度指标；部分达成并具有一定效果；未达成且效果较差。"""
+
+
+class ScoreEntry(_Model):
+    """A person's scoring of one item: a qualitative tier and the points given."""
+
+    item: str = Field(..., description="评分项：规则中的项目编号，或指标路径如 indicators.quality[0]")
+    tier: Tier | None = Field(None, description="定性档次")
+    points: Points | None = Field(None, description="给分")
+    note: Text = Field("", description="评分说明")
+
+
+class Scoring(_Model):
+    """评分表上由人填写的部分。"""
+
+    rules: str | None = Field(None, description="评分规则名称或规则文件路径；为空时用 national-2020")
+    entries: list[ScoreEntry] = Field(default_factory=list)
+
+    def entry(self, item: str) -> ScoreEntry | None:
+        for e in self.entries:
+            if e.item == item:
+                return e
+        return None
+
+
+class SelfEvaluation(_Model):
+    """一份财政支出项目绩效自评：附件1-1、评分、附件3。"""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_assignment=True,
+        json_schema_extra={"title": "财政支出项目绩效自评"},
+    )
+
+    schema_version: Literal[1] = 1
+    header: Header = Field(default_factory=Header)
+    basic: BasicInfo = Field(default_factory=BasicInfo)
+    funding: Funding = Field(default_factory=Funding)
+    goals: Goals = Field(default_factory=Goals)
+    indicators: Indicators = Field(default_factory=Indicators)
+    other_notes: Text = Field("", description="单位需要说明的其他情况")
+    scoring: Scoring = Field(default_factory=Scoring)
+    report: Report = Field(default_factory=Report)
+
+    @field_validator("schema_version", mode="before")
+    @classmethod
+    def _version(cls, v: Any) -> Any:
+        return 1 if v is None else v
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> "SelfEvaluation":
+        return cls.model_validate_json(text)
+
+
+def json_schema() -> dict:
+    return SelfEvaluation.model_json_schema()
