@@ -1,0 +1,85 @@
+"""The model: exact JSON round trip, amounts as money, and Chinese validation messages."""
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from pydantic import ValidationError
+
+from xlperf.errors import describe_validation_error
+from xlperf.model import SelfEvaluation, SubCategory, json_schema
+
+from .strategies import self_evaluations
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "shaoguan-2020.json"
+
+
+def test_example_round_trips_byte_for_byte():
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert SelfEvaluation.from_json(text).to_json() == text
+
+
+def test_example_holds_the_seed_facts():
+    ev = SelfEvaluation.from_json(EXAMPLE.read_text(encoding="utf-8"))
+    assert ev.header.unit_name == "韶关市行政服务中心"
+    assert ev.basic.eval_amount == Decimal("122.17")
+    assert ev.funding.budget[0].municipal == Decimal("122.17")
+    assert ev.indicators.is_none(SubCategory.timeliness)
+    assert [r.name for _, _, r in ev.indicators.each()] == ["业务办理增长率", "最多跑一次事项率", "群众满意度"]
+    assert ev.report.self_assessment.startswith("自评优秀，分数97分")
+
+
+@settings(max_examples=200, deadline=None)
+@given(self_evaluations())
+def test_json_round_trip_is_exact(ev):
+    text = ev.to_json()
+    back = SelfEvaluation.from_json(text)
+    assert back == ev
+    assert back.to_json() == text
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [("122.1", "122.10"), (5, "5.00"), (0.1, "0.10"), ("1,234.5", "1234.50"), ("1.005", "1.005"), ("-3", "-3.00")],
+)
+def test_amounts_are_decimal_with_two_places_when_they_have_at_most_two(raw, expected):
+    ev = SelfEvaluation()
+    ev.basic.eval_amount = raw
+    assert isinstance(ev.basic.eval_amount, Decimal)
+    assert str(ev.basic.eval_amount) == expected
+    assert json.loads(ev.to_json())["basic"]["eval_amount"] == expected
+
+
+@pytest.mark.parametrize(
+    "doc, words",
+    [
+        ({"basic": {"eval_amount": "一百万"}}, ["评价金额", "basic.eval_amount", "不是数字"]),
+        ({"basic": {"eval_year": "二〇二〇"}}, ["评价年度", "应为整数"]),
+        ({"basic": {"start_date": "2020-13-01"}}, ["项目开始时间", "应为日期"]),
+        ({"goals": {"achieved_on_time": "也许"}}, ["是否如期实现", "“是”或“否”"]),
+        ({"indicators": {"quality": "有"}}, ["质量指标", "应填“无”"]),
+        ({"indicators": {"quality": [{"nam": "x"}]}}, ["indicators.quality[0].nam", "不是本表的字段"]),
+        ({"funding": {"budget": [{"total": True}]}}, ["资金合计", "数字"]),
+    ],
+)
+def test_invalid_data_gives_chinese_messages_naming_the_field(doc, words):
+    with pytest.raises(ValidationError) as info:
+        SelfEvaluation.model_validate_json(json.dumps(doc, ensure_ascii=False))
+    message = describe_validation_error(info.value, SelfEvaluation)
+    for w in words:
+        assert w in message
+
+
+def test_yes_no_accepts_the_chinese_words():
+    ev = SelfEvaluation.model_validate({"goals": {"achieved_on_time": "否"}})
+    assert ev.goals.achieved_on_time is False
+
+
+def test_schema_describes_every_section_in_chinese():
+    schema = json_schema()
+    assert schema["title"] == "财政支出项目绩效自评"
+    for name in ("Header", "BasicInfo", "Funding", "Goals", "Indicators", "Report", "Scoring"):
+        assert name in schema["$defs"]
+    assert schema["$defs"]["BasicInfo"]["properties"]["project_name"]["description"] == "项目名称"

@@ -1,0 +1,237 @@
+"""Command line: `xlperf check|score|schema|new|export|submit`.
+
+Exit codes: 0 no errors, 1 the form has errors, 2 the input or the request cannot be used.
+Heavy modules are imported inside each command so that `xlperf --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import unicodedata
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse's own errors: exit 2 with a Chinese lead
+        self.print_usage(sys.stderr)
+        print(f"xlperf：命令参数有误：{message}", file=sys.stderr)
+        raise SystemExit(EXIT_UNUSABLE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="xlperf",
+        description="财政支出项目绩效自评：校验、评分、生成工作簿与自评报告。",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    rules_help = "评分规则：内置名称（national-2020、guangdong-municipal）或规则文件路径；默认取数据中的设置，否则 national-2020"
+    for name, help_text in (("check", "校验自评表，列出问题并给出得分"), ("score", "计算自评得分，逐项说明")):
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("file", metavar="FILE", help="自评数据文件（.json）或工作簿（.xlsx/.xlsm）")
+        p.add_argument("--rules", metavar="NAME|PATH", help=rules_help)
+        p.add_argument("--json", action="store_true", help="输出一个 JSON 对象（供程序读取）")
+
+    sub.add_parser("schema", help="输出数据文件的 JSON Schema", description="输出数据文件的 JSON Schema")
+
+    p = sub.add_parser("new", help="生成启用宏的自评工作簿（.xlsm）", description="生成启用宏的自评工作簿（.xlsm），可由数据文件预填")
+    p.add_argument("out", metavar="OUT.xlsm", help="要生成的工作簿")
+    p.add_argument("--from", dest="source", metavar="DATA", help="预填的数据文件（.json）或工作簿")
+    p.add_argument("--rules", metavar="NAME|PATH", help=rules_help)
+    p.add_argument("--indicator-rows", type=int, metavar="N", help="每个二级指标预留的行数（默认 3，数据更多时自动加行）")
+    p.add_argument("--budget-rows", type=int, metavar="N", help="资金安排、资金使用各预留的年度行数")
+    p.add_argument("--purpose-rows", type=int, metavar="N", help="按方向划分预留的行数")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+
+    p = sub.add_parser("export", help="导出附件3 自评报告（.docx，可选 PDF）", description="导出附件3 自评报告（.docx，可选 PDF）")
+    p.add_argument("file", metavar="FILE", help="自评数据文件（.json）或工作簿（.xlsx/.xlsm）")
+    p.add_argument("-o", "--output", required=True, metavar="REPORT.docx", help="报告输出路径")
+    p.add_argument("--pdf", action="store_true", help="同时生成 PDF（需要 LibreOffice）")
+    p.add_argument("--rules", metavar="NAME|PATH", help=rules_help)
+    p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+
+    p = sub.add_parser("submit", help="生成报送财政局的干净副本（.xlsx，无宏、无自定义函数）", description="生成报送财政局的干净副本（.xlsx，无宏、无自定义函数，数值由引擎计算）")
+    p.add_argument("file", metavar="FILE", help="自评数据文件（.json）或工作簿（.xlsx/.xlsm）")
+    p.add_argument("-o", "--output", required=True, metavar="COPY.xlsx", help="副本输出路径")
+    p.add_argument("--rules", metavar="NAME|PATH", help=rules_help)
+    p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = {
+        "check": _cmd_check,
+        "score": _cmd_score,
+        "schema": _cmd_schema,
+        "new": _cmd_new,
+        "export": _cmd_export,
+        "submit": _cmd_submit,
+    }[args.command]
+    from .errors import InputError
+
+    try:
+        return handler(args)
+    except InputError as e:
+        print(f"xlperf：{e.message}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:
+        print("xlperf：已中断", file=sys.stderr)
+        return 130
+
+
+def _rules_error(e) -> "Exception":
+    from .errors import InputError
+
+    return InputError(str(e))
+
+
+def _evaluate(args):
+    from . import sources
+    from .engine import evaluate
+    from .scoring import RulesError
+
+    ev, locate = sources.load_with_locator(args.file)
+    try:
+        return ev, evaluate(ev, rules=args.rules, locate=locate)
+    except RulesError as e:
+        raise _rules_error(e) from None
+
+
+def _cmd_check(args) -> int:
+    ev, result = _evaluate(args)
+    if args.json:
+        _print_json(result)
+    else:
+        _print_findings(result.findings)
+        print()
+        _print_scorecard(result.scorecard)
+    return EXIT_OK if result.ok else EXIT_FINDINGS
+
+
+def _cmd_score(args) -> int:
+    ev, result = _evaluate(args)
+    if args.json:
+        _print_json(result)
+    else:
+        _print_scorecard(result.scorecard)
+        if result.findings:
+            print()
+            n_err, n_warn = len(result.errors), len(result.warnings)
+            print(f"另有 {n_err} 个错误、{n_warn} 个警告，运行 xlperf check 查看。")
+    return EXIT_OK if result.ok else EXIT_FINDINGS
+
+
+def _cmd_schema(args) -> int:
+    from .model import json_schema
+
+    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def _cmd_new(args) -> int:
+    from .build import new_workbook
+
+    path = new_workbook(
+        args.out,
+        source=args.source,
+        rules=args.rules,
+        indicator_rows=args.indicator_rows,
+        budget_rows=args.budget_rows,
+        purpose_rows=args.purpose_rows,
+        force=args.force,
+    )
+    print(f"已生成工作簿：{path}")
+    return EXIT_OK
+
+
+def _cmd_export(args) -> int:
+    from . import sources
+    from .report import export_report
+
+    ev, _ = sources.load_with_locator(args.file)
+    result = export_report(ev, args.output, rules=args.rules, pdf=args.pdf, force=args.force, source=args.file)
+    for line in result.messages():
+        print(line)
+    return EXIT_OK if result.ok else EXIT_FINDINGS
+
+
+def _cmd_submit(args) -> int:
+    from .build import submission_copy
+
+    path = submission_copy(args.file, args.output, rules=args.rules, force=args.force)
+    print(f"已生成报送副本：{path}")
+    return EXIT_OK
+
+
+# ---- output -------------------------------------------------------------------------
+
+
+def result_json(result) -> dict:
+    """The one JSON object of `check --json` and `score --json`."""
+    card = result.scorecard
+    return {
+        "ok": result.ok,
+        "findings": [
+            {"code": f.code, "severity": f.severity, "field": f.field, "cell": f.cell, "message": f.message}
+            for f in result.findings
+        ],
+        "score": {
+            "rules": card.rules,
+            "total": str(card.total),
+            "grade": card.grade,
+            "complete": card.complete,
+            "items": [item.model_dump(mode="json") for item in card.items],
+        },
+    }
+
+
+def _print_json(result) -> None:
+    print(json.dumps(result_json(result), ensure_ascii=False, indent=2))
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
+
+
+def _print_findings(findings) -> None:
+    if not findings:
+        print("校验通过：没有发现问题。")
+        return
+    n_err = sum(f.severity == "error" for f in findings)
+    print(f"校验发现 {n_err} 个错误、{len(findings) - n_err} 个警告：")
+    rows = [(SEVERITY_LABEL[f.severity], f.code, f.cell or f.field, f.message) for f in findings]
+    widths = [max(_width(r[i]) for r in rows) for i in range(3)]
+    for r in rows:
+        print("  " + "  ".join(_pad(r[i], widths[i]) for i in range(3)) + "  " + r[3])
+
+
+def _print_scorecard(card) -> None:
+    state = "" if card.complete else "（尚有待人工评分的项目，得分未定）"
+    print(f"评分规则：{card.title}（{card.rules}）")
+    print(f"总分：{card.total} 分，等级：{card.grade}{state}")
+    rows = []
+    for item in card.items:
+        points = "—" if item.points is None else str(item.points)
+        status = {"scored": "", "pending": "待评", "dropped": "不计"}.get(item.status, item.status)
+        rows.append((item.category, item.name, f"{points}/{item.available}", status, item.explanation))
+    if not rows:
+        return
+    widths = [max(_width(r[i]) for r in rows) for i in range(4)]
+    for r in rows:
+        print("  " + "  ".join(_pad(r[i], widths[i]) for i in range(4)) + "  " + r[4])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""Reading a self-evaluation from a file: the JSON data file or the workbook.
+
+Every failure becomes an `InputError` whose Chinese message names the file and the cause.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .errors import InputError
+
+JSON_SUFFIXES = {".json"}
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
+MAX_JSON_BYTES = 5 * 1024 * 1024
+"""A real form's JSON is a few KB; anything far larger is not a form."""
+
+
+def load(path: str | os.PathLike):
+    """The `SelfEvaluation` held in a .json data file or an .xlsx/.xlsm workbook."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix not in JSON_SUFFIXES | WORKBOOK_SUFFIXES:
+        raise InputError(f"文件 {p}：不支持的文件类型“{p.suffix or '无扩展名'}”，请提供 .json、.xlsx 或 .xlsm 文件")
+    if not p.exists():
+        raise InputError(f"文件 {p}：文件不存在")
+    if not p.is_file():
+        raise InputError(f"文件 {p}：不是普通文件")
+    if suffix in JSON_SUFFIXES:
+        return _load_json(p)
+    return _load_workbook(p)
+
+
+def _load_json(p: Path):
+    from pydantic import ValidationError
+
+    from .errors import describe_validation_error
+    from .model import SelfEvaluation
+
+    try:
+        size = p.stat().st_size
+        if size > MAX_JSON_BYTES:
+            raise InputError(f"文件 {p}：文件过大（{size} 字节，上限 {MAX_JSON_BYTES} 字节），不是自评数据文件")
+        data = p.read_bytes()
+    except OSError as e:
+        raise InputError(f"文件 {p}：无法读取（{e.strerror or e}）") from None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"文件 {p}：不是 UTF-8 编码的 JSON 文件") from None
+    try:
+        return SelfEvaluation.model_validate_json(data)
+    except ValidationError as e:
+        raise InputError(f"文件 {p}：{describe_validation_error(e, SelfEvaluation)}") from None
+
+
+def _load_workbook(p: Path):
+    from .workbook.read import WorkbookError, read_workbook
+
+    try:
+        return read_workbook(p)
+    except WorkbookError as e:
+        raise InputError(f"文件 {p}：{e}") from None
+
+
+def load_with_locator(path: str | os.PathLike):
+    """The form and a `locate(field_path) -> cell` that points into the form's own workbook.
+
+    For a workbook that is the file's own layout; for a JSON file, the layout of the
+    workbook `xlperf new --from` would build from it.
+    """
+    p = Path(path)
+    if p.suffix.lower() in WORKBOOK_SUFFIXES:
+        from .workbook.read import WorkbookError, read_workbook_with_layout
+
+        if not p.is_file():
+            load(p)
+        try:
+            ev, layout = read_workbook_with_layout(p)
+        except WorkbookError as e:
+            raise InputError(f"文件 {p}：{e}") from None
+        return ev, layout.cell_of
+    from .engine import default_locator
+
+    ev = load(p)
+    return ev, default_locator(ev)
