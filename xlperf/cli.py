@@ -8,13 +8,27 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import unicodedata
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
 
+def _add_help(parser) -> None:
+    parser.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        own_help = kwargs.get("add_help", True)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        if own_help:
+            _add_help(self)
+
     def error(self, message):  # argparse's own errors: exit 2 with a Chinese lead
         self.print_usage(sys.stderr)
         print(f"xlperf：命令参数有误：{message}", file=sys.stderr)
@@ -25,8 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="xlperf",
         description="财政支出项目绩效自评：校验、评分、生成工作簿与自评报告。",
+        epilog="退出码：0 无错误；1 自评表有错误；2 输入无法使用。",
+        add_help=False,
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    _add_help(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, title="命令")
     sub.required = True
 
     rules_help = "评分规则：内置名称（national-2020、guangdong-municipal）或规则文件路径；默认取数据中的设置，否则 national-2020"
@@ -82,6 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("xlperf：已中断", file=sys.stderr)
         return 130
+    except Exception as e:  # a bug of ours: say so plainly, without a traceback
+        if os.environ.get("XLPERF_DEBUG"):
+            raise
+        print(f"xlperf：内部错误（{type(e).__name__}：{e}）。请将此信息和输入文件报告给维护者；设置 XLPERF_DEBUG=1 可查看详细信息。", file=sys.stderr)
+        return EXIT_UNUSABLE
 
 
 def _rules_error(e) -> "Exception":
