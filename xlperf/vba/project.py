@@ -25,6 +25,10 @@ such as ``oletools.olevba.VBA_Parser.extract_macros()`` returns for a module):
    the first line is such a line, its name must be the module's name.
 3. If the text does not end with CRLF, one is appended.
 
+Text exported from the VBA editor as .bas, or as .cls without its
+``VERSION 1.0 CLASS`` / ``BEGIN`` ... ``END`` block, can be given as it is;
+that block is refused, since it never appears in a module stream.
+
 olevba decodes each module with the project's code page and does not remove
 the Attribute lines (it filters them only for display), so
 :func:`expected_readback` equals :func:`stored_source`.
@@ -44,6 +48,9 @@ from . import cfb, ovba
 CODE_PAGE = 1252
 LCID_EN_US = 0x0409
 SYSKIND_WIN32 = 0x00000001
+"""Platform of the project.  64-bit Excel writes 0x03 (xlwings' own template has
+it); with no compiled code the host recompiles on either platform, and 0x01 is
+what 32-bit Office writes and every version reads."""
 VBA_PROJECT_HEADER = bytes.fromhex("CC61FFFF000000")
 """_VBA_PROJECT with Version 0xFFFF: no valid compiled code, recompile from source."""
 
@@ -84,7 +91,9 @@ class Module:
                 "underscores, starting with a letter"
             )
         if self.kind not in _MODULE_TYPE:
-            raise ValueError(f"VBA module {self.name!r}: kind must be 'standard' or 'document', not {self.kind!r}")
+            raise ValueError(
+                f"VBA module {self.name!r}: kind must be 'standard' or 'document', not {self.kind!r}"
+            )
         _check_ascii(self.name, self.source)
 
 
@@ -121,6 +130,11 @@ def stored_source(module: Module) -> str:
     """The module text as stored in its stream (see the module docstring)."""
     text = _LINE_BREAK.sub("\r\n", module.source)
     first_line = text.split("\r\n", 1)[0]
+    if first_line.startswith("VERSION "):
+        raise ValueError(
+            f"VBA module {module.name!r}: remove the VERSION/BEGIN...END block of an exported "
+            ".cls file; a module stream starts with its Attribute lines"
+        )
     declared = _VB_NAME_LINE.match(first_line)
     if declared is None:
         text = document_header(module) + text
@@ -169,7 +183,9 @@ def build_vba_project(
 def _check_project(modules: list[Module], project_name: str) -> None:
     """Reject a project VBA would refuse: bad or clashing names, no modules."""
     if not _IDENTIFIER.match(project_name):
-        raise ValueError(f"VBA project name {project_name!r} must be a VBA identifier (ASCII, 1-31 characters)")
+        raise ValueError(
+            f"VBA project name {project_name!r} must be a VBA identifier (ASCII, 1-31 characters)"
+        )
     if not modules:
         raise ValueError("a VBA project needs at least one module")
     seen = {project_name.upper(): "the project name"}
@@ -281,7 +297,10 @@ def project_stream(modules: list[Module], project_name: str, project_id: uuid.UU
     visibility = _obfuscate(clsid, bytes([0xFF]), b"GC")
     lines = [f'ID="{clsid}"']
     for module in modules:
-        lines.append(f"Document={module.name}/&H00000000" if module.kind == "document" else f"Module={module.name}")
+        if module.kind == "document":
+            lines.append(f"Document={module.name}/&H00000000")
+        else:
+            lines.append(f"Module={module.name}")
     lines += [
         f'Name="{project_name}"',
         'HelpContextID="0"',
