@@ -7,7 +7,6 @@ import.
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
 import struct
@@ -235,7 +234,7 @@ def test_empty_data_is_just_the_signature() -> None:
 
 
 def test_incompressible_chunks_are_stored_raw() -> None:
-    data = os.urandom(2 * ovba.CHUNK_SIZE)
+    data = random.Random(1).randbytes(2 * ovba.CHUNK_SIZE)
     container = ovba.compress(data)
     assert len(container) == 1 + 2 * (ovba.CHUNK_SIZE + 2)
     assert struct.unpack_from("<H", container, 1)[0] == 0x3FFF
@@ -244,7 +243,7 @@ def test_incompressible_chunks_are_stored_raw() -> None:
 
 
 def test_short_incompressible_final_chunk_is_padded_as_the_spec_says() -> None:
-    data = os.urandom(4000)
+    data = random.Random(1).randbytes(4000)
     container = ovba.compress(data)
     assert ovba.final_chunk_is_raw(container)
     assert ovba.decompress(container) == data + bytes(96)
@@ -294,7 +293,7 @@ def test_compound_file_reads_back_with_olefile() -> None:
     streams = {
         "PROJECT": b"p" * 300,
         "PROJECTwm": b"",
-        "VBA/dir": os.urandom(5000),
+        "VBA/dir": random.Random(1).randbytes(5000),
         "VBA/small": b"s" * 4095,
         "VBA/edge": b"e" * 4096,
         "VBA/Sub/deep": b"deep",
@@ -330,7 +329,7 @@ def test_sort_key_compares_length_then_upper_case() -> None:
 
 
 def test_large_file_uses_difat_sectors() -> None:
-    big = os.urandom(7_500_000)
+    big = random.Random(1).randbytes(7_500_000)
     data = cfb.build_compound_file({"big": big, "small": b"1"})
     ole = olefile.OleFileIO(data, raise_defects=olefile.DEFECT_INCORRECT)
     assert ole.num_difat_sectors == 1
