@@ -1,0 +1,411 @@
+"""Worksheet functions for Excel (xlwings UDFs, 自定义函数): PERF_RATE, PERF_JUDGE, ...
+
+Each function only converts what Excel passes, calls the engine (`xlperf.formulas`,
+`xlperf.targets`, `xlperf.scoring`) and returns something a cell can show; the
+workbook's VBA wrappers come from these definitions (`xlperf.vba_modules`).
+
+What arrives (after xlwings' conversion): a float for a number, also for a cell
+formatted as a percentage (99.16% is stored as 0.9916); a str for text; None for an
+empty cell; a bool; a datetime; a list (of lists) for a range of several cells; an
+Excel error value as its text ("#DIV/0!", option `err_to_str`).
+
+What comes back: a number (rates as fractions, to be formatted as %), a Chinese word,
+or, when nothing can be computed, a text starting with "#错误：" (a bad or missing
+argument) or "#需人工判断：" (a value a person must judge). No exception reaches Excel.
+Such a text passed on to another PERF_ function comes out unchanged, as Excel's own
+errors do. A call whose inputs are all empty returns "", so unfilled rows stay blank.
+
+A number judged against a target written in percent (“95%以上”) must be read as a
+percentage, and a cell does not tell which scale it uses. The rule:
+- |x| ≤ 1 is a fraction (0.9916 → 99.16%): what Excel stores for a cell formatted as
+  %, or for “99.16%” typed into it, and what PERF_RATE returns;
+- |x| > 1.5 is already in percent (99.16 → 99.16%), typed without the % sign: a
+  rate above 150% is rare against such targets;
+- in between (1.2: 120% or 1.2%?) both readings are judged; if they agree (same
+  status, and the same ratio when not met) that verdict stands, otherwise the
+  function asks a person ("需人工判断") and says how to write the value unambiguously.
+The reading used is named in the reason (PERF_JUDGE_REASON). The same rule applies to
+a number in the target cell when the actual value is text with %. Two numbers are
+compared as they are.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import xlwings as xw
+
+UDF_NAMES = (
+    "PERF_RATE",
+    "PERF_GROWTH",
+    "PERF_EXEC_RATE",
+    "PERF_ARRIVAL_RATE",
+    "PERF_BALANCE_RATE",
+    "PERF_COMPLETION_RATE",
+    "PERF_SATISFACTION",
+    "PERF_JUDGE",
+    "PERF_JUDGE_REASON",
+    "PERF_POINTS",
+    "PERF_GRADE",
+)
+"""The worksheet functions, in the order the documentation lists them."""
+
+__all__ = list(UDF_NAMES)
+
+CATEGORY = "绩效自评"
+"""The group the functions appear under in Excel's Insert Function dialog."""
+
+ERROR = "#错误："
+REVIEW = "#需人工判断："
+
+Cell = Any
+"""What Excel passes for one argument: float, str, None, bool, datetime or a list."""
+Shown = Any
+"""What a cell shows: a float or a str."""
+
+_EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
+_FRACTION_UP_TO = Decimal(1)
+_PERCENT_FROM = Decimal("1.5")
+
+log = logging.getLogger(__name__)
+
+
+class _Refusal(Exception):
+    """The text a cell shows instead of a result."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.text = text
+
+
+def _cell_function(f):
+    """Turn refusals and unexpected failures into a text for the cell, never an exception."""
+
+    @functools.wraps(f)
+    def wrapper(*args):
+        try:
+            return f(*args)
+        except _Refusal as refusal:
+            return refusal.text
+        except Exception as e:  # noqa: BLE001 - a traceback in a cell helps nobody
+            log.exception("%s failed", f.__name__)
+            return f"{ERROR}程序内部错误（{type(e).__name__}），请把工作簿和这一格的公式发给维护人员"
+
+    return wrapper
+
+
+def _arg(name: str, doc: str):
+    """`@xw.arg` with the argument's Chinese description and Excel errors kept as text."""
+    return xw.arg(name, doc=doc, err_to_str=True)
+
+
+# --------------------------------------------------------------------------- arguments
+
+
+def _single(value: Cell, label: str) -> Cell:
+    """The value of a one-cell argument; a range of several cells is refused."""
+    while isinstance(value, (list, tuple)):
+        if len(value) != 1:
+            raise _Refusal(f"{ERROR}{label}应是一个单元格，不能是多个单元格的区域")
+        value = value[0]
+    return value
+
+
+def _empty(value: Cell) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def _checked(value: Cell, label: str) -> Cell:
+    """The argument itself, after refusing ranges, Excel errors and passing on our own error texts."""
+    value = _single(value, label)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith((ERROR, REVIEW)):
+            raise _Refusal(text)
+        if text.upper() in _EXCEL_ERRORS:
+            raise _Refusal(f"{ERROR}{label}是Excel错误值{text.upper()}，请先修正它引用的单元格")
+    return value
+
+
+def _engine_number(value: Cell, label: str) -> Decimal | str | None:
+    """An argument for `xlperf.formulas`: floats become the Decimal Excel shows, text stays text."""
+    value = _checked(value, label)
+    if isinstance(value, bool):
+        raise _Refusal(f"{ERROR}{label}是逻辑值{'TRUE' if value else 'FALSE'}，应填写数字")
+    if isinstance(value, (int, float)):
+        return _decimal(value, label)
+    if isinstance(value, str) or value is None:
+        return value
+    raise _Refusal(f"{ERROR}{label}是日期或其他非数字内容，应填写数字")
+
+
+def _number(value: Cell, label: str) -> Decimal:
+    """A required plain number (points, a score): a number or a text holding one."""
+    value = _engine_number(value, label)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise _Refusal(f"{ERROR}请填写{label}")
+    if isinstance(value, str):
+        try:
+            value = Decimal(value.strip().replace(",", ""))
+        except InvalidOperation:
+            raise _Refusal(f"{ERROR}{label}“{value.strip()}”不是数字") from None
+    if not value.is_finite():
+        raise _Refusal(f"{ERROR}{label}不是有限的数字")
+    return value
+
+
+def _decimal(value: int | float, label: str) -> Decimal:
+    """A float as the shortest decimal that reads back as it (0.1 → 0.1, not 0.1000000000000000055)."""
+    if isinstance(value, float) and value != value:
+        raise _Refusal(f"{ERROR}{label}不是数字")
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+def _plain(value: Decimal) -> str:
+    """A number without exponent or trailing zeros (99.16, 100, 0.5)."""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "0") else text
+
+
+# --------------------------------------------------------------------------- rates
+
+
+def _fraction(formula: str, *pairs: tuple[Cell, str]) -> Shown:
+    """Call `xlperf.formulas.<formula>` on the converted arguments; a fraction or an error text."""
+    if all(_empty(_single(value, label)) for value, label in pairs):
+        return ""
+    args = [_engine_number(value, label) for value, label in pairs]
+    from xlperf import formulas
+
+    result = getattr(formulas, formula)(*args)
+    if isinstance(result, formulas.Undefined):
+        return ERROR + result.reason
+    return float(result)
+
+
+@xw.func(category=CATEGORY)
+@_arg("numerator", "分子")
+@_arg("denominator", "分母")
+@_cell_function
+def PERF_RATE(numerator: Cell, denominator: Cell) -> Shown:
+    """比率 = 分子 ÷ 分母。返回小数（如0.9916），请把单元格设为百分比格式。"""
+    return _fraction("rate", (numerator, "分子"), (denominator, "分母"))
+
+
+@xw.func(category=CATEGORY)
+@_arg("current", "本期数（如本年办理量）")
+@_arg("previous", "上期数（如上年办理量）")
+@_cell_function
+def PERF_GROWTH(current: Cell, previous: Cell) -> Shown:
+    """增长率 = (本期数 - 上期数) ÷ 上期数。返回小数，请把单元格设为百分比格式。"""
+    return _fraction("growth_rate", (current, "本期数"), (previous, "上期数"))
+
+
+@xw.func(category=CATEGORY)
+@_arg("spent", "全年执行数（万元）")
+@_arg("budget", "全年预算数（万元）")
+@_cell_function
+def PERF_EXEC_RATE(spent: Cell, budget: Cell) -> Shown:
+    """预算执行率 = 全年执行数 ÷ 全年预算数。返回小数，请把单元格设为百分比格式。"""
+    return _fraction("execution_rate", (spent, "执行数"), (budget, "预算数"))
+
+
+@xw.func(category=CATEGORY)
+@_arg("arrived", "实际到位资金（万元）")
+@_arg("planned", "计划投入资金（万元）")
+@_cell_function
+def PERF_ARRIVAL_RATE(arrived: Cell, planned: Cell) -> Shown:
+    """资金到位率 = 实际到位资金 ÷ 计划投入资金。返回小数，请把单元格设为百分比格式。"""
+    return _fraction("arrival_rate", (arrived, "实际到位资金"), (planned, "计划投入资金"))
+
+
+@xw.func(category=CATEGORY)
+@_arg("balance", "结余数（万元）")
+@_arg("budget", "预算数（万元）")
+@_cell_function
+def PERF_BALANCE_RATE(balance: Cell, budget: Cell) -> Shown:
+    """结余率 = 结余数 ÷ 预算数。返回小数，请把单元格设为百分比格式。"""
+    return _fraction("balance_rate", (balance, "结余数"), (budget, "预算数"))
+
+
+@xw.func(category=CATEGORY)
+@_arg("done", "实际完成数")
+@_arg("planned", "计划数")
+@_cell_function
+def PERF_COMPLETION_RATE(done: Cell, planned: Cell) -> Shown:
+    """完成率 = 实际完成数 ÷ 计划数。返回小数，请把单元格设为百分比格式。"""
+    return _fraction("completion_rate", (done, "实际完成数"), (planned, "计划数"))
+
+
+@xw.func(category=CATEGORY)
+@_arg("satisfied", "满意数")
+@_arg("total", "有效评价总数")
+@_cell_function
+def PERF_SATISFACTION(satisfied: Cell, total: Cell) -> Shown:
+    """满意度 = 满意数 ÷ 有效评价总数。返回小数，请把单元格设为百分比格式。"""
+    return _fraction("satisfaction", (satisfied, "满意数"), (total, "有效评价总数"))
+
+
+# --------------------------------------------------------------------------- judgement
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    """A judgement as the cell shows it; `judgement` is None when the UDF itself asks for a person."""
+
+    status: str
+    reason: str
+    judgement: Any = None
+
+
+@dataclass(frozen=True)
+class _Reading:
+    text: str
+    note: str = ""
+
+
+def _readings(value: Cell, label: str, percent: bool) -> list[_Reading]:
+    """The text(s) a cell value may stand for; two when a number's scale is ambiguous."""
+    value = _checked(value, label)
+    if value is None:
+        return [_Reading("")]
+    if isinstance(value, bool):
+        raise _Refusal(f"{ERROR}{label}是逻辑值{'TRUE' if value else 'FALSE'}，应填写数值或文字")
+    if isinstance(value, str):
+        return [_Reading(value)]
+    if isinstance(value, (int, float)):
+        number = _decimal(value, label)
+        if not percent:
+            return [_Reading(_plain(number))]
+        as_fraction = _Reading(
+            f"{_plain(number * 100)}%", f"{label}单元格中的数字{_plain(number)}按百分比格式理解为{_plain(number * 100)}%"
+        )
+        as_percent = _Reading(f"{_plain(number)}%", f"{label}单元格中的数字{_plain(number)}按{_plain(number)}%理解")
+        if abs(number) <= _FRACTION_UP_TO:
+            return [as_fraction]
+        if abs(number) > _PERCENT_FROM:
+            return [as_percent]
+        return [as_fraction, as_percent]
+    if hasattr(value, "year") and hasattr(value, "month") and hasattr(value, "day"):
+        return [_Reading(f"{value.year}年{value.month}月{value.day}日")]
+    raise _Refusal(f"{ERROR}{label}的内容无法识别，请填写数值或文字")
+
+
+def _mentions_percent(value: Cell) -> bool:
+    value = _single(value, "")
+    return isinstance(value, str) and ("%" in value or "％" in value)
+
+
+def _judge(actual: Cell, target: Cell) -> _Verdict:
+    """PERF_JUDGE's verdict: `xlperf.targets.judge` on the text(s) the two cells stand for."""
+    from xlperf import targets
+
+    actual_readings = _readings(actual, "实现值", _mentions_percent(target))
+    target_readings = _readings(target, "预期值", _mentions_percent(actual))
+    tried = [(a, t, targets.judge(a.text, t.text)) for a in actual_readings for t in target_readings]
+    first_a, first_t, first = tried[0]
+    if all(_same(first, j) for *_, j in tried[1:]):
+        notes = "；".join(n for n in (first_a.note, first_t.note) if n)
+        if len(tried) > 1:
+            notes += "（按另一种理解结果相同）"
+        reason = first.reason + (f"（{notes}）" if notes else "")
+        return _Verdict(first.status.value, reason, first)
+    options = "；".join(f"按{a.text}理解：{j.status.value}" for a, _, j in tried)
+    number = next(r for r in (actual_readings, target_readings) if len(r) > 1)
+    label = "实现值" if number is actual_readings else "预期值"
+    reason = (
+        f"{label}单元格中的数字可能是{number[0].text}，也可能是{number[1].text}，两种理解的判断不同"
+        f"（{options}）。请在单元格中填写带%的文字，如“{number[0].text}”"
+    )
+    return _Verdict(targets.Status.REVIEW.value, reason)
+
+
+def _same(a, b) -> bool:
+    """Two judgements that give the same status and, when not met, the same points."""
+    if a.status != b.status:
+        return False
+    return a.status.name != "NOT_MET" or a.ratio == b.ratio
+
+
+@xw.func(category=CATEGORY)
+@_arg("actual", "评价年度实现值，如“99.16%”或0.9916")
+@_arg("target", "评价年度预期值，如“95%以上”“≤5%”“按时完成”")
+@_cell_function
+def PERF_JUDGE(actual: Cell, target: Cell) -> Shown:
+    """判断指标是否完成：返回“已完成”“未完成”或“需人工判断”（定性指标由人判断）。"""
+    if _empty(_single(actual, "实现值")) and _empty(_single(target, "预期值")):
+        return ""
+    return _judge(actual, target).status
+
+
+@xw.func(category=CATEGORY)
+@_arg("actual", "评价年度实现值，如“99.16%”或0.9916")
+@_arg("target", "评价年度预期值，如“95%以上”“≤5%”“按时完成”")
+@_cell_function
+def PERF_JUDGE_REASON(actual: Cell, target: Cell) -> Shown:
+    """说明PERF_JUDGE的判断依据：比较了哪些数值，为何完成、未完成或需人工判断。"""
+    if _empty(_single(actual, "实现值")) and _empty(_single(target, "预期值")):
+        return ""
+    return _judge(actual, target).reason
+
+
+@xw.func(category=CATEGORY)
+@_arg("actual", "评价年度实现值")
+@_arg("target", "评价年度预期值")
+@_arg("points", "该指标的分值")
+@_cell_function
+def PERF_POINTS(actual: Cell, target: Cell, points: Cell) -> Shown:
+    """定量指标得分：完成得满分；未完成按完成比例得分（分值×实现值÷预期值，“≤”类反之）。"""
+    if _empty(_single(actual, "实现值")) and _empty(_single(target, "预期值")):
+        return ""
+    available = _number(points, "分值")
+    if available < 0:
+        raise _Refusal(f"{ERROR}分值不能为负数")
+    verdict = _judge(actual, target)
+    if verdict.judgement is None:
+        return REVIEW + verdict.reason
+    from xlperf import scoring
+
+    achieved = scoring._achievement(verdict.judgement)
+    if achieved is not None:
+        return float(scoring._points(available, achieved))
+    if verdict.judgement.status.name == "REVIEW":
+        return REVIEW + verdict.reason
+    return f"{REVIEW}{verdict.status}，但无法计算完成比例，请按档次评分：{verdict.reason}"
+
+
+def _rules(name: str | None):
+    """The rule set by name or path; a file is read again when it changes."""
+    stamp = os.path.getmtime(name) if name and os.path.isfile(name) else None
+    return _load_rules(name, stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_rules(name: str | None, stamp: float | None):
+    from xlperf import scoring
+
+    try:
+        return scoring.load_rules(name)
+    except scoring.RulesError as e:
+        raise _Refusal(ERROR + e.message) from None
+
+
+@xw.func(category=CATEGORY)
+@_arg("score", "总分（0到100分）")
+@_arg("rules", "评分规则：内置规则名或规则文件路径，省略时为national-2020")
+@_cell_function
+def PERF_GRADE(score: Cell, rules: Cell = None) -> Shown:
+    """按评分规则的等级区间给出等级：优、良、中、差（默认：优≥90，良80–90，中60–80，差<60）。"""
+    if _empty(_single(score, "总分")):
+        return ""
+    total = _number(score, "总分")
+    name = _checked(rules, "评分规则")
+    ruleset = _rules(None if _empty(name) else str(name).strip())
+    if not 0 <= total <= ruleset.total:
+        raise _Refusal(f"{ERROR}总分{_plain(total)}不在0到{_plain(ruleset.total)}分之间")
+    return ruleset.grade(total)
