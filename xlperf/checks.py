@@ -1,0 +1,953 @@
+"""The checks a finance-bureau reviewer makes on a self-evaluation (审核规则).
+
+`run_checks` reads a `SelfEvaluation` (and, when given, its `Scorecard`) and returns
+`Finding`s in form order: what is wrong, where (a field path, and the cell once the
+workbook layout is known), and what to do, in Chinese. Every finding carries a stable
+code from `CATALOGUE`; docs/checks.md documents the same codes.
+
+An error must be fixed before the form is submitted; a warning is something a
+reviewer will ask about, and may be right as it stands.
+
+Pure Python: no workbook, no file, no Excel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict
+
+from .formulas import execution_rate
+from .model import (
+    CATEGORY_OF,
+    CENT,
+    Category,
+    Indicator,
+    SelfEvaluation,
+    SubCategory,
+    indicator_path,
+)
+from .targets import Status, judge
+
+Severity = Literal["error", "warning"]
+
+
+class Finding(BaseModel):
+    """One problem found: 代码、级别、字段、单元格、说明（中文：哪里不对，怎么改）。"""
+
+    code: str
+    severity: Severity
+    field: str
+    cell: str | None = None
+    message: str
+
+
+class CheckInfo(BaseModel):
+    """A catalogue entry: the severity and Chinese title of one check code."""
+
+    model_config = ConfigDict(frozen=True)
+
+    severity: Severity
+    title: str
+
+
+def _catalogue(*entries: tuple[str, Severity, str]) -> dict[str, CheckInfo]:
+    return {code: CheckInfo(severity=sev, title=title) for code, sev, title in entries}
+
+
+CATALOGUE: dict[str, CheckInfo] = _catalogue(
+    ("REQ001", "error", "必填项未填写"),
+    ("REQ002", "warning", "建议填写项未填写"),
+    ("FMT001", "error", "联系电话格式不正确"),
+    ("FMT002", "error", "联系邮箱格式不正确"),
+    ("FMT003", "warning", "实施文件依据编号不连续"),
+    ("DAT001", "error", "项目开始时间晚于完成时间"),
+    ("DAT002", "error", "评价年度不在项目实施期间内"),
+    ("DAT003", "error", "年份不合理"),
+    ("DAT004", "warning", "资金年度不在项目实施期间内"),
+    ("DAT005", "error", "资金表的行未填写年度"),
+    ("DAT006", "warning", "填报日期早于评价期结束"),
+    ("AMT001", "error", "金额为负数"),
+    ("AMT002", "error", "金额超过两位小数"),
+    ("AMT003", "error", "资金合计与分项之和不符"),
+    ("AMT004", "error", "资金合计未填写"),
+    ("AMT005", "error", "实际支出超过预算安排"),
+    ("AMT006", "error", "实际支出的年度没有预算安排"),
+    ("AMT007", "error", "按方向划分合计与实际支出不符"),
+    ("AMT008", "error", "按方向划分的行填写不完整"),
+    ("AMT009", "error", "评价金额与资金安排不符"),
+    ("AMT010", "warning", "预算执行率低于90%且未说明原因"),
+    ("GOL001", "error", "未如期实现预期总体目标但未说明原因"),
+    ("GOL002", "warning", "填了如期实现但有指标未完成"),
+    ("IND001", "error", "指标子类未填写"),
+    ("IND002", "error", "没有产出指标"),
+    ("IND003", "error", "没有满意度指标"),
+    ("IND004", "warning", "效益指标均为“无”"),
+    ("IND005", "error", "指标名称未填写"),
+    ("IND006", "warning", "指标计算公式未填写"),
+    ("IND007", "error", "指标预期值未填写"),
+    ("IND008", "error", "指标实现值未填写"),
+    ("IND009", "error", "未完成的指标没有说明原因"),
+    ("IND010", "error", "未完成的指标说明写成已完成"),
+    ("IND011", "warning", "指标名称重复"),
+    ("RPT001", "error", "报告项目名称与基础信息表不一致"),
+    ("RPT002", "warning", "报告填报人与联系人不一致"),
+    ("RPT003", "warning", "报告联系电话与基础信息表不一致"),
+    ("RPT004", "warning", "报告未写明自评等级和分数"),
+    ("SCR001", "warning", "评分表尚有待人工评分的项目"),
+    ("SCR002", "error", "报告自评等级与评分表不符"),
+    ("SCR003", "warning", "报告自评分数与评分表不符"),
+)
+
+YEAR_MIN, YEAR_MAX = 2000, 2100
+"""Years outside this range are typing slips (20020, 202, 1920)."""
+
+LOW_EXECUTION = Decimal("0.9")
+"""Below this execution rate several provinces ask for an explanation."""
+
+SCORE_TOLERANCE = Decimal("0.5")
+"""A claimed score this close to the computed one is taken as agreeing (rounding)."""
+
+Locate = Callable[[str], "str | None"]
+
+
+def run_checks(
+    ev: SelfEvaluation,
+    scorecard: Any | None = None,
+    locate: Locate | None = None,
+) -> list[Finding]:
+    """Every finding for `ev`, in form order; `locate(field)` gives each its cell."""
+    found = _Findings()
+    for check in _CHECKS:
+        check(ev, found)
+    if scorecard is not None:
+        _check_score(ev, scorecard, found)
+    ordered = sorted(found.items, key=lambda f: _order_key(f.field))
+    if locate is not None:
+        ordered = [f.model_copy(update={"cell": locate(f.field)}) for f in ordered]
+    return ordered
+
+
+class _Findings:
+    """Collects findings; the severity always comes from the catalogue."""
+
+    def __init__(self) -> None:
+        self.items: list[Finding] = []
+
+    def add(self, code: str, field: str, message: str) -> None:
+        info = CATALOGUE[code]
+        self.items.append(Finding(code=code, severity=info.severity, field=field, message=message))
+
+
+# --------------------------------------------------------------------------- text helpers
+
+_NONE_WORDS = {"无", "/", "-", "—", "无。", "暂无", "没有"}
+
+
+def _blank(text: str | None) -> bool:
+    return text is None or str(text).strip() == ""
+
+
+def _is_none_word(text: str | None) -> bool:
+    """“无” and its look-alikes: a cell deliberately left without content."""
+    return not _blank(text) and unicodedata.normalize("NFKC", str(text)).strip() in _NONE_WORDS
+
+
+def _said(text: str | None) -> bool:
+    """Text with real content: neither blank nor “无”."""
+    return not _blank(text) and not _is_none_word(text)
+
+
+def _norm(text: str) -> str:
+    """Text for comparison: NFKC, no whitespace."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _money(value: Decimal) -> str:
+    """An amount as written on the form: two places, or every place when there are more."""
+    try:
+        cents = value.quantize(CENT)
+    except InvalidOperation:
+        return format(value, "f")
+    return format(cents if cents == value else value, "f")
+
+
+def _percent(fraction: Decimal) -> str:
+    return format((fraction * 100).quantize(CENT, rounding=ROUND_HALF_UP), "f")
+
+
+def _number(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# --------------------------------------------------------------------------- required fields
+
+_REQUIRED: list[tuple[str, str, str]] = [
+    ("header.unit_name", "填报单位名称", "请填写单位全称"),
+    ("basic.project_name", "项目名称", "请按预算批复填写项目全称"),
+    ("basic.eval_year", "评价年度", "请填写评价的年度，如 2020"),
+    ("basic.eval_amount", "评价金额", "请填写评价年度的预算安排数（万元）"),
+    ("basic.contact_name", "联系人", "请填写联系人姓名"),
+    ("basic.contact_phone", "联系电话", "请填写如 0751-8877833 或 13800138000 的号码"),
+    ("basic.start_date", "项目开始时间", "请填写年、月、日"),
+    ("basic.end_date", "项目完成时间", "请填写年、月、日"),
+    ("goals.overall", "预期总体目标", "请按批复的绩效目标填写"),
+    ("goals.achieved_on_time", "是否如期实现预期总体目标", "请填“是”或“否”"),
+    ("goals.actual", "实际完成情况", "请对照预期总体目标写明实际完成了什么"),
+    ("report.filler_name", "自评报告封面的填报人姓名", "请填写填报人姓名"),
+    ("report.phone", "自评报告封面的联系电话", "请填写填报人的联系电话"),
+    ("report.fill_date", "自评报告封面的填报日期", "请填写填报日期，如 2021-3-18"),
+]
+
+_SUGGESTED: list[tuple[str, str, str]] = [
+    ("basic.contact_email", "联系邮箱", "财政部门可能通过邮箱联系，建议填写"),
+    ("goals.stage", "预期阶段性目标", "建议填写评价年度的阶段性目标；与总体目标相同时可照填"),
+    ("report.department", "自评报告封面的市级项目主管部门（公章）", "建议填写主管部门名称并盖章"),
+]
+
+
+def _get(ev: SelfEvaluation, path: str) -> Any:
+    value: Any = ev
+    for name in path.split("."):
+        value = getattr(value, name)
+    return value
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def _check_required(ev: SelfEvaluation, found: _Findings) -> None:
+    for path, label, hint in _REQUIRED:
+        if _missing(_get(ev, path)):
+            found.add("REQ001", path, f"{label}未填写：{hint}。")
+    if not any(_said(doc) for doc in ev.basic.basis_documents):
+        found.add(
+            "REQ001",
+            "basic.basis_documents",
+            "实施文件依据未填写：请逐条列出立项和实施依据的文件（文件名和文号），如 1.《……》（……〔2020〕1号）。",
+        )
+    blocks = [
+        ("budget", "资金安排情况", "请至少填写评价年度一行（年度、分项金额、资金合计）"),
+        ("spending", "资金使用情况", "请至少填写评价年度一行（年度、分项支出、资金合计）"),
+        ("by_purpose", "按方向划分", "请按资金使用方向填写评价年度的支出额度"),
+    ]
+    for name, label, hint in blocks:
+        if not any(_row_filled(row) for row in getattr(ev.funding, name)):
+            found.add("REQ001", f"funding.{name}[0]", f"{label}未填写：{hint}。")
+    for path, label, hint in _SUGGESTED:
+        if _missing(_get(ev, path)):
+            found.add("REQ002", path, f"{label}未填写：{hint}。")
+
+
+# --------------------------------------------------------------------------- formats
+
+_MOBILE = re.compile(r"(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}")
+_FIXED = re.compile(
+    r"(?:(?:\(0\d{2,3}\)|0\d{2,3})[- ]?)?[2-9]\d{6,7}(?:\s*(?:转|分机|-|ext\.?|x|#)\s*\d{1,6})?",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+_PHONE_HINT = "请填写如 0751-8877833 或 13800138000 的号码"
+
+
+def _phone_numbers(text: str) -> list[str]:
+    """The numbers in a phone cell (several may be separated by 、，；/)."""
+    t = unicodedata.normalize("NFKC", text).strip()
+    t = re.sub(r"[—–－﹣‐]", "-", t)
+    return [p.strip() for p in re.split(r"[、,;/，；]|\s{2,}", t) if p.strip()]
+
+
+def phone_ok(text: str) -> bool:
+    """A fixed line (area code optional, - or space, extension allowed) or a mobile number."""
+    numbers = _phone_numbers(text)
+    return bool(numbers) and all(_MOBILE.fullmatch(n) or _FIXED.fullmatch(n) for n in numbers)
+
+
+def email_ok(text: str) -> bool:
+    return _EMAIL.fullmatch(text.strip()) is not None
+
+
+def _check_formats(ev: SelfEvaluation, found: _Findings) -> None:
+    phones = [
+        ("basic.contact_phone", "联系电话", ev.basic.contact_phone),
+        ("report.phone", "自评报告封面的联系电话", ev.report.phone),
+    ]
+    for path, label, text in phones:
+        if not _blank(text) and not phone_ok(text):
+            found.add("FMT001", path, f"{label}“{text}”格式不正确：{_PHONE_HINT}。")
+    email = ev.basic.contact_email
+    if not _blank(email) and not email_ok(email):
+        found.add(
+            "FMT002",
+            "basic.contact_email",
+            f"联系邮箱“{email}”格式不正确：请填写如 name@example.com 的邮箱地址（半角字符）。",
+        )
+    _check_basis_numbering(ev, found)
+
+
+_CN_DIGITS = "一二三四五六七八九"
+_ITEM_NUMBER = re.compile(
+    r"\s*(?:\(\s*(?P<a>\d{1,3}|[一二三四五六七八九十]{1,3})\s*\)"
+    r"|(?P<b>\d{1,3}|[一二三四五六七八九十]{1,3})\s*[.、):](?!\d))"
+)
+
+
+def _chinese_number(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    if "十" not in text:
+        return _CN_DIGITS.index(text) + 1 if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1 or "十" in ones:
+        return None
+    return (_CN_DIGITS.index(tens) + 1 if tens else 1) * 10 + (_CN_DIGITS.index(ones) + 1 if ones else 0)
+
+
+def item_number(text: str) -> int | None:
+    """The number an item starts with: 1. / 1、 / （1） / (1) / 1） / ① / 一、; None if unnumbered."""
+    head = text.lstrip()[:1]
+    if "\u2460" <= head <= "\u2473":
+        return ord(head) - 0x2460 + 1
+    match = _ITEM_NUMBER.match(unicodedata.normalize("NFKC", text))
+    if not match:
+        return None
+    return _chinese_number(match.group("a") or match.group("b"))
+
+
+def _check_basis_numbering(ev: SelfEvaluation, found: _Findings) -> None:
+    previous: int | None = None
+    for i, doc in enumerate(ev.basic.basis_documents):
+        number = item_number(doc)
+        if number is None:
+            continue
+        path = f"basic.basis_documents[{i}]"
+        if previous is None and number != 1:
+            found.add(
+                "FMT003", path,
+                f"实施文件依据编号从{number}开始：请检查是否漏填了前面的文件，或从1开始重新编号。",
+            )
+        elif previous is not None and number == previous:
+            found.add(
+                "FMT003", path,
+                f"实施文件依据编号{number}重复：请检查是否重复填写，或重新连续编号。",
+            )
+        elif previous is not None and number != previous + 1:
+            skipped = "、".join(str(n) for n in range(previous + 1, number)) or f"{previous + 1}"
+            found.add(
+                "FMT003", path,
+                f"实施文件依据编号从{previous}跳到{number}：请检查是否漏填了第{skipped}项，或重新连续编号。",
+            )
+        previous = number
+
+
+# --------------------------------------------------------------------------- years and dates
+
+_BLOCKS = [
+    ("budget", "资金安排情况"),
+    ("spending", "资金使用情况"),
+    ("by_purpose", "按方向划分"),
+]
+
+
+def _plausible(year: int | None) -> bool:
+    return year is not None and YEAR_MIN <= year <= YEAR_MAX
+
+
+def _row_filled(row: BaseModel) -> bool:
+    """A funding row with any amount or text besides its year."""
+    return any(
+        (v is not None and not isinstance(v, str)) or (isinstance(v, str) and v.strip())
+        for k, v in row.__dict__.items()
+        if k != "year"
+    )
+
+
+def _period(ev: SelfEvaluation) -> tuple[int | None, int | None]:
+    """The project's first and last year, where plausible and in order."""
+    start, end = ev.basic.start_date, ev.basic.end_date
+    first = start.year if start and _plausible(start.year) else None
+    last = end.year if end and _plausible(end.year) else None
+    if first is not None and last is not None and first > last:
+        return None, None
+    return first, last
+
+
+def _check_dates(ev: SelfEvaluation, found: _Findings) -> None:
+    basic = ev.basic
+    years = [
+        ("basic.eval_year", "评价年度", basic.eval_year),
+        ("basic.start_date", "项目开始时间的年份", basic.start_date.year if basic.start_date else None),
+        ("basic.end_date", "项目完成时间的年份", basic.end_date.year if basic.end_date else None),
+        ("report.fill_date", "自评报告封面填报日期的年份", ev.report.fill_date.year if ev.report.fill_date else None),
+    ]
+    for path, label, year in years:
+        if year is not None and not _plausible(year):
+            found.add("DAT003", path, f"{label}“{year}”不合理：请填写四位年份（{YEAR_MIN}—{YEAR_MAX}）。")
+    for name, label in _BLOCKS:
+        for i, row in enumerate(getattr(ev.funding, name)):
+            path = f"funding.{name}[{i}].year"
+            if row.year is None:
+                if _row_filled(row):
+                    found.add("DAT005", path, f"{label}第{i + 1}行未填写年度：请填写该行金额所属的年度，如 2020年。")
+            elif not _plausible(row.year):
+                found.add("DAT003", path, f"{label}第{i + 1}行的年度“{row.year}”不合理：请填写四位年份（{YEAR_MIN}—{YEAR_MAX}）。")
+
+    start, end = basic.start_date, basic.end_date
+    if start and end and start > end:
+        found.add(
+            "DAT001", "basic.start_date",
+            f"项目开始时间（{start.isoformat()}）晚于项目完成时间（{end.isoformat()}）：请核对两个日期。",
+        )
+    first, last = _period(ev)
+    year = basic.eval_year
+    if _plausible(year) and ((first is not None and year < first) or (last is not None and year > last)):
+        span = f"{first if first is not None else '？'}年—{last if last is not None else '？'}年"
+        found.add(
+            "DAT002", "basic.eval_year",
+            f"评价年度{year}年不在项目实施期间（{span}）内：请核对评价年度和项目开始、完成时间。",
+        )
+    for name, label in _BLOCKS:
+        for i, row in enumerate(getattr(ev.funding, name)):
+            if not _plausible(row.year) or not _row_filled(row):
+                continue
+            if (first is not None and row.year < first) or (last is not None and row.year > last):
+                found.add(
+                    "DAT004", f"funding.{name}[{i}].year",
+                    f"{label}第{i + 1}行的年度{row.year}年不在项目实施期间"
+                    f"（{first or '？'}年—{last or '？'}年）内：请核对年度，或核对项目开始、完成时间。",
+                )
+    _check_fill_date(ev, found)
+
+
+def _check_fill_date(ev: SelfEvaluation, found: _Findings) -> None:
+    """A self-evaluation looks back on a finished year (or a project finished within it)."""
+    filled, year = ev.report.fill_date, ev.basic.eval_year
+    if filled is None or not _plausible(year) or not _plausible(filled.year):
+        return
+    close = dt.date(year, 12, 31)
+    end = ev.basic.end_date
+    if end is not None and end.year == year and end < close:
+        close = end
+    if filled < close:
+        found.add(
+            "DAT006", "report.fill_date",
+            f"填报日期{filled.isoformat()}早于评价期结束（{close.isoformat()}）：自评应在评价年度"
+            f"（或项目完成）之后填报，请核对填报日期和评价年度。",
+        )
+
+
+# --------------------------------------------------------------------------- amounts
+
+def _field_label(row: BaseModel, attr: str) -> str:
+    return type(row).model_fields[attr].description or attr
+
+
+def _row_label(block_label: str, i: int, row: BaseModel) -> str:
+    year = getattr(row, "year", None)
+    return f"{block_label}{year}年" if year is not None else f"{block_label}第{i + 1}行"
+
+
+def _amount_fields(ev: SelfEvaluation) -> Iterator[tuple[str, str, Decimal]]:
+    """Every amount on the form: (path, label, value)."""
+    if ev.basic.eval_amount is not None:
+        yield "basic.eval_amount", "评价金额", ev.basic.eval_amount
+    for name, label in _BLOCKS:
+        for i, row in enumerate(getattr(ev.funding, name)):
+            for attr, value in row.__dict__.items():
+                if isinstance(value, Decimal):
+                    where = _row_label(label, i, row)
+                    yield f"funding.{name}[{i}].{attr}", f"{where}的{_field_label(row, attr)}", value
+
+
+def _check_amount_values(ev: SelfEvaluation, found: _Findings) -> None:
+    for path, label, value in _amount_fields(ev):
+        if value < 0:
+            found.add("AMT001", path, f"{label}为负数（{_money(value)}）：金额不能小于0，请核对。")
+        try:
+            extra_places = value != value.quantize(CENT)
+        except InvalidOperation:
+            extra_places = False
+        if extra_places:
+            rounded = _money(value.quantize(CENT, rounding=ROUND_HALF_UP))
+            found.add(
+                "AMT002", path,
+                f"{label}“{_money(value)}”超过两位小数：金额以万元为单位、保留两位小数，请改为 {rounded} 或核对单位。",
+            )
+
+
+def _row_amount(row: BaseModel) -> Decimal | None:
+    """A budget or spending row's total, or the sum of its parts when the total is empty."""
+    if row.total is not None:
+        return row.total
+    parts = [p for p in row.parts() if p is not None]
+    return sum(parts, Decimal(0)) if parts else None
+
+
+def _check_row_totals(ev: SelfEvaluation, found: _Findings) -> None:
+    for name, label in _BLOCKS[:2]:
+        for i, row in enumerate(getattr(ev.funding, name)):
+            parts = [p for p in row.parts() if p is not None]
+            where = _row_label(label, i, row)
+            path = f"funding.{name}[{i}].total"
+            if row.total is None:
+                if parts:
+                    total = _money(sum(parts, Decimal(0)))
+                    found.add(
+                        "AMT004", path,
+                        f"{where}已填写分项，但资金合计未填写：请填写 {total}，或保留表格中的合计公式自动计算。",
+                    )
+                continue
+            if not parts:
+                found.add(
+                    "AMT003", path,
+                    f"{where}填了资金合计{_money(row.total)}万元，但分项均未填写：请按资金来源填写分项，使分项之和等于资金合计。",
+                )
+                continue
+            parts_sum = sum(parts, Decimal(0))
+            if parts_sum != row.total:
+                found.add(
+                    "AMT003", path,
+                    f"{where}的资金合计{_money(row.total)}万元与分项之和{_money(parts_sum)}万元不符"
+                    f"（相差{_money(abs(row.total - parts_sum))}万元）：请核对分项和合计，或让表格公式自动计算合计。",
+                )
+
+
+def _by_year(rows: list, amount: Callable[[Any], Decimal | None]) -> dict[int, tuple[Decimal, int]]:
+    """Per year: the sum of the rows' amounts and the index of the year's first row."""
+    out: dict[int, tuple[Decimal, int]] = {}
+    for i, row in enumerate(rows):
+        value = amount(row)
+        if row.year is None or value is None:
+            continue
+        total, first = out.get(row.year, (Decimal(0), i))
+        out[row.year] = (total + value, first)
+    return out
+
+
+def _purpose_amount(row: Any) -> Decimal | None:
+    return row.amount
+
+
+def _check_budget_and_spending(ev: SelfEvaluation, found: _Findings) -> None:
+    budget = _by_year(ev.funding.budget, _row_amount)
+    spending = _by_year(ev.funding.spending, _row_amount)
+    for year, (spent, i) in spending.items():
+        path = f"funding.spending[{i}].total"
+        if year not in budget:
+            if spent != 0:
+                found.add(
+                    "AMT006", path,
+                    f"资金使用情况{year}年的资金合计为{_money(spent)}万元，但资金安排情况没有{year}年的预算："
+                    f"请补填该年度的预算安排，或核对年度。",
+                )
+        elif spent > budget[year][0]:
+            found.add(
+                "AMT005", path,
+                f"{year}年资金使用情况的资金合计{_money(spent)}万元，超过资金安排情况的资金合计{_money(budget[year][0])}万元："
+                f"实际支出不应超过预算，请核对资金安排情况和资金使用情况的金额。",
+            )
+
+
+def _check_by_purpose(ev: SelfEvaluation, found: _Findings) -> None:
+    rows = ev.funding.by_purpose
+    for i, row in enumerate(rows):
+        if row.amount is not None and _blank(row.purpose):
+            found.add(
+                "AMT008", f"funding.by_purpose[{i}].purpose",
+                f"按方向划分第{i + 1}行填了支出额度{_money(row.amount)}万元，但资金使用方向未填写：请写明资金用于什么方向。",
+            )
+        elif row.amount is None and not _blank(row.purpose):
+            found.add(
+                "AMT008", f"funding.by_purpose[{i}].amount",
+                f"按方向划分“{row.purpose.strip()}”的支出额度未填写：请填写该方向的支出金额（万元）。",
+            )
+    if not any(_row_filled(r) for r in rows):
+        return
+    spending = _by_year(ev.funding.spending, _row_amount)
+    purposes = _by_year(rows, _purpose_amount)
+    for year in list(dict.fromkeys([*spending, *purposes])):
+        if year not in purposes:
+            spent, i = spending[year]
+            found.add(
+                "AMT007", f"funding.spending[{i}].total",
+                f"{year}年资金使用情况的资金合计为{_money(spent)}万元，但按方向划分没有{year}年的行：请按资金使用方向补填该年度的支出额度。",
+            )
+        elif year not in spending:
+            amount, i = purposes[year]
+            found.add(
+                "AMT007", f"funding.by_purpose[{i}].amount",
+                f"按方向划分有{year}年的支出额度{_money(amount)}万元，但资金使用情况没有{year}年的支出：请核对年度。",
+            )
+        elif purposes[year][0] != spending[year][0]:
+            amount, i = purposes[year]
+            spent = spending[year][0]
+            found.add(
+                "AMT007", f"funding.by_purpose[{i}].amount",
+                f"{year}年按方向划分的支出额度合计{_money(amount)}万元，与资金使用情况的资金合计{_money(spent)}万元不符"
+                f"（相差{_money(abs(amount - spent))}万元）：各方向的支出额度之和应等于实际支出。",
+            )
+
+
+def _check_eval_amount(ev: SelfEvaluation, found: _Findings) -> None:
+    """评价金额 is the evaluation year's budget (资金安排情况的资金合计).
+
+    For a project evaluated over several years, the sum of all its years' budgets is
+    accepted too.
+    """
+    amount, year = ev.basic.eval_amount, ev.basic.eval_year
+    budget = _by_year(ev.funding.budget, _row_amount)
+    if amount is None or year is None or not budget:
+        return
+    if year not in budget:
+        found.add(
+            "AMT009", "basic.eval_amount",
+            f"资金安排情况没有评价年度（{year}年）的行，无法核对评价金额{_money(amount)}万元："
+            f"请补填{year}年的预算安排，或核对评价年度。",
+        )
+        return
+    year_total = budget[year][0]
+    all_years = sum((t for t, _ in budget.values()), Decimal(0))
+    if amount == year_total or (len(budget) > 1 and amount == all_years):
+        return
+    spent = _by_year(ev.funding.spending, _row_amount).get(year, (None, 0))[0]
+    note = f"（{_money(amount)}万元是实际支出数）" if spent is not None and amount == spent else ""
+    found.add(
+        "AMT009", "basic.eval_amount",
+        f"评价金额{_money(amount)}万元与{year}年资金安排情况的资金合计{_money(year_total)}万元不符{note}："
+        f"评价金额应填评价年度的预算安排数。",
+    )
+
+
+def _check_execution_rate(ev: SelfEvaluation, found: _Findings) -> None:
+    year = ev.basic.eval_year
+    budget = _by_year(ev.funding.budget, _row_amount).get(year) if year is not None else None
+    spending = _by_year(ev.funding.spending, _row_amount).get(year) if year is not None else None
+    if budget is None or spending is None or _said(ev.other_notes):
+        return
+    rate = execution_rate(spending[0], budget[0])
+    if isinstance(rate, Decimal) and rate < LOW_EXECUTION:
+        found.add(
+            "AMT010", f"funding.spending[{spending[1]}].total",
+            f"{year}年预算执行率{_percent(rate)}%（资金使用情况的资金合计{_money(spending[0])}万元÷资金安排情况的资金合计{_money(budget[0])}万元）"
+            f"低于90%：请在“单位需要说明的其他情况”中说明执行率偏低的原因。",
+        )
+
+
+# --------------------------------------------------------------------------- indicators
+
+_OUTPUT = [s for s in SubCategory if CATEGORY_OF[s] is Category.output]
+_BENEFIT = [s for s in SubCategory if CATEGORY_OF[s] is Category.benefit]
+_SATISFACTION = [s for s in SubCategory if CATEGORY_OF[s] is Category.satisfaction]
+
+_CLAIMS_DONE = re.compile(
+    r"(?:已经|均已|已全部|全部|已|均)?(?:按时|按期|顺利|全面)?(?:完成|达成|实现|达到|达标)了?"
+    r"(?:预期|年度|既定)?(?:目标|任务|指标|值)?"
+)
+
+
+def claims_done(text: str) -> bool:
+    """An explanation that only says the indicator was met (已完成、完成、已达成……)."""
+    core = re.sub(r"[\s。，,.!！；;：:、]", "", unicodedata.normalize("NFKC", text))
+    return bool(core) and _CLAIMS_DONE.fullmatch(core) is not None
+
+
+def _row_cells(row: Indicator) -> list[str]:
+    return [row.name, row.formula, row.target, row.actual, row.explanation]
+
+
+def _row_state(row: Indicator) -> str:
+    """"blank" (nothing typed), "none" (only 无), or "real"."""
+    cells = [c for c in _row_cells(row) if not _blank(c)]
+    if not cells:
+        return "blank"
+    return "none" if all(_is_none_word(c) for c in cells) else "real"
+
+
+def _sub_state(ev: SelfEvaluation, sub: SubCategory) -> str:
+    """"unfilled" (empty), "none" (无), or "rows" (at least one real indicator)."""
+    if ev.indicators.is_none(sub):
+        return "none"
+    states = {_row_state(r) for r in ev.indicators.rows(sub)}
+    if "real" in states:
+        return "rows"
+    return "none" if "none" in states else "unfilled"
+
+
+def _real_rows(ev: SelfEvaluation) -> Iterator[tuple[SubCategory, int, Indicator]]:
+    for sub, i, row in ev.indicators.each():
+        if _row_state(row) == "real":
+            yield sub, i, row
+
+
+def _indicator_label(sub: SubCategory, i: int, row: Indicator) -> str:
+    name = row.name.strip()
+    return f"{sub.value}“{name}”" if name and not _is_none_word(name) else f"{sub.value}第{i + 1}行"
+
+
+def not_met(ev: SelfEvaluation) -> list[tuple[SubCategory, int, Indicator]]:
+    """The indicators whose actual value misses the target (judged 未完成)."""
+    return [
+        (sub, i, row)
+        for sub, i, row in _real_rows(ev)
+        if not _blank(row.target) and not _blank(row.actual)
+        and judge(row.actual, row.target).status == Status.NOT_MET
+    ]
+
+
+def _check_indicator_categories(ev: SelfEvaluation, found: _Findings) -> None:
+    states = {sub: _sub_state(ev, sub) for sub in SubCategory}
+    for sub, state in states.items():
+        if state == "unfilled":
+            found.add(
+                "IND001", f"indicators.{sub.name}",
+                f"{sub.value}未填写：请逐行填写指标（指标名称、计算公式、预期值、实现值），没有该类指标时填“无”。",
+            )
+    if all(states[s] == "none" for s in _OUTPUT):
+        found.add(
+            "IND002", f"indicators.{_OUTPUT[0].name}",
+            "产出指标（数量指标、质量指标、时效指标、成本指标）均为“无”：至少应填写一项产出指标，如 数量指标。",
+        )
+    if all(states[s] == "none" for s in _SATISFACTION):
+        found.add(
+            "IND003", f"indicators.{_SATISFACTION[0].name}",
+            "服务对象或公众满意度为“无”：至少应填写一项满意度指标，如 群众满意度。",
+        )
+    if all(states[s] == "none" for s in _BENEFIT):
+        found.add(
+            "IND004", f"indicators.{_BENEFIT[0].name}",
+            "效益指标（经济效益指标、社会效益指标、环境效益指标、可持续发展指标）均填了“无”："
+            "项目一般应有效益指标，请补充至少一项（如 社会效益指标）；确实没有的，请在其他情况中说明。",
+        )
+
+
+def _check_indicator_rows(ev: SelfEvaluation, found: _Findings) -> None:
+    seen: dict[str, tuple[SubCategory, int]] = {}
+    for sub, i, row in _real_rows(ev):
+        label = _indicator_label(sub, i, row)
+        path = lambda attr: indicator_path(sub, i, attr)  # noqa: E731
+        if _blank(row.name) or _is_none_word(row.name):
+            found.add("IND005", path("name"), f"{sub.value}第{i + 1}行的指标名称未填写：请填写指标名称，或删除该行。")
+        else:
+            key = _norm(row.name)
+            if key in seen:
+                other_sub, other_i = seen[key]
+                found.add(
+                    "IND011", path("name"),
+                    f"指标名称“{row.name.strip()}”重复（另见{other_sub.value}第{other_i + 1}行）：同一指标只应填写一次，请合并或改名。",
+                )
+            else:
+                seen[key] = (sub, i)
+        if _blank(row.formula):
+            found.add(
+                "IND006", path("formula"),
+                f"{label}的指标计算公式未填写：请填写计算公式（如 完成数/计划数）；定性指标可填“无”。",
+            )
+        if _blank(row.target):
+            found.add("IND007", path("target"), f"{label}的评价年度预期值未填写：请按批复的绩效目标填写预期值，如 ≥95%。")
+        if _blank(row.actual):
+            found.add("IND008", path("actual"), f"{label}的评价年度实现值未填写：请填写评价年度实际达到的值，如 99.16%。")
+        if _blank(row.target) or _blank(row.actual):
+            continue
+        if judge(row.actual, row.target).status != Status.NOT_MET:
+            continue
+        shortfall = f"{label}的实现值“{row.actual.strip()}”未达到预期值“{row.target.strip()}”"
+        if not _said(row.explanation):
+            found.add("IND009", path("explanation"), f"{shortfall}，但未完成原因说明未填写：请说明未完成的原因和改进措施。")
+        elif claims_done(row.explanation):
+            found.add(
+                "IND010", path("explanation"),
+                f"{shortfall}，但未完成原因说明写的是“{row.explanation.strip()}”：请核对实现值，或如实说明未完成的原因。",
+            )
+
+
+# --------------------------------------------------------------------------- goals
+
+def _check_goals(ev: SelfEvaluation, found: _Findings) -> None:
+    on_time = ev.goals.achieved_on_time
+    if on_time is False and not _said(ev.other_notes):
+        found.add(
+            "GOL001", "goals.achieved_on_time",
+            "是否如期实现预期总体目标填了“否”，但没有说明原因：请在“单位需要说明的其他情况”中说明未如期实现的原因和后续安排。",
+        )
+    if on_time is True:
+        missed = not_met(ev)
+        if missed:
+            names = "、".join(f"“{row.name.strip() or f'{sub.value}第{i + 1}行'}”" for sub, i, row in missed)
+            found.add(
+                "GOL002", "goals.achieved_on_time",
+                f"是否如期实现预期总体目标填了“是”，但指标{names}的实现值未达到预期值：请核对是否如期实现，"
+                f"或核对这些指标的实现值。",
+            )
+
+
+# --------------------------------------------------------------------------- report vs table
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", unicodedata.normalize("NFKC", text))
+
+
+def phones_match(a: str, b: str) -> bool:
+    """Same number, allowing a missing area code (8877833 = 0751-8877833) or +86."""
+    for x in _phone_numbers(a):
+        for y in _phone_numbers(b):
+            dx, dy = _digits(x), _digits(y)
+            short, long = sorted((dx, dy), key=len)
+            if short and (short == long or (len(short) >= 7 and long.endswith(short))):
+                return True
+    return False
+
+
+def _check_report_cover(ev: SelfEvaluation, found: _Findings) -> None:
+    report, basic = ev.report, ev.basic
+    if not _blank(report.project_name) and not _blank(basic.project_name):
+        if _norm(report.project_name) != _norm(basic.project_name):
+            found.add(
+                "RPT001", "report.project_name",
+                f"自评报告的项目名称“{report.project_name.strip()}”与基础信息表的项目名称“{basic.project_name.strip()}”不一致："
+                f"请统一为批复的项目全称。",
+            )
+    if not _blank(report.filler_name) and not _blank(basic.contact_name):
+        if _norm(report.filler_name) != _norm(basic.contact_name):
+            found.add(
+                "RPT002", "report.filler_name",
+                f"自评报告的填报人姓名“{report.filler_name.strip()}”与基础信息表的联系人“{basic.contact_name.strip()}”不一致："
+                f"请核对；确为不同人员的可忽略。",
+            )
+    if phone_ok(report.phone) and phone_ok(basic.contact_phone):
+        if not phones_match(report.phone, basic.contact_phone):
+            found.add(
+                "RPT003", "report.phone",
+                f"自评报告的联系电话“{report.phone.strip()}”与基础信息表的联系电话“{basic.contact_phone.strip()}”不一致："
+                f"请核对；填报人与联系人不同时可忽略。",
+            )
+    text = report.self_assessment
+    if _said(text):
+        score, grade = claimed_score(text), claimed_grade(text)
+        missing = [w for w, v in (("自评等级", grade), ("自评分数", score)) if v is None]
+        if missing:
+            found.add(
+                "RPT004", "report.self_assessment",
+                f"自评报告“自评等级和分数”一节未写明{'和'.join(missing)}：请写明，如“自评优秀，分数97分”。",
+            )
+
+
+_SCORE = re.compile(r"(?:分数|得分|评分|总分|分值)\s*(?:为|是|:|达到|共计|合计)?\s*(\d{1,3}(?:\.\d+)?)")
+_SCORE_LOOSE = re.compile(r"(?<![\d.满总共计占])(?<!满分)(\d{1,3}(?:\.\d+)?)\s*分(?![之类项配解别析钟布散期])")
+_GRADE = re.compile(
+    r"(?:自评|等级|评定|评级|结论|档次|结果为)(?:为|是|:|等级为|结论为|结果为|等级|结果)?\s*[“\"']?"
+    r"(?:(不合格|优秀|良好|中等|合格|较差)|(优|良|中|差)(?![\u4e00-\u9fff]|等)|(优|良|中|差)(?=等|级|档))"
+)
+_GRADE_KEY = {
+    "优秀": "优", "优": "优",
+    "良好": "良", "良": "良",
+    "中等": "中", "中": "中", "合格": "中",
+    "较差": "差", "差": "差", "不合格": "差",
+}
+
+
+def claimed_score(text: str) -> Decimal | None:
+    """The score the report claims (“分数97分” → 97), or None."""
+    t = unicodedata.normalize("NFKC", text)
+    for pattern in (_SCORE, _SCORE_LOOSE):
+        for match in pattern.finditer(t):
+            value = Decimal(match.group(1))
+            if value <= 100:
+                return value
+    return None
+
+
+def claimed_grade(text: str) -> str | None:
+    """The grade the report claims, as 优/良/中/差 (“自评优秀” → 优), or None."""
+    match = _GRADE.search(unicodedata.normalize("NFKC", text))
+    if not match:
+        return None
+    word = next(g for g in match.groups() if g)
+    return _GRADE_KEY[word]
+
+
+def grade_key(name: str) -> str:
+    """A grade name reduced to 优/良/中/差 where it is one of their spellings."""
+    return _GRADE_KEY.get(name.strip(), name.strip())
+
+
+def _check_score(ev: SelfEvaluation, card: Any, found: _Findings) -> None:
+    if not card.complete:
+        pending = [it for it in card.items if it.status == "pending"]
+        names = "、".join(f"“{it.name}”" for it in pending[:5]) + ("等" if len(pending) > 5 else "")
+        found.add(
+            "SCR001", "scoring",
+            f"评分表尚有{len(pending)}项待人工评分{('（' + names + '）') if names else ''}："
+            f"请评定档次并给分，评完后才能确认总分和等级是否与报告一致。",
+        )
+        return
+    text = ev.report.self_assessment
+    if not _said(text):
+        return
+    grade, score = claimed_grade(text), claimed_score(text)
+    computed = f"{_number(card.total)}分（{card.title}）"
+    if grade is not None and grade != grade_key(card.grade):
+        found.add(
+            "SCR002", "report.self_assessment",
+            f"自评报告“自评等级和分数”一节写的等级“{grade}”与评分表计算的等级“{card.grade}”（{computed}）不符："
+            f"请按评分表修改报告中的等级，或核对评分。",
+        )
+    if score is not None and abs(score - card.total) > SCORE_TOLERANCE:
+        found.add(
+            "SCR003", "report.self_assessment",
+            f"自评报告“自评等级和分数”一节写的分数{_number(score)}分与评分表计算的{computed}相差{_number(abs(score - card.total))}分："
+            f"请核对评分表，或修改报告中的分数。",
+        )
+
+
+# --------------------------------------------------------------------------- order
+
+_CHECKS: list[Callable[[SelfEvaluation, _Findings], None]] = [
+    _check_required,
+    _check_formats,
+    _check_dates,
+    _check_amount_values,
+    _check_row_totals,
+    _check_budget_and_spending,
+    _check_by_purpose,
+    _check_eval_amount,
+    _check_execution_rate,
+    _check_goals,
+    _check_indicator_categories,
+    _check_indicator_rows,
+    _check_report_cover,
+]
+
+
+def _nested_model(tp: Any) -> type[BaseModel] | None:
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return tp
+    for arg in get_args(tp):
+        found = _nested_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _order_key(path: str) -> tuple[int, ...]:
+    """Where a field path sits on the form: the model's field order, then row indexes."""
+    key: list[int] = []
+    cls: type[BaseModel] | None = SelfEvaluation
+    for token in re.findall(r"\[\d+\]|[A-Za-z_]\w*", path):
+        if token.startswith("["):
+            key.append(int(token[1:-1]))
+            continue
+        names = list(cls.model_fields) if cls is not None else []
+        if token not in names:
+            key.append(len(names))
+            cls = None
+            continue
+        key.append(names.index(token))
+        cls = _nested_model(cls.model_fields[token].annotation)
+    return tuple(key)
