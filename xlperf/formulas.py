@@ -1,0 +1,202 @@
+"""The rates a self-evaluation reports (常用计算公式), computed exactly.
+
+Every function returns a fraction (0.9916, not 99.16) as a Decimal, or `Undefined` with a
+Chinese reason naming the argument that makes the rate meaningless: a missing value, text
+that is not a number, a zero or negative denominator. Nothing here raises on bad input, so
+a worksheet function or a check can show the reason to the person instead of an error.
+
+Inputs may be Decimal, int, float (converted through repr, so 0.1 stays 0.1) or the text a
+person typed: full-width digits, thousands separators, a trailing 万元, % or ‰.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, DecimalException, InvalidOperation, localcontext
+from typing import Union
+
+__all__ = [
+    "Undefined",
+    "Result",
+    "to_decimal",
+    "format_percent",
+    "rate",
+    "growth_rate",
+    "execution_rate",
+    "arrival_rate",
+    "balance_rate",
+    "completion_rate",
+    "satisfaction",
+]
+
+
+@dataclass(frozen=True)
+class Undefined:
+    """A rate that cannot be computed; `reason` says why, in Chinese."""
+
+    reason: str
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+Result = Union[Decimal, Undefined]
+
+_NUMBER = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|[+-]?\.[0-9]+")
+_SUFFIX_SCALE = (("万元", Decimal(1)), ("%", Decimal("0.01")), ("‰", Decimal("0.001")))
+_MINUS_SIGNS = str.maketrans({"−": "-", "–": "-", "—": "-", "﹣": "-"})
+
+
+def to_decimal(value: object) -> Decimal | None:
+    """A number as Decimal, or None when the value is missing or not a number.
+
+    Text may use full-width digits and punctuation, thousands separators ("1,234.5"), and
+    end in 万元 (kept as is: amounts are in 万元), % (divided by 100) or ‰ (by 1000).
+    Booleans, NaN, infinities and any other unit give None. Never raises.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        number = Decimal(repr(value)) if value == value and abs(value) != float("inf") else None
+        return number
+    if not isinstance(value, str):
+        return None
+    text = unicodedata.normalize("NFKC", value).translate(_MINUS_SIGNS).strip()
+    scale = Decimal(1)
+    for suffix, factor in _SUFFIX_SCALE:
+        if text.endswith(suffix):
+            text, scale = text[: -len(suffix)].rstrip(), factor
+            break
+    if not _NUMBER.fullmatch(text):
+        return None
+    try:
+        return Decimal(text.replace(",", "")) * scale
+    except (InvalidOperation, DecimalException):
+        return None
+
+
+def format_percent(fraction: object, places: int = 2) -> str:
+    """A fraction as a percentage with `places` decimals, half up: 0.99155 -> "99.16%".
+
+    Anything that is not a number (Undefined, None, text) is shown as "—", the mark Chinese
+    tables use for "not applicable".
+    """
+    number = to_decimal(fraction) if not isinstance(fraction, Undefined) else None
+    if number is None:
+        return "—"
+    places = max(0, int(places))
+    with localcontext() as ctx:
+        ctx.prec = max(28, len(number.as_tuple().digits) + places + 4)
+        try:
+            shown = (number * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        except (InvalidOperation, DecimalException):
+            return f"{number * 100:f}%"
+    if shown == 0:
+        shown = abs(shown)
+    return f"{shown:f}%"
+
+
+@dataclass(frozen=True)
+class _Formula:
+    """A named rate with the Chinese words for its name and its two arguments."""
+
+    name: str
+    numerator: str
+    denominator: str
+    negative_numerator: bool = False
+    at_most_one: bool = False
+
+
+def _compute(formula: _Formula, numerator: object, denominator: object) -> Result:
+    top = _argument(formula.name, _who("分子", formula.numerator), numerator, formula.negative_numerator)
+    if isinstance(top, Undefined):
+        return top
+    bottom = _argument(formula.name, _who("分母", formula.denominator), denominator, False)
+    if isinstance(bottom, Undefined):
+        return bottom
+    if bottom == 0:
+        return Undefined(f"{_who('分母', formula.denominator)}为零，无法计算{formula.name}")
+    if formula.at_most_one and top > bottom:
+        return Undefined(
+            f"{formula.numerator}（{top}）大于{formula.denominator}（{bottom}），"
+            f"{formula.name}不能超过100%，请核对数据"
+        )
+    try:
+        return top / bottom
+    except (InvalidOperation, DecimalException):
+        return Undefined(f"数值超出可计算范围，无法计算{formula.name}")
+
+
+def _argument(name: str, who: str, value: object, negative_ok: bool) -> Decimal | Undefined:
+    """One argument as a Decimal, or Undefined saying what is wrong with it."""
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        return Undefined(f"{who}为空，无法计算{name}")
+    number = to_decimal(value)
+    if number is None:
+        return Undefined(f"{who}“{value}”不是数字，无法计算{name}")
+    if number < 0 and not negative_ok:
+        return Undefined(f"{who}为负数（{number}），无法计算{name}")
+    return number
+
+
+def _who(role: str, label: str) -> str:
+    return f"{role}（{label}）" if label else role
+
+
+_RATE = _Formula("比率", "", "", negative_numerator=True)
+_GROWTH = _Formula("增长率", "本期数", "上期数", negative_numerator=True)
+_EXECUTION = _Formula("预算执行率", "执行数", "预算数")
+_ARRIVAL = _Formula("资金到位率", "实际到位数", "计划投入数")
+_BALANCE = _Formula("结余率", "结余数", "预算数", negative_numerator=True)
+_COMPLETION = _Formula("完成率", "完成数", "计划数")
+_SATISFACTION = _Formula("满意度", "满意数", "有效评价数", at_most_one=True)
+
+
+def rate(numerator: object, denominator: object) -> Result:
+    """比率 = 分子 / 分母 (a positive denominator; the numerator may be negative)."""
+    return _compute(_RATE, numerator, denominator)
+
+
+def growth_rate(current: object, previous: object) -> Result:
+    """增长率 = (本期 - 上期) / 上期; a zero or negative previous value makes it meaningless."""
+    change = _argument(_GROWTH.name, "本期数", current, True)
+    if isinstance(change, Undefined):
+        return change
+    base = _argument(_GROWTH.name, "分母（上期数）", previous, False)
+    if isinstance(base, Undefined):
+        return base
+    try:
+        return _compute(_GROWTH, change - base, base)
+    except (InvalidOperation, DecimalException):
+        return Undefined("数值超出可计算范围，无法计算增长率")
+
+
+def execution_rate(spent: object, budget: object) -> Result:
+    """预算执行率 = 全年执行数 / 全年预算数 (may exceed 1 when overspent)."""
+    return _compute(_EXECUTION, spent, budget)
+
+
+def arrival_rate(arrived: object, planned: object) -> Result:
+    """资金到位率 = 实际到位资金 / 计划投入资金."""
+    return _compute(_ARRIVAL, arrived, planned)
+
+
+def balance_rate(balance: object, budget: object) -> Result:
+    """结余率 = 结余数 / 预算数 (a negative balance, i.e. overspending, gives a negative rate)."""
+    return _compute(_BALANCE, balance, budget)
+
+
+def completion_rate(done: object, planned: object) -> Result:
+    """完成率 = 实际完成数 / 计划完成数 (may exceed 1 when over-fulfilled)."""
+    return _compute(_COMPLETION, done, planned)
+
+
+def satisfaction(satisfied: object, total: object) -> Result:
+    """满意度 = 满意数 / 有效评价数; more satisfied answers than answers is a data error."""
+    return _compute(_SATISFACTION, satisfied, total)
