@@ -21,9 +21,9 @@ percentage, and a cell does not tell which scale it uses. The rule:
   %, or for “99.16%” typed into it, and what PERF_RATE returns;
 - |x| > 1.5 is already in percent (99.16 → 99.16%), typed without the % sign: a
   rate above 150% is rare against such targets;
-- in between (1.2: 120% or 1.2%?) both readings are judged; if they agree (same
-  status, and the same ratio when not met) that verdict stands, otherwise the
-  function asks a person ("需人工判断") and says how to write the value unambiguously.
+- in between (1.2: 120% or 1.2%?) both readings are judged; when their statuses
+  differ the function asks a person ("需人工判断") and says how to write the value
+  unambiguously; when both say 未完成 with different ratios, PERF_POINTS asks a person.
 The reading used is named in the reason (PERF_JUDGE_REASON). The same rule applies to
 a number in the target cell when the actual value is text with %. Two numbers are
 compared as they are.
@@ -35,10 +35,12 @@ import functools
 import logging
 import os
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import xlwings as xw
+
+from xlperf import formulas
 
 UDF_NAMES = (
     "PERF_RATE",
@@ -132,38 +134,26 @@ def _checked(value: Cell, label: str) -> Cell:
     return value
 
 
-def _engine_number(value: Cell, label: str) -> Decimal | str | None:
-    """An argument for `xlperf.formulas`: floats become the Decimal Excel shows, text stays text."""
+def _engine_value(value: Cell, label: str) -> float | int | str | None:
+    """An argument the engine reads as a number: a number, a text or empty; anything else is refused."""
     value = _checked(value, label)
     if isinstance(value, bool):
         raise _Refusal(f"{ERROR}{label}是逻辑值{'TRUE' if value else 'FALSE'}，应填写数字")
-    if isinstance(value, (int, float)):
-        return _decimal(value, label)
-    if isinstance(value, str) or value is None:
+    if value is None or isinstance(value, (int, float, str)):
         return value
     raise _Refusal(f"{ERROR}{label}是日期或其他非数字内容，应填写数字")
 
 
 def _number(value: Cell, label: str) -> Decimal:
-    """A required plain number (points, a score): a number or a text holding one."""
-    value = _engine_number(value, label)
-    if value is None or (isinstance(value, str) and not value.strip()):
+    """A required number (points, a score), read as `xlperf.formulas` reads numbers."""
+    value = _engine_value(value, label)
+    if _empty(value):
         raise _Refusal(f"{ERROR}请填写{label}")
-    if isinstance(value, str):
-        try:
-            value = Decimal(value.strip().replace(",", ""))
-        except InvalidOperation:
-            raise _Refusal(f"{ERROR}{label}“{value.strip()}”不是数字") from None
-    if not value.is_finite():
-        raise _Refusal(f"{ERROR}{label}不是有限的数字")
-    return value
-
-
-def _decimal(value: int | float, label: str) -> Decimal:
-    """A float as the shortest decimal that reads back as it (0.1 → 0.1, not 0.1000000000000000055)."""
-    if isinstance(value, float) and value != value:
-        raise _Refusal(f"{ERROR}{label}不是数字")
-    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    number = formulas.to_decimal(value)
+    if number is None:
+        shown = f"“{value.strip()}”" if isinstance(value, str) else ""
+        raise _Refusal(f"{ERROR}{label}{shown}不是数字")
+    return number
 
 
 def _plain(value: Decimal) -> str:
@@ -179,9 +169,7 @@ def _fraction(formula: str, *pairs: tuple[Cell, str]) -> Shown:
     """Call `xlperf.formulas.<formula>` on the converted arguments; a fraction or an error text."""
     if all(_empty(_single(value, label)) for value, label in pairs):
         return ""
-    args = [_engine_number(value, label) for value, label in pairs]
-    from xlperf import formulas
-
+    args = [_engine_value(value, label) for value, label in pairs]
     result = getattr(formulas, formula)(*args)
     if isinstance(result, formulas.Undefined):
         return ERROR + result.reason
@@ -265,6 +253,8 @@ class _Verdict:
 
 @dataclass(frozen=True)
 class _Reading:
+    """One way to read a cell as the engine's text, with the note that tells the person so."""
+
     text: str
     note: str = ""
 
@@ -279,7 +269,7 @@ def _readings(value: Cell, label: str, percent: bool) -> list[_Reading]:
     if isinstance(value, str):
         return [_Reading(value)]
     if isinstance(value, (int, float)):
-        number = _decimal(value, label)
+        number = _number(value, label)
         if not percent:
             return [_Reading(_plain(number))]
         as_fraction = _Reading(
@@ -296,40 +286,44 @@ def _readings(value: Cell, label: str, percent: bool) -> list[_Reading]:
     raise _Refusal(f"{ERROR}{label}的内容无法识别，请填写数值或文字")
 
 
-def _mentions_percent(value: Cell) -> bool:
-    value = _single(value, "")
-    return isinstance(value, str) and ("%" in value or "％" in value)
+def _in_percent(value: Cell, label: str) -> bool:
+    """Whether a text expected (预期值) or actual (实现值) value is stated in %."""
+    from xlperf import targets
+
+    value = _single(value, label)
+    if not isinstance(value, str):
+        return False
+    if label == "预期值":
+        return targets.parse_target(value).unit == "%"
+    return any(q.unit == "%" for q in targets.parse_actual(value).quantities)
 
 
 def _judge(actual: Cell, target: Cell) -> _Verdict:
     """PERF_JUDGE's verdict: `xlperf.targets.judge` on the text(s) the two cells stand for."""
     from xlperf import targets
 
-    actual_readings = _readings(actual, "实现值", _mentions_percent(target))
-    target_readings = _readings(target, "预期值", _mentions_percent(actual))
-    tried = [(a, t, targets.judge(a.text, t.text)) for a in actual_readings for t in target_readings]
-    first_a, first_t, first = tried[0]
-    if all(_same(first, j) for *_, j in tried[1:]):
-        notes = "；".join(n for n in (first_a.note, first_t.note) if n)
-        if len(tried) > 1:
-            notes += "（按另一种理解结果相同）"
-        reason = first.reason + (f"（{notes}）" if notes else "")
-        return _Verdict(first.status.value, reason, first)
-    options = "；".join(f"按{a.text}理解：{j.status.value}" for a, _, j in tried)
-    number = next(r for r in (actual_readings, target_readings) if len(r) > 1)
-    label = "实现值" if number is actual_readings else "预期值"
-    reason = (
-        f"{label}单元格中的数字可能是{number[0].text}，也可能是{number[1].text}，两种理解的判断不同"
-        f"（{options}）。请在单元格中填写带%的文字，如“{number[0].text}”"
-    )
-    return _Verdict(targets.Status.REVIEW.value, reason)
-
-
-def _same(a, b) -> bool:
-    """Two judgements that give the same status and, when not met, the same points."""
-    if a.status != b.status:
-        return False
-    return a.status.name != "NOT_MET" or a.ratio == b.ratio
+    actuals = _readings(actual, "实现值", _in_percent(target, "预期值"))
+    expected = _readings(target, "预期值", _in_percent(actual, "实现值"))
+    (first_a, first_t, first), *others = [
+        (a, t, targets.judge(a.text, t.text)) for a in actuals for t in expected
+    ]
+    notes = [note for note in (first_a.note, first_t.note) if note]
+    judgement = first
+    for alt_a, alt_t, alt in others:  # at most one: only a number against text has two readings
+        label, one, other = ("实现值", first_a, alt_a) if alt_a is not first_a else ("预期值", first_t, alt_t)
+        if alt.status != first.status:
+            reason = (
+                f"{label}单元格中的数字可能是{one.text}，也可能是{other.text}，两种理解的判断不同"
+                f"（按{one.text}：{first.status.value}；按{other.text}：{alt.status.value}）。"
+                f"请把{label}写成文字，如“{one.text}”或“{other.text}”（单元格设为文本格式，或先输入英文单引号'）"
+            )
+            return _Verdict(targets.Status.REVIEW.value, reason)
+        notes.append(f"按{other.text}理解同样{alt.status.value}")
+        if alt.status == targets.Status.NOT_MET and alt.ratio != first.ratio:
+            notes.append("但两种理解的完成比例不同，得分需人工判断")
+            judgement = None
+    reason = first.reason + (f"（{'；'.join(notes)}）" if notes else "")
+    return _Verdict(first.status.value, reason, judgement)
 
 
 @xw.func(category=CATEGORY)
@@ -371,6 +365,7 @@ def PERF_POINTS(actual: Cell, target: Cell, points: Cell) -> Shown:
         return REVIEW + verdict.reason
     from xlperf import scoring
 
+    # the same share of points as the scorecard gives the indicator
     achieved = scoring._achievement(verdict.judgement)
     if achieved is not None:
         return float(scoring._points(available, achieved))
@@ -400,7 +395,7 @@ def _load_rules(name: str | None, stamp: float | None):
 @_arg("rules", "评分规则：内置规则名或规则文件路径，省略时为national-2020")
 @_cell_function
 def PERF_GRADE(score: Cell, rules: Cell = None) -> Shown:
-    """按评分规则的等级区间给出等级：优、良、中、差（默认：优≥90，良80–90，中60–80，差<60）。"""
+    """按评分规则（默认national-2020）的等级区间，由总分给出等级，如优、良、中、差。"""
     if _empty(_single(score, "总分")):
         return ""
     total = _number(score, "总分")
