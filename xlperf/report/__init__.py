@@ -1,0 +1,138 @@
+"""Attachment 3, the self-evaluation report (附件3 市级财政支出项目绩效自评报告).
+
+`export_report` is the one call for the CLI (`xlperf export`) and the Excel button:
+it scores and checks the form, writes the .docx atomically, and optionally the PDF.
+
+Cover-field policy: a report is always written, because a draft with a blank line is
+useful (the department's seal, 公章, is stamped by hand anyway). Each empty cover field is
+printed as an underlined blank and reported as a finding: the checks' own (REQ001 for
+填报人姓名, 联系电话, 填报日期; REQ002 for 主管部门), else ``REPORT_COVER_MISSING``; so the CLI
+exits non-zero until the cover is complete. Only 项目名称 left empty is taken from the
+basic table (附件1-1), as the model documents; a name or phone is never borrowed from the
+contact person, since the filler may be someone else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xlperf.atomic import OutputError
+
+from .text import ReportText, report_sections
+
+REPORT_SUFFIX = ".docx"
+COVER_MISSING = "REPORT_COVER_MISSING"
+
+
+@dataclass(frozen=True)
+class ReportFinding:
+    """A finding about the report itself, shaped like `xlperf.checks.Finding`."""
+
+    code: str
+    severity: str
+    field: str
+    message: str
+    cell: str | None = None
+
+
+@dataclass
+class ExportResult:
+    """What an export produced: the files, the text, the score and the findings."""
+
+    docx: Path
+    report: ReportText
+    scorecard: object
+    findings: list = field(default_factory=list)
+    pdf: Path | None = None
+    pdf_error: str | None = None
+
+    @property
+    def errors(self) -> list:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        """No error in the form or the report, and the PDF was made if it was asked for."""
+        return not self.errors and self.pdf_error is None
+
+    def messages(self) -> list[str]:
+        """Lines for the person: what was written, what is missing."""
+        lines = [f"已生成自评报告：{self.docx}"]
+        if self.pdf is not None:
+            lines.append(f"已生成 PDF：{self.pdf}")
+        if self.pdf_error:
+            lines.append(f"未生成 PDF：{self.pdf_error}")
+        generated = [s.prompt.rstrip("。") for s in self.report.sections if s.generated]
+        if generated:
+            lines.append(f"以下栏目未填写，已根据表内数据生成，请核对：{'；'.join(generated)}")
+        card = self.scorecard
+        state = "" if card.complete else "（尚有待评分项，得分未定）"
+        lines.append(f"自评得分：{card.total}分，等级：{card.grade}{state}")
+        n_err = len(self.errors)
+        n_warn = len(self.findings) - n_err
+        if self.findings:
+            lines.append(f"校验发现 {n_err} 个错误、{n_warn} 个警告：")
+            for f in self.findings:
+                where = f.cell or f.field
+                label = "错误" if f.severity == "error" else "警告"
+                lines.append(f"  {label}  {f.code}  {where}  {f.message}")
+        return lines
+
+
+def cover_findings(report: ReportText) -> list[ReportFinding]:
+    """One finding per empty cover field (封面缺项)."""
+    return [
+        ReportFinding(
+            COVER_MISSING,
+            "error",
+            f"report.{c.key}",
+            f"自评报告封面“{c.label}”未填写，报告中留有空白横线。请在自评报告栏目中填写后重新导出。",
+        )
+        for c in report.missing_cover
+    ]
+
+
+def report_path_for(source) -> Path:
+    """Where the Excel button puts the report: beside the workbook, named after it."""
+    source = Path(source)
+    return source.with_name(f"{source.stem}-自评报告{REPORT_SUFFIX}")
+
+
+def export_report(ev, out_docx, *, rules=None, pdf: bool = False, force: bool = False, source=None, locate=None) -> ExportResult:
+    """Score and check ``ev``, write the report to ``out_docx`` and, if asked, a PDF beside it.
+
+    ``rules``: a RuleSet, a name or a path (None: the form's own setting, else national-2020).
+    ``source``: the file ``ev`` was read from; it is never written over.
+    Raises `OutputError` when the .docx cannot be written; a PDF that cannot be made is
+    reported in ``pdf_error`` (the .docx stays).
+    """
+    from xlperf.engine import evaluate
+
+    from .docx_writer import write_report_docx
+
+    out_docx = Path(out_docx)
+    if out_docx.suffix.lower() != REPORT_SUFFIX:
+        raise OutputError("OUT_SUFFIX", f"报告文件名应以 .docx 结尾：{out_docx}", out_docx)
+    pdf_path = out_docx.with_suffix(".pdf") if pdf else None
+    if pdf_path is not None:
+        from xlperf.atomic import check_output
+
+        check_output(pdf_path, force=force, source=source)
+    evaluation = evaluate(ev, rules=rules, locate=locate)
+    report = report_sections(ev, evaluation.scorecard, evaluation.findings)
+    known = {f.field for f in evaluation.findings}
+    findings = [*evaluation.findings, *(f for f in cover_findings(report) if f.field not in known)]
+    write_report_docx(report, out_docx, force=force, source=source)
+    result = ExportResult(out_docx, report, evaluation.scorecard, findings)
+    if pdf_path is not None:
+        from .pdf import docx_to_pdf
+
+        try:
+            result.pdf = docx_to_pdf(out_docx, pdf_path, force=force, source=source)
+        except OutputError as e:
+            result.pdf_error = e.message
+    return result
+
+
+__all__ = ["ExportResult", "ReportFinding", "ReportText", "cover_findings", "export_report", "report_path_for", "report_sections"]

@@ -1,0 +1,274 @@
+"""The Attachment 3 report as a Word document, laid out like the official form.
+
+Layout: "附件3" top left, the title, the cover fields as label：value lines, then the
+two-column table (prompt | answer) with the four part headings as full-width rows.
+A4 with the margins of GB/T 9704 (党政机关公文格式); page numbers "— 1 —" in the footer.
+
+Fonts are chosen to exist on every Chinese Windows machine, so that the document looks
+the same wherever it is opened: the title in 宋体 bold (方正小标宋简体, the font GB/T 9704
+names for titles, is missing on many machines, and Word's substitute for a missing font
+is unpredictable); "附件3" and the part headings in 黑体; everything else in 仿宋 (not
+仿宋_GB2312, which modern Windows no longer ships). Latin letters and digits in
+Times New Roman. Body text in the table is 四号 (14 pt): 三号 (16 pt) in a 11 cm column
+gives 19 characters a line and makes a typical report run to many pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import unicodedata
+
+from docx import Document
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Emu, Pt
+
+from xlperf.atomic import write_atomic
+
+from .text import ATTACHMENT_MARK, ReportText
+
+LATIN_FONT = "Times New Roman"
+TITLE_FONT = "宋体"
+HEADING_FONT = "黑体"
+BODY_FONT = "仿宋"
+PAGE_NUMBER_FONT = "宋体"
+
+TITLE_SIZE = Pt(22)   # 二号
+COVER_SIZE = Pt(16)   # 三号
+TABLE_SIZE = Pt(14)   # 四号
+PAGE_NUMBER_SIZE = Pt(14)
+
+PAGE_WIDTH, PAGE_HEIGHT = Cm(21), Cm(29.7)
+MARGINS = {"top": Cm(3.7), "bottom": Cm(3.5), "left": Cm(2.8), "right": Cm(2.6)}
+PROMPT_WIDTH, ANSWER_WIDTH = Cm(4.6), Cm(11.0)
+TABLE_LINE = Pt(24)
+KEEP_ROW_LINES = 6
+"""A row of at most this many lines is kept on one page; a longer one may break across pages."""
+PROMPT_CHARS, ANSWER_CHARS = 8, 21
+"""Full-width characters a line holds in each column at 14 pt."""
+BLANK = "\u3000" * 14
+"""An underlined blank where a cover field is empty, to be filled in by hand."""
+
+
+def write_report_docx(report: ReportText, out_path, *, force: bool = False, source=None):
+    """Write the report to ``out_path`` (.docx) atomically; see `xlperf.atomic` for refusals."""
+    document = build_document(report)
+    return write_atomic(out_path, document.save, force=force, source=source)
+
+
+def build_document(report: ReportText):
+    """The python-docx Document of the report (not yet saved)."""
+    doc = Document()
+    _defaults(doc)
+    _page(doc)
+    _properties(doc, report)
+    body = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
+    _text(body, ATTACHMENT_MARK, HEADING_FONT, COVER_SIZE)
+
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _spacing(title, before=Pt(18), after=Pt(24))
+    _text(title, report.title, TITLE_FONT, TITLE_SIZE, bold=True)
+
+    for field in report.cover:
+        p = doc.add_paragraph()
+        _spacing(p, after=Pt(6), line=Pt(30))
+        label = f"{field.label}："
+        hang = Pt(_ems(label) * COVER_SIZE.pt)
+        p.paragraph_format.left_indent = Pt(32) + hang
+        p.paragraph_format.first_line_indent = -hang
+        _text(p, label, BODY_FONT, COVER_SIZE)
+        if field.value:
+            _text(p, field.value, BODY_FONT, COVER_SIZE)
+        else:
+            _text(p, BLANK, BODY_FONT, COVER_SIZE).underline = True
+
+    gap = doc.add_paragraph()
+    _spacing(gap, after=Pt(6))
+    _table(doc, report)
+    return doc
+
+
+def _table(doc, report: ReportText) -> None:
+    rows = sum(1 + len(sections) for _, sections in report.parts)
+    table = doc.add_table(rows=rows, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _borders(table)
+    _fixed_width(table)
+    table.columns[0].width, table.columns[1].width = PROMPT_WIDTH, ANSWER_WIDTH
+    r = 0
+    for part, sections in report.parts:
+        row = table.rows[r]
+        cell = row.cells[0].merge(row.cells[1])
+        _row_height(row, Cm(1.1))
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        p = cell.paragraphs[0]
+        p.paragraph_format.keep_with_next = True
+        _text(p, part, HEADING_FONT, TABLE_SIZE)
+        r += 1
+        for section in sections:
+            row = table.rows[r]
+            _row_height(row, Cm(2.2))
+            if _lines(section) <= KEEP_ROW_LINES:
+                _cant_split(row)
+            prompt, answer = row.cells
+            prompt.width, answer.width = PROMPT_WIDTH, ANSWER_WIDTH
+            for c in (prompt, answer):
+                c.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            p = prompt.paragraphs[0]
+            _spacing(p, line=TABLE_LINE)
+            _text(p, section.prompt, BODY_FONT, TABLE_SIZE)
+            for i, para in enumerate(section.paragraphs):
+                p = answer.paragraphs[0] if i == 0 else answer.add_paragraph()
+                p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+                p.paragraph_format.first_line_indent = Pt(28)
+                _spacing(p, line=TABLE_LINE)
+                _text(p, para, BODY_FONT, TABLE_SIZE)
+            r += 1
+
+
+# --------------------------------------------------------------------------- low level
+
+
+def _ems(text: str) -> float:
+    """The width of ``text`` in em (a Chinese character is 1, a Latin letter or digit ½)."""
+    return sum(1 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in text)
+
+
+def _lines(section) -> int:
+    """Estimated line count of a table row (the taller of its two cells)."""
+    prompt = math.ceil(_ems(section.prompt) / PROMPT_CHARS)
+    answer = sum(math.ceil((_ems(p) + 2) / ANSWER_CHARS) for p in section.paragraphs)
+    return max(prompt, answer)
+
+
+def _cant_split(row) -> None:
+    """Keep the row on one page (不跨页断行)."""
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.insert_element_before(
+        OxmlElement("w:cantSplit"), "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden",
+        "w:ins", "w:del", "w:trPrChange",
+    )
+
+
+def _text(paragraph, text: str, east_asia: str, size, *, bold: bool = False):
+    run = paragraph.add_run(text)
+    run.font.size = size
+    run.font.bold = bold
+    _fonts(run._element.get_or_add_rPr(), east_asia)
+    return run
+
+
+def _fonts(rpr, east_asia: str) -> None:
+    """Set all four font slots; w:eastAsia is the one Word uses for Chinese characters."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in list(fonts.attrib):
+        if attr.endswith("Theme"):
+            del fonts.attrib[attr]
+    for slot in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(slot), LATIN_FONT)
+    fonts.set(qn("w:eastAsia"), east_asia)
+    fonts.set(qn("w:hint"), "eastAsia")
+
+
+def _defaults(doc) -> None:
+    """Document defaults without theme fonts: 仿宋 14 pt, Chinese language, no paragraph gaps."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _fonts(rpr, BODY_FONT)
+    rpr.find(qn("w:sz")).set(qn("w:val"), str(int(TABLE_SIZE.pt * 2)))
+    rpr.find(qn("w:szCs")).set(qn("w:val"), str(int(TABLE_SIZE.pt * 2)))
+    rpr.find(qn("w:lang")).set(qn("w:eastAsia"), "zh-CN")
+    spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), "240")
+
+
+def _page(doc) -> None:
+    section = doc.sections[0]
+    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+    section.top_margin, section.bottom_margin = MARGINS["top"], MARGINS["bottom"]
+    section.left_margin, section.right_margin = MARGINS["left"], MARGINS["right"]
+    section.header_distance, section.footer_distance = Cm(1.5), Cm(2.5)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _text(footer, "— ", PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
+    _page_field(footer)
+    _text(footer, " —", PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
+
+
+def _page_field(paragraph) -> None:
+    """A PAGE field (页码) with "1" as its shown value until the reader updates it."""
+    for kind, text in (("begin", None), ("instr", " PAGE "), ("separate", None), ("text", "1"), ("end", None)):
+        run = _text(paragraph, "", PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
+        if kind == "instr":
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        elif kind == "text":
+            el = OxmlElement("w:t")
+            el.text = text
+        else:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        run._element.append(el)
+
+
+def _properties(doc, report: ReportText) -> None:
+    props = doc.core_properties
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+    props.title = report.title
+    props.subject = report.cover_value("project_name")
+    props.author = report.cover_value("filler_name")
+    props.last_modified_by = report.cover_value("filler_name")
+    props.comments = ""
+    props.keywords = ""
+    props.created = props.modified = now
+    props.revision = 1
+
+
+def _spacing(paragraph, *, before=None, after=None, line=None) -> None:
+    fmt = paragraph.paragraph_format
+    if before is not None:
+        fmt.space_before = before
+    if after is not None:
+        fmt.space_after = after
+    if line is not None:
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = line
+
+
+def _row_height(row, height) -> None:
+    row.height = height
+    row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+
+
+def _borders(table) -> None:
+    """Single 0.5 pt lines around and inside (表格框线), independent of any table style."""
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "single")
+        el.set(qn("w:sz"), "4")
+        el.set(qn("w:space"), "0")
+        el.set(qn("w:color"), "000000")
+        borders.append(el)
+    tbl_pr.insert_element_before(
+        borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange"
+    )
+
+
+def _fixed_width(table) -> None:
+    """A fixed table width, so Word and LibreOffice keep the two columns as set."""
+    table.autofit = False
+    width = table._tbl.tblPr.find(qn("w:tblW"))
+    width.set(qn("w:type"), "dxa")
+    width.set(qn("w:w"), str(Emu(PROMPT_WIDTH + ANSWER_WIDTH).twips))
+
