@@ -102,7 +102,7 @@ def _table(doc, report: ReportText) -> None:
     r = 0
     for part, sections in report.parts:
         row = table.rows[r]
-        cell = row.cells[0].merge(row.cells[1])
+        cell = _span_row(row)
         _row_height(row, Cm(1.1))
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         p = cell.paragraphs[0]
@@ -145,6 +145,15 @@ def _lines(section) -> int:
     return max(prompt, answer)
 
 
+def _span_row(row):
+    """The row as one cell across both columns (合并单元格), without python-docx's general merge."""
+    first, second = row._tr.tc_lst
+    first.grid_span = 2
+    first.width = PROMPT_WIDTH + ANSWER_WIDTH
+    row._tr.remove(second)
+    return row.cells[0]
+
+
 def _cant_split(row) -> None:
     """Keep the row on one page (不跨页断行)."""
     tr_pr = row._tr.get_or_add_trPr()
@@ -157,7 +166,8 @@ def _cant_split(row) -> None:
 def _text(paragraph, text: str, east_asia: str, size, *, bold: bool = False):
     run = paragraph.add_run(text)
     run.font.size = size
-    run.font.bold = bold
+    if bold:
+        run.font.bold = True
     _fonts(run._element.get_or_add_rPr(), east_asia)
     return run
 

@@ -52,11 +52,9 @@ def find_soffice() -> str | None:
 
 
 def fonts_conf() -> Path | None:
-    """The fontconfig file for the conversion: the package's shared one, else the report's own."""
-    for path in (_HERE.parent / "fonts" / "fonts.conf", _HERE / "fonts.conf"):
-        if path.is_file():
-            return path
-    return None
+    """The package's fontconfig file (xlperf/fonts/fonts.conf), shared with the workbook's PDF."""
+    path = _HERE.parent / "fonts" / "fonts.conf"
+    return path if path.is_file() else None
 
 
 def docx_to_pdf(
