@@ -1,0 +1,690 @@
+"""The bad-input corpus, built by code (no committed binaries), and a stand-in form workbook.
+
+Each builder writes one hostile or broken input into a folder and returns its path. The
+`CORPUS` table names, for every entry, the stable error code the reader must give and a
+fragment of the Chinese cause that must appear in the message. `form_workbook` writes a
+real form workbook: through the project's builder when it exists, otherwise through an
+XlsxWriter stand-in shaped like the form (5 sheets, ~300 cells, merged ranges, styles,
+dates, total formulas).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import struct
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "shaoguan-2020.json"
+STANDIN_SHEETS = ("附件1-1", "评分表", "自评报告", "xlwings.conf", "说明")
+
+
+def example_data() -> dict:
+    return json.loads(EXAMPLE.read_text(encoding="utf-8"))
+
+
+def builder_available() -> bool:
+    try:
+        from xlperf.workbook.build import build_workbook  # noqa: F401
+        from xlperf.workbook.read import read_workbook_with_layout  # noqa: F401
+    except Exception:
+        return False
+    return True
+
+
+def form_workbook(path: Path, ev=None) -> Path:
+    """A form workbook for `ev` (the example when None): the real one if it can be built."""
+    from xlperf.model import SelfEvaluation
+
+    ev = ev or SelfEvaluation.model_validate(example_data())
+    if builder_available():
+        from xlperf.workbook.build import build_workbook
+
+        build_workbook(path, ev)
+        return Path(path)
+    return standin_workbook(path, ev)
+
+
+def standin_workbook(path: Path, ev=None, *, extra: Callable | None = None) -> Path:
+    """An XlsxWriter workbook shaped like the form (used until the builder exists)."""
+    import xlsxwriter
+
+    from xlperf.model import SelfEvaluation, SubCategory
+
+    ev = ev or SelfEvaluation.model_validate(example_data())
+    wb = xlsxwriter.Workbook(str(path))
+    title = wb.add_format({"bold": True, "font_name": "宋体", "font_size": 16, "align": "center", "valign": "vcenter"})
+    label = wb.add_format({"font_name": "宋体", "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True})
+    cell = wb.add_format({"font_name": "仿宋", "border": 1, "text_wrap": True, "locked": False, "bg_color": "#FFF9E5"})
+    money = wb.add_format({"font_name": "仿宋", "border": 1, "num_format": "0.00", "locked": False, "bg_color": "#FFF9E5"})
+    date = wb.add_format({"font_name": "仿宋", "border": 1, "num_format": "yyyy\"年\"mm\"月\"dd\"日\"", "locked": False})
+    ws = wb.add_worksheet("附件1-1")
+    ws.set_column("A:A", 6)
+    ws.set_column("B:C", 10)
+    ws.set_column("D:J", 13)
+    ws.merge_range("A1:J1", "市级财政支出项目绩效自评基础信息表", title)
+    ws.write("A2", "填报单位名称：", label)
+    ws.merge_range("B2:E2", ev.header.unit_name, cell)
+    ws.write("I2", "金额单位：", label)
+    ws.write("J2", "万元", label)
+    ws.merge_range("A3:A8", "基本情况", label)
+    b = ev.basic
+    pairs = [
+        ("B3", "项目名称", "C3:F3", b.project_name),
+        ("G3", "评价年度", "H3", b.eval_year),
+        ("I3", "评价金额", "J3", b.eval_amount),
+        ("B4", "联系人", "C4", b.contact_name),
+        ("D4", "联系电话", "E4:F4", b.contact_phone),
+        ("G4", "联系邮箱", "H4:J4", b.contact_email),
+    ]
+    for lab_at, lab, at, value in pairs:
+        ws.write(lab_at, lab, label)
+        fmt = money if lab == "评价金额" else cell
+        if value is not None and not isinstance(value, (str, int)):
+            value = float(value)
+        if ":" in at:
+            ws.merge_range(at, value if value is not None else "", fmt)
+        else:
+            ws.write(at, value if value is not None else "", fmt)
+    ws.write("B5", "项目开始时间", label)
+    ws.write("G5", "项目完成时间", label)
+    for at, value in (("C5", b.start_date), ("H5", b.end_date)):
+        if value:
+            ws.write_datetime(at, dt.datetime.combine(value, dt.time()), date)
+    ws.merge_range("B6:B8", "实施文件依据", label)
+    ws.merge_range("C6:J8", "\n".join(b.basis_documents), cell)
+    row = 9
+    for block, rows in (("资金安排情况", ev.funding.budget), ("资金使用情况", ev.funding.spending)):
+        ws.write(row - 1, 1, block, label)
+        for k, head in enumerate(("年度", "中央及省级", "市本级", "转移支付", "资金合计")):
+            ws.write(row - 1, 2 + k, head, label)
+        for i in range(3):
+            r = row + i
+            data = rows[i] if i < len(rows) else None
+            ws.write(r, 2, data.year if data and data.year else "", cell)
+            for k, attr in enumerate(("central_provincial", "municipal", "transfer_county")):
+                v = getattr(data, attr) if data else None
+                ws.write(r, 3 + k, float(v) if v is not None else "", money)
+            ws.write_formula(r, 6, f"=SUM(D{r + 1}:F{r + 1})", money)
+        row += 5
+    ws.write(row - 1, 1, "按方向划分", label)
+    for i, pr in enumerate(ev.funding.by_purpose[:3]):
+        ws.write(row + i, 2, pr.year, cell)
+        ws.merge_range(row + i, 3, row + i, 5, pr.purpose, cell)
+        ws.write(row + i, 6, float(pr.amount) if pr.amount is not None else "", money)
+    row += 5
+    g = ev.goals
+    for lab, value in (("预期总体目标", g.overall), ("是否如期实现", "是" if g.achieved_on_time else "否"), ("预期阶段性目标", g.stage), ("实际完成情况", g.actual)):
+        ws.write(row, 1, lab, label)
+        ws.merge_range(row, 2, row, 9, value, cell)
+        row += 1
+    row += 1
+    for k, head in enumerate(("二级指标", "指标名称", "指标计算公式", "评价年度预期值", "评价年度实现值", "未完成原因说明")):
+        ws.write(row, 1 + k, head, label)
+    row += 1
+    for sub in SubCategory:
+        rows = ev.indicators.rows(sub)
+        ws.merge_range(row, 1, row + 2, 1, sub.value, label)
+        for i in range(3):
+            ind = rows[i] if i < len(rows) else None
+            values = (ind.name, ind.formula, ind.target, ind.actual, ind.explanation) if ind else ("无" if i == 0 and ev.indicators.is_none(sub) else "",) + ("",) * 4
+            for k, v in enumerate(values):
+                ws.write(row + i, 2 + k, v, cell)
+        row += 3
+    ws.write(row, 1, "其他情况", label)
+    ws.merge_range(row, 2, row, 9, ev.other_notes, cell)
+    ws.protect()
+    ws2 = wb.add_worksheet("评分表")
+    for i, (head) in enumerate(("编号", "评分项", "分值", "档次", "得分", "说明")):
+        ws2.write(0, i, head, label)
+    for i in range(12):
+        ws2.write_row(i + 1, 0, [f"item{i}", f"指标{i}", 5 + i % 3, "达成", "", ""], cell)
+    ws2.write_formula(13, 4, "=SUM(E2:E13)", money)
+    ws2.data_validation("D2:D13", {"validate": "list", "source": ["达成", "部分达成", "未达成"]})
+    ws3 = wb.add_worksheet("自评报告")
+    r = ev.report
+    for i, (lab, value) in enumerate((("项目名称", r.project_name), ("主管部门", r.department), ("填报人", r.filler_name), ("联系电话", r.phone), ("简要情况", r.unit_overview), ("实施情况", r.implementation), ("自评分析", r.self_assessment), ("资金绩效", r.fund_performance), ("存在问题", r.problems), ("改进意见", r.improvements), ("其他", r.other))):
+        ws3.write(i, 0, lab, label)
+        ws3.merge_range(i, 1, i, 5, value, cell)
+    ws4 = wb.add_worksheet("xlwings.conf")
+    for i, (k, v) in enumerate((("UDF Modules", "xlperf.udfs"), ("Interpreter_Win", ""), ("Use UDF Server", "False"))):
+        ws4.write_row(i, 0, [k, v])
+    ws5 = wb.add_worksheet("说明")
+    for i in range(20):
+        ws5.write(i, 0, f"第{i + 1}条：请按说明填写。")
+    if extra:
+        extra(wb)
+    wb.close()
+    return Path(path)
+
+
+# ---- zip surgery ----------------------------------------------------------------------
+
+
+def rewrite_zip(src: Path, dst: Path, change: Callable[[str, bytes], bytes | None], add: dict[str, bytes] | None = None) -> Path:
+    """Copy a zip, passing every part through `change` (None drops it) and adding `add`."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = change(info.filename, zin.read(info))
+            if data is not None:
+                zout.writestr(info.filename, data)
+        for name, data in (add or {}).items():
+            zout.writestr(name, data)
+    return dst
+
+
+def _first_sheet_part(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        return sorted(n for n in z.namelist() if n.startswith("xl/worksheets/sheet"))[0]
+
+
+def _inject_into_sheet(src: Path, dst: Path, prolog: bytes, cell_xml: bytes) -> Path:
+    """Put `prolog` (a DOCTYPE) before the first sheet's root and a cell using it in A1."""
+    sheet = _first_sheet_part(src)
+
+    def change(name, data):
+        if name != sheet:
+            return data
+        head, sep, rest = data.partition(b"<worksheet")
+        rest = rest.replace(b"<sheetData>", b"<sheetData><row r=\"1\">" + cell_xml + b"</row>", 1)
+        return head + prolog + sep + rest
+
+    return rewrite_zip(src, dst, change)
+
+
+# ---- the corpus -------------------------------------------------------------------------
+
+
+def not_a_zip(folder: Path, base: Path) -> Path:
+    p = folder / "not-a-zip.xlsx"
+    p.write_bytes("这不是工作簿，只是改了扩展名的文本文件。\n".encode() * 20)
+    return p
+
+
+def empty_file(folder: Path, base: Path) -> Path:
+    p = folder / "empty.xlsm"
+    p.write_bytes(b"")
+    return p
+
+
+def truncated_zip(folder: Path, base: Path) -> Path:
+    p = folder / "truncated.xlsx"
+    data = base.read_bytes()
+    p.write_bytes(data[: len(data) * 2 // 3])
+    return p
+
+
+def corrupt_entry(folder: Path, base: Path) -> Path:
+    """The directory is intact but a sheet's compressed bytes are damaged."""
+    p = folder / "corrupt-entry.xlsx"
+    data = bytearray(base.read_bytes())
+    with zipfile.ZipFile(base) as z:
+        info = z.getinfo(_first_sheet_part(base))
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for i in range(start + 10, start + min(info.compress_size, 400), 7):
+        data[i] ^= 0x5A
+    p.write_bytes(bytes(data))
+    return p
+
+
+def encrypted(folder: Path, base: Path) -> Path:
+    """A password-protected workbook: OOXML encrypted into an OLE compound file."""
+    p = folder / "encrypted.xlsx"
+    try:
+        import msoffcrypto
+
+        out = io.BytesIO()
+        with open(base, "rb") as fh:
+            msoffcrypto.format.ooxml.OOXMLFile(fh).encrypt("secret", out)
+        p.write_bytes(out.getvalue())
+        return p
+    except Exception:
+        pass
+    p.write_bytes(_minimal_cfb(["EncryptionInfo", "EncryptedPackage"]))
+    return p
+
+
+def legacy_xls(folder: Path, base: Path) -> Path:
+    p = folder / "legacy.xlsx"
+    p.write_bytes(_minimal_cfb(["Workbook"]))
+    return p
+
+
+def _minimal_cfb(stream_names: list[str]) -> bytes:
+    """A compound-file header followed by a directory sector naming the given streams."""
+    header = bytearray(512)
+    header[:8] = bytes.fromhex("D0CF11E0A1B11AE1")
+    struct.pack_into("<HHH", header, 24, 0x3E, 3, 0xFFFE)
+    struct.pack_into("<H", header, 30, 9)
+    directory = bytearray(512)
+    for i, name in enumerate(["Root Entry", *stream_names][:4]):
+        raw = name.encode("utf-16-le") + b"\0\0"
+        directory[i * 128 : i * 128 + len(raw)] = raw
+        struct.pack_into("<HB", directory, i * 128 + 64, len(raw), 5 if i == 0 else 2)
+    return bytes(header) + bytes(directory) + b"\0" * 512
+
+
+XXE_PROLOG = b'<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+LAUGHS_PROLOG = (
+    b'<!DOCTYPE worksheet [<!ENTITY lol "lol">'
+    + b"".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'.encode() for i in range(1, 10)
+    )
+    + b"]>"
+)
+
+
+def xxe(folder: Path, base: Path) -> Path:
+    return _inject_into_sheet(base, folder / "xxe.xlsx", XXE_PROLOG, b'<c r="A1" t="inlineStr"><is><t>&xxe;</t></is></c>')
+
+
+def billion_laughs(folder: Path, base: Path) -> Path:
+    return _inject_into_sheet(base, folder / "laughs.xlsx", LAUGHS_PROLOG, b'<c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c>')
+
+
+def zip_bomb(folder: Path, base: Path) -> Path:
+    """The first sheet padded to ~300 MB of whitespace that compresses about 1000:1."""
+    p = folder / "bomb.xlsx"
+    sheet = _first_sheet_part(base)
+    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename != sheet:
+                zout.writestr(info.filename, data)
+                continue
+            with zout.open(sheet, "w", force_zip64=True) as fh:
+                head, sep, rest = data.partition(b"<sheetData>")
+                fh.write(head)
+                block = b" " * (1024 * 1024)
+                for _ in range(300):
+                    fh.write(block)
+                fh.write(sep + rest)
+    return p
+
+
+def huge_sheet(folder: Path, base: Path) -> Path:
+    """Two million filled cells declared in the first sheet."""
+    p = folder / "huge.xlsx"
+    sheet = _first_sheet_part(base)
+    rows, cols = 20_000, 100
+
+    def sheet_xml() -> bytes:
+        out = io.BytesIO()
+        out.write(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n')
+        out.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+        out.write(f'<dimension ref="A1:CV{rows}"/><sheetData>'.encode())
+        cells = b"<c/>" * cols
+        for r in range(1, rows + 1):
+            out.write(b'<row r="%d">' % r + cells + b"</row>")
+        out.write(b"</sheetData></worksheet>")
+        return out.getvalue()
+
+    return rewrite_zip(base, p, lambda name, data: sheet_xml() if name == sheet else data)
+
+
+def far_cell(folder: Path, base: Path) -> Path:
+    """One value at XFD1048576: a tiny file, but a dense grid would hold 17 billion cells."""
+    far = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'
+    return _patch_first_sheet_cells(base, folder / "far-cell.xlsx", lambda d: d.replace(b"</sheetData>", far, 1))
+
+
+def many_entries(folder: Path, base: Path) -> Path:
+    p = folder / "many-entries.xlsx"
+    return rewrite_zip(base, p, lambda n, d: d, add={f"xl/media/pad{i}.bin": b"" for i in range(5000)})
+
+
+def missing_sheet(folder: Path, base: Path) -> Path:
+    """The form's main sheet renamed, as a person might do."""
+    p = folder / "renamed-sheet.xlsx"
+
+    def change(name, data):
+        if name == "xl/workbook.xml":
+            return data.replace('name="附件1-1"'.encode(), 'name="Sheet1"'.encode())
+        return data
+
+    return rewrite_zip(base, p, change)
+
+
+def not_a_workbook(folder: Path, base: Path) -> Path:
+    """A zip that is not a workbook (a .docx renamed, say)."""
+    p = folder / "not-a-workbook.xlsx"
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<document/>")
+    return p
+
+
+def external_link(folder: Path, base: Path) -> Path:
+    """A workbook whose cells pull values from another file."""
+    p = folder / "external-link.xlsx"
+    rel_type = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/externalLink"
+    ext_rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/externalLinkPath"
+
+    def change(name, data):
+        if name == "xl/_rels/workbook.xml.rels":
+            return data.replace(b"</Relationships>", f'<Relationship Id="rIdX1" Type="{rel_type}" Target="externalLinks/externalLink1.xml"/></Relationships>'.encode())
+        if name == "xl/workbook.xml":
+            return data.replace(b"</workbook>", b'<externalReferences><externalReference r:id="rIdX1" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/></externalReferences></workbook>')
+        return data
+
+    add = {
+        "xl/externalLinks/externalLink1.xml": b'<?xml version="1.0"?><externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><externalBook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId1"/></externalLink>',
+        "xl/externalLinks/_rels/externalLink1.xml.rels": f'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{ext_rel}" Target="file:///C:/财务/秘密预算.xlsx" TargetMode="External"/></Relationships>'.encode(),
+    }
+    return rewrite_zip(base, p, change, add)
+
+
+AUTO_OPEN_VBA = b'Attribute VB_Name = "Module1"\r\nSub Auto_Open()\r\n    Shell "cmd /c echo pwned > C:\\pwned.txt"\r\nEnd Sub\r\nPrivate Sub Workbook_Open()\r\n    Kill "C:\\*.*"\r\nEnd Sub\r\n'
+
+
+def auto_macro(folder: Path, base: Path) -> Path:
+    """A workbook with an auto-run macro project (read as data; never executed)."""
+    p = folder / "auto-macro.xlsm"
+    vba = bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504 + AUTO_OPEN_VBA
+    ct = b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+
+    def change(name, data):
+        if name == "[Content_Types].xml":
+            data = data.replace(b"</Types>", ct + b"</Types>").replace(
+                b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+            )
+        if name == "xl/_rels/workbook.xml.rels":
+            data = data.replace(b"</Relationships>", b'<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="vbaProject.bin"/></Relationships>')
+        return data
+
+    return rewrite_zip(base, p, change, {"xl/vbaProject.bin": vba})
+
+
+def _patch_first_sheet_cells(base: Path, dst: Path, replace: Callable[[bytes], bytes]) -> Path:
+    sheet = _first_sheet_part(base)
+    return rewrite_zip(base, dst, lambda n, d: replace(d) if n == sheet else d)
+
+
+# ---- content the layout parser must refuse (needs the real workbook) ---------------------
+
+
+def _patched_cells(base: Path, dst: Path, values: dict[str, object]) -> Path:
+    """A copy of a built workbook with some input cells (by field path) overwritten."""
+    import openpyxl
+
+    from xlperf.workbook.read import read_workbook_with_layout
+
+    _, layout = read_workbook_with_layout(base)
+    wb = openpyxl.load_workbook(base)
+    for field_path, value in values.items():
+        sheet, cell = layout.cell_of(field_path).split("!")
+        wb[sheet][cell] = value
+    wb.save(dst)
+    return dst
+
+
+def text_in_amount(folder: Path, base: Path) -> Path:
+    return _patched_cells(base, folder / "text-amount.xlsx", {"basic.eval_amount": "一百二十万"})
+
+
+def date_as_text(folder: Path, base: Path) -> Path:
+    return _patched_cells(base, folder / "date-text.xlsx", {"basic.start_date": "去年年初"})
+
+
+def formula_in_input(folder: Path, base: Path) -> Path:
+    return _patched_cells(base, folder / "formula-input.xlsx", {"basic.eval_amount": "=100+22.17"})
+
+
+def wrong_types(folder: Path, base: Path) -> Path:
+    return _patched_cells(
+        base,
+        folder / "wrong-types.xlsx",
+        {
+            "basic.eval_year": "二〇二〇年",
+            "basic.eval_amount": "很多",
+            "basic.start_date": "不详",
+            "basic.end_date": True,
+            "goals.achieved_on_time": "也许",
+            "funding.budget[0].municipal": "约一百万",
+            "funding.spending[0].year": 20.5,
+        },
+    )
+
+
+# ---- JSON data files ----------------------------------------------------------------------
+
+
+def json_syntax(folder: Path, base: Path) -> Path:
+    p = folder / "syntax.json"
+    p.write_text('{"basic": {"project_name": "缺了右括号"', encoding="utf-8")
+    return p
+
+
+def json_wrong_types(folder: Path, base: Path) -> Path:
+    p = folder / "wrong-types.json"
+    data = example_data()
+    data["basic"].update(eval_year="二〇二〇", eval_amount="一百万", start_date="去年")
+    data["funding"]["budget"] = "很多"
+    data["goals"]["achieved_on_time"] = "也许"
+    p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return p
+
+
+def json_huge(folder: Path, base: Path) -> Path:
+    p = folder / "huge.json"
+    data = example_data()
+    data["other_notes"] = "很长的说明。" * 1_000_000
+    p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return p
+
+
+def json_deep(folder: Path, base: Path) -> Path:
+    p = folder / "deep.json"
+    p.write_text('{"other_notes": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    return p
+
+
+def json_gbk(folder: Path, base: Path) -> Path:
+    p = folder / "gbk.json"
+    p.write_bytes(json.dumps(example_data(), ensure_ascii=False).encode("gbk"))
+    return p
+
+
+def json_array(folder: Path, base: Path) -> Path:
+    p = folder / "array.json"
+    p.write_text("[1, 2, 3]", encoding="utf-8")
+    return p
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One corpus entry: how to build it, and what reading it must say."""
+
+    name: str
+    build: Callable[[Path, Path], Path]
+    code: str
+    """The code of its 无法读取 row in a review: UnreadableFile's code, or IN_INPUT for
+    content that cannot become a form."""
+    cause: tuple[str, ...]
+    """Fragments of the Chinese message (besides the file name), all required."""
+    needs_builder: bool = False
+    """Built from the real form workbook (the layout decides which cells to spoil)."""
+
+
+CORPUS: list[Entry] = [
+    Entry("not-a-zip", not_a_zip, "IN_NOT_ZIP", ("不是 Excel 工作簿",)),
+    Entry("empty", empty_file, "IN_EMPTY", ("文件为空",)),
+    Entry("truncated", truncated_zip, "IN_CORRUPT", ("损坏", "截断")),
+    Entry("corrupt-entry", corrupt_entry, "IN_CORRUPT", ("损坏", "无法解压")),
+    Entry("encrypted", encrypted, "IN_ENCRYPTED", ("加密", "密码")),
+    Entry("legacy-xls", legacy_xls, "IN_ENCRYPTED", ("旧版 .xls",)),
+    Entry("xxe", xxe, "IN_UNSAFE_XML", ("文档类型声明",)),
+    Entry("billion-laughs", billion_laughs, "IN_UNSAFE_XML", ("文档类型声明",)),
+    Entry("zip-bomb", zip_bomb, "IN_ZIP_BOMB", ("压缩炸弹",)),
+    Entry("huge-sheet", huge_sheet, "IN_TOO_MANY_CELLS", ("单元格过多",)),
+    Entry("far-cell", far_cell, "IN_TOO_MANY_CELLS", ("超出自评表的范围",)),
+    Entry("many-entries", many_entries, "IN_TOO_LARGE", ("部件过多",)),
+    Entry("renamed-sheet", missing_sheet, "IN_SHEET_MISSING", ("缺少工作表“附件1-1”", "Sheet1")),
+    Entry("not-a-workbook", not_a_workbook, "IN_CORRUPT", ("缺少 xl/workbook.xml",)),
+    Entry("external-link", external_link, "IN_EXTERNAL_LINK", ("外部链接", "秘密预算.xlsx")),
+    Entry("text-in-amount", text_in_amount, "IN_INPUT", ("评价金额", "应为数字", "一百二十万"), True),
+    Entry("date-as-text", date_as_text, "IN_INPUT", ("项目开始时间", "应为日期", "去年年初"), True),
+    Entry("formula-in-input", formula_in_input, "IN_INPUT", ("评价金额", "公式"), True),
+    Entry("wrong-types", wrong_types, "IN_INPUT", ("二〇二〇年", "很多", "不详", "也许", "约一百万"), True),
+    Entry("json-syntax", json_syntax, "IN_INPUT", ("不是有效的 JSON",)),
+    Entry("json-wrong-types", json_wrong_types, "IN_INPUT", ("评价年度", "评价金额", "项目开始时间")),
+    Entry("json-huge", json_huge, "IN_INPUT", ("文件过大",)),
+    Entry("json-deep", json_deep, "IN_INPUT", ("JSON",)),
+    Entry("json-gbk", json_gbk, "IN_INPUT", ("UTF-8",)),
+    Entry("json-array", json_array, "IN_INPUT", ("对象",)),
+]
+"""Every input that must be refused, with the code and the words of the refusal."""
+
+
+def build_corpus(folder: Path, base: Path | None = None, *, with_builder: bool | None = None) -> dict[str, Path]:
+    """Write the corpus into `folder` from `base` (a form workbook; built when None).
+
+    Entries that need the real workbook builder are skipped while it does not exist."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if with_builder is None:
+        with_builder = builder_available()
+    if base is None:
+        base = form_workbook(folder / "_base.xlsx")
+    return {e.name: e.build(folder, base) for e in CORPUS if with_builder or not e.needs_builder}
+
+
+# ---- a batch of forms with seeded mistakes ------------------------------------------------
+
+
+def clean_data(unit: str = "韶关市行政服务中心", project: str | None = None) -> dict:
+    """The example form with its three warnings fixed: a form with no finding at all."""
+    data = example_data()
+    docs = data["basic"]["basis_documents"]
+    data["basic"]["basis_documents"] = [f"{i + 1}.{d.split('.', 1)[-1].split('、', 1)[-1]}" for i, d in enumerate(docs)]
+    data["indicators"]["social"] = [
+        {"name": "群众办事便利度", "formula": "便利事项数/总事项数", "target": "≥90%", "actual": "95%", "explanation": "已完成。"}
+    ]
+    data["report"]["self_assessment"] = data["report"]["self_assessment"].replace("97分", "100分")
+    data["header"]["unit_name"] = unit
+    if project is not None:
+        data["basic"]["project_name"] = project
+        data["report"]["project_name"] = project
+    return data
+
+
+def _set(path: str, value) -> Callable[[dict], None]:
+    """A seed that sets one value by a dotted path with [i] indexes."""
+    import re
+
+    tokens = [(m.group(1), m.group(2)) for m in re.finditer(r"(\w+)(?:\[(\d+)\])?", path)]
+
+    def apply(data: dict) -> None:
+        node = data
+        for k, (name, index) in enumerate(tokens):
+            last = k == len(tokens) - 1
+            if index is None:
+                if last:
+                    node[name] = value
+                else:
+                    node = node[name]
+            else:
+                if last:
+                    node[name][int(index)] = value
+                else:
+                    node = node[name][int(index)]
+
+    return apply
+
+
+@dataclass(frozen=True)
+class Seed:
+    """A mistake put into a clean form, and exactly the findings it must produce."""
+
+    apply: Callable[[dict], None]
+    findings: frozenset
+    """{(code, field path)}"""
+    in_workbook: bool = True
+    """False for mistakes a built workbook cannot hold (资金合计 is a formula there)."""
+
+
+SEEDS: dict[str, Seed] = {
+    "clean": Seed(lambda d: None, frozenset()),
+    "wrong-total": Seed(
+        _set("funding.budget[0].total", "122.18"),
+        frozenset({("AMT003", "funding.budget[0].total"), ("AMT009", "basic.eval_amount")}),
+        in_workbook=False,
+    ),
+    "missing-phone": Seed(_set("basic.contact_phone", ""), frozenset({("REQ001", "basic.contact_phone")})),
+    "bad-phone": Seed(_set("basic.contact_phone", "12345"), frozenset({("FMT001", "basic.contact_phone")})),
+    "bad-email": Seed(_set("basic.contact_email", "abc@"), frozenset({("FMT002", "basic.contact_email")})),
+    "dates-reversed": Seed(_set("basic.start_date", "2021-01-01"), frozenset({("DAT001", "basic.start_date")})),
+    "amount-mismatch": Seed(_set("basic.eval_amount", "100"), frozenset({("AMT009", "basic.eval_amount")})),
+    "report-name": Seed(_set("report.project_name", "别的项目"), frozenset({("RPT001", "report.project_name")})),
+}
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What a review must say about one generated file."""
+
+    file: Path
+    kind: str
+    """json | workbook | broken"""
+    seed: str
+    unit: str = ""
+    project: str = ""
+    findings: frozenset = frozenset()
+    code: str = ""
+    """For broken files: the code of the 无法读取 row."""
+
+
+def generate_batch(folder: Path, n: int = 200, *, workbooks: int = 40, broken: int = 20, seed: int = 7) -> list[Expected]:
+    """`n` forms in `folder`: JSON and workbooks with seeded mistakes, and broken files.
+
+    Workbooks are built once per seed and copied (building is the slow part)."""
+    import random
+    import shutil
+
+    from xlperf.model import SelfEvaluation
+
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    out: list[Expected] = []
+    names = list(SEEDS)
+    wb_names = [s for s in names if SEEDS[s].in_workbook]
+    have_builder = builder_available()
+    if not have_builder:
+        workbooks = 0
+    masters: dict[str, Path] = {}
+    scratch = folder.parent / (folder.name + "-build")
+    scratch.mkdir(exist_ok=True)
+    for i in range(workbooks):
+        name = wb_names[i % len(wb_names)]
+        unit, project = f"工作簿单位{name}", f"工作簿项目{name}"
+        if name not in masters:
+            data = clean_data(unit, project)
+            SEEDS[name].apply(data)
+            masters[name] = form_workbook(scratch / f"{name}.xlsx", SelfEvaluation.model_validate(data))
+        dst = folder / f"wb-{i:03d}-{name}.xlsx"
+        shutil.copyfile(masters[name], dst)
+        out.append(Expected(dst, "workbook", name, unit, project, SEEDS[name].findings))
+    base = next(iter(masters.values()), None) or form_workbook(scratch / "_base.xlsx")
+    corpus_dir = scratch / "corpus"
+    usable = [e for e in CORPUS if (have_builder or not e.needs_builder) and e.name not in ("zip-bomb", "huge-sheet", "json-huge")]
+    built = build_corpus(corpus_dir, base, with_builder=have_builder)
+    for i in range(broken):
+        entry = usable[i % len(usable)]
+        src = built[entry.name]
+        dst = folder / f"broken-{i:03d}-{entry.name}{src.suffix}"
+        shutil.copyfile(src, dst)
+        out.append(Expected(dst, "broken", entry.name, code=entry.code))
+    for i in range(n - len(out)):
+        name = rng.choice(names)
+        unit, project = f"单位{i:03d}", f"项目{i:03d}"
+        data = clean_data(unit, project)
+        SEEDS[name].apply(data)
+        dst = folder / f"form-{i:03d}-{name}.json"
+        dst.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        out.append(Expected(dst, "json", name, unit, project, SEEDS[name].findings))
+    return out

@@ -1,0 +1,553 @@
+"""Reading the cell values of chosen sheets straight from an .xlsx/.xlsm file (读取单元格).
+
+Why our own reader: the layout parser needs, for a few hundred cells, the value a
+person typed, whether the cell holds a formula instead (a formula in an input cell is
+refused, never evaluated), and dates as dates. openpyxl reads the same but is several
+times slower; python-calamine is faster but cannot tell a formula from a value (see
+docs/limits.md for the measurements). This reader opens only the parts it needs
+(workbook, relationships, styles, shared strings and the requested sheets), through
+`safezip.SafePackage`, and parses them with the C ElementTree parser behind a guard
+that refuses, as defusedxml does, any document type declaration before a single
+entity is declared (no XXE, no billion laughs). External links are refused
+unless allowed; macros (vbaProject.bin) are never opened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+from xml.parsers import expat
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from defusedxml import DTDForbidden
+
+from .safezip import DEFAULT_LIMITS, Limits, SafePackage, UnreadableFile, refuse
+
+__all__ = ["Formula", "Limits", "DEFAULT_LIMITS", "read_grids", "sheet_names", "UnreadableFile"]
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_STRICT_MAIN = "{http://purl.oclc.org/ooxml/spreadsheetml/main}"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_REL_ID = ("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id", "{http://purl.oclc.org/ooxml/officeDocument/relationships}id")
+_MARKUP_PER_CELL = 4
+"""'<' characters allowed per cell (plus `_MARKUP_SLACK`) before a part is refused unparsed."""
+_MARKUP_SLACK = 100_000
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A cell holding a formula: its text (with the leading "=") and the value Excel last
+    stored for it (None when the file carries none, as files written by openpyxl or
+    XlsxWriter do). Cells sharing one formula all carry the first cell's text."""
+
+    text: str
+    cached: object = None
+
+
+# ---- safe XML -----------------------------------------------------------------------
+
+
+class _RootReached(Exception):
+    pass
+
+
+def _refuse_dtd(name, sysid, pubid, has_internal_subset):
+    raise DTDForbidden(name, sysid, pubid)
+
+
+def _root_reached(name, attrs):
+    raise _RootReached
+
+
+def _prolog_guard():
+    """An expat parser that reads only a part's prolog: it refuses a DTD and stops at the
+    root element. XML allows a DTD nowhere else, and pyexpat halts on a handler's
+    exception at once, so no entity is ever declared, expanded or fetched. (The C
+    ElementTree parser, which builds the tree afterwards, would finish the whole buffer
+    before reporting a handler's exception, hence this separate guard.)"""
+    guard = expat.ParserCreate()
+    guard.StartDoctypeDeclHandler = _refuse_dtd
+    guard.StartElementHandler = _root_reached
+    guard.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    return guard
+
+
+def _tree(pkg: SafePackage, part: str, max_markup: int | None = None) -> ET.Element:
+    """The part's XML tree; every XML failure becomes an UnreadableFile.
+
+    `max_markup` bounds the '<' characters fed to the parser, so that a part of millions
+    of tiny elements is refused before its tree is built.
+    """
+    guard = _prolog_guard()
+    parser = ET.XMLParser()
+    markup = 0
+    try:
+        for chunk in pkg.stream(part):
+            if guard is not None:
+                try:
+                    guard.Parse(chunk, False)
+                except _RootReached:
+                    guard = None
+            if max_markup is not None:
+                markup += chunk.count(b"<")
+                if markup > max_markup:
+                    raise _TooMuchMarkup
+            parser.feed(chunk)
+        return parser.close()
+    except DTDForbidden:
+        raise refuse(
+            pkg.path,
+            "IN_UNSAFE_XML",
+            f"工作簿部件 {part} 含有文档类型声明（DTD，可定义实体或引用外部文件），"
+            "正常的 Excel 文件不会有这些内容，为安全起见不予读取",
+        ) from None
+    except (ET.ParseError, expat.ExpatError) as e:
+        line = getattr(e, "lineno", None) or (e.position[0] if getattr(e, "position", None) else "?")
+        raise refuse(pkg.path, "IN_CORRUPT", f"工作簿部件 {part} 不是有效的 XML（第 {line} 行），文件可能已损坏") from None
+    except (RecursionError, LookupError):
+        raise refuse(pkg.path, "IN_CORRUPT", f"工作簿部件 {part} 的 XML 结构或编码异常，文件可能已损坏") from None
+
+
+class _TooMuchMarkup(Exception):
+    pass
+
+
+def _local(tag) -> str:
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _rid(attrs: dict) -> str:
+    return attrs.get(_REL_ID[0]) or attrs.get(_REL_ID[1]) or ""
+
+
+# ---- the package's small parts ------------------------------------------------------
+
+
+def _rels_part(part: str) -> str:
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", name + ".rels")
+
+
+def _read_rels(pkg: SafePackage, part: str) -> dict[str, tuple[str, str, str]]:
+    """Relationship id -> (type, target, target mode) of a part (empty if it has none)."""
+    name = pkg.find(_rels_part(part))
+    if name is None:
+        return {}
+    return {
+        el.get("Id", ""): (el.get("Type", ""), el.get("Target", ""), el.get("TargetMode", ""))
+        for el in _tree(pkg, name).iter()
+        if _local(el.tag) == "Relationship"
+    }
+
+
+def _resolve(base_part: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base_part), target))
+
+
+@dataclass
+class _Book:
+    part: str
+    sheets: dict[str, str]
+    """sheet name -> part name"""
+    rels: dict[str, tuple[str, str, str]]
+    date1904: bool
+    external_links: list[str]
+
+
+def _read_book(pkg: SafePackage) -> _Book:
+    part = None
+    for kind, target, _mode in _read_rels(pkg, "").values():
+        if kind.endswith("/officeDocument"):
+            part = pkg.find(_resolve("", target))
+    part = part or pkg.find("xl/workbook.xml")
+    if part is None:
+        raise refuse(pkg.path, "IN_CORRUPT", "不是 Excel 工作簿（缺少 xl/workbook.xml），可能是其他 Office 文件或已损坏")
+    rels = _read_rels(pkg, part)
+    sheets: dict[str, str] = {}
+    date1904 = False
+    references = False
+    for el in _tree(pkg, part).iter():
+        local = _local(el.tag)
+        if local == "sheet":
+            rel = rels.get(_rid(el.attrib))
+            if rel is not None and rel[2] != "External":
+                sheets[el.get("name", "")] = _resolve(part, rel[1])
+        elif local == "workbookPr":
+            date1904 = el.get("date1904", "0").lower() in ("1", "true")
+        elif local == "externalReference":
+            references = True
+    links = [_resolve(part, t) for (kind, t, _m) in rels.values() if kind.endswith("/externalLink")]
+    links += [n for n in pkg.names if n.lower().startswith("xl/externallinks/") and n.lower().endswith(".xml")]
+    if references and not links:
+        links.append("externalReference")
+    return _Book(part, sheets, rels, date1904, sorted(set(links)))
+
+
+def _external_targets(pkg: SafePackage, links: list[str]) -> list[str]:
+    """The files the external-link parts point at (read only to name them, never opened)."""
+    found = []
+    for link in links:
+        part = pkg.find(link)
+        if part is not None:
+            found += [target for _kind, target, _mode in _read_rels(pkg, part).values() if target]
+    return list(dict.fromkeys(found))
+
+
+def _related(pkg: SafePackage, book: _Book, kind_suffix: str, default: str) -> str | None:
+    """The workbook's part related by `kind_suffix` (its usual name if unrelated)."""
+    for kind, target, _mode in book.rels.values():
+        if kind.endswith(kind_suffix):
+            found = pkg.find(_resolve(book.part, target))
+            if found:
+                return found
+    return pkg.find(default)
+
+
+_DATE_IDS = set(range(14, 18)) | {22} | set(range(27, 32)) | {34, 35, 36} | set(range(50, 59))
+_TIME_IDS = set(range(18, 22)) | {32, 33, 45, 46, 47}
+_LITERALS = re.compile(r'"[^"]*"|\\.|_.|\*.|\[(?!h+\]|m+\]|s+\])[^\]]*\]', re.I)
+
+
+def _format_kind(code: str) -> str | None:
+    """'date', 'datetime', 'time' or None for an Excel number format code."""
+    section = _LITERALS.sub("", code.split(";", 1)[0]).lower()
+    if section in ("general", "@", ""):
+        return None
+    has_time = "h" in section or "s" in section
+    has_date = "y" in section or "d" in section or ("m" in section and not has_time)
+    if has_date:
+        return "datetime" if has_time else "date"
+    return "time" if has_time else None
+
+
+def _read_styles(pkg: SafePackage, book: _Book) -> dict[int, str]:
+    """Style index (a cell's s attribute) -> 'date' | 'datetime' | 'time', for date styles."""
+    name = _related(pkg, book, "/styles", "xl/styles.xml")
+    if name is None:
+        return {}
+    root = _tree(pkg, name)
+    custom: dict[int, str] = {}
+    formats: list[str] = []
+    for el in root:
+        local = _local(el.tag)
+        if local == "numFmts":
+            for fmt in el:
+                try:
+                    custom[int(fmt.get("numFmtId", "-1"))] = fmt.get("formatCode", "")
+                except ValueError:
+                    pass
+        elif local == "cellXfs":
+            formats = [xf.get("numFmtId", "0") for xf in el]
+    kinds = {}
+    for index, fmt in enumerate(formats):
+        try:
+            fmt_id = int(fmt)
+        except ValueError:
+            continue
+        if fmt_id in custom:
+            kind = _format_kind(custom[fmt_id])
+        elif fmt_id in _DATE_IDS:
+            kind = "date"
+        elif fmt_id in _TIME_IDS:
+            kind = "time"
+        else:
+            kind = None
+        if kind:
+            kinds[index] = kind
+    return kinds
+
+
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(text: str) -> str:
+    """OOXML writes control characters as _xHHHH_."""
+    if "_x" not in text:
+        return text
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def _string_of(el: ET.Element) -> str:
+    """The text of an <si> or <is> element: its <t>, or its rich-text runs' <t>s."""
+    first = el.find(_MAIN + "t") if len(el) else None
+    if first is not None and len(el) == 1:
+        return _unescape(first.text or "")
+    parts = []
+    for child in el:
+        local = _local(child.tag)
+        if local == "t":
+            parts.append(child.text or "")
+        elif local == "r":
+            for t in child:
+                if _local(t.tag) == "t":
+                    parts.append(t.text or "")
+    return _unescape("".join(parts))
+
+
+def _read_shared_strings(pkg: SafePackage, book: _Book, limits: Limits) -> list[str]:
+    name = _related(pkg, book, "/sharedStrings", "xl/sharedStrings.xml")
+    if name is None:
+        return []
+    try:
+        root = _tree(pkg, name, max_markup=limits.max_shared_strings * _MARKUP_PER_CELL + _MARKUP_SLACK)
+    except _TooMuchMarkup:
+        root = None
+    if root is None or len(root) > limits.max_shared_strings:
+        raise refuse(
+            pkg.path, "IN_TOO_MANY_CELLS", f"工作簿的共享字符串过多（超过 {limits.max_shared_strings} 条），不是正常的自评工作簿"
+        )
+    return [_string_of(si) for si in root]
+
+
+# ---- cells --------------------------------------------------------------------------
+
+_EPOCH_1900 = dt.datetime(1899, 12, 30)
+_EPOCH_1904 = dt.datetime(1904, 1, 1)
+_MAX_SERIAL = 2958465.99999
+
+
+def _from_serial(value: float, kind: str, date1904: bool):
+    """An Excel serial number as date/datetime/time; the number itself if out of range."""
+    if not (0 <= value <= _MAX_SERIAL) or (kind != "time" and value < 1 and not date1904):
+        return value
+    if date1904:
+        moment = _EPOCH_1904 + dt.timedelta(days=value)
+    elif value < 60:
+        moment = _EPOCH_1900 + dt.timedelta(days=value + 1)  # Excel's 1900-02-29 does not exist
+    else:
+        moment = _EPOCH_1900 + dt.timedelta(days=value)
+    micro = round(moment.microsecond / 1000) * 1000
+    moment = moment.replace(microsecond=0) + dt.timedelta(microseconds=micro)
+    if kind == "time" and value < 1:
+        return moment.time()
+    if kind == "date" and moment.time() == dt.time():
+        return moment.date()
+    return moment
+
+
+def _number(text: str):
+    """A cell's numeric text as int or float; None if it is not a finite number."""
+    try:
+        if "." not in text and "e" not in text and "E" not in text:
+            return int(text)
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})$")
+_REFS: dict[str, tuple[int, int]] = {}
+
+
+def _split_ref(ref: str) -> tuple[int, int] | None:
+    """'AB12' -> (12, 28), 1-based; None for anything else. Cached: forms share a layout."""
+    found = _REFS.get(ref)
+    if found is not None:
+        return found
+    m = _REF.match(ref)
+    if m is None:
+        return None
+    col = 0
+    for ch in m.group(1).upper():
+        col = col * 26 + ord(ch) - 64
+    found = (int(m.group(2)), col)
+    if len(_REFS) < 50_000:
+        _REFS[ref] = found
+    return found
+
+
+class _BadCell(Exception):
+    pass
+
+
+def _sheet_cells(root: ET.Element, strings, styles, date1904, limits: Limits, budget: list[int]):
+    """(row, column) -> value for the filled cells of a parsed sheet, within the limits."""
+    ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+    C, V, F, IS = ns + "c", ns + "v", ns + "f", ns + "is"
+    data = root.find(ns + "sheetData")
+    cells: dict[tuple[int, int], object] = {}
+    if data is None:
+        return cells
+    shared: dict[str, str] = {}
+    max_rows, max_cols = limits.max_rows, limits.max_cols
+    row = 0
+    for row_el in data:
+        r = row_el.get("r")
+        row = int(r) if r and r.isdigit() else row + 1
+        col = 0
+        budget[0] -= len(row_el)
+        if budget[0] < 0:
+            raise _BadCell("cells")
+        for c in row_el:
+            if not len(c):
+                col += 1
+                continue
+            ref = c.get("r")
+            if ref:
+                at = _split_ref(ref)
+                if at is None:
+                    raise _BadCell(f"单元格地址“{ref[:20]}”无效")
+                row, col = at
+            else:
+                col += 1
+            if c.tag != C:
+                continue
+            raw = None
+            f = is_el = None
+            for child in c:
+                tag = child.tag
+                if tag == V:
+                    raw = child.text
+                elif tag == F:
+                    f = child
+                elif tag == IS:
+                    is_el = child
+            kind = c.get("t")
+            if kind is None or kind == "n":
+                if raw is None:
+                    value = None
+                else:
+                    value = _number(raw.strip())
+                    if value is None:
+                        raise _BadCell(f"数值“{raw[:20]}”无效")
+                    s = c.get("s")
+                    if s and styles:
+                        date_kind = styles.get(int(s) if s.isdigit() else -1)
+                        if date_kind:
+                            value = _from_serial(float(value), date_kind, date1904)
+            elif kind == "s":
+                try:
+                    value = strings[int(raw)]
+                except (TypeError, ValueError, IndexError):
+                    raise _BadCell(f"共享字符串编号“{str(raw)[:20]}”无效") from None
+            elif kind == "inlineStr":
+                value = _string_of(is_el) if is_el is not None else None
+            elif raw is None:
+                value = None
+            elif kind == "str":
+                value = _unescape(raw)
+            elif kind == "b":
+                value = raw.strip() in ("1", "true")
+            else:
+                value = raw
+            if f is not None:
+                text = f.text or ""
+                si = f.get("si")
+                if si is not None and f.get("t") == "shared":
+                    if text:
+                        shared[si] = text
+                    else:
+                        text = shared.get(si, "")
+                value = Formula("=" + text, value)
+            elif value is None or value == "":
+                continue
+            if row > max_rows or col > max_cols:
+                raise _BadCell(f"extent:{row}:{col}")
+            cells[(row, col)] = value
+    return cells
+
+
+def _grid(cells: dict[tuple[int, int], object]) -> list[list]:
+    if not cells:
+        return []
+    height = max(r for r, _ in cells)
+    width = max(c for _, c in cells)
+    rows = [[None] * width for _ in range(height)]
+    for (r, c), value in cells.items():
+        rows[r - 1][c - 1] = value
+    return rows
+
+
+def _read_sheet(pkg: SafePackage, sheet_name: str, part: str, strings, styles, date1904, limits: Limits, budget) -> list[list]:
+    name = pkg.find(part)
+    if name is None:
+        raise refuse(pkg.path, "IN_CORRUPT", f"工作簿文件已损坏（工作表“{sheet_name}”的部件 {part} 不存在）")
+    too_many = refuse(
+        pkg.path, "IN_TOO_MANY_CELLS", f"工作表“{sheet_name}”的单元格过多（超过 {limits.max_cells} 个），不是正常的自评工作簿"
+    )
+    try:
+        root = _tree(pkg, name, max_markup=budget[0] * _MARKUP_PER_CELL + _MARKUP_SLACK)
+        cells = _sheet_cells(root, strings, styles, date1904, limits, budget)
+    except _TooMuchMarkup:
+        raise too_many from None
+    except _BadCell as bad:
+        why = str(bad)
+        if why == "cells":
+            raise too_many from None
+        if why.startswith("extent:"):
+            _, r, c = why.split(":")
+            raise refuse(
+                pkg.path,
+                "IN_TOO_MANY_CELLS",
+                f"工作表“{sheet_name}”在第 {r} 行第 {c} 列有内容，超出自评表的范围"
+                f"（最多 {limits.max_rows} 行、{limits.max_cols} 列），请删除表格范围外的内容",
+            ) from None
+        raise refuse(pkg.path, "IN_CORRUPT", f"工作表“{sheet_name}”的单元格数据已损坏（{why}）") from None
+    return _grid(cells)
+
+
+# ---- public API ---------------------------------------------------------------------
+
+
+def _check_links(pkg: SafePackage, book: _Book, limits: Limits) -> None:
+    if not book.external_links or limits.allow_external_links:
+        return
+    targets = _external_targets(pkg, book.external_links)
+    shown = "、".join(f"“{t[:80]}”" for t in targets[:3]) or "其他文件"
+    raise refuse(
+        pkg.path,
+        "IN_EXTERNAL_LINK",
+        f"工作簿含有指向其他文件的外部链接（{shown}），链接的数值无法核实，为安全起见不读取；"
+        "请在 Excel 中用“数据 → 编辑链接 → 断开链接”后重新保存再提交",
+    )
+
+
+def sheet_names(path, *, limits: Limits = DEFAULT_LIMITS) -> list[str]:
+    """The workbook's sheet names in order."""
+    with SafePackage(path, limits) as pkg:
+        return list(_read_book(pkg).sheets)
+
+
+def read_grids(
+    path, sheets: Iterable[str] | None = None, *, optional: Iterable[str] = (), limits: Limits = DEFAULT_LIMITS
+) -> dict[str, list[list]]:
+    """{sheet name: rows of cell values} for the named sheets (all when None), plus those
+    of the `optional` sheets that the workbook has.
+
+    grid[r][c] is the cell in row r+1, column c+1; every row has the sheet's width (up to
+    its last filled column) and the grid ends at the last filled row. Values: str, int,
+    float, bool, datetime.date / datetime.datetime / datetime.time for cells with a date
+    or time format, `Formula` for formula cells, None for empty cells; error values
+    (#N/A and the like) as their text. Raises `UnreadableFile` (an InputError) for every
+    file that cannot or must not be read, including a requested sheet that is missing.
+    """
+    path = Path(path)
+    with SafePackage(path, limits) as pkg:
+        book = _read_book(pkg)
+        _check_links(pkg, book, limits)
+        wanted = list(book.sheets) if sheets is None else list(dict.fromkeys(sheets))
+        missing = [s for s in wanted if s not in book.sheets]
+        wanted += [s for s in optional if s in book.sheets and s not in wanted]
+        if missing:
+            present = "、".join(f"“{s}”" for s in book.sheets) or "无"
+            shown = "、".join(f"“{s}”" for s in missing)
+            raise refuse(
+                path,
+                "IN_SHEET_MISSING",
+                f"缺少工作表{shown}（工作簿中的工作表：{present}）；请使用 xlperf new 生成的自评工作簿，不要删除或重命名工作表",
+            )
+        styles = _read_styles(pkg, book)
+        strings = _read_shared_strings(pkg, book, limits)
+        budget = [limits.max_cells]
+        return {
+            name: _read_sheet(pkg, name, book.sheets[name], strings, styles, book.date1904, limits, budget)
+            for name in wanted
+        }
