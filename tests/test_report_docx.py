@@ -212,6 +212,15 @@ def test_refuses_other_suffix(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_unknown_rules_is_an_input_error_and_nothing_is_written(tmp_path):
+    from xlperf.errors import InputError
+
+    with pytest.raises(InputError) as info:
+        export_report(seed(), tmp_path / "r.docx", rules="no-such-rules")
+    assert "未知的评分规则" in info.value.message
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_unwritable_folder(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")

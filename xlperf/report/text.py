@@ -12,7 +12,6 @@ Engine level: no docx here, only strings.
 from __future__ import annotations
 
 import datetime as dt
-from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Sequence
@@ -113,7 +112,7 @@ class ReportText:
 
     @property
     def parts(self) -> list[tuple[str, list[Section]]]:
-        grouped: OrderedDict[str, list[Section]] = OrderedDict()
+        grouped: dict[str, list[Section]] = {}
         for s in self.sections:
             grouped.setdefault(s.part, []).append(s)
         return list(grouped.items())
@@ -297,7 +296,7 @@ class _Facts:
     def _indicator_summary(self) -> str:
         if not self.outcomes:
             return ""
-        counts: OrderedDict[str, int] = OrderedDict()
+        counts: dict[str, int] = {}
         for o in self.outcomes:
             cat = CATEGORY_OF[o.sub].value
             counts[cat] = counts.get(cat, 0) + 1
@@ -331,7 +330,7 @@ class _Facts:
                 f"（{basis}），等级待全部评定后确定。"
             )
         lines = [head]
-        by_category: OrderedDict[str, list] = OrderedDict()
+        by_category: dict[str, list] = {}
         for item in card.items:
             by_category.setdefault(item.category, []).append(item)
         for category, items in by_category.items():
@@ -562,7 +561,7 @@ def _breakdown(parts: list[tuple[str, Decimal]], total: Decimal) -> str:
 
 
 def _purposes(ev: SelfEvaluation) -> str:
-    by_year: OrderedDict[int | None, list[str]] = OrderedDict()
+    by_year: dict[int | None, list[str]] = {}
     for r in ev.funding.by_purpose:
         if not r.purpose.strip() and r.amount is None:
             continue
