@@ -1,0 +1,521 @@
+"""The finance bureau's batch review (批量审核): every form in a folder, in parallel.
+
+A bureau receives hundreds of self-evaluations a year. `review` reads each one
+(.xlsx/.xlsm workbook or .json data file), runs the checks and the scoring, and
+writes one summary workbook: a row per form (汇总), a row per finding (问题清单) and the
+grade distribution with a chart (统计). A file that cannot be read becomes a row saying
+why (状态 无法读取); it never stops the batch, and neither does a file that hangs or
+crashes the process reading it:
+
+- forms are read in worker processes (`jobs`, default one per CPU), in chunks;
+- each form has a time limit (`Limits.seconds_per_file`): a worker interrupts itself
+  when it passes, and a watchdog ends a worker stuck in C code at twice the limit;
+- a worker's address space is limited (`Limits.worker_memory_bytes`, Linux);
+- a file whose worker died is retried alone, so only the culprit gets the 无法读取 row.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from .errors import InputError
+from .safezip import DEFAULT_LIMITS, Limits
+
+FORM_SUFFIXES = (".xlsx", ".xlsm", ".json")
+GRADES = ("优", "良", "中", "差")
+UNREADABLE = "无法读取"
+STATUS_OK, STATUS_ERRORS = "通过", "有错误"
+SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
+
+
+@dataclass
+class FormRow:
+    """One form of the batch: what it is, how it scored, and whether it could be read."""
+
+    file: str
+    """The path as the reviewer gave it (a folder's files: folder/relative path)."""
+    status: str = STATUS_OK
+    """通过 (no errors), 有错误, or 无法读取."""
+    unit: str = ""
+    project: str = ""
+    amount: Decimal | None = None
+    """评价金额 in 万元."""
+    exec_rate: Decimal | None = None
+    """预算执行率 as a fraction (0.9916)."""
+    score: Decimal | None = None
+    grade: str = ""
+    complete: bool = True
+    """False while some score item waits for a person."""
+    errors: int = 0
+    warnings: int = 0
+    code: str = ""
+    """For 无法读取: the stable code of the cause (IN_NOT_ZIP, IN_TIMEOUT, ...)."""
+    cause: str = ""
+    """For 无法读取: the Chinese cause, naming the file."""
+    seconds: float = 0.0
+
+    @property
+    def readable(self) -> bool:
+        return self.status != UNREADABLE
+
+    @property
+    def note(self) -> str:
+        """The 说明 column."""
+        if not self.readable:
+            return self.cause
+        return "" if self.complete else "评分未完成（有待评分人打分的项目），得分为暂计"
+
+
+@dataclass
+class FindingRow:
+    """One finding of one form (an unreadable form has one, with its cause)."""
+
+    file: str
+    code: str
+    severity: str
+    """error | warning"""
+    field: str
+    cell: str
+    message: str
+
+
+@dataclass
+class ReviewResult:
+    forms: list[FormRow]
+    findings: list[FindingRow]
+    output: Path | None = None
+    elapsed: float = 0.0
+    jobs: int = 1
+    rules: str = ""
+    """The rule set named by the reviewer; empty when each form's own was used."""
+
+    def grade_counts(self) -> dict[str, int]:
+        """优/良/中/差/无法读取 -> number of forms."""
+        counts = Counter(f.grade if f.readable else UNREADABLE for f in self.forms)
+        return {g: counts.get(g, 0) for g in (*GRADES, UNREADABLE)}
+
+    @property
+    def unreadable(self) -> int:
+        return sum(not f.readable for f in self.forms)
+
+    @property
+    def with_errors(self) -> int:
+        return sum(f.status == STATUS_ERRORS for f in self.forms)
+
+    @property
+    def exit_code(self) -> int:
+        """0 every form read and free of errors; 1 otherwise (as `xlperf check`)."""
+        return 0 if not self.unreadable and not self.with_errors else 1
+
+
+# ---- finding the forms -------------------------------------------------------------------
+
+
+def collect(paths: Iterable[str | os.PathLike], exclude: Iterable[str | os.PathLike] = ()) -> list[Path]:
+    """The form files named by `paths`: files as given, folders searched recursively for
+    .xlsx/.xlsm/.json (hidden files and Excel's ~$ lock files skipped), each file once,
+    sorted within each folder. Raises InputError for a path that does not exist or when
+    no form is found."""
+    skip = {_identity(Path(p)) for p in exclude}
+    found: list[Path] = []
+    seen: set = set()
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            candidates = _scan(p)
+        elif p.exists() or p.is_symlink():
+            candidates = [p]
+        else:
+            raise InputError(f"路径 {p} 不存在")
+        for c in candidates:
+            ident = _identity(c)
+            if ident in seen or ident in skip:
+                continue
+            seen.add(ident)
+            found.append(c)
+    if not found:
+        shown = "、".join(str(p) for p in paths) or "（未给出）"
+        raise InputError(f"在 {shown} 中没有找到自评文件（.xlsx、.xlsm 或 .json）")
+    return found
+
+
+def _scan(folder: Path) -> list[Path]:
+    out = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith((".", "~$")) or not name.lower().endswith(FORM_SUFFIXES):
+                continue
+            out.append(Path(root) / name)
+    return out
+
+
+def _identity(p: Path):
+    try:
+        st = p.stat()
+        return (st.st_dev, st.st_ino)
+    except OSError:
+        return os.path.abspath(p)
+
+
+# ---- one form (runs in a worker) --------------------------------------------------------
+
+
+class _Timeout(BaseException):
+    """Raised by the per-file alarm; a BaseException so that no `except Exception` in the
+    code being timed can swallow it."""
+
+
+def _on_alarm(signum, frame):
+    raise _Timeout
+
+
+_RULES_CACHE: dict = {}
+
+
+def _rules_for(rules):
+    """A RuleSet for a name or path (None: the default set), loaded once per process."""
+    if rules is not None and not isinstance(rules, str):
+        return rules
+    if rules not in _RULES_CACHE:
+        from .scoring import load_rules
+
+        _RULES_CACHE[rules] = load_rules(rules)
+    return _RULES_CACHE[rules]
+
+
+def review_file(path: str | os.PathLike, rules=None, limits: Limits = DEFAULT_LIMITS) -> tuple[FormRow, list[FindingRow]]:
+    """Read, check and score one form; never raises for anything the file contains."""
+    shown = str(path)
+    start = time.perf_counter()
+    alarm = limits.seconds_per_file > 0 and _can_alarm()
+    if alarm:
+        previous = signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, limits.seconds_per_file)
+    try:
+        try:
+            row, findings = _review(shown, rules)
+        finally:
+            if alarm:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+    except _Timeout:
+        row, findings = _unreadable(shown, "IN_TIMEOUT", f"文件 {shown}：读取和校验超过 {limits.seconds_per_file:g} 秒仍未完成，已跳过")
+    except InputError as e:
+        row, findings = _unreadable(shown, getattr(e, "code", "IN_INPUT"), e.message)
+    except MemoryError:
+        row, findings = _unreadable(shown, "IN_MEMORY", f"文件 {shown}：读取时内存不足，文件可能异常庞大")
+    except RecursionError:
+        row, findings = _unreadable(shown, "IN_CORRUPT", f"文件 {shown}：内容嵌套过深，无法读取")
+    except Exception as e:  # a bug of ours: the batch goes on, the row says so
+        row, findings = _unreadable(
+            shown, "INTERNAL", f"文件 {shown}：内部错误（{type(e).__name__}：{str(e)[:200]}），请将此文件报告给维护者"
+        )
+    finally:
+        if alarm:
+            signal.signal(signal.SIGALRM, previous)
+    row.seconds = time.perf_counter() - start
+    return row, findings
+
+
+def _can_alarm() -> bool:
+    import threading
+
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+def _review(shown: str, rules) -> tuple[FormRow, list[FindingRow]]:
+    from . import sources
+    from .engine import evaluate
+    from .scoring import RulesError
+
+    ev, locate = sources.load_with_locator(shown)
+    try:
+        result = evaluate(ev, rules=_rules_for(rules if rules is not None else ev.scoring.rules), locate=locate)
+    except RulesError as e:
+        raise InputError(f"文件 {shown}：评分规则无法使用（{e}）") from None
+    card = result.scorecard
+    findings = [
+        FindingRow(shown, f.code, f.severity, f.field, f.cell or "", f.message) for f in result.findings
+    ]
+    errors = sum(f.severity == "error" for f in result.findings)
+    row = FormRow(
+        file=shown,
+        status=STATUS_ERRORS if errors else STATUS_OK,
+        unit=ev.header.unit_name,
+        project=ev.basic.project_name,
+        amount=ev.basic.eval_amount,
+        exec_rate=_exec_rate(card),
+        score=card.total,
+        grade=card.grade,
+        complete=card.complete,
+        errors=errors,
+        warnings=len(result.findings) - errors,
+    )
+    return row, findings
+
+
+def _exec_rate(card) -> Decimal | None:
+    """预算执行率 as the scorecard computed it (its exec_rate item), as a fraction."""
+    item = card.item("exec_rate") if hasattr(card, "item") else None
+    text = (item.inputs.get("预算执行率") if item is not None else None) or ""
+    try:
+        return Decimal(text.strip().removesuffix("%")) / 100 if text.strip().endswith("%") else None
+    except InvalidOperation:
+        return None
+
+
+def _unreadable(shown: str, code: str, message: str) -> tuple[FormRow, list[FindingRow]]:
+    row = FormRow(file=shown, status=UNREADABLE, code=code, cause=message, errors=1)
+    return row, [FindingRow(shown, code, "error", "", "", message)]
+
+
+# ---- the batch -----------------------------------------------------------------------------
+
+
+def _init_worker(limits: Limits) -> None:
+    """Per worker: a memory ceiling, and default signal handling for the parent's Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        want = limits.worker_memory_bytes
+        if hard != resource.RLIM_INFINITY:
+            want = min(want, hard)
+        if soft == resource.RLIM_INFINITY or soft > want:
+            resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
+def _review_chunk(paths: Sequence[str], rules, limits: Limits) -> list[tuple[FormRow, list[FindingRow]]]:
+    """A chunk of forms in one worker; a watchdog ends the worker if a form hangs in C code."""
+    import faulthandler
+
+    out = []
+    with open(os.devnull, "w") as devnull:
+        for p in paths:
+            if limits.seconds_per_file > 0:
+                faulthandler.dump_traceback_later(limits.seconds_per_file * 2 + 5, exit=True, file=devnull)
+            try:
+                out.append(review_file(p, rules, limits))
+            finally:
+                faulthandler.cancel_dump_traceback_later()
+    return out
+
+
+def _crashed(shown: str) -> tuple[FormRow, list[FindingRow]]:
+    return _unreadable(shown, "IN_CRASH", f"文件 {shown}：读取此文件的进程意外终止（超时或内存不足），文件可能异常庞大或已损坏")
+
+
+def _preload() -> None:
+    """Import the engine before the workers fork, so that each does not import it again."""
+    from . import engine, sources  # noqa: F401
+    from .scoring import load_rules
+
+    try:
+        from . import checks, layout  # noqa: F401
+        from .workbook import read  # noqa: F401
+
+        load_rules(None)
+    except Exception:  # a missing piece shows up per file, as that file's row
+        pass
+
+
+def _run_pool(paths: list[str], rules, limits: Limits, jobs: int, chunk: int, tick: Callable[[int], None]):
+    """Results for `paths` from a process pool, and the paths left unfinished if it broke."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    done: dict[str, tuple[FormRow, list[FindingRow]]] = {}
+    left: list[str] = []
+    chunks = [paths[i : i + chunk] for i in range(0, len(paths), chunk)]
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(limits,)) as pool:
+        futures = {pool.submit(_review_chunk, c, rules, limits): c for c in chunks}
+        for fut in as_completed(futures):
+            try:
+                results = fut.result()
+            except BrokenProcessPool:
+                left += futures[fut]
+                continue
+            except Exception:  # anything else a worker could not report row by row
+                left += futures[fut]
+                continue
+            for p, res in zip(futures[fut], results):
+                done[p] = res
+            tick(len(results))
+    return done, left
+
+
+def _run(paths: list[str], rules, limits: Limits, jobs: int, tick: Callable[[int], None]):
+    if jobs <= 1:
+        results = {}
+        for p in paths:
+            results[p] = review_file(p, rules, limits)
+            tick(1)
+        return results
+    _preload()
+    chunk = max(1, min(25, math.ceil(len(paths) / (jobs * 4))))
+    done, left = _run_pool(paths, rules, limits, jobs, chunk, tick)
+    if left:
+        more, left = _run_pool(left, rules, limits, jobs, 1, tick)
+        done.update(more)
+    for p in left:
+        more, lost = _run_pool([p], rules, limits, 1, 1, tick)
+        done.update(more)
+        if lost:
+            done[p] = _crashed(p)
+            tick(1)
+    return done
+
+
+class _Progress:
+    """A one-line text bar on stderr: 审核进度 [#####.....] 120/200."""
+
+    def __init__(self, total: int, enabled: bool, stream=None):
+        self.total, self.enabled = total, enabled
+        self.stream = stream or sys.stderr
+        self.count = 0
+        self.last = 0.0
+
+    def __call__(self, n: int) -> None:
+        self.count += n
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.last < 0.1 and self.count < self.total:
+            return
+        self.last = now
+        width = 30
+        filled = width * min(self.count, self.total) // max(self.total, 1)
+        self.stream.write(f"\r审核进度 [{'#' * filled}{'.' * (width - filled)}] {self.count}/{self.total}")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def review(
+    paths: Sequence[str | os.PathLike],
+    out_xlsx: str | os.PathLike | None = None,
+    *,
+    jobs: int | None = None,
+    rules=None,
+    progress: bool | None = None,
+    force: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+) -> ReviewResult:
+    """Review every form in `paths` (files and folders); write the summary to `out_xlsx`.
+
+    jobs: worker processes (default: one per CPU; 1 runs in this process). rules: a rule
+    set name, path or RuleSet for every form (default: each form's own setting).
+    progress: None shows the bar when stderr is a terminal and the batch is long, True
+    always, False never. force: replace an existing summary. Raises InputError (exit 2)
+    only for the request itself: a missing path, no forms found, an unusable rule set,
+    an output that must not be written.
+    """
+    from .atomic import check_output
+
+    start = time.perf_counter()
+    files = collect(paths, exclude=[out_xlsx] if out_xlsx else [])
+    if out_xlsx is not None:
+        check_output(out_xlsx, force=force, source=files)
+    rules_name = ""
+    if rules is not None:
+        from .scoring import RulesError
+
+        try:
+            loaded = _rules_for(rules)
+        except RulesError as e:
+            raise InputError(str(e)) from None
+        rules_name = getattr(loaded, "name", "") or str(rules)
+        if not isinstance(rules, str):
+            rules = loaded
+    shown = [str(p) for p in files]
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(shown)))
+    if progress is None:
+        progress = len(shown) >= 20 and sys.stderr.isatty()
+    bar = _Progress(len(shown), progress)
+    try:
+        results = _run(shown, rules, limits, jobs, bar)
+    finally:
+        bar.close()
+    forms, findings = [], []
+    for p in shown:
+        row, rows = results[p]
+        forms.append(row)
+        findings += rows
+    result = ReviewResult(forms, findings, None, 0.0, jobs, rules_name)
+    if out_xlsx is not None:
+        from .review_book import write_summary
+
+        result.output = write_summary(result, out_xlsx, force=force, sources=files)
+    result.elapsed = time.perf_counter() - start
+    return result
+
+
+# ---- machine-readable -------------------------------------------------------------------
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def review_json(result: ReviewResult) -> dict:
+    """The batch as one JSON object (`xlperf review --json`): Decimals as strings."""
+    return {
+        "ok": result.exit_code == 0,
+        "files": len(result.forms),
+        "unreadable": result.unreadable,
+        "with_errors": result.with_errors,
+        "grades": result.grade_counts(),
+        "rules": result.rules or None,
+        "output": _text(result.output),
+        "elapsed_seconds": round(result.elapsed, 3),
+        "forms": [
+            {
+                "file": f.file,
+                "status": f.status,
+                "unit": f.unit,
+                "project": f.project,
+                "amount": _text(f.amount),
+                "exec_rate": _text(f.exec_rate),
+                "score": _text(f.score),
+                "grade": f.grade or None,
+                "complete": f.complete,
+                "errors": f.errors,
+                "warnings": f.warnings,
+                "code": f.code or None,
+                "cause": f.cause or None,
+            }
+            for f in result.forms
+        ],
+        "findings": [asdict(f) for f in result.findings],
+    }
+
+
+def summary_text(result: ReviewResult) -> str:
+    """A few Chinese lines for the terminal."""
+    counts = result.grade_counts()
+    grades = "、".join(f"{g} {n}" for g, n in counts.items())
+    lines = [
+        f"审核 {len(result.forms)} 份自评表（{result.jobs} 个进程，用时 {result.elapsed:.1f} 秒）：{grades}",
+        f"有错误 {result.with_errors} 份，无法读取 {result.unreadable} 份，问题共 {len(result.findings)} 条。",
+    ]
+    for f in result.forms:
+        if not f.readable:
+            lines.append(f"  无法读取：{f.cause}")
+    if result.output is not None:
+        lines.append(f"汇总表：{result.output}")
+    return "\n".join(lines)
