@@ -1,0 +1,1069 @@
+"""The workbook's layout, declared once (表格布局).
+
+Every sheet of the self-evaluation workbook is declared here as data: each label cell
+(text, merged range, style name), each input cell (range, field path, kind,
+validation) and each formula cell (what it computes). Building the workbook, reading
+it back, writing marks on it and pointing a finding at its cell (`cell_of`) are all
+derived from this one declaration; no other module knows a cell position.
+
+The layout depends on capacities: how many year rows the two funding blocks have, how
+many rows 按方向划分 has, how many rows each indicator sub-category has, and which
+scoring items the 评分表 lists. A built workbook records them in its hidden `_xlperf`
+sheet (`Layout.meta()`), so reading a file rebuilds exactly the layout it was built
+with (`Layout.from_meta`). More rows: `Layout.for_capacity(indicator_rows=10)` (the
+CLI's `xlperf new --indicator-rows 10`) or `Layout.for_model(ev)`, which makes room for
+what the data holds.
+
+Pure data and small functions: no openpyxl, XlsxWriter or xlwings here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal
+
+from xlperf.model import CATEGORY_OF, Category, SelfEvaluation, SubCategory, indicator_path
+
+LAYOUT_VERSION = 1
+"""Bumped whenever a cell moves; a reader refuses a workbook of a newer version."""
+
+FORM = "附件1-1"
+SCORE = "评分表"
+REPORT = "自评报告"
+CONF = "xlwings.conf"
+META = "_xlperf"
+
+SHEETS: tuple[str, ...] = (FORM, SCORE, REPORT, CONF, META)
+"""Sheet names in workbook order."""
+
+SHEET_CODENAMES: tuple[str, ...] = ("Sheet1", "Sheet2", "Sheet3", "Sheet4", "Sheet5")
+"""VBA code names of SHEETS, in the same order; the workbook's is WORKBOOK_CODENAME.
+The VBA project embedded in the workbook carries one document module per name."""
+
+WORKBOOK_CODENAME = "ThisWorkbook"
+
+FORM_TITLE = "市级财政支出项目绩效自评基础信息表"
+REPORT_TITLE = "市级财政支出项目绩效自评报告"
+SCORE_TITLE = "绩效自评评分表"
+
+INPUT_FILL = "#FFF8D6"
+"""Pale yellow: the fill of every input cell (restored when marks are cleared)."""
+
+MARK_FILLS = {"error": "#F4B6B6", "warning": "#FFD98C"}
+"""Fills of cells marked by findings, by severity."""
+
+STYLE_FILLS = {"score_header": "#EDEDED"}
+"""Label styles that have a fill of their own (restored when marks are cleared)."""
+
+TIERS: tuple[str, ...] = ("达成", "部分达成", "未达成")
+
+Kind = Literal[
+    "text", "longtext", "lines", "int", "amount", "date", "yesno", "tier", "points", "formula", "output"
+]
+"""What a cell holds. `lines`: a list of texts, one per line of one cell (实施文件依据).
+`formula`: computed by Excel (read back as what it computes, never typed).
+`output`: written by the engine (scores, explanations), never read back."""
+
+
+# ---------------------------------------------------------------------------- cells
+
+
+def col_letter(col: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def a1(row: int, col: int) -> str:
+    """A1 reference of a 0-based (row, col)."""
+    return f"{col_letter(col)}{row + 1}"
+
+
+_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+
+
+def parse_a1(ref: str) -> tuple[int, int]:
+    """'D5' -> (4, 3)."""
+    m = _REF.match(ref.strip().upper())
+    if not m:
+        raise ValueError(f"不是单元格地址：{ref}")
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)) - 1, col - 1
+
+
+@dataclass(frozen=True, order=True)
+class Area:
+    """A cell or a merged rectangle, 0-based and inclusive."""
+
+    row: int
+    col: int
+    last_row: int
+    last_col: int
+
+    @classmethod
+    def parse(cls, ref: str) -> "Area":
+        first, _, last = ref.partition(":")
+        r1, c1 = parse_a1(first)
+        r2, c2 = parse_a1(last) if last else (r1, c1)
+        return cls(r1, c1, r2, c2)
+
+    @property
+    def first(self) -> str:
+        return a1(self.row, self.col)
+
+    @property
+    def ref(self) -> str:
+        last = a1(self.last_row, self.last_col)
+        return self.first if last == self.first else f"{self.first}:{last}"
+
+    @property
+    def merged(self) -> bool:
+        return (self.row, self.col) != (self.last_row, self.last_col)
+
+    def cells(self) -> Iterator[tuple[int, int]]:
+        for r in range(self.row, self.last_row + 1):
+            for c in range(self.col, self.last_col + 1):
+                yield r, c
+
+
+@dataclass(frozen=True)
+class Validation:
+    """A native Excel data validation with its Chinese prompt and error alert."""
+
+    type: Literal["list", "decimal", "integer", "date", "custom"]
+    criteria: str = "between"
+    minimum: Any = None
+    maximum: Any = None
+    source: tuple[str, ...] = ()
+    formula: str = ""
+    """For `custom`: the formula with `{cell}` standing for the validated cell."""
+    prompt_title: str = ""
+    prompt: str = ""
+    error_title: str = "输入有误"
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One declared cell or merged range of a sheet.
+
+    role: `label` (fixed text), `input` (a person types it; read back into `path`),
+    `formula` (Excel computes it; `calc` names the engine value written as its cached
+    result), `output` (the engine writes it; never read back).
+    """
+
+    sheet: str
+    area: Area
+    role: Literal["label", "input", "formula", "output"]
+    text: Any = ""
+    style: str = "label"
+    path: str | None = None
+    kind: Kind | None = None
+    title: str = ""
+    formula: str = ""
+    calc: str = ""
+    args: tuple[str, ...] = ()
+    validation: Validation | None = None
+    helper: bool = False
+    """Outside the printed form, only in the macro workbook (a live check beside the form)."""
+
+    @property
+    def ref(self) -> str:
+        return f"{self.sheet}!{self.area.first}"
+
+    @property
+    def needs_udf(self) -> bool:
+        """True when the formula calls the workbook's PERF_ functions (VBA wrappers)."""
+        return "PERF_" in self.formula
+
+
+@dataclass(frozen=True)
+class Button:
+    """A form button on 附件1-1 that runs a VBA macro (the VBA side generates the
+    macros from this list)."""
+
+    caption: str
+    macro: str
+    cell: str
+    width: int = 86
+    height: int = 30
+
+
+BUTTONS: tuple[Button, ...] = (
+    Button("校验", "xlperf_validate", "K2"),
+    Button("计算得分", "xlperf_score", "L2"),
+    Button("导出附件3", "xlperf_export", "M2"),
+    Button("清除标记", "xlperf_clear_marks", "N2"),
+)
+"""Buttons on the 附件1-1 sheet, right of the title and outside the print area."""
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    """One sheet: its cells and how it looks and prints."""
+
+    name: str
+    codename: str
+    cells: tuple[Cell, ...]
+    col_widths: tuple[float, ...]
+    """Widths of columns A, B, ... in Excel character units."""
+    row_heights: tuple[tuple[int, float], ...] = ()
+    """Minimum heights (points) of rows; the builder grows a row to fit its text."""
+    print_area: Area | None = None
+    page_breaks: tuple[int, ...] = ()
+    """Rows (0-based) that start a new printed page."""
+    repeat_rows: tuple[int, int] | None = None
+    hidden: bool = False
+    protected: bool = True
+    landscape: bool = False
+    buttons: tuple[Button, ...] = ()
+
+    @cached_property
+    def extent(self) -> Area:
+        """The rectangle from A1 that holds every declared cell and button (one read)."""
+        last_row = max((c.area.last_row for c in self.cells), default=0)
+        last_col = max((c.area.last_col for c in self.cells), default=0)
+        for b in self.buttons:
+            r, c = parse_a1(b.cell)
+            last_row, last_col = max(last_row, r), max(last_col, c)
+        return Area(0, 0, last_row, last_col)
+
+    def min_height(self, row: int) -> float | None:
+        return dict(self.row_heights).get(row)
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """One item of the 评分表 as the layout needs it (from a scorecard item)."""
+
+    id: str
+    name: str
+    category: str
+    available: str
+    method: Literal["computed", "manual"]
+    tier_range: str = ""
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A mark to write on a cell: fill its area and put the messages in its comment."""
+
+    sheet: str
+    cell: str
+    area: str
+    severity: Literal["error", "warning"]
+    fill: str
+    comment: str
+    original_fill: str | None
+    """The fill to restore when the mark is cleared (None: no fill)."""
+
+
+# ------------------------------------------------------------------ field kinds
+
+
+def _amount_validation(title: str) -> Validation:
+    return Validation(
+        "custom",
+        formula="=AND(ISNUMBER({cell}),{cell}>=0,ROUND({cell},2)={cell})",
+        prompt_title=title[:32],
+        prompt="金额单位为万元，填写不小于0的数字，最多两位小数；没有则留空。",
+        error=f"{title}应为不小于0的数字（万元），最多两位小数。",
+    )
+
+
+def _validation_for(kind: str, title: str) -> Validation | None:
+    """The native validation of an input kind (prompts and alerts in Chinese)."""
+    if kind == "amount":
+        return _amount_validation(title)
+    if kind == "int":
+        return Validation(
+            "integer", minimum=2000, maximum=2100, prompt_title=title[:32],
+            prompt="填写四位年份，例如2020。", error=f"{title}应为2000至2100之间的整数年份。",
+        )
+    if kind == "date":
+        return Validation(
+            "date", minimum=dt.date(2000, 1, 1), maximum=dt.date(2100, 12, 31), prompt_title=title[:32],
+            prompt="填写日期，例如2020-01-01。", error=f"{title}应为2000年至2100年之间的日期。",
+        )
+    if kind == "yesno":
+        return Validation(
+            "list", source=("是", "否"), prompt_title=title[:32],
+            prompt="从下拉列表选择“是”或“否”。", error=f"{title}只能填“是”或“否”。",
+        )
+    if kind == "tier":
+        return Validation(
+            "list", source=TIERS, prompt_title="定性档次",
+            prompt="达成：达成年度指标；部分达成：部分达成并具有一定效果；未达成：未达成且效果较差。",
+            error="档次只能选“达成”“部分达成”或“未达成”。",
+        )
+    return None
+
+
+# ------------------------------------------------------------------ sheet builder
+
+
+class _Draft:
+    """Collects the cells of one sheet while its declaration walks down the rows."""
+
+    def __init__(self, sheet: str):
+        self.sheet = sheet
+        self.cells: list[Cell] = []
+        self.heights: dict[int, float] = {}
+
+    def label(self, r, c, r2, c2, text, style="label", path=None, helper=False) -> None:
+        self.cells.append(Cell(self.sheet, Area(r, c, r2, c2), "label", text, style, path, helper=helper))
+
+    def input(self, r, c, r2, c2, path, kind, title, style="input") -> None:
+        title = title.replace("\n", "")
+        self.cells.append(
+            Cell(self.sheet, Area(r, c, r2, c2), "input", style=style, path=path, kind=kind, title=title,
+                 validation=_validation_for(kind, title))
+        )
+
+    def formula(self, r, c, path, title, formula, calc, args=(), kind="formula", style="formula",
+                helper=False, c2=None) -> None:
+        self.cells.append(
+            Cell(self.sheet, Area(r, c, r, c if c2 is None else c2), "formula", style=style, path=path,
+                 kind=kind, title=title, formula=formula, calc=calc, args=tuple(args), helper=helper)
+        )
+
+    def output(self, r, c, r2, c2, path, title, calc, style="output") -> None:
+        self.cells.append(
+            Cell(self.sheet, Area(r, c, r2, c2), "output", style=style, path=path, kind="output",
+                 title=title, calc=calc)
+        )
+
+    def height(self, row: int, points: float) -> None:
+        self.heights[row] = points
+
+
+# columns of 附件1-1
+A, B, C, D, E, F, G, H, I, K = 0, 1, 2, 3, 4, 5, 6, 7, 8, 10
+FORM_WIDTHS = (4.3, 9.5, 7.0, 14.5, 10.5, 13.5, 9.0, 12.0, 11.5, 2.0, 13.0, 13.0, 13.0, 13.0)
+"""A..I print; J is a gap; K..N hold the live checks and the buttons."""
+
+INDICATOR_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("name", "指标名称"),
+    ("formula", "指标计算公式"),
+    ("target", "评价年度\n预期值"),
+    ("actual", "评价年度\n实现值"),
+    ("explanation", "未完成原因说明"),
+)
+
+BUDGET_PARTS = (
+    ("central_provincial", "中央及省级资金"),
+    ("municipal", "市本级资金"),
+    ("transfer_county", "转移支付至县\n（市、区）"),
+)
+SPENDING_PARTS = (
+    ("central_provincial", "中央及省级支出"),
+    ("municipal", "市本级支出"),
+    ("transfer_county", "转移支付县（市、区）\n支出"),
+)
+
+ROW_DATA = 20.0
+ROW_LINE2 = 30.0
+
+
+def _parts_total(parts: Sequence[str]) -> str:
+    refs = ",".join(parts)
+    return f'=IF(COUNT({refs})=0,"",SUM({refs}))'
+
+
+def _funding_block(s: _Draft, r: int, block: str, n: int, parts, header_rows: int) -> list[int]:
+    """Year rows of 资金安排情况 / 资金使用情况 (parts in E, F, G:H, total in I)."""
+    rows = list(range(r + header_rows, r + header_rows + n))
+    for row in rows:
+        base = f"funding.{block}[{row - rows[0]}]"
+        s.input(row, D, row, D, f"{base}.year", "int", "年度")
+        s.input(row, E, row, E, f"{base}.{parts[0][0]}", "amount", parts[0][1])
+        s.input(row, F, row, F, f"{base}.{parts[1][0]}", "amount", parts[1][1])
+        s.input(row, G, row, H, f"{base}.{parts[2][0]}", "amount", parts[2][1])
+        cells = [a1(row, E), a1(row, F), a1(row, G)]
+        s.formula(row, I, f"{base}.total", "资金合计", _parts_total(cells), "sum",
+                  tuple(f"{base}.{p}" for p, _ in parts), kind="amount")
+        s.height(row, ROW_DATA)
+    return rows
+
+
+def _form_sheet(cap: "Capacity") -> SheetLayout:
+    """附件1-1 市级财政支出项目绩效自评基础信息表, in the official order."""
+    s = _Draft(FORM)
+    s.label(0, A, 0, C, "附件1-1", "mark")
+    s.height(0, 20)
+    s.label(1, A, 1, I, FORM_TITLE, "title")
+    s.height(1, 36)
+    s.label(2, A, 2, B, "填报单位名称：", "unit")
+    s.input(2, C, 2, F, "header.unit_name", "text", "填报单位名称", "input_line")
+    s.label(2, G, 2, I, "金额单位：万元", "unit_right")
+    s.height(2, 24)
+
+    # 基本情况
+    r = 3
+    s.label(r, A, r + 3, A, "基本\n情况", "section", "basic")
+    s.label(r, B, r, B, "项目名称")
+    s.input(r, C, r, E, "basic.project_name", "text", "项目名称")
+    s.label(r, F, r, F, "评价年度")
+    s.input(r, G, r, G, "basic.eval_year", "int", "评价年度")
+    s.label(r, H, r, H, "评价金额")
+    s.input(r, I, r, I, "basic.eval_amount", "amount", "评价金额")
+    s.label(r + 1, B, r + 1, B, "联系人")
+    s.input(r + 1, C, r + 1, D, "basic.contact_name", "text", "联系人")
+    s.label(r + 1, E, r + 1, E, "联系电话")
+    s.input(r + 1, F, r + 1, F, "basic.contact_phone", "text", "联系电话")
+    s.label(r + 1, G, r + 1, G, "联系邮箱")
+    s.input(r + 1, H, r + 1, I, "basic.contact_email", "text", "联系邮箱")
+    s.label(r + 2, B, r + 2, B, "项目开始时间")
+    s.input(r + 2, C, r + 2, E, "basic.start_date", "date", "项目开始时间")
+    s.label(r + 2, F, r + 2, F, "项目完成时间")
+    s.input(r + 2, G, r + 2, I, "basic.end_date", "date", "项目完成时间")
+    s.label(r + 3, B, r + 3, B, "实施文件依据")
+    s.input(r + 3, C, r + 3, I, "basic.basis_documents", "lines", "实施文件依据")
+    for row in range(r, r + 3):
+        s.height(row, ROW_LINE2)
+    s.height(r + 3, 48)
+
+    # 资金概况: 资金安排情况 (two header rows), 资金使用情况 (实际明细支出, 按方向划分)
+    rb = r + 4
+    nb, npur = cap.budget_rows, cap.purpose_rows
+    s.label(rb, D, rb + 1, D, "年度")
+    s.label(rb, E, rb, I, "预算安排额度")
+    s.label(rb + 1, E, rb + 1, E, BUDGET_PARTS[0][1])
+    s.label(rb + 1, F, rb + 1, F, BUDGET_PARTS[1][1])
+    s.label(rb + 1, G, rb + 1, H, BUDGET_PARTS[2][1])
+    s.label(rb + 1, I, rb + 1, I, "资金合计")
+    s.height(rb, ROW_DATA)
+    s.height(rb + 1, ROW_LINE2)
+    budget_rows = _funding_block(s, rb, "budget", nb, BUDGET_PARTS, 2)
+    s.label(rb, B, budget_rows[-1], B, "资金安排情况", path="funding.budget")
+    s.label(rb, C, budget_rows[-1], C, "分年度明细")
+
+    rs = budget_rows[-1] + 1
+    s.label(rs, D, rs, D, "年度")
+    s.label(rs, E, rs, E, SPENDING_PARTS[0][1])
+    s.label(rs, F, rs, F, SPENDING_PARTS[1][1])
+    s.label(rs, G, rs, H, SPENDING_PARTS[2][1])
+    s.label(rs, I, rs, I, "资金合计")
+    s.height(rs, ROW_LINE2)
+    spending_rows = _funding_block(s, rs, "spending", nb, SPENDING_PARTS, 1)
+    s.label(rs, C, spending_rows[-1], C, "实际明细支出", path="funding.spending")
+
+    rp = spending_rows[-1] + 1
+    s.label(rp, C, rp + npur, C, "按方向划分", path="funding.by_purpose")
+    s.label(rp, D, rp, D, "年度")
+    s.label(rp, E, rp, H, "资金使用方向")
+    s.label(rp, I, rp, I, "支出额度")
+    s.height(rp, ROW_DATA)
+    for i in range(npur):
+        row = rp + 1 + i
+        base = f"funding.by_purpose[{i}]"
+        s.input(row, D, row, D, f"{base}.year", "int", "年度")
+        s.input(row, E, row, H, f"{base}.purpose", "text", "资金使用方向")
+        s.input(row, I, row, I, f"{base}.amount", "amount", "支出额度")
+        s.height(row, ROW_DATA)
+    last_funding = rp + npur
+    s.label(rs, B, last_funding, B, "资金使用情况")
+    s.label(rb, A, last_funding, A, "资金\n概况", "section", "funding")
+
+    # 绩效目标情况
+    rg = last_funding + 1
+    s.label(rg, A, rg + 1, A, "绩效\n目标", "section", "goals")
+    s.label(rg, B, rg + 1, B, "绩效目标情况")
+    s.label(rg, C, rg, C, "预期总体目标")
+    s.input(rg, D, rg, F, "goals.overall", "longtext", "预期总体目标")
+    s.label(rg, G, rg, H, "是否如期实现\n预期总体目标")
+    s.input(rg, I, rg, I, "goals.achieved_on_time", "yesno", "是否如期实现预期总体目标")
+    s.label(rg + 1, C, rg + 1, C, "预期阶段性目标")
+    s.input(rg + 1, D, rg + 1, F, "goals.stage", "longtext", "预期阶段性目标")
+    s.label(rg + 1, G, rg + 1, G, "实际完成情况")
+    s.input(rg + 1, H, rg + 1, I, "goals.actual", "longtext", "实际完成情况")
+    s.height(rg, 48)
+    s.height(rg + 1, 60)
+
+    # 绩效指标情况 (page 2)
+    ri = rg + 2
+    s.label(ri, C, ri, D, "绩效指标")
+    for k, (_, title) in enumerate(INDICATOR_COLUMNS):
+        s.label(ri, E + k, ri, E + k, title)
+    s.height(ri, 36)
+    s.label(ri, K, ri, K, "自动判断", "helper_header", helper=True)
+    row = ri + 1
+    for category in Category:
+        first = row
+        for sub in SubCategory:
+            if CATEGORY_OF[sub] is not category:
+                continue
+            n = cap.rows_for(sub)
+            s.label(row, D, row + n - 1, D, sub.value, path=f"indicators.{sub.name}")
+            for i in range(n):
+                for k, (attr, title) in enumerate(INDICATOR_COLUMNS):
+                    s.input(row, E + k, row, E + k, indicator_path(sub, i, attr), "text", title)
+                name, target, actual = a1(row, E), a1(row, G), a1(row, H)
+                s.formula(row, K, None, "自动判断", f'=IF({name}="无","",PERF_JUDGE({actual},{target}))',
+                          "judge", (indicator_path(sub, i),), kind="output", style="helper", helper=True)
+                s.height(row, ROW_DATA)
+                row += 1
+        s.label(first, C, row - 1, C, category.value)
+    s.label(ri, A, row - 1, A, "绩效\n目标", "section", "indicators")
+    s.label(ri, B, row - 1, B, "绩效指标情况")
+
+    ro = row
+    s.label(ro, A, ro, C, "单位需要说明的其他情况")
+    s.input(ro, D, ro, I, "other_notes", "longtext", "单位需要说明的其他情况")
+    s.height(ro, 40)
+
+    # 预算执行率 beside the funding blocks: each block's rows of the evaluation year, or
+    # all its rows when none carries that year (as the scoring engine does).
+    year = a1(3, G)
+
+    def year_total(rows: list[int]) -> str:
+        years = f"{a1(rows[0], D)}:{a1(rows[-1], D)}"
+        totals = f"{a1(rows[0], I)}:{a1(rows[-1], I)}"
+        return f'IF(OR({year}="",COUNTIF({years},{year})=0),SUM({totals}),SUMIF({years},{year},{totals}))'
+
+    s.label(rs, K, rs, K, "预算执行率", "helper_header", helper=True)
+    s.formula(rs + 1, K, "funding.exec_rate", "预算执行率",
+              f"=PERF_EXEC_RATE({year_total(spending_rows)},{year_total(budget_rows)})",
+              "exec_rate", kind="output", style="helper_percent", helper=True)
+
+    return SheetLayout(
+        name=FORM,
+        codename=SHEET_CODENAMES[0],
+        cells=tuple(s.cells),
+        col_widths=FORM_WIDTHS,
+        row_heights=tuple(sorted(s.heights.items())),
+        print_area=Area(0, A, ro, I),
+        page_breaks=(ri,),
+        repeat_rows=(2, 2),
+        buttons=BUTTONS,
+    )
+
+
+# ------------------------------------------------------------------ 自评报告 (附件3)
+
+REPORT_COVER: tuple[tuple[str, str, str], ...] = (
+    ("project_name", "项目名称：", "text"),
+    ("department", "市级项目主管部门（公章）:", "text"),
+    ("filler_name", "填报人姓名：", "text"),
+    ("phone", "联系电话：", "text"),
+    ("fill_date", "填报日期：", "date"),
+)
+
+REPORT_SECTIONS: tuple[tuple[str, str | None], ...] = (
+    ("一、项目基本情况及自评结论", None),
+    ("（一）项目用款单位简要情况。", "unit_overview"),
+    ("（二）项目实施主要内容及实施程序。（绩效目标完成情况）", "implementation"),
+    ("（三）简述项目自评等级和分数，并对照佐证材料逐一分析。", "self_assessment"),
+    ("二、绩效表现", None),
+    ("（一）资金使用绩效。", "fund_performance"),
+    ("（二）存在问题。针对短板指标分析项目资金使用存在的问题和原因。", "problems"),
+    ("三、改进意见（计划）", None),
+    ("针对存在的问题提出完善项目管理资金绩效管理的意见。或拟在下一步工作中调整完善的工作计划。", "improvements"),
+    ("四、其他需要说明的情况", None),
+    ("包括但不限于政策制定、项目实施管理等方面好的经验方法，碰到的实际困难等其他需说明的内容。", "other"),
+)
+"""Attachment 3's prompts in order; None marks a heading row."""
+
+REPORT_NOTE = "留空则在导出附件3时根据基础信息表和评分结果自动生成"
+
+
+def _report_sheet() -> SheetLayout:
+    s = _Draft(REPORT)
+    s.label(0, 0, 0, 0, "附件3", "mark")
+    s.label(1, 0, 1, 1, REPORT_TITLE, "title")
+    s.label(1, 2, 1, 2, "说明", "note_header")
+    s.height(1, 36)
+    row = 2
+    for attr, prompt, kind in REPORT_COVER:
+        s.label(row, 0, row, 0, prompt, "label_left")
+        s.input(row, 1, row, 1, f"report.{attr}", kind, prompt.rstrip("：:"), "input_left")
+        s.height(row, 24)
+        row += 1
+    s.label(2, 2, 2, 2, "项目名称留空则取附件1-1的项目名称", "note")
+    for prompt, attr in REPORT_SECTIONS:
+        if attr is None:
+            s.label(row, 0, row, 1, prompt, "heading")
+            s.height(row, 24)
+        else:
+            s.label(row, 0, row, 0, prompt, "label_left")
+            s.input(row, 1, row, 1, f"report.{attr}", "longtext", prompt.strip("。"), "input_block")
+            s.label(row, 2, row, 2, REPORT_NOTE, "note")
+            s.height(row, 90)
+        row += 1
+    return SheetLayout(
+        name=REPORT,
+        codename=SHEET_CODENAMES[2],
+        cells=tuple(s.cells),
+        col_widths=(30.0, 72.0, 26.0),
+        row_heights=tuple(sorted(s.heights.items())),
+        print_area=Area(0, 0, row - 1, 1),
+    )
+
+
+# ------------------------------------------------------------------ 评分表
+
+SCORE_HEADERS = ("序号", "编号", "类别", "评分项", "分值", "方式", "档次", "档次分值范围", "得分", "计算说明", "评分说明")
+SCORE_WIDTHS = (5.0, 12.0, 11.0, 26.0, 7.0, 9.0, 10.0, 13.0, 9.0, 60.0, 30.0)
+SCORE_FIRST_ROW = 3
+
+
+def score_path(item_id: str, attr: str) -> str:
+    """Field path of a 评分表 cell: `scoring.items[<item id>].<tier|points|note>`."""
+    return f"scoring.items[{item_id}].{attr}"
+
+
+def _score_sheet(
+    items: Sequence[ScoreRow], rules: str, form: SheetLayout, by_path: Mapping[str, Cell]
+) -> SheetLayout:
+    s = _Draft(SCORE)
+    last_col = len(SCORE_HEADERS) - 1
+    s.label(0, 0, 0, last_col, SCORE_TITLE, "title")
+    s.height(0, 32)
+    s.output(1, 0, 1, last_col, "scoring.rules_title", "评分规则", "rules_title", "unit")
+    s.height(1, 22)
+    for c, title in enumerate(SCORE_HEADERS):
+        s.label(2, c, 2, c, title, "score_header")
+    s.height(2, 24)
+    exec_rate = by_path["funding.exec_rate"].area.first
+    row = SCORE_FIRST_ROW
+    for n, item in enumerate(items, 1):
+        s.label(row, 0, row, 0, n)
+        s.label(row, 1, row, 1, item.id, "score_id")
+        s.label(row, 2, row, 2, item.category, "score_text")
+        s.label(row, 3, row, 3, item.name, "score_text")
+        s.label(row, 4, row, 4, item.available, "score_number")
+        s.label(row, 5, row, 5, "人工评分" if item.method == "manual" else "自动计算")
+        s.label(row, 7, row, 7, item.tier_range)
+        points = a1(row, 4)
+        if item.method == "manual":
+            s.input(row, 6, row, 6, score_path(item.id, "tier"), "tier", "档次")
+            s.input(row, 8, row, 8, score_path(item.id, "points"), "points", "得分")
+        else:
+            s.label(row, 6, row, 6, "—")
+            formula = _score_formula(item.id, points, form, by_path, exec_rate)
+            if formula:
+                s.formula(row, 8, score_path(item.id, "points"), "得分", formula, "points", (item.id,),
+                          kind="output")
+            else:
+                s.output(row, 8, row, 8, score_path(item.id, "points"), "得分", "points", "formula")
+        s.output(row, 9, row, 9, f"scoring.items[{item.id}].explanation", "计算说明", "explanation", "score_text")
+        s.input(row, 10, row, 10, score_path(item.id, "note"), "text", "评分说明")
+        s.height(row, 30)
+        row += 1
+    first, last = a1(SCORE_FIRST_ROW, 8), a1(max(row - 1, SCORE_FIRST_ROW), 8)
+    s.label(row, 0, row, 7, "合计", "score_header")
+    s.formula(row, 8, "scoring.total", "总分", f"=SUM({first}:{last})", "total", kind="output")
+    s.height(row, 24)
+    s.label(row + 1, 0, row + 1, 7, "等级", "score_header")
+    rules_arg = ',"' + rules.replace('"', '""') + '"' if rules else ""
+    s.formula(row + 1, 8, "scoring.grade", "等级", f"=PERF_GRADE({a1(row, 8)}{rules_arg})", "grade",
+              kind="output")
+    s.height(row + 1, 24)
+    s.label(row + 2, 0, row + 2, last_col,
+            "说明：人工评分项请在“档次”中选择并在档次分值范围内填写“得分”；自动计算项由公式按附件1-1计算。"
+            "点击附件1-1上的“计算得分”按钮可按评分规则重新评分。", "note")
+    s.height(row + 2, 30)
+    return SheetLayout(
+        name=SCORE,
+        codename=SHEET_CODENAMES[1],
+        cells=tuple(s.cells),
+        col_widths=SCORE_WIDTHS,
+        row_heights=tuple(sorted(s.heights.items())),
+        print_area=Area(0, 0, row + 2, last_col),
+        landscape=True,
+    )
+
+
+def _score_formula(item_id: str, points: str, form: SheetLayout, by_path: Mapping[str, Cell], rate: str) -> str:
+    """Live formula of a computed score item, where a worksheet function can compute it."""
+    quoted = f"'{form.name}'!"
+    if item_id.startswith("indicators."):
+        actual = by_path.get(f"{item_id}.actual")
+        target = by_path.get(f"{item_id}.target")
+        if actual and target:
+            return f"=PERF_POINTS({quoted}{actual.area.first},{quoted}{target.area.first},{points})"
+    if item_id == "exec_rate":
+        r = f"{quoted}{rate}"
+        return f'=IF(ISNUMBER({r}),ROUND({points}*MIN(1,MAX(0,{r})),2),"")'
+    return ""
+
+
+# ------------------------------------------------------------------ xlwings.conf and _xlperf
+
+XLWINGS_CONF: tuple[tuple[str, Any, str], ...] = (
+    ("Interpreter_Win", "", "Windows 上运行 Python 的程序（pythonw.exe 的完整路径）；留空时使用 PATH 中的 pythonw。"
+                            "本行存在时会覆盖 xlwings 插件和用户配置文件中的同名设置，如需使用那些设置可删除本行。"),
+    ("Interpreter_Mac", "", "macOS 上 python 的完整路径；留空时使用默认的 python。"),
+    ("UDF Modules", "xlperf.udfs", "提供 PERF_ 工作表函数的 Python 模块（需已安装 xlperf）。"),
+    ("Use UDF Server", False, "保持 False。"),
+)
+"""The xlwings settings sheet: column A key, column B value, read from A1 down to the
+first empty cell; explanations sit in column D, which xlwings never reads."""
+
+
+def _conf_sheet() -> SheetLayout:
+    s = _Draft(CONF)
+    for row, (key, _, note) in enumerate(XLWINGS_CONF):
+        s.label(row, 0, row, 0, key, "conf")
+        s.output(row, 1, row, 1, f"xlwings.{key}", key, "conf", "conf")
+        s.label(row, 3, row, 3, note, "note")
+    return SheetLayout(name=CONF, codename=SHEET_CODENAMES[3], cells=tuple(s.cells),
+                       col_widths=(18.0, 16.0, 2.0, 100.0), protected=False)
+
+
+def _meta_sheet() -> SheetLayout:
+    return SheetLayout(name=META, codename=SHEET_CODENAMES[4], cells=(), col_widths=(24.0, 60.0),
+                       hidden=True, protected=False)
+
+
+# ------------------------------------------------------------------ capacities and layout
+
+DEFAULT_BUDGET_ROWS = 3
+DEFAULT_PURPOSE_ROWS = 3
+DEFAULT_INDICATOR_ROWS = 3
+MAX_ROWS = 200
+
+
+def _count(value: Any, what: str) -> int:
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what}应为整数，实际为“{value}”") from None
+    if not 1 <= n <= MAX_ROWS:
+        raise ValueError(f"{what}应在1到{MAX_ROWS}之间，实际为{n}")
+    return n
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """How many rows each growing block has.
+
+    budget_rows: year rows of 资金安排情况 and, equally, of 资金使用情况;
+    purpose_rows: rows of 按方向划分; indicator_rows: rows of each sub-category, in
+    SubCategory order. 实施文件依据 is one cell with one document per line, so it needs
+    no capacity.
+    """
+
+    budget_rows: int = DEFAULT_BUDGET_ROWS
+    purpose_rows: int = DEFAULT_PURPOSE_ROWS
+    indicator_rows: tuple[int, ...] = (DEFAULT_INDICATOR_ROWS,) * len(SubCategory)
+
+    def rows_for(self, sub: SubCategory) -> int:
+        return self.indicator_rows[list(SubCategory).index(sub)]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The whole workbook's layout for given capacities and scoring items."""
+
+    capacity: Capacity = field(default_factory=Capacity)
+    score_items: tuple[ScoreRow, ...] = ()
+    rules: str = ""
+    """The rule set (name or path) the 评分表 scores with; "" for the default."""
+
+    # -- construction
+
+    @classmethod
+    def for_capacity(
+        cls,
+        budget_rows: int = DEFAULT_BUDGET_ROWS,
+        purpose_rows: int = DEFAULT_PURPOSE_ROWS,
+        indicator_rows: int | Mapping[str, int] = DEFAULT_INDICATOR_ROWS,
+        score_items: Sequence[ScoreRow] = (),
+        rules: str = "",
+    ) -> "Layout":
+        """A layout with the given room. indicator_rows: one number for every
+        sub-category, or {sub-category name (e.g. "quality"): rows}, the rest default."""
+        if isinstance(indicator_rows, Mapping):
+            unknown = set(indicator_rows) - {s.name for s in SubCategory}
+            if unknown:
+                raise ValueError(f"没有这些指标子类：{'、'.join(sorted(unknown))}")
+            rows = tuple(
+                _count(indicator_rows.get(s.name, DEFAULT_INDICATOR_ROWS), f"{s.value}行数") for s in SubCategory
+            )
+        else:
+            rows = (_count(indicator_rows, "每个指标子类的行数"),) * len(SubCategory)
+        cap = Capacity(_count(budget_rows, "资金年度行数"), _count(purpose_rows, "按方向划分行数"), rows)
+        return cls(cap, tuple(score_items), rules or "")
+
+    @classmethod
+    def for_model(cls, ev: SelfEvaluation | None, minimum: "Layout | None" = None) -> "Layout":
+        """Room for everything `ev` holds: max(the minimum layout's capacities, the data's rows)."""
+        minimum = minimum or cls()
+        base = minimum.capacity
+        if ev is None:
+            return minimum
+        f = ev.funding
+        cap = Capacity(
+            max(base.budget_rows, len(f.budget), len(f.spending)),
+            max(base.purpose_rows, len(f.by_purpose)),
+            tuple(max(base.rows_for(s), len(ev.indicators.rows(s))) for s in SubCategory),
+        )
+        return cls(cap, minimum.score_items, minimum.rules)
+
+    def with_scoring(self, items: Iterable[ScoreRow], rules: str | None) -> "Layout":
+        """The same capacities with the 评分表 listing `items`, scored with `rules`."""
+        return Layout(self.capacity, tuple(items), rules or "")
+
+    # -- the sheets
+
+    @cached_property
+    def sheets(self) -> tuple[SheetLayout, ...]:
+        form = _form_sheet(self.capacity)
+        by_path = {c.path: c for c in form.cells if c.path and c.role != "label"}
+        score = _score_sheet(self.score_items, self.rules, form, by_path)
+        return (form, score, _report_sheet(), _conf_sheet(), _meta_sheet())
+
+    def sheet(self, name: str) -> SheetLayout:
+        for s in self.sheets:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    def cells(self, role: str | None = None) -> Iterator[Cell]:
+        for s in self.sheets:
+            for c in s.cells:
+                if role is None or c.role == role:
+                    yield c
+
+    def inputs(self) -> Iterator[Cell]:
+        return self.cells("input")
+
+    @cached_property
+    def _by_path(self) -> dict[str, Cell]:
+        found: dict[str, Cell] = {}
+        for c in self.cells():
+            if c.path and c.role in ("input", "formula"):
+                found.setdefault(c.path, c)
+        for c in self.cells("label"):
+            if c.path:
+                found.setdefault(c.path, c)
+        return found
+
+    @cached_property
+    def _prefix_index(self) -> dict[str, Cell]:
+        found: dict[str, Cell] = {}
+        for c in self.cells():
+            if not c.path or c.role not in ("input", "formula"):
+                continue
+            for prefix in _prefixes(c.path):
+                found.setdefault(prefix, c)
+        return found
+
+    def cell_for(self, path: str) -> Cell | None:
+        """The declared cell a field path points at: the field's own cell; else the first
+        cell inside it (a row, a block); else the cell of its nearest enclosing path
+        (a row beyond the capacity points at its sub-category)."""
+        path = path.strip()
+        while path:
+            cell = self._by_path.get(path) or self._prefix_index.get(path)
+            if cell is not None:
+                return cell
+            path = _parent(path)
+        return None
+
+    def cell_of(self, path: str) -> str | None:
+        """'附件1-1!D5' for a field path (the top-left cell of a merged range), or None."""
+        cell = self.cell_for(path)
+        return cell.ref if cell else None
+
+    locate = cell_of
+
+    def area_of(self, path: str) -> tuple[str, str] | None:
+        """(sheet, 'D5:F5') for a field path: the whole merged range, for marks."""
+        cell = self.cell_for(path)
+        return (cell.sheet, cell.area.ref) if cell else None
+
+    # -- meta (the hidden _xlperf sheet)
+
+    def meta(self) -> list[tuple[str, str]]:
+        """Key/value rows for the hidden _xlperf sheet: everything `from_meta` needs."""
+        rows = [
+            ("generator", "xlperf"),
+            ("layout_version", str(LAYOUT_VERSION)),
+            ("budget_rows", str(self.capacity.budget_rows)),
+            ("purpose_rows", str(self.capacity.purpose_rows)),
+        ]
+        rows += [(f"indicator_rows.{s.name}", str(self.capacity.rows_for(s))) for s in SubCategory]
+        items = [
+            [i.id, i.name, i.category, i.available, i.method, i.tier_range] for i in self.score_items
+        ]
+        rows.append(("score_items", json.dumps(items, ensure_ascii=False)))
+        rows.append(("rules", self.rules))
+        return rows
+
+    @classmethod
+    def from_meta(cls, meta: Mapping[str, Any]) -> "Layout":
+        """The layout a workbook was built with, from its _xlperf key/value rows."""
+        version = meta.get("layout_version")
+        try:
+            version = int(str(version))
+        except ValueError:
+            raise ValueError("_xlperf 工作表缺少布局版本，这不是 xlperf 生成的工作簿") from None
+        if version > LAYOUT_VERSION:
+            raise ValueError(f"工作簿的布局版本为{version}，本程序只认识到{LAYOUT_VERSION}，请升级 xlperf")
+        rows = {s.name: meta.get(f"indicator_rows.{s.name}", DEFAULT_INDICATOR_ROWS) for s in SubCategory}
+        try:
+            items = [ScoreRow(*map(str, x)) for x in json.loads(str(meta.get("score_items") or "[]"))]
+        except (ValueError, TypeError):
+            raise ValueError("_xlperf 工作表中的评分项记录已损坏") from None
+        return cls.for_capacity(
+            meta.get("budget_rows", DEFAULT_BUDGET_ROWS),
+            meta.get("purpose_rows", DEFAULT_PURPOSE_ROWS),
+            rows,
+            items,
+            str(meta.get("rules") or ""),
+        )
+
+    # -- marks
+
+    def marks_for(self, findings: Iterable[Any]) -> list[Mark]:
+        """The marks to write for findings (objects with code, severity, field, cell,
+        message): one mark per cell, red for errors, amber for warnings, the messages
+        in its comment. Findings that point nowhere get no mark."""
+        grouped: dict[tuple[str, Area], list[Any]] = {}
+        for f in findings:
+            cell = self._cell_of_finding(f)
+            if cell is not None:
+                grouped.setdefault((cell.sheet, cell.area), []).append(f)
+        marks = []
+        for (sheet, area), group in grouped.items():
+            severity = "error" if any(f.severity == "error" for f in group) else "warning"
+            lines = [f"【{'错误' if f.severity == 'error' else '提醒'} {f.code}】{f.message}" for f in group]
+            original = self.original_fill(sheet, area.ref)
+            marks.append(
+                Mark(sheet, area.first, area.ref, severity, MARK_FILLS[severity], "\n".join(lines), original)
+            )
+        return marks
+
+    def _cell_of_finding(self, finding: Any) -> Cell | None:
+        ref = getattr(finding, "cell", None)
+        if ref:
+            sheet, _, where = str(ref).rpartition("!")
+            sheet = sheet.strip("'")
+            try:
+                r, c = parse_a1(where.split(":")[0])
+            except ValueError:
+                r = c = None
+            if r is not None:
+                for cell in self.cells():
+                    if cell.sheet == sheet and cell.area.row <= r <= cell.area.last_row and \
+                            cell.area.col <= c <= cell.area.last_col:
+                        return cell
+                return Cell(sheet, Area(r, c, r, c), "label")
+        path = getattr(finding, "field", None)
+        return self.cell_for(path) if path else None
+
+    def original_fill(self, sheet: str, ref: str) -> str | None:
+        """The fill a declared cell has in the macro workbook (None: no fill)."""
+        area = Area.parse(ref)
+        for c in self.sheet(sheet).cells if sheet in SHEETS else ():
+            if c.area == area:
+                return INPUT_FILL if c.role == "input" else STYLE_FILLS.get(c.style)
+        return None
+
+    def restore_fills(self, sheet: str) -> list[tuple[str, str | None]]:
+        """(range, fill) for every declared cell of a sheet: what 清除标记 writes back."""
+        return [
+            (c.area.ref, INPUT_FILL if c.role == "input" else STYLE_FILLS.get(c.style))
+            for c in self.sheet(sheet).cells
+        ]
+
+
+def cells_for_findings(findings: Iterable[Any], layout: Layout | None = None) -> list[Mark]:
+    """Marks for findings on a workbook of `layout` (default capacities when None)."""
+    return (layout or Layout()).marks_for(findings)
+
+
+def _parent(path: str) -> str:
+    """'a.b[2].c' -> 'a.b[2]' -> 'a.b' -> 'a' -> ''; an index may itself hold a path
+    ('scoring.items[indicators.quality[0]]' -> 'scoring.items')."""
+    if path.endswith("]"):
+        depth = 0
+        for i in range(len(path) - 1, -1, -1):
+            depth += {"]": 1, "[": -1}.get(path[i], 0)
+            if depth == 0:
+                return path[:i]
+        return ""
+    depth = 0
+    for i in range(len(path) - 1, -1, -1):
+        depth += {"]": 1, "[": -1}.get(path[i], 0)
+        if path[i] == "." and depth == 0:
+            return path[:i]
+    return ""
+
+
+def _prefixes(path: str) -> Iterator[str]:
+    while True:
+        path = _parent(path)
+        if not path:
+            return
+        yield path
+
+
+# ------------------------------------------------------------------ field paths <-> the model
+
+
+def path_tokens(path: str) -> list[tuple[str, str | None]]:
+    """'funding.budget[0].year' -> [('funding', None), ('budget', '0'), ('year', None)];
+    an index may itself be a path (评分表 items: 'scoring.items[indicators.quality[0]].tier')."""
+    tokens: list[tuple[str, str | None]] = []
+    name, index, depth = "", None, 0
+    buf = ""
+    for ch in path:
+        if depth:
+            if ch == "[":
+                depth += 1
+            elif ch == "]":
+                depth -= 1
+                if depth == 0:
+                    index, buf = buf, ""
+                    continue
+            buf += ch
+        elif ch == "[":
+            name, buf, depth = buf, "", 1
+        elif ch == ".":
+            tokens.append((name or buf, index))
+            name, index, buf = "", None, ""
+        else:
+            buf += ch
+    tokens.append((name or buf, index))
+    return tokens
+
+
+def field_value(ev: SelfEvaluation, path: str) -> Any:
+    """The model's value at a layout field path (None where the data has no such row).
+
+    A sub-category marked 无 shows 无 in every column of its first row, as the official
+    form does; the 评分表 paths read the person's scoring entries."""
+    tokens = path_tokens(path)
+    if tokens[0][0] == "scoring" and len(tokens) == 3 and tokens[1][0] == "items":
+        entry = ev.scoring.entry(tokens[1][1] or "")
+        return getattr(entry, tokens[2][0]) if entry else None
+    if tokens[0][0] == "indicators" and len(tokens) == 3:
+        sub = SubCategory[tokens[1][0]]
+        i = int(tokens[1][1] or 0)
+        if ev.indicators.is_none(sub):
+            return "无" if i == 0 else None
+        rows = ev.indicators.rows(sub)
+        return getattr(rows[i], tokens[2][0]) if i < len(rows) else None
+    value: Any = ev
+    for name, index in tokens:
+        value = getattr(value, name, None)
+        if index is not None:
+            i = int(index)
+            value = value[i] if isinstance(value, list) and i < len(value) else None
+        if value is None:
+            return None
+    return value
