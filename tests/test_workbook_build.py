@@ -1,0 +1,553 @@
+"""Building the workbook and reading it back: round trips, the official form's labels,
+merges, validation, protection, print setup, the hidden _xlperf sheet, VBA and buttons,
+and the Chinese errors for cells that cannot be read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests import strategies
+from xlperf import layout as L
+from xlperf.layout import Layout
+from xlperf.model import NONE_MARK, Indicator, ScoreEntry, SelfEvaluation, SubCategory
+from xlperf.workbook import WorkbookError, build_workbook, read_grid, read_workbook
+from xlperf.workbook import build as B
+from xlperf.xlsx_grid import Formula, read_grids
+
+SEED = Path(__file__).resolve().parent.parent / "examples" / "shaoguan-2020.json"
+SEED_TEXT = Path("/work/shared/seed/000_e7bcbfd3db8a0485.txt")
+
+FORM_LABELS = (
+    "附件1-1 市级财政支出项目绩效自评基础信息表 填报单位名称 金额单位：万元 基本情况 项目名称 评价年度 "
+    "评价金额 联系人 联系电话 联系邮箱 项目开始时间 项目完成时间 实施文件依据 资金概况 资金安排情况 "
+    "分年度明细 年度 预算安排额度 中央及省级资金 市本级资金 转移支付至县（市、区） 资金合计 资金使用情况 "
+    "实际明细支出 中央及省级支出 市本级支出 转移支付县（市、区）支出 按方向划分 资金使用方向 支出额度 "
+    "绩效目标 绩效目标情况 预期总体目标 是否如期实现预期总体目标 预期阶段性目标 实际完成情况 绩效指标情况 "
+    "产出指标 绩效指标 指标名称 指标计算公式 评价年度预期值 评价年度实现值 未完成原因说明 数量指标 质量指标 "
+    "时效指标 成本指标 效益指标 经济效益指标 社会效益指标 环境效益指标 可持续发展指标 满意度指标 "
+    "服务对象或公众满意度 单位需要说明的其他情况"
+).split()
+"""Every label of the official Attachment 1-1, in the seed's order."""
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture
+def seed() -> SelfEvaluation:
+    return SelfEvaluation.from_json(SEED.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def seed_book(tmp_path_factory) -> tuple[Path, Layout]:
+    path = tmp_path_factory.mktemp("book") / "seed.xlsx"
+    ev = SelfEvaluation.from_json(SEED.read_text(encoding="utf-8"))
+    return path, build_workbook(path, ev)
+
+
+@pytest.fixture(scope="module")
+def sheets(seed_book):
+    return openpyxl.load_workbook(seed_book[0])
+
+
+# ---------------------------------------------------------------------------- round trips
+
+
+def test_seed_round_trip_is_exact(seed, tmp_path):
+    for mode in ("macro", "values"):
+        path = tmp_path / f"{mode}.xlsx"
+        build_workbook(path, seed, mode=mode)
+        back = read_workbook(path)
+        assert back == seed
+        assert back.funding.budget[0].total == Decimal("122.17")
+        assert back.funding.budget[0].parts() == [None, Decimal("122.17"), None]
+
+
+def test_seed_round_trip_with_vba(seed, tmp_path):
+    path = tmp_path / "seed.xlsm"
+    build_workbook(path, seed, vba=_vba())
+    assert read_workbook(path) == seed
+
+
+def _as_a_workbook_holds(ev: SelfEvaluation) -> SelfEvaluation:
+    """What a workbook can hold of `ev`: 资金合计 is the sum of its row's parts, empty rows
+    after the last filled one are gone, and scoring entries live on the 评分表 (tested apart)."""
+    ev = ev.model_copy(deep=True)
+    for name in ("budget", "spending"):
+        for row in getattr(ev.funding, name):
+            parts = [p for p in row.parts() if p is not None]
+            row.total = sum(parts, Decimal(0)) if parts else None
+    for name in ("budget", "spending", "by_purpose"):
+        rows = list(getattr(ev.funding, name))
+        while rows and all(v in (None, "") for v in rows[-1].model_dump().values()):
+            rows.pop()
+        setattr(ev.funding, name, rows)
+    ev.scoring.entries = []
+    return ev
+
+
+def _reads_as_none_mark(rows) -> bool:
+    return rows != NONE_MARK and bool(rows) and rows[0].name == NONE_MARK and all(
+        v in ("", NONE_MARK) for row in rows for v in row.model_dump().values()
+    )
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ev=strategies.self_evaluations(max_rows=4, max_years=4).map(_as_a_workbook_holds))
+def test_generated_models_round_trip(ev, tmp_path):
+    if any(_reads_as_none_mark(getattr(ev.indicators, s.name)) for s in SubCategory):
+        return  # a first row of 无 and nothing else is the 无 mark itself
+    for mode in ("macro", "values"):
+        path = tmp_path / f"gen-{mode}.xlsx"
+        build_workbook(path, ev, mode=mode)
+        assert read_workbook(path) == ev
+
+
+awkward_text = st.sampled_from(
+    ["=1+1", "'引号", "  前后空格  ", "0751-8877833", "0751", "TRUE", "2020-01-01", "无", "a\tb", "“全角”", "=SUM(A1)"]
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=awkward_text, long=st.text(st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs")) | st.just("\n"),
+                                       max_size=60))
+def test_awkward_texts_stay_text(text, long, tmp_path):
+    ev = SelfEvaluation()
+    ev.basic.contact_phone = text
+    ev.basic.project_name = long
+    ev.goals.actual = long
+    ev.report.other = long + "\n" + text
+    path = tmp_path / "awkward.xlsx"
+    build_workbook(path, ev)
+    back = read_workbook(path)
+    assert (back.basic.contact_phone, back.basic.project_name) == (text, long)
+    assert (back.goals.actual, back.report.other) == (long, long + "\n" + text)
+
+
+def test_basis_documents_are_one_per_line(seed, sheets, seed_book):
+    _, lay = seed_book
+    cell = lay.cell_for("basic.basis_documents")
+    value = sheets[L.FORM][cell.area.first].value
+    assert value.split("\n") == seed.basic.basis_documents
+    grid = {L.FORM: [[None] * 9 for _ in range(10)], L.META: [list(kv) for kv in lay.meta()]}
+    grid[L.FORM][cell.area.row][cell.area.col] = " 1.甲文件；\r\n\n  2.乙文件。  \n"
+    assert read_grid(grid).basic.basis_documents == ["1.甲文件；", "2.乙文件。"]
+
+
+def test_rows_grow_with_the_data_and_the_file_records_them(seed, tmp_path):
+    ev = seed.model_copy(deep=True)
+    ev.indicators.quality = [Indicator(name=f"指标{i}", target="≥95%", actual="96%") for i in range(6)]
+    path = tmp_path / "big.xlsx"
+    lay = build_workbook(path, ev, layout=Layout.for_capacity(budget_rows=4))
+    assert lay.capacity.rows_for(SubCategory.quality) == 6 and lay.capacity.budget_rows == 4
+    meta = {r[0]: r[1] for r in read_grids(path, [L.META])[L.META]}
+    assert meta["indicator_rows.quality"] == "6" and meta["budget_rows"] == "4"
+    assert read_workbook(path) == ev
+
+
+def test_a_middle_empty_row_keeps_its_place(seed, tmp_path):
+    ev = seed.model_copy(deep=True)
+    ev.indicators.quality = [Indicator(), Indicator(name="第二行", actual="99%")]
+    path = tmp_path / "gap.xlsx"
+    lay = build_workbook(path, ev)
+    back = read_workbook(path)
+    assert back.indicators.quality == ev.indicators.quality
+    assert lay.cell_of("indicators.quality[1].name").endswith(
+        openpyxl.load_workbook(path)[L.FORM].cell(
+            lay.cell_for("indicators.quality[1].name").area.row + 1, 5).coordinate)
+
+
+def test_scoring_entries_round_trip_through_the_score_sheet(seed, tmp_path):
+    ev = seed.model_copy(deep=True)
+    ev.indicators.timeliness = [Indicator(name="按时办结", target="按时完成", actual="按时完成")]
+    path = tmp_path / "score.xlsx"
+    lay = build_workbook(path, ev)
+    manual = [r for r in lay.score_items if r.method == "manual"]
+    assert manual, "a qualitative indicator waits for a person's tier"
+    ev.scoring.entries = [ScoreEntry(item=manual[0].id, tier="部分达成", points=Decimal("7.5"), note="佐证材料不全")]
+    build_workbook(path, ev)
+    back = read_workbook(path)
+    assert back.scoring.entries == ev.scoring.entries
+    book = openpyxl.load_workbook(path)
+    assert book[L.SCORE][lay.cell_for(L.score_path(manual[0].id, "tier")).area.first].value == "部分达成"
+
+
+# ---------------------------------------------------------------------------- the form
+
+
+def test_every_official_label_is_on_the_form(sheets):
+    assert all(squash(label) in squash(SEED_TEXT.read_text(encoding="utf-8")) for label in FORM_LABELS)
+    texts = [squash(str(c.value)) for row in sheets[L.FORM].iter_rows() for c in row if isinstance(c.value, str)]
+    for label in FORM_LABELS:
+        assert any(label == t or (label in t and len(label) > 3) for t in texts), label
+
+
+def test_labels_appear_in_the_official_order(sheets, seed_book):
+    _, lay = seed_book
+    form = lay.sheet(L.FORM)
+    order = [squash(str(c.text)) for c in sorted((c for c in form.cells if c.role == "label"),
+                                                  key=lambda c: (c.area.row, c.area.col))]
+    positions = [next(i for i, t in enumerate(order) if label in t) for label in
+                 ("基本情况", "资金概况", "预算安排额度", "实际明细支出", "按方向划分", "绩效目标情况", "绩效指标情况",
+                  "产出指标", "效益指标", "满意度指标", "单位需要说明的其他情况")]
+    assert positions == sorted(positions)
+
+
+def test_cells_hold_the_values_cell_of_names(seed, sheets, seed_book):
+    _, lay = seed_book
+    form = sheets[L.FORM]
+
+    def at(path):
+        sheet, ref = lay.cell_of(path).split("!")
+        return sheets[sheet][ref].value
+
+    assert at("basic.project_name") == seed.basic.project_name
+    assert at("basic.eval_year") == 2020
+    assert at("basic.eval_amount") == pytest.approx(122.17)
+    assert at("basic.start_date") == dt.datetime(2020, 1, 1)
+    assert at("goals.achieved_on_time") == "是"
+    assert at("indicators.quality[0].actual") == "99.16%"
+    assert at("report.department") == "韶关市行政服务中心"
+    for attr, _ in L.INDICATOR_COLUMNS:
+        assert at(f"indicators.timeliness[0].{attr}") == "无"
+    assert at("funding.budget[0].total") == '=IF(COUNT(E10,F10,G10)=0,"",SUM(E10,F10,G10))'
+    assert form[lay.cell_of("indicators.quality[1].name").split("!")[1]].value is None
+
+
+def test_merged_ranges_are_as_declared(sheets, seed_book):
+    _, lay = seed_book
+    for name in (L.FORM, L.SCORE, L.REPORT):
+        declared = {c.area.ref for c in lay.sheet(name).cells if c.area.merged}
+        merged = {str(r) for r in sheets[name].merged_cells.ranges}
+        assert merged == declared, name
+    form = {str(r) for r in sheets[L.FORM].merged_cells.ranges}
+    assert {"A2:I2", "C4:E4", "H5:I5", "C7:I7", "E8:I8"} <= form
+
+
+def test_native_validation_on_the_inputs(sheets, seed_book):
+    _, lay = seed_book
+    rules = {}
+    for sheet in (L.FORM, L.SCORE, L.REPORT):
+        for dv in sheets[sheet].data_validations.dataValidation:
+            for ref in str(dv.sqref).split():
+                rules[(sheet, ref.split(":")[0])] = dv
+    for cell in lay.inputs():
+        if cell.validation is None:
+            continue
+        dv = rules[(cell.sheet, cell.area.first)]
+        assert dv.type == cell.validation.type.replace("integer", "whole")
+        assert dv.errorStyle in (None, "stop") and dv.showErrorMessage and dv.showInputMessage
+        assert dv.error and dv.prompt
+    amount = rules[(L.FORM, "I4")]
+    assert amount.formula1 == "AND(ISNUMBER(I4),I4>=0,ROUND(I4,2)=I4)"
+    assert "万元" in amount.prompt
+    assert rules[(L.FORM, "I21")].formula1 == '"是,否"'
+    year = rules[(L.FORM, "G4")]
+    assert (year.formula1, year.formula2) == ("2000", "2100")
+
+
+def test_inputs_unlocked_labels_locked_sheets_protected(sheets, seed_book):
+    _, lay = seed_book
+    for name in (L.FORM, L.SCORE, L.REPORT):
+        ws = sheets[name]
+        assert ws.protection.sheet and not ws.protection.password
+        assert ws.protection.formatCells is False  # False: formatting is allowed
+    for cell in lay.cells():
+        if cell.sheet in (L.CONF, L.META):
+            continue
+        xl = sheets[cell.sheet][cell.area.first]
+        assert xl.protection.locked == (cell.role != "input"), cell.ref
+        if cell.role == "input":
+            assert xl.fill.fgColor.rgb.endswith(L.INPUT_FILL.lstrip("#"))
+
+
+def test_print_setup_of_the_form(sheets, seed_book):
+    _, lay = seed_book
+    ws = sheets[L.FORM]
+    assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "portrait"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight) == (1, 0)  # 1 is OOXML's default
+    assert ws.print_options.horizontalCentered
+    area = lay.sheet(L.FORM).print_area
+    assert ws.print_area == f"'附件1-1'!$A$1:$I${area.last_row + 1}"
+    header = lay.cell_for("indicators.quantity[0].name").area.row - 1
+    assert [b.id for b in ws.row_breaks.brk] == [header]  # a break after row `header` (1-based)
+    assert ws.print_title_rows == "$3:$3"
+    assert ws.page_margins.left == 0.5
+    assert sheets[L.SCORE].page_setup.orientation == "landscape"
+
+
+def test_fonts_widths_and_heights(sheets, seed_book):
+    _, lay = seed_book
+    ws = sheets[L.FORM]
+    assert ws["A2"].font.name == "宋体" and ws["A2"].font.b and ws["A2"].font.sz == 18
+    assert ws["B4"].font.name == "宋体" and ws["B4"].border.left.style == "thin"
+    assert ws["A1"].font.name == "黑体"
+    assert ws.column_dimensions["D"].width == pytest.approx(14.5, abs=0.8)
+    docs = lay.cell_for("basic.basis_documents").area.row + 1
+    assert ws.row_dimensions[docs].height > 6 * 13  # seven documents, most on two lines
+
+
+def test_hidden_meta_sheet(sheets, seed_book):
+    _, lay = seed_book
+    ws = sheets[L.META]
+    assert ws.sheet_state == "hidden"
+    meta = {r[0].value: r[1].value for r in ws.iter_rows()}
+    assert meta == dict([*lay.meta(), ("mode", "macro")])
+    assert Layout.from_meta(meta) == lay
+
+
+def test_xlwings_conf_sheet_as_xlwings_reads_it(sheets):
+    ws = sheets[L.CONF]
+    keys = []
+    row = 1
+    while ws.cell(row, 1).value not in (None, ""):  # xlwings reads A1 down to the first blank
+        keys.append((ws.cell(row, 1).value, ws.cell(row, 2).value))
+        row += 1
+    assert keys == [("Interpreter_Win", None), ("Interpreter_Mac", None), ("UDF Modules", "xlperf.udfs"),
+                    ("Use UDF Server", False)]
+    assert all(ws.cell(r, 3).value is None and ws.cell(r, 4).value for r in range(1, row))
+
+
+def test_report_sheet_prompts_and_notes(sheets, seed_book):
+    _, lay = seed_book
+    ws = sheets[L.REPORT]
+    texts = [squash(str(c.value)) for row in ws.iter_rows() for c in row if c.value]
+    seed_text = squash(SEED_TEXT.read_text(encoding="utf-8"))
+    for prompt, attr in L.REPORT_SECTIONS:
+        assert squash(prompt) in texts and squash(prompt) in seed_text
+        if attr:
+            note = ws.cell(lay.cell_for(f"report.{attr}").area.row + 1, 3).value
+            assert "自动生成" in note
+    for _, prompt, _ in L.REPORT_COVER:
+        assert squash(prompt) in texts
+
+
+def test_formulas_carry_the_engines_values(tmp_path, seed):
+    path = tmp_path / "seed.xlsm"
+    lay = build_workbook(path, seed, vba=_vba())
+    grid = read_grids(path, [L.FORM, L.SCORE])
+
+    def at(path_):
+        c = lay.cell_for(path_)
+        return grid[c.sheet][c.area.row][c.area.col]
+
+    total = at("funding.spending[0].total")
+    assert isinstance(total, Formula) and total.cached == pytest.approx(122.17)
+    empty = at("funding.spending[1].total")
+    assert isinstance(empty, Formula) and empty.cached in ("", None)
+    rate = at("funding.exec_rate")
+    assert rate.text.startswith("=PERF_EXEC_RATE(") and rate.cached == 1
+    judge = next(c for c in lay.sheet(L.FORM).cells if c.calc == "judge" and "quality[0]" in c.args[0])
+    cell = grid[L.FORM][judge.area.row][judge.area.col]
+    assert cell.text.endswith(f'PERF_JUDGE(H{judge.area.row + 1},G{judge.area.row + 1}))') and cell.cached == "已完成"
+    points = at("scoring.items[indicators.quality[0]].points")
+    assert points.text.startswith("=PERF_POINTS(") and points.cached > 0
+    grade = at("scoring.grade")
+    assert grade.text.startswith("=PERF_GRADE(") and grade.cached == "优"
+    assert isinstance(at("scoring.total"), Formula)
+
+
+def test_without_vba_no_udf_formulas(tmp_path, seed):
+    path = tmp_path / "plain.xlsx"
+    lay = build_workbook(path, seed)
+    grid = read_grids(path, [L.FORM, L.SCORE])
+    formulas = [v for rows in grid.values() for row in rows for v in row if isinstance(v, Formula)]
+    assert formulas and not any("PERF_" in f.text for f in formulas)
+    rate = lay.cell_for("funding.exec_rate")
+    assert grid[L.FORM][rate.area.row][rate.area.col] == 1
+
+
+def test_values_mode_has_no_formulas_fills_or_helpers(tmp_path, seed):
+    path = tmp_path / "values.xlsx"
+    lay = build_workbook(path, seed, mode="values")
+    grid = read_grids(path)
+    assert set(grid) == {L.FORM, L.SCORE, L.REPORT, L.META}
+    assert not [v for rows in grid.values() for row in rows for v in row if isinstance(v, Formula)]
+    total = lay.cell_for("funding.budget[0].total")
+    assert grid[L.FORM][total.area.row][total.area.col] == pytest.approx(122.17)
+    assert all(len(row) <= lay.sheet(L.FORM).print_area.last_col + 1 for row in grid[L.FORM])
+    ws = openpyxl.load_workbook(path)[L.FORM]
+    assert ws["I4"].fill.fill_type is None and not ws.protection.sheet
+
+
+def test_vba_project_codenames_and_buttons(tmp_path, seed):
+    path = tmp_path / "seed.xlsm"
+    vba = _vba()
+    build_workbook(path, seed, vba=vba)
+    with zipfile.ZipFile(path) as z:
+        assert z.read("xl/vbaProject.bin") == vba
+        book = z.read("xl/workbook.xml").decode()
+        assert 'codeName="ThisWorkbook"' in book
+        for i, name in enumerate(L.SHEET_CODENAMES, 1):
+            assert f'codeName="{name}"' in z.read(f"xl/worksheets/sheet{i}.xml").decode()
+        vml = z.read("xl/drawings/vmlDrawing1.vml").decode()
+        types = z.read("[Content_Types].xml").decode()
+    assert "macroEnabled" in types
+    for b in L.BUTTONS:
+        assert f"<x:FmlaMacro>[0]!{b.macro}</x:FmlaMacro>" in vml
+        assert b.caption in vml
+
+
+def test_bad_arguments_are_refused_before_writing(tmp_path, seed):
+    with pytest.raises(ValueError, match=r"\.xlsm"):
+        build_workbook(tmp_path / "a.xlsx", seed, vba=b"x")
+    with pytest.raises(ValueError, match=r"\.xlsx"):
+        build_workbook(tmp_path / "a.xlsm", seed)
+    with pytest.raises(ValueError, match="values"):
+        build_workbook(tmp_path / "a.xlsm", seed, vba=b"x", mode="values")
+    with pytest.raises(ValueError, match="全部工作表"):
+        build_workbook(tmp_path / "a.xlsm", seed, vba=b"x", sheets=[L.FORM])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_build_leaves_the_old_file(tmp_path, seed, monkeypatch):
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(b"old")
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(B, "_write", boom)
+    with pytest.raises(RuntimeError):
+        build_workbook(path, seed)
+    assert path.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["book.xlsx"]
+
+
+def test_empty_form(tmp_path):
+    path = tmp_path / "empty.xlsx"
+    lay = build_workbook(path, None)
+    assert lay.capacity == Layout().capacity
+    assert read_workbook(path) == SelfEvaluation()
+
+
+def test_form_only_copy_reads_back_its_part(tmp_path, seed):
+    path = tmp_path / "form.xlsx"
+    build_workbook(path, seed, mode="values", sheets=[L.FORM])
+    back = read_workbook(path)
+    assert back.basic == seed.basic and back.indicators == seed.indicators
+    assert back.report == SelfEvaluation().report
+
+
+# ---------------------------------------------------------------------------- errors
+
+
+def _grid(lay: Layout, cells: dict | None = None) -> dict:
+    """A grid of the workbook with the given {field path: value} filled in."""
+    grid = {name: [[None] * 16 for _ in range(lay.sheet(name).extent.last_row + 1)]
+            for name in (L.FORM, L.SCORE, L.REPORT)}
+    grid[L.META] = [list(kv) for kv in lay.meta()]
+    for path, value in (cells or {}).items():
+        c = lay.cell_for(path)
+        grid[c.sheet][c.area.row][c.area.col] = value
+    return grid
+
+
+def test_text_in_an_amount_cell_names_the_cell():
+    lay = Layout()
+    with pytest.raises(WorkbookError) as err:
+        read_grid(_grid(lay, {"basic.eval_amount": "一百万"}))
+    assert str(err.value).endswith("附件1-1!I4（评价金额）应为数字，实际为“一百万”")
+    assert [(p.sheet, p.cell) for p in err.value.problems] == [("附件1-1", "I4")]
+
+
+def test_every_bad_cell_is_reported_at_once():
+    lay = Layout()
+    grid = _grid(lay, {"basic.eval_year": "二〇二〇", "basic.start_date": "明年", "goals.achieved_on_time": "也许",
+                       "funding.budget[1].municipal": "abc"})
+    with pytest.raises(WorkbookError) as err:
+        read_grid(grid)
+    text = str(err.value)
+    assert "附件1-1!G4（评价年度）应为年份（整数），实际为“二〇二〇”" in text
+    assert "附件1-1!C6（项目开始时间）应为日期（如2020-01-01），实际为“明年”" in text
+    assert "附件1-1!I21（是否如期实现预期总体目标）应填“是”或“否”，实际为“也许”" in text
+    assert "附件1-1!F11（市本级资金）应为数字，实际为“abc”" in text
+    assert len(err.value.problems) == 4
+
+
+def test_a_formula_typed_into_an_input_cell_is_refused(tmp_path, seed):
+    path = tmp_path / "formula.xlsx"
+    lay = build_workbook(path, seed)
+    book = openpyxl.load_workbook(path)
+    book[L.FORM][lay.cell_for("basic.eval_amount").area.first] = "=100+22.17"
+    book.save(path)
+    with pytest.raises(WorkbookError, match=r"附件1-1!I4（评价金额）是公式“=100\+22.17”"):
+        read_workbook(path)
+
+
+def test_edited_totals_and_typed_values_read_as_meant(tmp_path, seed):
+    path = tmp_path / "edited.xlsx"
+    lay = build_workbook(path, seed)
+    book = openpyxl.load_workbook(path)
+    ws = book[L.FORM]
+    ws[lay.cell_for("funding.budget[0].central_provincial").area.first] = "10"
+    ws[lay.cell_for("basic.eval_year").area.first] = "2020年"
+    ws[lay.cell_for("basic.end_date").area.first] = "2020年12月31日"
+    ws[lay.cell_for("goals.achieved_on_time").area.first] = "否"
+    book.save(path)
+    back = read_workbook(path)
+    assert back.funding.budget[0].total == Decimal("132.17")  # the formula's meaning, not a stale cache
+    assert back.basic.eval_year == 2020 and back.basic.end_date == dt.date(2020, 12, 31)
+    assert back.goals.achieved_on_time is False
+
+
+def test_a_workbook_without_the_meta_sheet_is_refused(tmp_path):
+    path = tmp_path / "other.xlsx"
+    book = openpyxl.Workbook()
+    book.active["A1"] = "x"
+    book.save(path)
+    with pytest.raises(WorkbookError, match="不是 xlperf 生成的自评工作簿"):
+        read_workbook(path)
+    with pytest.raises(WorkbookError, match="_xlperf"):
+        read_grid({L.FORM: [[None]]})
+
+
+def test_a_newer_layout_version_is_refused():
+    lay = Layout()
+    grid = _grid(lay)
+    grid[L.META] = [[k, str(L.LAYOUT_VERSION + 1) if k == "layout_version" else v] for k, v in lay.meta()]
+    with pytest.raises(WorkbookError, match="请升级 xlperf"):
+        read_grid(grid)
+
+
+def test_grid_values_as_xlwings_gives_them():
+    """xlwings hands over floats for numbers, datetimes for dates, None for empty cells."""
+    lay = Layout()
+    grid = _grid(lay, {"basic.eval_year": 2020.0, "basic.eval_amount": 122.17,
+                       "basic.start_date": dt.datetime(2020, 1, 1), "basic.contact_phone": 8877833.0,
+                       "funding.budget[0].municipal": 122.17})
+    grid[L.FORM][lay.cell_for("funding.budget[0].total").area.row][8] = 122.17000000000002
+    ev = read_grid(grid)
+    assert ev.basic.eval_year == 2020 and ev.basic.eval_amount == Decimal("122.17")
+    assert ev.basic.start_date == dt.date(2020, 1, 1) and ev.basic.contact_phone == "8877833"
+    assert ev.funding.budget[0].total == Decimal("122.17")
+
+
+def test_build_is_fast(seed, tmp_path):
+    """Not a timed assertion: the build must not touch formats per cell (cached formats)."""
+    path = tmp_path / "fast.xlsx"
+    build_workbook(path, seed)
+    with zipfile.ZipFile(path) as z:
+        styles = z.read("xl/styles.xml").decode()
+    assert int(re.search(r'<cellXfs count="(\d+)"', styles).group(1)) < 60
+
+
+def _vba() -> bytes:
+    from xlperf.vba import build_vba_project
+    from xlperf.vba_modules import vba_modules
+
+    return _VBA.setdefault("bin", build_vba_project(vba_modules()))
+
+
+_VBA: dict[str, bytes] = {}

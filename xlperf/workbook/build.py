@@ -1,0 +1,452 @@
+"""Building the self-evaluation workbook (生成自评工作簿) with XlsxWriter.
+
+Everything about positions comes from `xlperf.layout`; this module only knows how a
+declared cell looks (formats), what value goes in it, and how the sheets print.
+
+Two modes:
+- "macro": the working copy. Input cells unlocked and pale yellow, sheets protected
+  without password, native validation, 资金合计 as =SUM formulas, and, when a VBA
+  project is given, the PERF_ worksheet functions, the buttons and the xlwings.conf
+  sheet. Every formula carries the engine's value as its cached result, so a reader
+  that does not recalculate (and LibreOffice) shows the right numbers.
+- "values": a plain copy (.xlsx) with the same form, every formula replaced by its
+  value, no fills and no live checks beside the form: what is printed or submitted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import os
+import unicodedata
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+import xlsxwriter
+
+from xlperf.atomic import atomic_path
+
+from xlperf.layout import (
+    CONF,
+    FORM,
+    INPUT_FILL,
+    META,
+    SHEETS,
+    STYLE_FILLS,
+    WORKBOOK_CODENAME,
+    XLWINGS_CONF,
+    Cell,
+    Layout,
+    ScoreRow,
+    SheetLayout,
+    field_value,
+    parse_a1,
+    path_tokens,
+)
+from xlperf.model import SelfEvaluation
+
+BODY_FONT = "宋体"
+TITLE_FONT = "宋体"
+MARK_FONT = "黑体"
+BODY_SIZE = 10.5
+
+_BASE = {"font_name": BODY_FONT, "font_size": BODY_SIZE, "valign": "vcenter", "text_wrap": True}
+_BOX = {**_BASE, "border": 1}
+_GREY = "#595959"
+
+STYLES: dict[str, dict[str, Any]] = {
+    "mark": {"font_name": MARK_FONT, "font_size": 12, "valign": "vcenter"},
+    "title": {"font_name": TITLE_FONT, "font_size": 18, "bold": True, "align": "center", "valign": "vcenter"},
+    "unit": {**_BASE, "align": "left", "text_wrap": False},
+    "unit_right": {**_BASE, "align": "right", "text_wrap": False},
+    "section": {**_BOX, "align": "center"},
+    "label": {**_BOX, "align": "center"},
+    "label_left": {**_BOX, "align": "left"},
+    "heading": {**_BOX, "align": "left", "bold": True},
+    "score_header": {**_BOX, "align": "center", "bold": True, "bg_color": STYLE_FILLS["score_header"]},
+    "score_text": {**_BOX, "align": "left"},
+    "score_id": {**_BOX, "align": "left", "font_size": 8, "font_color": _GREY},
+    "score_number": {**_BOX, "align": "center", "num_format": "0.00"},
+    "formula": {**_BOX, "align": "center", "num_format": "0.00"},
+    "output": {**_BOX, "align": "left"},
+    "note": {**_BASE, "font_size": 9, "font_color": _GREY, "align": "left"},
+    "note_header": {**_BASE, "font_size": 9, "font_color": _GREY, "align": "left", "bold": True},
+    "helper_header": {**_BASE, "font_size": 9, "font_color": _GREY, "align": "center", "bold": True},
+    "helper": {**_BASE, "font_size": 9, "font_color": _GREY, "align": "center"},
+    "helper_percent": {**_BASE, "font_size": 9, "font_color": _GREY, "align": "center", "num_format": "0.00%"},
+    "conf": {"font_name": "Calibri", "font_size": 11},
+    "input": {**_BOX},
+    "input_line": {**_BASE, "text_wrap": False},
+    "input_left": {**_BOX},
+    "input_block": {**_BOX, "valign": "top"},
+}
+"""Format properties of the layout's style names."""
+
+_KIND_FORMAT: dict[str, dict[str, Any]] = {
+    "text": {"align": "center", "num_format": "@"},
+    "longtext": {"align": "left", "num_format": "@"},
+    "lines": {"align": "left", "num_format": "@"},
+    "int": {"align": "center", "num_format": '0"年"'},
+    "amount": {"align": "center", "num_format": "0.00"},
+    "points": {"align": "center", "num_format": "0.00"},
+    "date": {"align": "center", "num_format": 'yyyy"年"mm"月"dd"日"'},
+    "yesno": {"align": "center"},
+    "tier": {"align": "center"},
+}
+"""What an input kind adds to its style."""
+
+Mode = Literal["macro", "values"]
+
+
+class _Formats:
+    """XlsxWriter formats, one per (style, kind, mode), created on first use."""
+
+    def __init__(self, book: xlsxwriter.Workbook, mode: Mode):
+        self.book, self.mode, self.cache = book, mode, {}
+
+    def of(self, cell: Cell) -> Any:
+        kind = cell.kind if cell.role == "input" else None
+        key = (cell.style, kind, cell.role == "input")
+        if key not in self.cache:
+            props = dict(STYLES[cell.style])
+            if kind:
+                props.update(_KIND_FORMAT.get(kind, {}))
+                if cell.style in ("input_line", "input_left", "input_block"):
+                    props["align"] = "left"
+            if cell.role == "input":
+                props["locked"] = False
+                if self.mode == "macro":
+                    props["bg_color"] = INPUT_FILL
+            self.cache[key] = self.book.add_format(props)
+        return self.cache[key]
+
+
+# ---------------------------------------------------------------------------- values
+
+
+def _scorecard(ev: SelfEvaluation, rules: Any, scorecard: Any) -> tuple[Any, str]:
+    """The scorecard to show and the rule set's name or path to record."""
+    from xlperf import scoring
+
+    recorded = rules if isinstance(rules, (str, os.PathLike)) else None
+    recorded = str(recorded or ev.scoring.rules or "")
+    if scorecard is None:
+        rule_set = rules if isinstance(rules, scoring.RuleSet) else scoring.load_rules(recorded or None)
+        if isinstance(rules, scoring.RuleSet) and not recorded:
+            recorded = rules.name
+        scorecard = scoring.score(ev, rule_set)
+    return scorecard, recorded
+
+
+def _score_rows(scorecard: Any) -> list[ScoreRow]:
+    rows = []
+    for item in scorecard.items:
+        lo_hi = item.tier_range
+        rng = f"{lo_hi[0]}–{lo_hi[1]}" if lo_hi else ""
+        rows.append(ScoreRow(item.id, item.name, item.category, str(item.available), item.method, rng))
+    return rows
+
+
+def _sum(values: Sequence[Any]) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None
+
+
+def _year_total(rows: Sequence[Any], year: int | None) -> Decimal | None:
+    """What the 预算执行率 cell's formula sums for one block: the evaluation year's rows,
+    or all rows when none has that year; a row's 资金合计 is the sum of its parts."""
+    chosen = [r for r in rows if year is not None and r.year == year] or list(rows)
+    return _sum([_sum(r.parts()) for r in chosen])
+
+
+def _exec_rate(ev: SelfEvaluation) -> Decimal | None:
+    from xlperf import formulas
+
+    year = ev.basic.eval_year
+    rate = formulas.execution_rate(_year_total(ev.funding.spending, year), _year_total(ev.funding.budget, year))
+    return None if isinstance(rate, formulas.Undefined) else rate
+
+
+def _judge(ev: SelfEvaluation, row_path: str) -> str:
+    from xlperf import targets
+
+    row = field_value(ev, row_path)
+    if row is None or (not row.actual and not row.target):
+        return ""
+    return targets.judge(row.actual, row.target).status.value
+
+
+def _engine_value(cell: Cell, ev: SelfEvaluation, card: Any, mode: Mode) -> Any:
+    """What a formula or output cell shows: the engine's own value for it."""
+    calc = cell.calc
+    if calc == "sum":
+        if mode == "values":
+            given = field_value(ev, cell.path or "")
+            if given is not None:
+                return given
+        return _sum([field_value(ev, p) for p in cell.args])
+    if calc == "judge":
+        return _judge(ev, cell.args[0])
+    if calc == "exec_rate":
+        return _exec_rate(ev)
+    if calc == "conf":
+        return next(v for k, v, _ in XLWINGS_CONF if cell.path == f"xlwings.{k}")
+    if card is None:
+        return None
+    if calc == "total":
+        return card.total
+    if calc == "grade":
+        return card.grade
+    if calc == "rules_title":
+        state = "评分完成" if card.complete else "尚有待评分人打分的项目"
+        return f"评分规则：{card.title}（{card.rules}）　{state}"
+    item = card.item(path_tokens(cell.path or "")[1][1] or "")
+    if item is None:
+        return None
+    if calc == "points":
+        return item.points
+    if calc == "explanation":
+        return item.explanation
+    return None
+
+
+def _cell_text(value: Any) -> str:
+    """The text a value shows (for row heights)."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "\n".join(map(str, value))
+    if isinstance(value, (dt.date, bool)):
+        return "2020年01月01日" if isinstance(value, dt.date) else "是"
+    return str(value)
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+class _SheetWriter:
+    """Writes one declared sheet: merges, values, formats, validation, row heights."""
+
+    def __init__(self, ws: Any, sl: SheetLayout, formats: _Formats, mode: Mode, udfs: bool):
+        self.ws, self.sl, self.formats, self.mode, self.udfs = ws, sl, formats, mode, udfs
+        self.texts: dict[tuple[int, int, int], tuple[str, int]] = {}
+
+    def write(self, cell: Cell, value: Any, *, formula: str = "") -> None:
+        ws, area, fmt = self.ws, cell.area, self.formats.of(cell)
+        r, c = area.row, area.col
+        if area.merged:
+            ws.merge_range(r, c, area.last_row, area.last_col, "", fmt)
+        if formula:
+            cached = "" if value is None else (float(value) if isinstance(value, Decimal) else value)
+            ws.write_formula(r, c, formula, fmt, cached)
+        elif value is None or value == "" or value == []:
+            ws.write_blank(r, c, None, fmt)
+        elif isinstance(value, bool):
+            if cell.kind == "yesno":
+                ws.write_string(r, c, "是" if value else "否", fmt)
+            else:
+                ws.write_boolean(r, c, value, fmt)
+        elif isinstance(value, list):
+            ws.write_string(r, c, "\n".join(value), fmt)
+        elif isinstance(value, (dt.date, dt.datetime)):
+            ws.write_datetime(r, c, value, fmt)
+        elif isinstance(value, (int, float, Decimal)) or (cell.style == "score_number" and value):
+            ws.write_number(r, c, float(Decimal(str(value))), fmt)
+        else:
+            ws.write_string(r, c, str(value), fmt)
+        if area.row == area.last_row:
+            size = STYLES[cell.style].get("font_size", 11)
+            self.texts[(r, c, area.last_col)] = (_cell_text(value), size)
+        if cell.validation is not None and cell.role == "input":
+            ws.data_validation(r, c, area.last_row, area.last_col, _validation(cell))
+
+    def finish(self) -> None:
+        ws, sl = self.ws, self.sl
+        for i, width in enumerate(sl.col_widths):
+            ws.set_column(i, i, width)
+        heights = dict(sl.row_heights)
+        for (r, c, c2), (text, size) in self.texts.items():
+            need = _text_height(text, sum(_col_px(w) for w in sl.col_widths[c : c2 + 1]), size)
+            if need > heights.get(r, 0):
+                heights[r] = need
+        for r, h in heights.items():
+            ws.set_row(r, h)
+
+
+def _col_px(width: float) -> int:
+    return int(width * 7 + 0.5) + 5 if width >= 1 else int(width * 12 + 0.5)
+
+
+def _text_height(text: str, width_px: int, size: int) -> float:
+    """Points a wrapped text needs in a cell `width_px` wide (CJK glyphs are one em)."""
+    if not text:
+        return 0.0
+    em = size * 96 / 72
+    usable = max(width_px - 8, em)
+    lines = 0
+    for para in text.split("\n"):
+        px = sum(em if unicodedata.east_asian_width(ch) in "WF" else em * 0.55 for ch in para)
+        lines += max(1, math.ceil(px / usable))
+    return round(lines * size * 1.3 + 5, 1)
+
+
+def _validation(cell: Cell) -> dict[str, Any]:
+    v = cell.validation
+    assert v is not None
+    opts: dict[str, Any] = {"validate": v.type, "error_type": "stop"}
+    if v.type == "list":
+        opts["source"] = list(v.source)
+    elif v.type == "custom":
+        opts["value"] = v.formula.format(cell=cell.area.first)
+    else:
+        opts.update(criteria=v.criteria, minimum=v.minimum, maximum=v.maximum)
+    if v.prompt:
+        opts.update(input_title=v.prompt_title[:32], input_message=v.prompt[:255])
+    if v.error:
+        opts.update(error_title=v.error_title[:32], error_message=v.error[:255])
+    return opts
+
+
+def _protect(ws: Any) -> None:
+    ws.protect(
+        "",
+        {
+            "format_cells": True,
+            "format_columns": True,
+            "format_rows": True,
+            "select_locked_cells": True,
+            "select_unlocked_cells": True,
+        },
+    )
+
+
+def _print_setup(ws: Any, sl: SheetLayout) -> None:
+    ws.set_paper(9)
+    ws.set_landscape() if sl.landscape else ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.set_footer("&C第 &P 页，共 &N 页", {"margin": 0.3})
+    ws.print_black_and_white()
+    if sl.print_area is not None:
+        a = sl.print_area
+        ws.print_area(a.row, a.col, a.last_row, a.last_col)
+    if sl.page_breaks:
+        ws.set_h_pagebreaks(list(sl.page_breaks))
+    if sl.repeat_rows:
+        ws.repeat_rows(*sl.repeat_rows)
+
+
+def _check_args(path: Path, vba: bytes | None, mode: Mode, sheets: Sequence[str] | None) -> None:
+    if mode not in ("macro", "values"):
+        raise ValueError(f"mode 只能是 macro 或 values，实际为“{mode}”")
+    if vba is not None and mode == "values":
+        raise ValueError("values 模式的工作簿不含宏，不能传入 VBA 工程")
+    if vba is not None and sheets is not None and set(sheets) != set(SHEETS):
+        raise ValueError("含宏的工作簿必须包含全部工作表（VBA 工程为每个工作表带有一个文档模块）")
+    want = ".xlsm" if vba is not None else ".xlsx"
+    if path.suffix.lower() != want:
+        what = "含宏的工作簿" if vba is not None else "不含宏的工作簿"
+        raise ValueError(f"{what}应保存为 {want} 文件，实际为“{path.name}”")
+
+
+def build_workbook(
+    path: str | os.PathLike,
+    ev: SelfEvaluation | None,
+    *,
+    rules: Any = None,
+    vba: bytes | None = None,
+    layout: Layout | None = None,
+    mode: Mode = "macro",
+    scorecard: Any = None,
+    sheets: Sequence[str] | None = None,
+    force: bool = True,
+) -> Layout:
+    """Write the self-evaluation workbook to `path` and return the layout it was built with.
+
+    ev: the data to fill in (None: an empty form). rules: rule-set name, path or RuleSet
+    for the 评分表 (default: ev.scoring.rules, else national-2020); scorecard: an already
+    computed one. vba: vbaProject.bin bytes whose document modules are ThisWorkbook and
+    SHEET_CODENAMES (the file must then end .xlsm). layout: minimum capacities; rows
+    grow to hold the data. sheets: the sheets to include (default all; the hidden
+    _xlperf sheet is always written so the file reads back). force=False refuses to
+    replace an existing file (`OutputError`).
+    The file is written to a temporary file beside `path` and moved into place, so a
+    failed build never leaves a half-written workbook.
+    """
+    path = Path(path)
+    _check_args(path, vba, mode, sheets)
+    ev = ev if ev is not None else SelfEvaluation()
+    card, recorded = _scorecard(ev, rules, scorecard)
+    layout = Layout.for_model(ev, layout).with_scoring(_score_rows(card), recorded)
+    wanted = set(SHEETS if sheets is None else sheets) | {META}
+    if mode == "values":
+        wanted.discard(CONF)
+
+    with atomic_path(path, force=force) as tmp:
+        _write(str(tmp), ev, layout, card, vba, mode, wanted)
+    return layout
+
+
+def _write(tmp: str, ev, layout: Layout, card, vba, mode: Mode, wanted: set[str]) -> None:
+    book = xlsxwriter.Workbook(
+        tmp,
+        {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
+    )
+    book.set_properties({"title": "财政支出项目绩效自评", "comments": "xlperf"})
+    udfs = mode == "macro" and vba is not None
+    if vba is not None:
+        book.add_vba_project(io.BytesIO(vba), is_stream=True)
+        book.set_vba_name(WORKBOOK_CODENAME)
+    formats = _Formats(book, mode)
+    for sl in layout.sheets:
+        if sl.name not in wanted:
+            continue
+        ws = book.add_worksheet(sl.name)
+        if vba is not None:
+            ws.set_vba_name(sl.codename)
+        if sl.name == META:
+            _write_meta(ws, layout, mode)
+            continue
+        writer = _SheetWriter(ws, sl, formats, mode, udfs)
+        for cell in sl.cells:
+            _write_cell(writer, cell, ev, card, mode, udfs)
+        writer.finish()
+        if sl.name == FORM:
+            ws.hide_gridlines(2)
+            ws.activate()
+        if sl.name != CONF:
+            _print_setup(ws, sl)
+        if mode == "macro" and sl.protected:
+            _protect(ws)
+        if udfs:
+            for b in sl.buttons:
+                r, c = parse_a1(b.cell)
+                ws.insert_button(r, c, {"macro": b.macro, "caption": b.caption, "width": b.width,
+                                        "height": b.height})
+    book.close()
+
+
+def _write_cell(writer: _SheetWriter, cell: Cell, ev, card, mode: Mode, udfs: bool) -> None:
+    if cell.helper and mode != "macro":
+        return
+    if cell.role == "label":
+        writer.write(cell, cell.text)
+    elif cell.role == "input":
+        writer.write(cell, field_value(ev, cell.path or ""))
+    else:
+        value = _engine_value(cell, ev, card, mode)
+        live = mode == "macro" and cell.role == "formula" and (udfs or not cell.needs_udf)
+        writer.write(cell, value, formula=cell.formula if live else "")
+
+
+def _write_meta(ws: Any, layout: Layout, mode: Mode) -> None:
+    for r, (key, value) in enumerate([*layout.meta(), ("mode", mode)]):
+        ws.write_string(r, 0, key)
+        ws.write_string(r, 1, value)
+    ws.set_column(0, 0, 24)
+    ws.set_column(1, 1, 60)
+    ws.hide()

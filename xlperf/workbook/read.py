@@ -1,0 +1,368 @@
+"""Reading the self-evaluation workbook back into the model (读取自评工作簿).
+
+All parsing works on a grid, `{sheet name: rows of cell values}`: a file gives it
+through `xlperf.xlsx_grid.read_grids`, Excel gives it through one xlwings read per
+sheet (`Range(layout.sheet(name).extent.ref).value`). Both then go through
+`read_grid`, so the file path and the Excel buttons share every rule:
+
+- only input cells are read, through the layout the workbook records in `_xlperf`;
+  formulas are never evaluated, and a formula typed into an input cell is refused;
+- 资金合计 in a macro workbook is a =SUM formula: its value is the sum of the parts read
+  from the same row (None when every part is empty), whatever cached result the cell
+  carries; in a "values" workbook it is read as the number it holds;
+- a value that cannot become its field (text in an amount cell) raises `WorkbookError`
+  with a Chinese message naming the sheet, the cell and the field, e.g.
+  附件1-1!I4（评价金额）应为数字，实际为“一百万”.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from xlperf.errors import InputError
+from xlperf.layout import (
+    CONF,
+    META,
+    SHEETS,
+    TIERS,
+    Cell,
+    Layout,
+    path_tokens,
+)
+from xlperf.model import NONE_MARK, SelfEvaluation, SubCategory
+from xlperf.xlsx_grid import Formula, read_grids, sheet_names
+
+Grid = Mapping[str, Sequence[Sequence[Any]]]
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """One cell whose content cannot become its field."""
+
+    sheet: str
+    cell: str
+    title: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.cell}（{self.title}）{self.message}"
+
+
+class WorkbookError(InputError):
+    """The workbook cannot be read: each problem names its sheet and cell."""
+
+    def __init__(self, problems: Sequence[CellProblem] | str):
+        if isinstance(problems, str):
+            self.problems: list[CellProblem] = []
+            super().__init__(problems)
+        else:
+            self.problems = list(problems)
+            shown = "；".join(map(str, self.problems[:20]))
+            more = f"；等共{len(self.problems)}处" if len(self.problems) > 20 else ""
+            super().__init__(f"工作簿中有无法读取的内容：{shown}{more}")
+
+
+class _Bad(Exception):
+    """A cell value that cannot become its field (message without the cell name)."""
+
+
+# ---------------------------------------------------------------------------- entry points
+
+
+def read_workbook(path: str | Path) -> SelfEvaluation:
+    """The self-evaluation in an xlperf workbook file (.xlsm or .xlsx)."""
+    present = set(sheet_names(path))
+    if META not in present:
+        raise WorkbookError(
+            f"“{Path(path).name}”不是 xlperf 生成的自评工作簿（缺少隐藏工作表 {META}）；"
+            "请用 xlperf new 生成工作簿后填写"
+        )
+    wanted = [s for s in SHEETS if s in present and s != CONF]
+    return read_grid(read_grids(path, wanted))
+
+
+def layout_of(grid: Grid) -> tuple[Layout, str]:
+    """The layout and mode ("macro" or "values") a workbook grid records in _xlperf."""
+    rows = grid.get(META)
+    if rows is None:
+        raise WorkbookError(f"不是 xlperf 生成的自评工作簿（缺少隐藏工作表 {META}）")
+    meta = {}
+    for row in rows:
+        if row and row[0] not in (None, ""):
+            meta[str(row[0]).strip()] = "" if len(row) < 2 or row[1] is None else str(row[1])
+    try:
+        layout = Layout.from_meta(meta)
+    except ValueError as e:
+        raise WorkbookError(str(e)) from None
+    return layout, meta.get("mode", "macro")
+
+
+def read_grid(grid: Grid, layout: Layout | None = None, mode: str | None = None) -> SelfEvaluation:
+    """The self-evaluation in a grid of cell values (see the module docstring).
+
+    layout/mode default to what the grid's _xlperf sheet records."""
+    if layout is None or mode is None:
+        found, found_mode = layout_of(grid)
+        layout, mode = layout or found, mode or found_mode
+    problems: list[CellProblem] = []
+    values: dict[str, Any] = {}
+    for cell in layout.inputs():
+        if cell.sheet not in grid:
+            continue
+        raw = _at(grid[cell.sheet], cell)
+        try:
+            values[cell.path or ""] = _parse(cell.kind or "text", raw)
+        except _Bad as e:
+            problems.append(CellProblem(cell.sheet, cell.area.first, cell.title, str(e)))
+    for cell in layout.cells("formula"):
+        if cell.calc != "sum" or cell.sheet not in grid:
+            continue
+        if mode == "values":
+            try:
+                values[cell.path or ""] = _parse("amount", _at(grid[cell.sheet], cell))
+            except _Bad as e:
+                problems.append(CellProblem(cell.sheet, cell.area.first, cell.title, str(e)))
+        else:
+            parts = [values.get(p) for p in cell.args]
+            present = [p for p in parts if p is not None]
+            values[cell.path or ""] = sum(present, Decimal(0)) if present else None
+    if problems:
+        raise WorkbookError(problems)
+    data = _assemble(values, layout)
+    try:
+        return SelfEvaluation.model_validate(data)
+    except ValidationError as e:
+        raise WorkbookError([_problem(layout, err) for err in e.errors()]) from None
+
+
+def _at(rows: Sequence[Sequence[Any]], cell: Cell) -> Any:
+    r, c = cell.area.row, cell.area.col
+    if r >= len(rows) or rows[r] is None or c >= len(rows[r]):
+        return None
+    return rows[r][c]
+
+
+def _problem(layout: Layout, err: Mapping[str, Any]) -> CellProblem:
+    path = ""
+    for part in err.get("loc", ()):
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif not any(ch in str(part) for ch in "[('"):
+            path += ("." if path else "") + str(part)
+    cell = layout.cell_for(path)
+    message = str(err.get("msg", "")).removeprefix("Value error, ")
+    if cell is None:
+        return CellProblem("", path, path, message)
+    return CellProblem(cell.sheet, cell.area.first, cell.title or path, message)
+
+
+# ---------------------------------------------------------------------------- one cell
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"“{value}”"
+
+
+def _parse(kind: str, value: Any) -> Any:
+    """A cell value as its field wants it; raises _Bad with a Chinese reason."""
+    if isinstance(value, Formula):
+        raise _Bad(f"是公式{_shown(value.text)}，这里只能直接填写内容，请删除公式后填写")
+    if isinstance(value, str) and kind not in ("text", "longtext", "lines"):
+        value = value.strip()
+    if value is None or value == "":
+        return [] if kind == "lines" else (None if kind not in ("text", "longtext") else "")
+    return _PARSERS[kind](value)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise _Bad(f"不是有效的内容，实际为{_shown(value)}")
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _lines(value: Any) -> list[str]:
+    text = _text(value).replace("\r\n", "\n").replace("\r", "\n")
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+_YEAR = re.compile(r"^(\d{4})\s*年?$")
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise _Bad(f"应为年份（整数），实际为{_shown(value)}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    m = _YEAR.match(str(value).strip()) if isinstance(value, str) else None
+    if m:
+        return int(m.group(1))
+    raise _Bad(f"应为年份（整数），实际为{_shown(value)}")
+
+
+def _number(value: Any) -> Decimal:
+    if isinstance(value, bool) or isinstance(value, (dt.date, dt.time)):
+        raise _Bad(f"应为数字，实际为{_shown(value)}")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise _Bad(f"应为数字，实际为{_shown(value)}")
+        return Decimal(repr(value))
+    if isinstance(value, Decimal):
+        return value
+    text = str(value).strip().replace(",", "").replace("，", "").removesuffix("万元")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise _Bad(f"应为数字，实际为{_shown(value)}") from None
+    if not number.is_finite():
+        raise _Bad(f"应为数字，实际为{_shown(value)}")
+    return number
+
+
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
+        return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+    m = _DATE.match(value.strip()) if isinstance(value, str) else None
+    if m:
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            pass
+    raise _Bad(f"应为日期（如2020-01-01），实际为{_shown(value)}")
+
+
+_YES = {"是", "Y", "y", "yes", "Yes", "true", "True", "TRUE"}
+_NO = {"否", "N", "n", "no", "No", "false", "False", "FALSE"}
+
+
+def _yesno(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip() in _YES:
+        return True
+    if isinstance(value, str) and value.strip() in _NO:
+        return False
+    raise _Bad(f"应填“是”或“否”，实际为{_shown(value)}")
+
+
+def _tier(value: Any) -> str:
+    if isinstance(value, str) and value.strip() in TIERS:
+        return value.strip()
+    raise _Bad(f"应为“达成”“部分达成”或“未达成”，实际为{_shown(value)}")
+
+
+_PARSERS = {
+    "text": _text,
+    "longtext": _text,
+    "lines": _lines,
+    "int": _int,
+    "amount": _number,
+    "points": _number,
+    "date": _date,
+    "yesno": _yesno,
+    "tier": _tier,
+}
+
+
+# ---------------------------------------------------------------------------- the model
+
+
+class _Rows(dict):
+    """Rows of a list field while they are collected: {index: row}."""
+
+
+def _put(tree: dict, tokens: list[tuple[str, str | None]], value: Any) -> None:
+    node: Any = tree
+    for k, (name, index) in enumerate(tokens):
+        last = k == len(tokens) - 1
+        if index is None:
+            if last:
+                node[name] = value
+            else:
+                node = node.setdefault(name, {})
+        else:
+            rows = node.setdefault(name, _Rows())
+            if last:
+                rows[int(index)] = value
+            else:
+                node = rows.setdefault(int(index), {})
+
+
+def _empty(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(_empty(v) for v in value.values())
+    return value is None or value == "" or value == []
+
+
+def _finish(node: Any) -> Any:
+    """Rows become lists; empty rows after the last filled one are dropped."""
+    if isinstance(node, _Rows):
+        rows = [_finish(node[i]) for i in sorted(node)]
+        while rows and _empty(rows[-1]):
+            rows.pop()
+        return rows
+    if isinstance(node, dict):
+        return {k: _finish(v) for k, v in node.items()}
+    return node
+
+
+def _sub_category(rows: list[dict]) -> Any:
+    """A sub-category's rows, or 无 when its only content is 无 in the first row."""
+    if rows and rows[0].get("name") == NONE_MARK:
+        cells = [v for row in rows for v in row.values()]
+        if all(v in (None, "", NONE_MARK) for v in cells):
+            return NONE_MARK
+    return rows
+
+
+def _assemble(values: Mapping[str, Any], layout: Layout) -> dict:
+    tree: dict = {}
+    for path, value in values.items():
+        if not path.startswith("scoring."):
+            _put(tree, path_tokens(path), value)
+    data = _finish(tree)
+    indicators = data.get("indicators", {})
+    for sub in SubCategory:
+        if sub.name in indicators:
+            indicators[sub.name] = _sub_category(indicators[sub.name])
+    entries = []
+    for item in layout.score_items:
+        got = {
+            attr: values.get(f"scoring.items[{item.id}].{attr}") for attr in ("tier", "points", "note")
+        }
+        if not _empty(got):
+            entries.append({"item": item.id, **{k: v for k, v in got.items() if v not in (None, "")}})
+    data["scoring"] = {"rules": layout.rules or None, "entries": entries}
+    return data
