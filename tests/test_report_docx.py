@@ -51,6 +51,11 @@ def cover(document) -> dict[str, str]:
     return lines
 
 
+def east_asia(paragraph) -> str:
+    """The Chinese font a paragraph's text shows in (set on its style, 段落样式)."""
+    return paragraph.style.element.rPr.rFonts.get(qn("w:eastAsia"))
+
+
 def all_text(document) -> str:
     parts = [p.text for p in document.paragraphs]
     parts += [c.text for t in document.tables for r in t.rows for c in r.cells]
@@ -127,13 +132,19 @@ def test_page_fonts_and_footer(exported):
     assert (round(section.page_width.cm, 2), round(section.page_height.cm, 2)) == (21, 29.7)
     margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
     assert [round(m.cm, 2) for m in margins] == [3.7, 3.5, 2.8, 2.6]
-    title = doc.paragraphs[1].runs[0]
-    assert title.font.size == Pt(22) and title.font.bold
-    assert title._element.rPr.rFonts.get(qn("w:eastAsia")) == "宋体"
-    body = doc.tables[0].rows[1].cells[1].paragraphs[0].runs[0]
-    assert body._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋" and body.font.size == Pt(14)
-    heading = doc.tables[0].rows[0].cells[0].paragraphs[0].runs[0]
-    assert heading._element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
+    title = doc.paragraphs[1]
+    assert title.style.font.size == Pt(22) and title.style.font.bold
+    assert east_asia(title) == "宋体"
+    assert east_asia(doc.paragraphs[0]) == "黑体"
+    body = doc.tables[0].rows[1].cells[1].paragraphs[0]
+    assert east_asia(body) == "仿宋" and body.style.font.size == Pt(14)
+    assert body.style.paragraph_format.first_line_indent == Pt(28)
+    heading = doc.tables[0].rows[0].cells[0].paragraphs[0]
+    assert east_asia(heading) == "黑体" and heading.style.paragraph_format.keep_with_next
+    for p in doc.paragraphs[2:7]:
+        assert east_asia(p) == "仿宋" and p.style.font.size == Pt(16)
+    latin = title.style.element.rPr.rFonts
+    assert latin.get(qn("w:ascii")) == latin.get(qn("w:hAnsi")) == "Times New Roman"
     footer = section.footer._element.xml
     assert "PAGE" in footer and 'w:fldCharType="begin"' in footer
     assert section.footer.paragraphs[0].text == "— 1 —"

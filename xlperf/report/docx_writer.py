@@ -18,9 +18,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import unicodedata
+from dataclasses import dataclass
 
 from docx import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -59,35 +61,60 @@ def write_report_docx(report: ReportText, out_path, *, force: bool = False, sour
     return write_atomic(out_path, document.save, force=force, source=source)
 
 
+@dataclass(frozen=True)
+class _Style:
+    """A named paragraph style (段落样式): the person can restyle the report in Word in one place."""
+
+    style_id: str
+    name: str
+    east_asia: str
+    size: Pt
+    bold: bool = False
+    align: int | None = None
+    line: Pt | None = None
+    before: Pt | None = None
+    after: Pt | None = None
+    first_indent: Pt | None = None
+    keep_with_next: bool = False
+
+
+MARK = _Style("XlperfMark", "附件标识", HEADING_FONT, COVER_SIZE)
+TITLE = _Style("XlperfTitle", "报告标题", TITLE_FONT, TITLE_SIZE, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
+               before=Pt(18), after=Pt(24))
+COVER = _Style("XlperfCover", "封面栏目", BODY_FONT, COVER_SIZE, line=Pt(30), after=Pt(6))
+PART = _Style("XlperfPart", "表格部分标题", HEADING_FONT, TABLE_SIZE, keep_with_next=True)
+PROMPT = _Style("XlperfPrompt", "表格提示语", BODY_FONT, TABLE_SIZE, line=TABLE_LINE)
+ANSWER = _Style("XlperfAnswer", "表格正文", BODY_FONT, TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.JUSTIFY, line=TABLE_LINE,
+                first_indent=Pt(28))
+PAGE_NUMBER = _Style("XlperfPageNumber", "页码", PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
+STYLES = (MARK, TITLE, COVER, PART, PROMPT, ANSWER, PAGE_NUMBER)
+
+
 def build_document(report: ReportText):
     """The python-docx Document of the report (not yet saved)."""
     doc = Document()
     _defaults(doc)
+    for style in STYLES:
+        _add_style(doc, style)
     _page(doc)
     _properties(doc, report)
-    body = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
-    _text(body, ATTACHMENT_MARK, HEADING_FONT, COVER_SIZE)
-
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _spacing(title, before=Pt(18), after=Pt(24))
-    _text(title, report.title, TITLE_FONT, TITLE_SIZE, bold=True)
+    mark = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
+    _styled(mark, MARK).add_run(ATTACHMENT_MARK)
+    _styled(doc.add_paragraph(), TITLE).add_run(report.title)
 
     for field in report.cover:
-        p = doc.add_paragraph()
-        _spacing(p, after=Pt(6), line=Pt(30))
+        p = _styled(doc.add_paragraph(), COVER)
         label = f"{field.label}："
         hang = Pt(_ems(label) * COVER_SIZE.pt)
         p.paragraph_format.left_indent = Pt(32) + hang
         p.paragraph_format.first_line_indent = -hang
-        _text(p, label, BODY_FONT, COVER_SIZE)
+        p.add_run(label)
         if field.value:
-            _text(p, field.value, BODY_FONT, COVER_SIZE)
+            p.add_run(field.value)
         else:
-            _text(p, BLANK, BODY_FONT, COVER_SIZE).underline = True
+            p.add_run(BLANK).underline = True
 
-    gap = doc.add_paragraph()
-    _spacing(gap, after=Pt(6))
+    _styled(doc.add_paragraph(), COVER)
     _table(doc, report)
     return doc
 
@@ -105,9 +132,7 @@ def _table(doc, report: ReportText) -> None:
         cell = _span_row(row)
         _row_height(row, Cm(1.1))
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        p = cell.paragraphs[0]
-        p.paragraph_format.keep_with_next = True
-        _text(p, part, HEADING_FONT, TABLE_SIZE)
+        _fill(cell, [part], PART)
         r += 1
         for section in sections:
             row = table.rows[r]
@@ -118,16 +143,21 @@ def _table(doc, report: ReportText) -> None:
             prompt.width, answer.width = PROMPT_WIDTH, ANSWER_WIDTH
             for c in (prompt, answer):
                 c.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-            p = prompt.paragraphs[0]
-            _spacing(p, line=TABLE_LINE)
-            _text(p, section.prompt, BODY_FONT, TABLE_SIZE)
-            for i, para in enumerate(section.paragraphs):
-                p = answer.paragraphs[0] if i == 0 else answer.add_paragraph()
-                p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-                p.paragraph_format.first_line_indent = Pt(28)
-                _spacing(p, line=TABLE_LINE)
-                _text(p, para, BODY_FONT, TABLE_SIZE)
+            _fill(prompt, [section.prompt], PROMPT)
+            _fill(answer, section.paragraphs, ANSWER)
             r += 1
+
+
+def _fill(cell, paragraphs: list[str], style: _Style) -> None:
+    for i, text in enumerate(paragraphs):
+        p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
+        _styled(p, style).add_run(text)
+
+
+def _styled(paragraph, style: _Style):
+    """Give the paragraph its style by id (python-docx's lookup by name is slow)."""
+    paragraph._p.style = style.style_id
+    return paragraph
 
 
 # --------------------------------------------------------------------------- low level
@@ -163,13 +193,29 @@ def _cant_split(row) -> None:
     )
 
 
-def _text(paragraph, text: str, east_asia: str, size, *, bold: bool = False):
-    run = paragraph.add_run(text)
-    run.font.size = size
-    if bold:
-        run.font.bold = True
-    _fonts(run._element.get_or_add_rPr(), east_asia)
-    return run
+def _add_style(doc, style: _Style) -> None:
+    st = doc.styles.add_style(style.name, WD_STYLE_TYPE.PARAGRAPH)
+    st.element.styleId = style.style_id
+    st.element.basedOn_val = "Normal"
+    st.quick_style = True
+    st.font.size = style.size
+    if style.bold:
+        st.font.bold = True
+    _fonts(st.element.get_or_add_rPr(), style.east_asia)
+    fmt = st.paragraph_format
+    if style.align is not None:
+        fmt.alignment = style.align
+    if style.line is not None:
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = style.line
+    if style.before is not None:
+        fmt.space_before = style.before
+    if style.after is not None:
+        fmt.space_after = style.after
+    if style.first_indent is not None:
+        fmt.first_line_indent = style.first_indent
+    if style.keep_with_next:
+        fmt.keep_with_next = True
 
 
 def _fonts(rpr, east_asia: str) -> None:
@@ -206,17 +252,16 @@ def _page(doc) -> None:
     section.top_margin, section.bottom_margin = MARGINS["top"], MARGINS["bottom"]
     section.left_margin, section.right_margin = MARGINS["left"], MARGINS["right"]
     section.header_distance, section.footer_distance = Cm(1.5), Cm(2.5)
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _text(footer, "— ", PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
+    footer = _styled(section.footer.paragraphs[0], PAGE_NUMBER)
+    footer.add_run("— ")
     _page_field(footer)
-    _text(footer, " —", PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
+    footer.add_run(" —")
 
 
 def _page_field(paragraph) -> None:
     """A PAGE field (页码) with "1" as its shown value until the reader updates it."""
     for kind, text in (("begin", None), ("instr", " PAGE "), ("separate", None), ("text", "1"), ("end", None)):
-        run = _text(paragraph, "", PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
+        run = paragraph.add_run()
         if kind == "instr":
             el = OxmlElement("w:instrText")
             el.set(qn("xml:space"), "preserve")
@@ -241,17 +286,6 @@ def _properties(doc, report: ReportText) -> None:
     props.keywords = ""
     props.created = props.modified = now
     props.revision = 1
-
-
-def _spacing(paragraph, *, before=None, after=None, line=None) -> None:
-    fmt = paragraph.paragraph_format
-    if before is not None:
-        fmt.space_before = before
-    if after is not None:
-        fmt.space_after = after
-    if line is not None:
-        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        fmt.line_spacing = line
 
 
 def _row_height(row, height) -> None:
