@@ -1,0 +1,45 @@
+"""Every benchmark in one run, printed as one table of ratios (the README's table).
+
+Each row: what was measured, its time, the ratio to the baseline measured in the same
+run, and the target. Absolute times on a shared machine vary; the ratios hold better.
+
+Run: python bench/run.py [N forms for the review, default 1000]
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import bench_cli, bench_export, bench_read, bench_review, bench_udf  # noqa: E402
+from bench.common import print_table  # noqa: E402
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        title, base, rows = bench_read.measure(folder / "read")
+        print_table(title, "python-calamine raw read of the same sheets", base, rows)
+        title, base, rows, note = bench_review.measure(folder / "review", n)
+        print_table(title, "check + score of one form in process (sequential)", base, rows)
+        print(note)
+        if bench_export.available():
+            (folder / "export").mkdir()
+            title, base, rows = bench_export.measure(folder / "export")
+            print_table(title, "python-docx: save an empty Document", base, rows)
+        if bench_udf.available():
+            title, base, rows = bench_udf.measure()
+            print_table(title, "PERF_JUDGE called directly in Python", base, rows)
+    title, base, rows = bench_cli.measure()
+    print_table(title, "python -c pass", base, rows)
+
+
+if __name__ == "__main__":
+    main()
