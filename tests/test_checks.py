@@ -497,3 +497,15 @@ def test_docs_list_exactly_the_catalogue():
     assert list(documented) == list(CATALOGUE)
     for code, info in CATALOGUE.items():
         assert documented[code] == (info.severity, info.title), code
+
+
+def test_checks_import_no_workbook_or_document_library():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, xlperf.checks; "
+        "print(sorted(m for m in ('openpyxl', 'xlwings', 'docx') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -804,21 +804,21 @@ def phones_match(a: str, b: str) -> bool:
     return False
 
 
+_SAME_AS_TABLE = [
+    ("RPT001", "项目名称", "project_name", "项目名称", "project_name", "请统一为批复的项目全称"),
+    ("RPT002", "填报人姓名", "filler_name", "联系人", "contact_name", "请核对；确为不同人员的可忽略"),
+]
+"""Report cover fields that should repeat the table: (code, label, field, table label, table field, advice)."""
+
+
 def _check_report_cover(ev: SelfEvaluation, found: _Findings) -> None:
     report, basic = ev.report, ev.basic
-    if not _blank(report.project_name) and not _blank(basic.project_name):
-        if _norm(report.project_name) != _norm(basic.project_name):
+    for code, field, ours, label, theirs, advice in _SAME_AS_TABLE:
+        mine, table = getattr(report, ours), getattr(basic, theirs)
+        if not _blank(mine) and not _blank(table) and _norm(mine) != _norm(table):
             found.add(
-                "RPT001", "report.project_name",
-                f"自评报告的项目名称“{report.project_name.strip()}”与基础信息表的项目名称“{basic.project_name.strip()}”不一致："
-                f"请统一为批复的项目全称。",
-            )
-    if not _blank(report.filler_name) and not _blank(basic.contact_name):
-        if _norm(report.filler_name) != _norm(basic.contact_name):
-            found.add(
-                "RPT002", "report.filler_name",
-                f"自评报告的填报人姓名“{report.filler_name.strip()}”与基础信息表的联系人“{basic.contact_name.strip()}”不一致："
-                f"请核对；确为不同人员的可忽略。",
+                code, f"report.{ours}",
+                f"自评报告的{field}“{mine.strip()}”与基础信息表的{label}“{table.strip()}”不一致：{advice}。",
             )
     if phone_ok(report.phone) and phone_ok(basic.contact_phone):
         if not phones_match(report.phone, basic.contact_phone):
