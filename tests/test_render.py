@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from xlperf import layout as L
+from tests.test_workbook_build import FORM_LABELS
 from xlperf.layout import Layout
 from xlperf.model import SelfEvaluation
 from xlperf.workbook import build_workbook
@@ -26,17 +27,6 @@ from xlperf.workbook import build_workbook
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "shaoguan-2020.json"
 FONTS = ROOT / "xlperf" / "fonts" / "fonts.conf"
-
-FORM_LABELS = (
-    "附件1-1 市级财政支出项目绩效自评基础信息表 填报单位名称 金额单位：万元 基本情况 项目名称 评价年度 "
-    "评价金额 联系人 联系电话 联系邮箱 项目开始时间 项目完成时间 实施文件依据 资金概况 资金安排情况 "
-    "分年度明细 年度 预算安排额度 中央及省级资金 市本级资金 转移支付至县（市、区） 资金合计 资金使用情况 "
-    "实际明细支出 中央及省级支出 市本级支出 转移支付县（市、区）支出 按方向划分 资金使用方向 支出额度 "
-    "绩效目标 绩效目标情况 预期总体目标 是否如期实现预期总体目标 预期阶段性目标 实际完成情况 绩效指标情况 "
-    "产出指标 绩效指标 指标名称 指标计算公式 评价年度预期值 评价年度实现值 未完成原因说明 数量指标 质量指标 "
-    "时效指标 成本指标 效益指标 经济效益指标 社会效益指标 环境效益指标 可持续发展指标 满意度指标 "
-    "服务对象或公众满意度 单位需要说明的其他情况"
-).split()
 
 PAGE_1 = ("基本情况", "实施文件依据", "资金安排情况", "按方向划分", "绩效目标情况", "实际完成情况")
 PAGE_2 = ("绩效指标情况", "产出指标", "效益指标", "服务对象或公众满意度", "单位需要说明的其他情况")

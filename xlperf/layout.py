@@ -324,12 +324,17 @@ class _Draft:
     def label(self, r, c, r2, c2, text, style="label", path=None, helper=False) -> None:
         self.cells.append(Cell(self.sheet, Area(r, c, r2, c2), "label", text, style, path, helper=helper))
 
-    def input(self, r, c, r2, c2, path, kind, title, style="input") -> None:
+    def input(self, r, c, r2, c2, path, kind, title, style="input", validation=None) -> None:
         title = title.replace("\n", "")
         self.cells.append(
             Cell(self.sheet, Area(r, c, r2, c2), "input", style=style, path=path, kind=kind, title=title,
-                 validation=_validation_for(kind, title))
+                 validation=validation or _validation_for(kind, title))
         )
+
+    def field(self, r, label_cols, input_cols, path, kind, label) -> None:
+        """A label and, right of it on the same row, the input it names."""
+        self.label(r, label_cols[0], r, label_cols[1], label)
+        self.input(r, input_cols[0], r, input_cols[1], path, kind, label)
 
     def formula(self, r, c, path, title, formula, calc, args=(), kind="formula", style="formula",
                 helper=False, c2=None) -> None:
@@ -412,24 +417,15 @@ def _form_sheet(cap: "Capacity") -> SheetLayout:
     # 基本情况
     r = 3
     s.label(r, A, r + 3, A, "基本\n情况", "section", "basic")
-    s.label(r, B, r, B, "项目名称")
-    s.input(r, C, r, E, "basic.project_name", "text", "项目名称")
-    s.label(r, F, r, F, "评价年度")
-    s.input(r, G, r, G, "basic.eval_year", "int", "评价年度")
-    s.label(r, H, r, H, "评价金额")
-    s.input(r, I, r, I, "basic.eval_amount", "amount", "评价金额")
-    s.label(r + 1, B, r + 1, B, "联系人")
-    s.input(r + 1, C, r + 1, D, "basic.contact_name", "text", "联系人")
-    s.label(r + 1, E, r + 1, E, "联系电话")
-    s.input(r + 1, F, r + 1, F, "basic.contact_phone", "text", "联系电话")
-    s.label(r + 1, G, r + 1, G, "联系邮箱")
-    s.input(r + 1, H, r + 1, I, "basic.contact_email", "text", "联系邮箱")
-    s.label(r + 2, B, r + 2, B, "项目开始时间")
-    s.input(r + 2, C, r + 2, E, "basic.start_date", "date", "项目开始时间")
-    s.label(r + 2, F, r + 2, F, "项目完成时间")
-    s.input(r + 2, G, r + 2, I, "basic.end_date", "date", "项目完成时间")
-    s.label(r + 3, B, r + 3, B, "实施文件依据")
-    s.input(r + 3, C, r + 3, I, "basic.basis_documents", "lines", "实施文件依据")
+    s.field(r, (B, B), (C, E), "basic.project_name", "text", "项目名称")
+    s.field(r, (F, F), (G, G), "basic.eval_year", "int", "评价年度")
+    s.field(r, (H, H), (I, I), "basic.eval_amount", "amount", "评价金额")
+    s.field(r + 1, (B, B), (C, D), "basic.contact_name", "text", "联系人")
+    s.field(r + 1, (E, E), (F, F), "basic.contact_phone", "text", "联系电话")
+    s.field(r + 1, (G, G), (H, I), "basic.contact_email", "text", "联系邮箱")
+    s.field(r + 2, (B, B), (C, E), "basic.start_date", "date", "项目开始时间")
+    s.field(r + 2, (F, F), (G, I), "basic.end_date", "date", "项目完成时间")
+    s.field(r + 3, (B, B), (C, I), "basic.basis_documents", "lines", "实施文件依据")
     for row in range(r, r + 3):
         s.height(row, ROW_LINE2)
     s.height(r + 3, 48)
@@ -480,14 +476,10 @@ def _form_sheet(cap: "Capacity") -> SheetLayout:
     rg = last_funding + 1
     s.label(rg, A, rg + 1, A, "绩效\n目标", "section", "goals")
     s.label(rg, B, rg + 1, B, "绩效目标情况")
-    s.label(rg, C, rg, C, "预期总体目标")
-    s.input(rg, D, rg, F, "goals.overall", "longtext", "预期总体目标")
-    s.label(rg, G, rg, H, "是否如期实现\n预期总体目标")
-    s.input(rg, I, rg, I, "goals.achieved_on_time", "yesno", "是否如期实现预期总体目标")
-    s.label(rg + 1, C, rg + 1, C, "预期阶段性目标")
-    s.input(rg + 1, D, rg + 1, F, "goals.stage", "longtext", "预期阶段性目标")
-    s.label(rg + 1, G, rg + 1, G, "实际完成情况")
-    s.input(rg + 1, H, rg + 1, I, "goals.actual", "longtext", "实际完成情况")
+    s.field(rg, (C, C), (D, F), "goals.overall", "longtext", "预期总体目标")
+    s.field(rg, (G, H), (I, I), "goals.achieved_on_time", "yesno", "是否如期实现\n预期总体目标")
+    s.field(rg + 1, (C, C), (D, F), "goals.stage", "longtext", "预期阶段性目标")
+    s.field(rg + 1, (G, G), (H, I), "goals.actual", "longtext", "实际完成情况")
     s.height(rg, 48)
     s.height(rg + 1, 60)
 
@@ -519,13 +511,12 @@ def _form_sheet(cap: "Capacity") -> SheetLayout:
     s.label(ri, B, row - 1, B, "绩效指标情况")
 
     ro = row
-    s.label(ro, A, ro, C, "单位需要说明的其他情况")
-    s.input(ro, D, ro, I, "other_notes", "longtext", "单位需要说明的其他情况")
+    s.field(ro, (A, C), (D, I), "other_notes", "longtext", "单位需要说明的其他情况")
     s.height(ro, 40)
 
     # 预算执行率 beside the funding blocks: each block's rows of the evaluation year, or
     # all its rows when none carries that year (as the scoring engine does).
-    year = a1(3, G)
+    year = a1(r, G)
 
     def year_total(rows: list[int]) -> str:
         years = f"{a1(rows[0], D)}:{a1(rows[-1], D)}"
@@ -648,7 +639,8 @@ def _score_sheet(
         points = a1(row, 4)
         if item.method == "manual":
             s.input(row, 6, row, 6, score_path(item.id, "tier"), "tier", "档次")
-            s.input(row, 8, row, 8, score_path(item.id, "points"), "points", "得分")
+            s.input(row, 8, row, 8, score_path(item.id, "points"), "points", "得分",
+                    validation=_points_validation(item))
         else:
             s.label(row, 6, row, 6, "—")
             formula = _score_formula(item.id, points, form, by_path, exec_rate)
@@ -682,6 +674,14 @@ def _score_sheet(
         row_heights=tuple(sorted(s.heights.items())),
         print_area=Area(0, 0, row + 2, last_col),
         landscape=True,
+    )
+
+
+def _points_validation(item: ScoreRow) -> Validation:
+    return Validation(
+        "decimal", minimum=0, maximum=float(item.available or 0), prompt_title="得分",
+        prompt=f"本项分值{item.available}分；按所选档次的分值范围（{item.tier_range or '见说明'}）填写得分。",
+        error=f"得分应在0到{item.available}分之间。",
     )
 
 
