@@ -394,7 +394,7 @@ def build_workbook(
 def _write(tmp: str, ev, layout: Layout, card, vba, mode: Mode, wanted: set[str]) -> None:
     book = xlsxwriter.Workbook(
         tmp,
-        {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
+        {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
     )
     book.set_properties({"title": "财政支出项目绩效自评", "comments": "xlperf"})
     udfs = mode == "macro" and vba is not None
