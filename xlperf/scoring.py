@@ -1,0 +1,691 @@
+"""Scoring a self-evaluation against a rule set (评分).
+
+A rule set is data, never code: a JSON file in `xlperf/rules/` (a shipped name such as
+"national-2020") or a path to a finance bureau's own file. Its format is the pydantic
+model `RuleSet` below and is documented in `xlperf/rules/README.md`.
+
+One engine serves every rule set. A rule item names a method:
+- `execution_rate` (预算执行率): points × min(1, spending / budget) for the evaluation year;
+- `indicators`: judged from the indicator rows of the listed sub-categories, either one
+  scored item per row (`split: "per_indicator"`, the national form) or one item worth
+  its points × the average achievement of those rows (`split: "aggregate"`);
+- `manual`: a person's tier (档次) and points (给分).
+A computed item that cannot be computed (no budget, a qualitative indicator) waits for the
+person's entry in `ev.scoring.entries`, exactly like a manual item.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from xlperf import formulas, targets
+from xlperf.model import (
+    Indicator,
+    ScoreEntry,
+    SelfEvaluation,
+    SubCategory,
+    Tier,
+    indicator_path,
+)
+
+CENT = Decimal("0.01")
+DEFAULT_RULES = "national-2020"
+
+
+class RulesError(ValueError):
+    """A rule set that cannot be used: unknown name, missing file, bad JSON, bad content.
+
+    `code` is stable (RULES_UNKNOWN, RULES_NOT_FOUND, RULES_BAD_JSON, RULES_INVALID);
+    the message is Chinese and names the file and the problem.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# --------------------------------------------------------------------------- rule schema
+
+
+class _Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _two_places(value: Decimal, what: str) -> Decimal:
+    if value != value.quantize(CENT):
+        raise ValueError(f"{what}最多保留两位小数")
+    return value
+
+
+class RuleTier(_Rule):
+    """定性档次：档次名称与该项分值的百分比区间（如 达成 80–100 %）。"""
+
+    name: Tier
+    label: str = ""
+    min_percent: Decimal = Field(ge=0, le=100)
+    max_percent: Decimal = Field(ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "RuleTier":
+        if self.min_percent > self.max_percent:
+            raise ValueError(f"档次“{self.name}”的 min_percent 大于 max_percent")
+        return self
+
+
+class RuleGrade(_Rule):
+    """等级：总分不低于 min 即得此等级（如 优 ≥ 90）。"""
+
+    name: str = Field(min_length=1)
+    min: Decimal = Field(ge=0)
+
+
+class RuleItem(_Rule):
+    """评分项：编号、名称、分值、计分方法。"""
+
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    group: str = ""
+    points: Decimal = Field(gt=0)
+    method: Literal["manual", "execution_rate", "indicators"]
+    sub_categories: list[str] = Field(default_factory=list)
+    split: Literal["aggregate", "per_indicator"] = "aggregate"
+    when_empty: Literal["drop", "manual"] = "drop"
+    note: str = ""
+
+    @field_validator("points")
+    @classmethod
+    def _points(cls, v: Decimal) -> Decimal:
+        return _two_places(v, "分值")
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if v.startswith("indicators."):
+            raise ValueError("编号不能以“indicators.”开头（该前缀留给指标行）")
+        return v
+
+    @field_validator("sub_categories")
+    @classmethod
+    def _subs(cls, v: list[str]) -> list[str]:
+        known = {s.name: s.value for s in SubCategory}
+        for name in v:
+            if name not in known:
+                allowed = "、".join(f"{k}（{c}）" for k, c in known.items())
+                raise ValueError(f"不认识的指标子类“{name}”，可用：{allowed}")
+        if len(set(v)) != len(v):
+            raise ValueError("指标子类重复")
+        return v
+
+    @model_validator(mode="after")
+    def _method_fields(self) -> "RuleItem":
+        if self.method == "indicators" and not self.sub_categories:
+            raise ValueError(f"评分项“{self.id}”的方法为 indicators，须列出 sub_categories")
+        if self.method != "indicators" and (self.sub_categories or self.split != "aggregate"):
+            raise ValueError(f"评分项“{self.id}”：只有 indicators 方法可以指定 sub_categories 和 split")
+        return self
+
+
+class RuleCategory(_Rule):
+    """一级类别及其评分项。"""
+
+    name: str = Field(min_length=1)
+    items: list[RuleItem] = Field(min_length=1)
+
+
+class RuleSet(_Rule):
+    """一套评分规则（一个规则文件的内容）。"""
+
+    format: Literal[1] = 1
+    name: str = ""
+    title: str = Field(min_length=1)
+    source: str = ""
+    note: str = ""
+    weights_are_defaults: bool = False
+    total: Decimal = Field(Decimal(100), gt=0)
+    rescale: bool = True
+    tiers: list[RuleTier] = Field(min_length=1)
+    grades: list[RuleGrade] = Field(min_length=1)
+    categories: list[RuleCategory] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "RuleSet":
+        _two_places(self.total, "总分")
+        ids = [item.id for cat in self.categories for item in cat.items]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"评分项编号重复：{'、'.join(dupes)}")
+        points = sum((item.points for cat in self.categories for item in cat.items), Decimal(0))
+        if points != self.total:
+            raise ValueError(f"各评分项分值合计为{_num(points)}分，应等于总分{_num(self.total)}分")
+        tiers = [t.name for t in self.tiers]
+        if len(set(tiers)) != len(tiers):
+            raise ValueError("定性档次名称重复")
+        if not any(g.min == 0 for g in self.grades):
+            raise ValueError("等级中须有一个 min 为 0 的等级，使任何总分都有等级")
+        if len({g.min for g in self.grades}) != len(self.grades):
+            raise ValueError("等级的 min 不能相同")
+        return self
+
+    def tier(self, name: str) -> RuleTier | None:
+        return next((t for t in self.tiers if t.name == name), None)
+
+    def grade(self, total: Decimal) -> str:
+        for g in sorted(self.grades, key=lambda g: g.min, reverse=True):
+            if total >= g.min:
+                return g.name
+        return self.grades[-1].name
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def shipped_rule_names() -> list[str]:
+    """The names of the rule sets shipped in `xlperf/rules/`."""
+    folder = resources.files("xlperf") / "rules"
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".json"))
+
+
+def load_rules(name_or_path: str | Path | None = None) -> RuleSet:
+    """A rule set by shipped name (None → national-2020) or by a path to a JSON file."""
+    if name_or_path is None or str(name_or_path).strip() == "":
+        name_or_path = DEFAULT_RULES
+    text = str(name_or_path).strip()
+    path = Path(text)
+    if _looks_like_path(text) or path.is_file():
+        if not path.is_file():
+            raise RulesError("RULES_NOT_FOUND", f"找不到评分规则文件“{text}”，请检查路径。")
+        return _parse(path.read_bytes(), str(path), path.stem)
+    if text not in shipped_rule_names():
+        names = "、".join(shipped_rule_names())
+        raise RulesError(
+            "RULES_UNKNOWN",
+            f"未知的评分规则“{text}”。内置规则有：{names}；也可以填写规则文件（.json）的路径。",
+        )
+    data = (resources.files("xlperf") / "rules" / f"{text}.json").read_bytes()
+    return _parse(data, f"内置规则 {text}.json", text)
+
+
+def _looks_like_path(text: str) -> bool:
+    return "/" in text or "\\" in text or text.lower().endswith(".json")
+
+
+def _parse(data: bytes, where: str, stem: str) -> RuleSet:
+    try:
+        raw = json.loads(data.decode("utf-8-sig"), parse_float=Decimal)
+    except UnicodeDecodeError:
+        raise RulesError("RULES_BAD_JSON", f"评分规则文件“{where}”不是 UTF-8 编码的文本。") from None
+    except json.JSONDecodeError as e:
+        raise RulesError(
+            "RULES_BAD_JSON",
+            f"评分规则文件“{where}”不是有效的 JSON：第{e.lineno}行第{e.colno}列附近有语法错误。",
+        ) from None
+    if not isinstance(raw, dict):
+        raise RulesError("RULES_INVALID", f"评分规则文件“{where}”的内容应为一个 JSON 对象（{{...}}）。")
+    try:
+        rules = RuleSet.model_validate(raw)
+    except ValidationError as e:
+        problems = "；".join(_describe(err) for err in e.errors())
+        raise RulesError("RULES_INVALID", f"评分规则文件“{where}”不符合规则格式：{problems}。") from None
+    return rules if rules.name else rules.model_copy(update={"name": stem})
+
+
+_ERROR_TEXT = {
+    "missing": "缺少必填字段",
+    "extra_forbidden": "不认识的字段（请检查拼写）",
+    "decimal_parsing": "应为数字",
+    "decimal_type": "应为数字",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "string_type": "应为文字",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "list_type": "应为列表 [...]",
+    "model_type": "应为对象 {...}",
+    "dict_type": "应为对象 {...}",
+    "greater_than": "应大于{gt}",
+    "greater_than_equal": "应不小于{ge}",
+    "less_than_equal": "应不大于{le}",
+    "too_short": "至少应有{min_length}项",
+    "string_too_short": "不能为空",
+    "literal_error": "取值应为 {expected}",
+}
+
+
+def _describe(err: dict) -> str:
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
+    kind = err["type"]
+    ctx = {k: str(v).replace(" or ", " 或 ") for k, v in (err.get("ctx") or {}).items()}
+    if kind == "value_error":
+        text = ctx.get("error", "取值无效")
+    elif kind in _ERROR_TEXT:
+        text = _ERROR_TEXT[kind].format(**ctx)
+    else:
+        text = f"取值无效（{kind}）"
+    return f"{where}：{text}" if where else text
+
+
+# --------------------------------------------------------------------------- scorecard
+
+
+class ScoreItem(BaseModel):
+    """评分表的一项：分值、得分、计分依据。"""
+
+    id: str
+    name: str
+    category: str
+    group: str = ""
+    available: Decimal
+    points: Decimal | None = None
+    method: Literal["computed", "manual"]
+    status: Literal["scored", "pending", "dropped"]
+    tier: str | None = None
+    tier_range: tuple[Decimal, Decimal] | None = None
+    in_range: bool | None = None
+    inputs: dict[str, str] = Field(default_factory=dict)
+    explanation: str
+
+
+_STATUS_TEXT = {"scored": "已计分", "pending": "待评分人打分", "dropped": "不适用"}
+_METHOD_TEXT = {"computed": "自动计算", "manual": "人工评分"}
+
+
+class Scorecard(BaseModel):
+    """评分结果：总分、等级、是否评完、逐项得分与说明。"""
+
+    rules: str
+    title: str
+    total: Decimal
+    grade: str
+    complete: bool
+    items: list[ScoreItem]
+    notes: list[str] = Field(default_factory=list)
+
+    def item(self, item_id: str) -> ScoreItem | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+    def to_text(self) -> str:
+        """The scorecard as plain Chinese text (for the terminal and for logs)."""
+        lines = [
+            f"评分规则：{self.rules}（{self.title}）",
+            f"总分：{self.total}分　等级：{self.grade}　"
+            f"{'评分完成' if self.complete else '评分未完成（有待评分人打分的项目）'}",
+        ]
+        lines += [f"注：{n}" for n in self.notes]
+        category = None
+        for it in self.items:
+            if it.category != category:
+                category = it.category
+                lines.append(f"【{category}】")
+            got = "—" if it.points is None else f"{it.points}"
+            label = f"{it.group}·{it.name}" if it.group and it.group != it.name else it.name
+            lines.append(
+                f"  {it.id}　{label}：{got}/{it.available}分　"
+                f"{_STATUS_TEXT[it.status]}（{_METHOD_TEXT[it.method]}）"
+            )
+            lines.append(f"    {it.explanation}")
+        return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- engine
+
+
+@dataclass
+class _Slot:
+    """One scored item before evaluation: its rule item, base points and evidence."""
+
+    category: RuleCategory
+    item: RuleItem
+    base: Fraction
+    rows: list[tuple[SubCategory, int, Indicator]] = field(default_factory=list)
+    per_row: bool = False
+    dropped: bool = False
+    available: Decimal = Decimal(0)
+    exact: Fraction = Fraction(0)
+
+    @property
+    def id(self) -> str:
+        if self.per_row:
+            sub, i, _ = self.rows[0]
+            return indicator_path(sub, i)
+        return self.item.id
+
+
+def score(ev: SelfEvaluation, rules: RuleSet) -> Scorecard:
+    """Score one self-evaluation. Pure: reads `ev`, never changes it."""
+    slots = _plan(ev, rules)
+    rescaled, notes = _rescale(slots, rules)
+    _apportion(slots)
+    items = [_evaluate(slot, ev, rules, rescaled) for slot in slots]
+    total = sum((i.points for i in items if i.points is not None), Decimal(0))
+    total = min(max(total, Decimal(0)), rules.total).quantize(CENT)
+    if rules.weights_are_defaults:
+        notes.insert(0, "本规则的分值是默认值，应按本地财政部门公布的分值调整规则文件。")
+    pending = [i.id for i in items if i.status == "pending"]
+    if pending:
+        notes.append(f"有{len(pending)}项待评分人填写档次和给分，总分暂按0分计入这些项目。")
+    return Scorecard(
+        rules=rules.name,
+        title=rules.title,
+        total=total,
+        grade=rules.grade(total),
+        complete=not pending,
+        items=items,
+        notes=notes,
+    )
+
+
+def _plan(ev: SelfEvaluation, rules: RuleSet) -> list[_Slot]:
+    slots: list[_Slot] = []
+    each = ev.indicators.each()
+    for cat in rules.categories:
+        for item in cat.items:
+            base = Fraction(item.points)
+            if item.method != "indicators":
+                slots.append(_Slot(cat, item, base))
+                continue
+            rows = [r for r in each if r[0].name in item.sub_categories]
+            if not rows:
+                slots.append(_Slot(cat, item, base, dropped=item.when_empty == "drop"))
+            elif item.split == "per_indicator":
+                share = base / len(rows)
+                slots += [_Slot(cat, item, share, rows=[r], per_row=True) for r in rows]
+            else:
+                slots.append(_Slot(cat, item, base, rows=rows))
+    return slots
+
+
+def _rescale(slots: list[_Slot], rules: RuleSet) -> tuple[str, list[str]]:
+    """Dropped items give their points to the rest in proportion (类别不适用时折算).
+
+    Returns the reason and factor as text ("因效益指标无适用指标，按100/70折算"; empty when
+    nothing was rescaled) and the scorecard's notes.
+    """
+    dropped = [s for s in slots if s.dropped]
+    kept_items = {id(s.item): s.item.points for s in slots if not s.dropped}
+    kept = sum(kept_items.values(), Decimal(0))
+    factor, text, notes = Fraction(1), "", []
+    if dropped and rules.rescale and kept > 0:
+        factor = Fraction(rules.total) / Fraction(kept)
+        names = "、".join(s.item.name for s in dropped)
+        ratio = f"{_num(rules.total)}/{_num(kept)}"
+        text = f"因{names}无适用指标，按{ratio}折算"
+        notes.append(f"{names}无适用指标，不计分；其余各项分值按{ratio}折算，合计仍为{_num(rules.total)}分。")
+    for s in slots:
+        s.exact = Fraction(0) if s.dropped else s.base * factor
+    return text, notes
+
+
+def _apportion(slots: list[_Slot]) -> None:
+    """Round the available points to 0.01 so that they add up exactly (最大余数法)."""
+    cents_exact = [s.exact * 100 for s in slots]
+    floors = [int(c) for c in cents_exact]
+    left = round(sum(cents_exact)) - sum(floors)
+    order = sorted(range(len(slots)), key=lambda k: (-(cents_exact[k] - floors[k]), k))
+    for k in order[:left]:
+        floors[k] += 1
+    for s, cents in zip(slots, floors):
+        s.available = (Decimal(cents) / 100).quantize(CENT)
+
+
+def _evaluate(slot: _Slot, ev: SelfEvaluation, rules: RuleSet, rescaled: str) -> ScoreItem:
+    item = slot.item
+    common = dict(id=slot.id, category=slot.category.name, available=slot.available)
+    if slot.dropped:
+        subs = "、".join(SubCategory[s].value for s in item.sub_categories)
+        return ScoreItem(
+            **common, name=item.name, group=item.group, method="computed", status="dropped",
+            explanation=f"{subs}均为“无”或未填写，本项无适用指标，不计分；"
+            + ("其分值由其余各项按比例分享。" if rules.rescale else "其分值不再分配（本规则不折算）。"),
+        )
+    weight = _weight_text(slot, rescaled)
+    if slot.per_row:
+        sub, i, row = slot.rows[0]
+        name = row.name.strip() or f"{sub.value}第{i + 1}行"
+        return _indicator_item(slot, ev, rules, common | dict(name=name, group=sub.value), weight)
+    common |= dict(name=item.name, group=item.group)
+    entry = ev.scoring.entry(slot.id)
+    if item.method == "execution_rate":
+        return _execution_item(slot, ev, rules, common, weight, entry)
+    if item.method == "indicators" and slot.rows:
+        return _aggregate_item(slot, rules, common, weight, entry)
+    if item.method == "indicators":
+        subs = "、".join(SubCategory[s].value for s in item.sub_categories)
+        why = f"{subs}均为“无”或未填写，本项不能按指标计算，请评分人对照佐证材料评定。"
+        return _manual_item(slot.available, entry, rules, common, weight, why)
+    return _manual_item(slot.available, entry, rules, common, weight, "本项由评分人对照佐证材料选档给分。")
+
+
+def _weight_text(slot: _Slot, rescaled: str) -> str:
+    """How the item's available points came about (split, rescale, rounding)."""
+    if not slot.per_row and not rescaled:
+        return ""
+    if slot.per_row:
+        n = round(Fraction(slot.item.points) / slot.base)
+        base = f"{slot.category.name}{_num(slot.item.points)}分"
+        share = _to_decimal(slot.base).quantize(CENT, ROUND_HALF_UP)
+        text = f"{base}由{n}个指标平分，每项{_num(share)}分" if n > 1 else f"{base}只有这1个指标"
+    else:
+        text = f"本项原为{_num(slot.item.points)}分"
+    text += f"；{rescaled}为{slot.available}分" if rescaled else ""
+    naive = _to_decimal(slot.exact).quantize(CENT, ROUND_HALF_UP)
+    if naive != slot.available:
+        text += f"（本项分值{slot.available}分：各项取两位小数后的尾差计入本项，使分值合计不变）"
+    return text + "。"
+
+
+def _execution_item(slot, ev, rules, common, weight, entry) -> ScoreItem:
+    year = ev.basic.eval_year
+    budget, budget_all = _year_total(ev.funding.budget, year)
+    spent, spent_all = _year_total(ev.funding.spending, year)
+    inputs = {"年度": "未填写" if year is None else str(year), "预算": _amount(budget), "实际支出": _amount(spent)}
+    fallback = [n for n, all_rows in (("资金安排情况", budget_all), ("资金使用情况", spent_all)) if all_rows]
+    if not fallback:
+        scope = ""
+    elif year is None:
+        scope = "（评价年度未填写，取全部行合计）"
+    else:
+        scope = f"（{'、'.join(fallback)}没有{year}年度的行，取全部行合计）"
+    rate = formulas.execution_rate(spent, budget)
+    if isinstance(rate, formulas.Undefined):
+        why = f"预算执行率无法计算（{rate.reason}）{scope}，请评分人核实资金情况后给分。"
+        return _manual_item(slot.available, entry, rules, common, weight, why, inputs)
+    inputs["预算执行率"] = _percent(rate)
+    frac = min(Decimal(1), max(Decimal(0), rate))
+    pts = _points(slot.available, frac)
+    cap = "，超过100%按100%计" if rate > 1 else ""
+    when = f"{year}年" if year is not None and not fallback else ""
+    text = (
+        f"预算执行率 = {when}实际支出{_amount(spent)}万元 ÷ 预算{_amount(budget)}万元 = {_percent(rate)}{cap}{scope}；"
+        f"得分 = {slot.available}分 × {_percent(frac)} = {pts}分。{weight}"
+    )
+    return _computed(common, pts, inputs, text + _ignored(entry))
+
+
+def _year_total(rows, year: int | None) -> tuple[Decimal | None, bool]:
+    """The total of the rows of the evaluation year, or of all rows (True) if none has that year."""
+    matching = [r for r in rows if year is not None and r.year == year]
+    return (_sum_rows(matching), False) if matching else (_sum_rows(rows), bool(rows))
+
+
+def _sum_rows(rows) -> Decimal | None:
+    amounts = [_row_amount(r) for r in rows]
+    amounts = [a for a in amounts if a is not None]
+    return sum(amounts, Decimal(0)) if amounts else None
+
+
+def _row_amount(row) -> Decimal | None:
+    if row.total is not None:
+        return row.total
+    parts = [p for p in row.parts() if p is not None]
+    return sum(parts, Decimal(0)) if parts else None
+
+
+def _indicator_item(slot, ev, rules, common, weight) -> ScoreItem:
+    sub, i, row = slot.rows[0]
+    entry = ev.scoring.entry(slot.id)
+    judgement = targets.judge(row.actual, row.target)
+    inputs = _row_inputs(row, judgement)
+    frac = _achievement(judgement)
+    if frac is None:
+        if judgement.status == targets.Status.NOT_MET:
+            why = f"{judgement.reason}，但无法按比例计分，请评分人按档次评定。"
+        else:
+            shown = f"（实现值“{row.actual}”）" if row.actual.strip() else ""
+            why = f"{judgement.reason}{shown}，请评分人按档次评定。"
+        return _manual_item(slot.available, entry, rules, common, weight, why, inputs)
+    pts = _points(slot.available, frac)
+    if judgement.status == targets.Status.MET:
+        how = f"得满分{pts}分"
+    else:
+        how = f"按完成比例{_percent(frac)}计分：{slot.available}分 × {_percent(frac)} = {pts}分"
+    text = f"{judgement.reason}；{how}。{weight}"
+    return _computed(common, pts, inputs, text + _ignored(entry))
+
+
+def _aggregate_item(slot, rules, common, weight, entry) -> ScoreItem:
+    judged = [(row.name or indicator_path(sub, i), targets.judge(row.actual, row.target)) for sub, i, row in slot.rows]
+    fracs = [_achievement(j) for _, j in judged]
+    inputs = {
+        f"{indicator_path(sub, i)} {name}": j.status.value + (f" {_percent(f)}" if f is not None else "")
+        for (sub, i, _), (name, j), f in zip(slot.rows, judged, fracs)
+    }
+    waiting = [f"“{name}”（{j.reason}）" for (name, j), f in zip(judged, fracs) if f is None]
+    if waiting:
+        why = f"本项有指标需人工判断：{'、'.join(waiting)}，不能按指标自动计分，请评分人对本项按档次评定。"
+        return _manual_item(slot.available, entry, rules, common, weight, why, inputs)
+    mean = sum(fracs, Decimal(0)) / len(fracs)
+    inputs["平均完成比例"] = _percent(mean)
+    pts = _points(slot.available, mean)
+    listing = "、".join(f"{name} {j.status.value}（{_percent(f)}）" for (name, j), f in zip(judged, fracs))
+    how = f"按{len(fracs)}个指标的平均完成比例计分：{listing}，平均{_percent(mean)}" if len(fracs) > 1 \
+        else f"按指标完成比例计分：{listing}"
+    text = f"{how}；得分 = {slot.available}分 × {_percent(mean)} = {pts}分。{weight}"
+    return _computed(common, pts, inputs, text + _ignored(entry))
+
+
+def _achievement(judgement) -> Decimal | None:
+    """The fraction of the item's points an indicator earns, or None when a person must judge."""
+    if judgement.status == targets.Status.MET:
+        return Decimal(1)
+    if judgement.status == targets.Status.NOT_MET and judgement.ratio is not None:
+        return min(Decimal(1), max(Decimal(0), judgement.ratio))
+    return None
+
+
+def _row_inputs(row: Indicator, judgement) -> dict[str, str]:
+    inputs = {"指标名称": row.name, "预期值": row.target, "实现值": row.actual, "判断": judgement.status.value}
+    if judgement.ratio is not None:
+        inputs["完成比例"] = _percent(judgement.ratio)
+    return inputs
+
+
+def _computed(common: dict, pts: Decimal, inputs: dict[str, str], text: str) -> ScoreItem:
+    return ScoreItem(**common, points=pts, method="computed", status="scored", inputs=inputs, explanation=text)
+
+
+def _ignored(entry: ScoreEntry | None) -> str:
+    if entry is None or (entry.points is None and entry.tier is None):
+        return ""
+    given = []
+    if entry.tier:
+        given.append(f"档次“{entry.tier}”")
+    if entry.points is not None:
+        given.append(f"给分{_num(entry.points)}分")
+    return f"评分人填写的{'、'.join(given)}未采用：本项由系统按数据计算。"
+
+
+def _manual_item(
+    available: Decimal,
+    entry: ScoreEntry | None,
+    rules: RuleSet,
+    common: dict,
+    weight: str,
+    why: str,
+    inputs: dict[str, str] | None = None,
+) -> ScoreItem:
+    """An item scored by a person: a tier (档次) and/or points (给分), checked against the tier's range."""
+    inputs = dict(inputs or {})
+    ranges = "；".join(f"{t.name} {_lo(available, t)}–{_hi(available, t)}分" for t in rules.tiers)
+    base = dict(common, method="manual", inputs=inputs)
+    if entry is None or (entry.tier is None and entry.points is None):
+        text = f"{why}尚未评分；可选档次及分数区间：{ranges}。{weight}"
+        return ScoreItem(**base, status="pending", explanation=text)
+    tier = rules.tier(entry.tier) if entry.tier else None
+    tier_range = (_lo(available, tier), _hi(available, tier)) if tier else None
+    if entry.tier:
+        inputs["档次"] = entry.tier
+    if entry.tier and tier is None:
+        text = f"{why}档次“{entry.tier}”不在本规则的档次中（{ranges}），请改选档次。{weight}"
+        return ScoreItem(**base, tier=entry.tier, status="pending", explanation=text)
+    if entry.points is None:
+        pts = tier_range[0]
+        text = (
+            f"{why}评分人选定档次“{tier.name}”（{tier_range[0]}–{tier_range[1]}分），未填给分，"
+            f"按该档下限计{pts}分；如应得更高分，请填写给分。{weight}"
+        )
+        return ScoreItem(**base, tier=tier.name, tier_range=tier_range, in_range=True, points=pts,
+                         status="scored", explanation=text)
+    given = entry.points
+    inputs["给分"] = _num(given)
+    pts = min(max(given, Decimal(0)), available).quantize(CENT, ROUND_HALF_UP)
+    outside = given < 0 or given > available
+    parts = [why]
+    if tier is not None:
+        in_range = tier_range[0] <= given <= tier_range[1] and not outside
+        where = "在" if in_range else "不在"
+        parts.append(
+            f"评分人选定档次“{tier.name}”（{tier_range[0]}–{tier_range[1]}分），给分{_num(given)}分，{where}该档区间内"
+            + ("。" if in_range else "，请核对档次或给分。")
+        )
+    else:
+        in_range = False if outside else None
+        parts.append(f"评分人给分{_num(given)}分，未选档次，请补选档次以便核对。")
+    if outside:
+        parts.append(f"给分超出本项0–{available}分的范围，计入总分时按{pts}分计。")
+    if entry.note:
+        parts.append(f"评分说明：{entry.note}")
+    if weight:
+        parts.append(weight)
+    return ScoreItem(**base, tier=entry.tier, tier_range=tier_range, in_range=in_range, points=pts,
+                     status="scored", explanation="".join(parts))
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def _points(available: Decimal, frac: Decimal) -> Decimal:
+    return min(available, (available * frac).quantize(CENT, ROUND_HALF_UP))
+
+
+def _lo(available: Decimal, tier: RuleTier) -> Decimal:
+    return (available * tier.min_percent / 100).quantize(CENT, ROUND_HALF_UP)
+
+
+def _hi(available: Decimal, tier: RuleTier) -> Decimal:
+    return (available * tier.max_percent / 100).quantize(CENT, ROUND_HALF_UP)
+
+
+def _percent(frac: Decimal) -> str:
+    return f"{(frac * 100).quantize(CENT, ROUND_HALF_UP)}%"
+
+
+def _amount(value: Decimal | None) -> str:
+    return "未填写" if value is None else f"{value.quantize(CENT, ROUND_HALF_UP)}"
+
+
+def _num(value: Decimal) -> str:
+    """A number without trailing zeros (10, 12.5, 35.71)."""
+    return format(value.normalize(), "f")
+
+
+def _to_decimal(value: Fraction) -> Decimal:
+    return Decimal(value.numerator) / Decimal(value.denominator)
