@@ -25,13 +25,14 @@ def main() -> None:
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        for sub in ("read", "review", "export"):
+            (folder / sub).mkdir()
         title, base, rows = bench_read.measure(folder / "read")
         print_table(title, "python-calamine raw read of the same sheets", base, rows)
         title, base, rows, note = bench_review.measure(folder / "review", n)
         print_table(title, "check + score of one form in process (sequential)", base, rows)
         print(note)
         if bench_export.available():
-            (folder / "export").mkdir()
             title, base, rows = bench_export.measure(folder / "export")
             print_table(title, "python-docx: save an empty Document", base, rows)
         if bench_udf.available():

@@ -208,3 +208,14 @@ def test_a_lying_size_header_does_not_get_past(tmp_path, corpus):
     with pytest.raises(UnreadableFile) as err:
         read_grids(bomb)
     assert err.value.code in ("IN_CORRUPT", "IN_ZIP_BOMB")
+
+
+def test_a_fake_end_of_sheet_data_in_a_comment_is_not_taken_for_the_real_one(tmp_path):
+    """The reader stops parsing at </sheetData>; one hidden in a comment must not cut the data short."""
+    sheet = '<row r="1"><c r="A1"><v>1</v></c></row><!-- </sheetData> --><row r="2"><c r="A2"><v>2</v></c></row>'
+    with pytest.raises(UnreadableFile) as info:
+        read_grids(_raw_workbook(tmp_path / "c.xlsx", sheet))
+    assert info.value.code == "IN_CORRUPT"
+    sheet = '<row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[</sheetData>]]></t></is></c></row>'
+    with pytest.raises(UnreadableFile):
+        read_grids(_raw_workbook(tmp_path / "d.xlsx", sheet))

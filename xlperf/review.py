@@ -334,25 +334,26 @@ def _preload() -> None:
 def _run_pool(paths: list[str], rules, limits: Limits, jobs: int, chunk: int, tick: Callable[[int], None]):
     """Results for `paths` from a process pool, and the paths left unfinished if it broke."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
-    from concurrent.futures.process import BrokenProcessPool
 
     done: dict[str, tuple[FormRow, list[FindingRow]]] = {}
     left: list[str] = []
     chunks = [paths[i : i + chunk] for i in range(0, len(paths), chunk)]
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(limits,)) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(limits,))
+    try:
         futures = {pool.submit(_review_chunk, c, rules, limits): c for c in chunks}
         for fut in as_completed(futures):
             try:
                 results = fut.result()
-            except BrokenProcessPool:
-                left += futures[fut]
-                continue
-            except Exception:  # anything else a worker could not report row by row
+            except Exception:  # BrokenProcessPool: a worker died; its chunk is retried
                 left += futures[fut]
                 continue
             for p, res in zip(futures[fut], results):
                 done[p] = res
             tick(len(results))
+    except BaseException:  # Ctrl-C: do not wait for the queued forms
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     return done, left
 
 

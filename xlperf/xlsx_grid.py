@@ -61,7 +61,7 @@ def _refuse_dtd(name, sysid, pubid, has_internal_subset):
 
 
 def _root_reached(name, attrs):
-    raise _RootReached
+    raise _RootReached(name)
 
 
 def _prolog_guard():
@@ -77,26 +77,39 @@ def _prolog_guard():
     return guard
 
 
-def _tree(pkg: SafePackage, part: str, max_markup: int | None = None) -> ET.Element:
+def _tree(pkg: SafePackage, part: str, max_markup: int | None = None, stop_after: str | None = None) -> ET.Element:
     """The part's XML tree; every XML failure becomes an UnreadableFile.
 
     `max_markup` bounds the '<' characters fed to the parser, so that a part of millions
-    of tiny elements is refused before its tree is built.
+    of tiny elements is refused before its tree is built. `stop_after` names an element
+    (sheetData) after whose end tag nothing is needed: the root is closed there and the
+    rest (merges, validations, page setup) is never parsed.
     """
     guard = _prolog_guard()
+    root_name = None
     parser = ET.XMLParser()
     markup = 0
+    stop = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?" + stop_after.encode() + rb"\s*>") if stop_after else None
+    tail = b""
     try:
         for chunk in pkg.stream(part):
             if guard is not None:
                 try:
                     guard.Parse(chunk, False)
-                except _RootReached:
-                    guard = None
+                except _RootReached as reached:
+                    guard, root_name = None, str(reached.args[0])
             if max_markup is not None:
                 markup += chunk.count(b"<")
                 if markup > max_markup:
                     raise _TooMuchMarkup
+            if stop is not None and root_name is not None:
+                window = tail + chunk
+                hit = stop.search(window)
+                if hit is not None:
+                    parser.feed(chunk[: hit.end() - len(tail)])
+                    parser.feed(f"</{root_name}>".encode())
+                    return parser.close()
+                tail = window[-64:]
             parser.feed(chunk)
         return parser.close()
     except DTDForbidden:
@@ -232,7 +245,7 @@ def _read_styles(pkg: SafePackage, book: _Book) -> dict[int, str]:
     name = _related(pkg, book, "/styles", "xl/styles.xml")
     if name is None:
         return {}
-    root = _tree(pkg, name)
+    root = _tree(pkg, name, stop_after="cellXfs")
     custom: dict[int, str] = {}
     formats: list[str] = []
     for el in root:
@@ -474,7 +487,7 @@ def _read_sheet(pkg: SafePackage, sheet_name: str, part: str, strings, styles, d
         pkg.path, "IN_TOO_MANY_CELLS", f"工作表“{sheet_name}”的单元格过多（超过 {limits.max_cells} 个），不是正常的自评工作簿"
     )
     try:
-        root = _tree(pkg, name, max_markup=budget[0] * _MARKUP_PER_CELL + _MARKUP_SLACK)
+        root = _tree(pkg, name, max_markup=budget[0] * _MARKUP_PER_CELL + _MARKUP_SLACK, stop_after="sheetData")
         cells = _sheet_cells(root, strings, styles, date1904, limits, budget)
     except _TooMuchMarkup:
         raise too_many from None

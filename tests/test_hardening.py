@@ -1,0 +1,209 @@
+"""Hostile and broken inputs through the command line: exit 2, a Chinese message naming
+the file and the cause, no traceback, bounded time and memory, nothing written.
+
+The corpus is built by code (tests/badfiles.py). Each file runs through
+`python -m xlperf.cli check FILE` in a subprocess limited to 1 GiB of address space, with
+a 20 s hang guard (a guard, not a timed assertion). A hypothesis test then mutates a
+real workbook and asserts that the command line still answers 0, 1 or 2 without an
+unexpected exception.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.badfiles import CORPUS, auto_macro, build_corpus, builder_available, form_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+MEMORY = 1024 * 1024 * 1024
+HANG_GUARD = 20
+
+
+def _limit_memory() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONIOENCODING="utf-8")
+    env.pop("XLPERF_DEBUG", None)
+    return subprocess.run(
+        [sys.executable, "-m", "xlperf.cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=HANG_GUARD,
+        preexec_fn=_limit_memory if os.name == "posix" else None,
+    )
+
+
+def _listing(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_size for p in folder.rglob("*")}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("corpus")
+    base = form_workbook(folder / "_base.xlsx")
+    return base, build_corpus(folder, base)
+
+
+@pytest.mark.parametrize("entry", CORPUS, ids=[e.name for e in CORPUS])
+def test_bad_input_gives_exit_2_and_a_chinese_cause(corpus, entry, tmp_path):
+    if entry.needs_builder and not builder_available():
+        pytest.skip("needs the workbook builder")
+    _, paths = corpus
+    target = tmp_path / paths[entry.name].name
+    shutil.copyfile(paths[entry.name], target)
+    before = _listing(tmp_path)
+    data = target.read_bytes()
+
+    done = run_cli("check", target.name, cwd=tmp_path)
+
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
+    assert "内部错误" not in done.stderr
+    assert target.name in done.stderr
+    for fragment in entry.cause:
+        assert fragment in done.stderr
+    assert _listing(tmp_path) == before
+    assert target.read_bytes() == data
+
+
+def test_auto_run_macros_are_read_as_data_and_never_run(corpus, tmp_path):
+    """An .xlsm whose VBA project has Auto_Open and Workbook_Open reads like its base."""
+    base, _ = corpus
+    macro = auto_macro(tmp_path, base)
+    plain = tmp_path / "plain.xlsx"
+    shutil.copyfile(base, plain)
+    before = _listing(tmp_path)
+
+    with_macro = run_cli("check", macro.name, "--json", cwd=tmp_path)
+    without = run_cli("check", plain.name, "--json", cwd=tmp_path)
+
+    assert with_macro.returncode == without.returncode
+    assert with_macro.stdout == without.stdout
+    assert "Traceback" not in with_macro.stderr
+    assert _listing(tmp_path) == before
+    with zipfile.ZipFile(macro) as z:
+        assert b"Auto_Open" in z.read("xl/vbaProject.bin")
+
+
+def test_review_of_the_corpus_gives_one_unreadable_row_each(corpus, tmp_path):
+    """The same corpus in a batch: each file a 无法读取 row with its code, the batch goes on."""
+    from xlperf.review import UNREADABLE, review
+
+    _, paths = corpus
+    folder = tmp_path / "in"
+    folder.mkdir()
+    entries = [e for e in CORPUS if not e.needs_builder or builder_available()]
+    for e in entries:
+        shutil.copyfile(paths[e.name], folder / f"{e.name}{paths[e.name].suffix}")
+    before = _listing(folder)
+
+    result = review([folder], tmp_path / "summary.xlsx", jobs=2, progress=False)
+
+    by_name = {Path(f.file).stem: f for f in result.forms}
+    assert set(by_name) == {e.name for e in entries}
+    for e in entries:
+        row = by_name[e.name]
+        assert row.status == UNREADABLE, e.name
+        assert row.code == e.code, (e.name, row.cause)
+        assert all(fragment in row.cause for fragment in e.cause), (e.name, row.cause)
+    assert _listing(folder) == before
+    assert (tmp_path / "summary.xlsx").is_file()
+
+
+# ---- mutations of a real workbook -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_workbook(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("real")
+    path = form_workbook(folder / "form.xlsx")
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    return path.read_bytes(), parts
+
+
+def _check_in_process(path: Path, capsys, monkeypatch) -> int:
+    """`xlperf check` in this process; XLPERF_DEBUG makes any unexpected exception escape."""
+    from xlperf import cli
+
+    monkeypatch.setenv("XLPERF_DEBUG", "1")
+    code = cli.main(["check", str(path)])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    if code == 2:
+        assert str(path) in err
+    return code
+
+
+_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@_SETTINGS
+@given(data=st.data())
+def test_mutated_zip_bytes(real_workbook, tmp_path, capsys, monkeypatch, data):
+    raw, _ = real_workbook
+    buf = bytearray(raw)
+    kind = data.draw(st.sampled_from(["flip", "insert", "delete", "truncate"]))
+    at = data.draw(st.integers(0, len(buf) - 1))
+    if kind == "flip":
+        for k in range(data.draw(st.integers(1, 8))):
+            buf[(at + k * 97) % len(buf)] ^= data.draw(st.integers(1, 255))
+    elif kind == "insert":
+        buf[at:at] = data.draw(st.binary(min_size=1, max_size=64))
+    elif kind == "delete":
+        del buf[at : at + data.draw(st.integers(1, 256))]
+    else:
+        del buf[at:]
+    path = tmp_path / "mutant.xlsx"
+    path.write_bytes(bytes(buf))
+    assert _check_in_process(path, capsys, monkeypatch) in (0, 1, 2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mutant.xlsx"]
+
+
+@_SETTINGS
+@given(data=st.data())
+def test_mutated_xml_parts(real_workbook, tmp_path, capsys, monkeypatch, data):
+    """Mutations inside the XML (re-zipped with correct checksums) reach the parsers."""
+    _, parts = real_workbook
+    xml_parts = sorted(n for n in parts if n.endswith(".xml") or n.endswith(".rels"))
+    name = data.draw(st.sampled_from(xml_parts))
+    text = bytearray(parts[name])
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, max(len(text) - 1, 0)))
+        kind = data.draw(st.sampled_from(["flip", "insert", "delete", "swap-digit", "tag"]))
+        if kind == "flip":
+            text[at] ^= data.draw(st.integers(1, 255))
+        elif kind == "insert":
+            text[at:at] = data.draw(st.sampled_from([b"<", b">", b"&amp;", b"\"", b"0", b"-1", b"99999999", b"<x/>", b"\xff", b"\xe4\xb8"]))
+        elif kind == "delete":
+            del text[at : at + data.draw(st.integers(1, 40))]
+        elif kind == "swap-digit":
+            digits = [i for i, b in enumerate(text) if 48 <= b <= 57]
+            if digits:
+                text[digits[at % len(digits)]] = data.draw(st.integers(48, 57))
+        else:
+            for needle in (b'r="', b' s="', b' t="'):
+                hit = text.find(needle, at)
+                if hit >= 0:
+                    text[hit + len(needle) : hit + len(needle)] = data.draw(st.sampled_from([b"Z", b"9", b"s", b"inlineStr", b"-"]))
+                    break
+    path = tmp_path / "mutant.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, content in parts.items():
+            z.writestr(n, bytes(text) if n == name else content)
+    assert _check_in_process(path, capsys, monkeypatch) in (0, 1, 2)
