@@ -128,13 +128,20 @@ def test_review_of_the_corpus_gives_one_unreadable_row_each(corpus, tmp_path):
 # ---- mutations of a real workbook -------------------------------------------------------
 
 
+class _Workbook(tuple):
+    """(file bytes, {part name: bytes}) with a short repr for hypothesis' reports."""
+
+    def __repr__(self) -> str:
+        return "<form workbook>"
+
+
 @pytest.fixture(scope="module")
 def real_workbook(tmp_path_factory):
     folder = tmp_path_factory.mktemp("real")
     path = form_workbook(folder / "form.xlsx")
     with zipfile.ZipFile(path) as z:
         parts = {i.filename: z.read(i) for i in z.infolist()}
-    return path.read_bytes(), parts
+    return _Workbook((path.read_bytes(), parts))
 
 
 def _check_in_process(path: Path, capsys, monkeypatch) -> int:

@@ -219,3 +219,12 @@ def test_a_fake_end_of_sheet_data_in_a_comment_is_not_taken_for_the_real_one(tmp
     sheet = '<row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[</sheetData>]]></t></is></c></row>'
     with pytest.raises(UnreadableFile):
         read_grids(_raw_workbook(tmp_path / "d.xlsx", sheet))
+
+
+@pytest.mark.parametrize("encoding", ["UTF-7", "UTF-32", "no-such-codec"])
+def test_odd_xml_encodings_are_refused_cleanly(tmp_path, encoding):
+    path = _raw_workbook(tmp_path / "e.xlsx", '<row r="1"><c r="A1"><v>1</v></c></row>')
+    rewrite_zip(path, tmp_path / "f.xlsx", lambda n, d: f'<?xml version="1.0" encoding="{encoding}"?>'.encode() + d if n == "xl/worksheets/s.xml" else d)
+    with pytest.raises(UnreadableFile) as info:
+        read_grids(tmp_path / "f.xlsx")
+    assert info.value.code == "IN_CORRUPT"

@@ -122,7 +122,7 @@ def _tree(pkg: SafePackage, part: str, max_markup: int | None = None, stop_after
     except (ET.ParseError, expat.ExpatError) as e:
         line = getattr(e, "lineno", None) or (e.position[0] if getattr(e, "position", None) else "?")
         raise refuse(pkg.path, "IN_CORRUPT", f"工作簿部件 {part} 不是有效的 XML（第 {line} 行），文件可能已损坏") from None
-    except (RecursionError, LookupError):
+    except (RecursionError, LookupError, ValueError):  # e.g. an unknown or multi-byte encoding
         raise refuse(pkg.path, "IN_CORRUPT", f"工作簿部件 {part} 的 XML 结构或编码异常，文件可能已损坏") from None
 
 
