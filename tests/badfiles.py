@@ -574,25 +574,19 @@ def clean_data(unit: str = "韶关市行政服务中心", project: str | None = 
 
 
 def _set(path: str, value) -> Callable[[dict], None]:
-    """A seed that sets one value by a dotted path with [i] indexes."""
-    import re
-
-    tokens = [(m.group(1), m.group(2)) for m in re.finditer(r"(\w+)(?:\[(\d+)\])?", path)]
+    """A seed that sets one value by a field path ("funding.budget[0].total")."""
+    *parents, last = path.split(".")
 
     def apply(data: dict) -> None:
         node = data
-        for k, (name, index) in enumerate(tokens):
-            last = k == len(tokens) - 1
-            if index is None:
-                if last:
-                    node[name] = value
-                else:
-                    node = node[name]
-            else:
-                if last:
-                    node[name][int(index)] = value
-                else:
-                    node = node[name][int(index)]
+        for part in parents:
+            name, _, index = part.partition("[")
+            node = node[name][int(index[:-1])] if index else node[name]
+        name, _, index = last.partition("[")
+        if index:
+            node[name][int(index[:-1])] = value
+        else:
+            node[name] = value
 
     return apply
 
