@@ -17,10 +17,11 @@ from hypothesis import strategies as st
 
 from tests import strategies
 from xlperf import layout as L
+from xlperf.errors import InputError
 from xlperf.layout import Layout
 from xlperf.model import NONE_MARK, Indicator, ScoreEntry, SelfEvaluation, SubCategory
 from xlperf.scoring import load_rules, score
-from xlperf.workbook import WorkbookError, build_workbook, read_grid, read_workbook
+from xlperf.workbook import WorkbookError, build_workbook, read_grid, read_workbook, read_workbook_with_layout
 from xlperf.workbook import build as B
 from xlperf.xlsx_grid import Formula, read_grids
 
@@ -158,7 +159,9 @@ def test_rows_grow_with_the_data_and_the_file_records_them(seed, tmp_path):
     assert lay.capacity.rows_for(SubCategory.quality) == 6 and lay.capacity.budget_rows == 4
     meta = {r[0]: r[1] for r in read_grids(path, [L.META])[L.META]}
     assert meta["indicator_rows.quality"] == "6" and meta["budget_rows"] == "4"
-    assert read_workbook(path) == ev
+    back, read_layout = read_workbook_with_layout(path)
+    assert back == ev and read_layout == lay
+    assert read_layout.cell_of("indicators.quality[5].actual") == lay.cell_of("indicators.quality[5].actual")
 
 
 def test_a_middle_empty_row_keeps_its_place(seed, tmp_path):
@@ -309,7 +312,7 @@ def test_hidden_meta_sheet(sheets, seed_book):
     ws = sheets[L.META]
     assert ws.sheet_state == "hidden"
     meta = {r[0].value: r[1].value for r in ws.iter_rows()}
-    assert meta == dict([*lay.meta(), ("mode", "macro")])
+    assert meta == dict([*lay.meta(), ("mode", "macro"), ("sheets", ",".join(L.SHEETS))])
     assert Layout.from_meta(meta) == lay
 
 
@@ -436,6 +439,16 @@ def test_empty_form(tmp_path):
     lay = build_workbook(path, None)
     assert lay.capacity == Layout().capacity
     assert read_workbook(path) == SelfEvaluation()
+
+
+def test_a_workbook_that_lost_a_sheet_is_refused(tmp_path, seed):
+    path = tmp_path / "renamed.xlsx"
+    build_workbook(path, seed)
+    book = openpyxl.load_workbook(path)
+    book[L.REPORT].title = "报告"
+    book.save(path)
+    with pytest.raises(InputError, match="缺少工作表“自评报告”"):
+        read_workbook(path)
 
 
 def test_form_only_copy_reads_back_its_part(tmp_path, seed):

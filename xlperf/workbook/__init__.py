@@ -9,6 +9,21 @@ Both directions go through `xlperf.layout`, the one declaration of every cell:
 """
 
 from xlperf.workbook.build import build_workbook
-from xlperf.workbook.read import CellProblem, WorkbookError, layout_of, read_grid, read_workbook
+from xlperf.workbook.read import (
+    CellProblem,
+    WorkbookError,
+    layout_of,
+    read_grid,
+    read_workbook,
+    read_workbook_with_layout,
+)
 
-__all__ = ["build_workbook", "read_workbook", "read_grid", "layout_of", "WorkbookError", "CellProblem"]
+__all__ = [
+    "build_workbook",
+    "read_workbook",
+    "read_workbook_with_layout",
+    "read_grid",
+    "layout_of",
+    "WorkbookError",
+    "CellProblem",
+]

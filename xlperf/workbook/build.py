@@ -409,7 +409,7 @@ def _write(tmp: str, ev, layout: Layout, card, vba, mode: Mode, wanted: set[str]
         if vba is not None:
             ws.set_vba_name(sl.codename)
         if sl.name == META:
-            _write_meta(ws, layout, mode)
+            _write_meta(ws, layout, mode, [s for s in SHEETS if s in wanted])
             continue
         writer = _SheetWriter(ws, sl, formats, mode, udfs)
         for cell in sl.cells:
@@ -443,8 +443,10 @@ def _write_cell(writer: _SheetWriter, cell: Cell, ev, card, mode: Mode, udfs: bo
         writer.write(cell, value, formula=cell.formula if live else "")
 
 
-def _write_meta(ws: Any, layout: Layout, mode: Mode) -> None:
-    for r, (key, value) in enumerate([*layout.meta(), ("mode", mode)]):
+def _write_meta(ws: Any, layout: Layout, mode: Mode, sheets: Sequence[str]) -> None:
+    """The layout's record, and the build's own: its mode and the sheets it holds."""
+    rows = [*layout.meta(), ("mode", mode), ("sheets", ",".join(sheets))]
+    for r, (key, value) in enumerate(rows):
         ws.write_string(r, 0, key)
         ws.write_string(r, 1, value)
     ws.set_column(0, 0, 24)

@@ -31,6 +31,7 @@ from pydantic import ValidationError
 from xlperf.errors import InputError
 from xlperf.layout import (
     CONF,
+    FORM,
     META,
     SHEETS,
     TIERS,
@@ -80,18 +81,32 @@ class _Bad(Exception):
 
 def read_workbook(path: str | Path) -> SelfEvaluation:
     """The self-evaluation in an xlperf workbook file (.xlsm or .xlsx)."""
+    return read_workbook_with_layout(path)[0]
+
+
+def read_workbook_with_layout(path: str | Path) -> tuple[SelfEvaluation, Layout]:
+    """The self-evaluation in a workbook file and the layout the file was built with
+    (whose `cell_of` points findings at the file's own cells)."""
     present = set(sheet_names(path))
     if META not in present:
         raise WorkbookError(
             f"“{Path(path).name}”不是 xlperf 生成的自评工作簿（缺少隐藏工作表 {META}）；"
             "请用 xlperf new 生成工作簿后填写"
         )
-    wanted = [s for s in SHEETS if s in present and s != CONF]
-    return read_grid(read_grids(path, wanted))
+    layout, mode, built = _record(read_grids(path, [META]))
+    grid = read_grids(path, [s for s in SHEETS if s in built and s != CONF])
+    return read_grid(grid, layout, mode), layout
 
 
 def layout_of(grid: Grid) -> tuple[Layout, str]:
     """The layout and mode ("macro" or "values") a workbook grid records in _xlperf."""
+    layout, mode, _ = _record(grid)
+    return layout, mode
+
+
+def _record(grid: Grid) -> tuple[Layout, str, set[str]]:
+    """What _xlperf records: the layout, the mode and the sheets the workbook was built with
+    (附件1-1 always; a reader refuses a workbook that lost one of them)."""
     rows = grid.get(META)
     if rows is None:
         raise WorkbookError(f"不是 xlperf 生成的自评工作簿（缺少隐藏工作表 {META}）")
@@ -103,7 +118,8 @@ def layout_of(grid: Grid) -> tuple[Layout, str]:
         layout = Layout.from_meta(meta)
     except ValueError as e:
         raise WorkbookError(str(e)) from None
-    return layout, meta.get("mode", "macro")
+    built = set(filter(None, meta.get("sheets", ",".join(SHEETS)).split(","))) | {FORM, META}
+    return layout, meta.get("mode", "macro"), built
 
 
 def read_grid(grid: Grid, layout: Layout | None = None, mode: str | None = None) -> SelfEvaluation:
