@@ -352,6 +352,17 @@ class _Draft:
     def height(self, row: int, points: float) -> None:
         self.heights[row] = points
 
+    def done(self, col_widths: tuple[float, ...], **how: Any) -> SheetLayout:
+        """The finished sheet, with its code name from SHEET_CODENAMES."""
+        return SheetLayout(
+            name=self.sheet,
+            codename=SHEET_CODENAMES[SHEETS.index(self.sheet)],
+            cells=tuple(self.cells),
+            col_widths=col_widths,
+            row_heights=tuple(sorted(self.heights.items())),
+            **how,
+        )
+
 
 # columns of 附件1-1
 A, B, C, D, E, F, G, H, I, K = 0, 1, 2, 3, 4, 5, 6, 7, 8, 10
@@ -528,12 +539,8 @@ def _form_sheet(cap: "Capacity") -> SheetLayout:
               f"=PERF_EXEC_RATE({year_total(spending_rows)},{year_total(budget_rows)})",
               "exec_rate", kind="output", style="helper_percent", helper=True)
 
-    return SheetLayout(
-        name=FORM,
-        codename=SHEET_CODENAMES[0],
-        cells=tuple(s.cells),
-        col_widths=FORM_WIDTHS,
-        row_heights=tuple(sorted(s.heights.items())),
+    return s.done(
+        FORM_WIDTHS,
         print_area=Area(0, A, ro, I),
         page_breaks=(ri,),
         repeat_rows=(2, 2),
@@ -592,14 +599,7 @@ def _report_sheet() -> SheetLayout:
             s.label(row, 2, row, 2, REPORT_NOTE, "note")
             s.height(row, 90)
         row += 1
-    return SheetLayout(
-        name=REPORT,
-        codename=SHEET_CODENAMES[2],
-        cells=tuple(s.cells),
-        col_widths=(30.0, 72.0, 26.0),
-        row_heights=tuple(sorted(s.heights.items())),
-        print_area=Area(0, 0, row - 1, 1),
-    )
+    return s.done((30.0, 72.0, 26.0), print_area=Area(0, 0, row - 1, 1))
 
 
 # ------------------------------------------------------------------ 评分表
@@ -666,15 +666,7 @@ def _score_sheet(
             "说明：人工评分项请在“档次”中选择并在档次分值范围内填写“得分”；自动计算项由公式按附件1-1计算。"
             "点击附件1-1上的“计算得分”按钮可按评分规则重新评分。", "note")
     s.height(row + 2, 30)
-    return SheetLayout(
-        name=SCORE,
-        codename=SHEET_CODENAMES[1],
-        cells=tuple(s.cells),
-        col_widths=SCORE_WIDTHS,
-        row_heights=tuple(sorted(s.heights.items())),
-        print_area=Area(0, 0, row + 2, last_col),
-        landscape=True,
-    )
+    return s.done(SCORE_WIDTHS, print_area=Area(0, 0, row + 2, last_col), landscape=True)
 
 
 def _points_validation(item: ScoreRow) -> Validation:
@@ -718,13 +710,11 @@ def _conf_sheet() -> SheetLayout:
         s.label(row, 0, row, 0, key, "conf")
         s.output(row, 1, row, 1, f"xlwings.{key}", key, "conf", "conf")
         s.label(row, 3, row, 3, note, "note")
-    return SheetLayout(name=CONF, codename=SHEET_CODENAMES[3], cells=tuple(s.cells),
-                       col_widths=(18.0, 16.0, 2.0, 100.0), protected=False)
+    return s.done((18.0, 16.0, 2.0, 100.0), protected=False)
 
 
 def _meta_sheet() -> SheetLayout:
-    return SheetLayout(name=META, codename=SHEET_CODENAMES[4], cells=(), col_widths=(24.0, 60.0),
-                       hidden=True, protected=False)
+    return _Draft(META).done((24.0, 60.0), hidden=True, protected=False)
 
 
 # ------------------------------------------------------------------ capacities and layout

@@ -410,16 +410,17 @@ def _write(tmp: str, ev, layout: Layout, card, vba, mode: Mode, wanted: set[str]
             ws.set_vba_name(sl.codename)
         if sl.name == META:
             _write_meta(ws, layout, mode, [s for s in SHEETS if s in wanted])
-            continue
         writer = _SheetWriter(ws, sl, formats, mode, udfs)
         for cell in sl.cells:
             _write_cell(writer, cell, ev, card, mode, udfs)
         writer.finish()
+        if sl.hidden:
+            ws.hide()
+            continue
         if sl.name == FORM:
             ws.hide_gridlines(2)
             ws.activate()
-        if sl.name != CONF:
-            _print_setup(ws, sl)
+        _print_setup(ws, sl)
         if mode == "macro" and sl.protected:
             _protect(ws)
         if udfs:
@@ -449,6 +450,3 @@ def _write_meta(ws: Any, layout: Layout, mode: Mode, sheets: Sequence[str]) -> N
     for r, (key, value) in enumerate(rows):
         ws.write_string(r, 0, key)
         ws.write_string(r, 1, value)
-    ws.set_column(0, 0, 24)
-    ws.set_column(1, 1, 60)
-    ws.hide()
