@@ -337,9 +337,9 @@ class _Draft:
         self.input(r, input_cols[0], r, input_cols[1], path, kind, label)
 
     def formula(self, r, c, path, title, formula, calc, args=(), kind="formula", style="formula",
-                helper=False, c2=None) -> None:
+                helper=False) -> None:
         self.cells.append(
-            Cell(self.sheet, Area(r, c, r, c if c2 is None else c2), "formula", style=style, path=path,
+            Cell(self.sheet, Area(r, c, r, c), "formula", style=style, path=path,
                  kind=kind, title=title, formula=formula, calc=calc, args=tuple(args), helper=helper)
         )
 
