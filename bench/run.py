@@ -30,7 +30,7 @@ def main() -> None:
         title, base, rows = bench_read.measure(folder / "read")
         print_table(title, "python-calamine raw read of the same sheets", base, rows)
         title, base, rows, note = bench_review.measure(folder / "review", n)
-        print_table(title, "check + score of one form in process (sequential)", base, rows)
+        print_table(title, "the same forms reviewed in one process", base, rows)
         print(note)
         if bench_export.available():
             title, base, rows = bench_export.measure(folder / "export")
