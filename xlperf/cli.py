@@ -96,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as e:
         print(f"xlperf：{e.message}", file=sys.stderr)
         return EXIT_UNUSABLE
+    except BrokenPipeError:  # the reader went away (| head): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         print("xlperf：已中断", file=sys.stderr)
         return 130

@@ -1,0 +1,90 @@
+"""The workbooks xlperf hands out: the macro-enabled form (`xlperf new`) and the clean
+copy for the finance bureau (`xlperf submit`)."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import InputError
+
+
+@lru_cache(maxsize=1)
+def vba_project() -> bytes:
+    """vbaProject.bin: the installed xlwings' module, the UDF wrappers and the button macros."""
+    from .vba import build_vba_project
+    from .vba_modules import vba_modules
+
+    return build_vba_project(vba_modules())
+
+
+def _require_suffix(path: Path, suffix: str, what: str) -> None:
+    if path.suffix.lower() != suffix:
+        raise InputError(f"输出文件 {path}：{what}应保存为 {suffix} 文件")
+
+
+def _load_rules(rules):
+    from .scoring import RulesError, load_rules
+
+    try:
+        return load_rules(rules) if rules is None or isinstance(rules, str) else rules
+    except RulesError as e:
+        raise InputError(str(e)) from None
+
+
+def new_workbook(
+    out: str | os.PathLike,
+    *,
+    source: str | os.PathLike | None = None,
+    rules=None,
+    indicator_rows: int | None = None,
+    budget_rows: int | None = None,
+    purpose_rows: int | None = None,
+    force: bool = False,
+) -> Path:
+    """Build the macro-enabled self-evaluation workbook, empty or filled from `source`.
+
+    Rows per block are at least the given capacities (defaults from the layout) and grow to
+    hold the data. The file is written atomically; an existing file needs `force`.
+    """
+    from . import sources
+    from .layout import DEFAULT_BUDGET_ROWS, DEFAULT_INDICATOR_ROWS, DEFAULT_PURPOSE_ROWS, Layout
+    from .workbook.build import build_workbook
+
+    from .atomic import check_output
+
+    out = Path(out)
+    _require_suffix(out, ".xlsm", "启用宏的工作簿")
+    check_output(out, force=force, source=source)
+    ev = sources.load(source) if source is not None else None
+    try:
+        minimum = Layout.for_capacity(
+            budget_rows=DEFAULT_BUDGET_ROWS if budget_rows is None else budget_rows,
+            purpose_rows=DEFAULT_PURPOSE_ROWS if purpose_rows is None else purpose_rows,
+            indicator_rows=DEFAULT_INDICATOR_ROWS if indicator_rows is None else indicator_rows,
+        )
+    except ValueError as e:
+        raise InputError(f"行数设置有误：{e}") from None
+    rule_set = _load_rules(rules if rules is not None else (ev.scoring.rules if ev else None))
+    build_workbook(out, ev, rules=rule_set, vba=vba_project(), layout=minimum, mode="macro", force=force)
+    return out
+
+
+def submission_copy(
+    source: str | os.PathLike, out: str | os.PathLike, *, rules=None, force: bool = False
+) -> Path:
+    """A copy for the finance bureau: same layout and print setup, no macros and no
+    worksheet functions; every computed cell holds the engine's value."""
+    from . import sources
+    from .workbook.build import build_workbook
+
+    from .atomic import check_output
+
+    out = Path(out)
+    _require_suffix(out, ".xlsx", "报送副本")
+    check_output(out, force=force, source=source)
+    ev = sources.load(source)
+    rule_set = _load_rules(rules if rules is not None else ev.scoring.rules)
+    build_workbook(out, ev, rules=rule_set, vba=None, mode="values", force=force)
+    return out
