@@ -169,3 +169,22 @@ def test_console_script_help_runs_in_a_fresh_process():
     assert done.returncode == 0
     for command in ("check", "score", "schema", "new", "export", "submit"):
         assert command in done.stdout
+
+
+def test_review_through_the_command_line(capsys, tmp_path):
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    write(folder, seed(), "a.json")
+    bad = seed()
+    bad.basic.contact_phone = "12ab"
+    write(folder, bad, "b.json")
+    (folder / "broken.xlsx").write_bytes(b"not a workbook")
+    code, out, _ = run(capsys, "review", folder, "--json", "--jobs", "1")
+    assert code == 1
+    data = json.loads(out)
+    assert (data["files"], data["unreadable"], data["with_errors"]) == (3, 1, 1)
+    code, _, err = run(capsys, "review", folder)
+    assert code == 2 and "-o" in err
+    summary = tmp_path / "sum.xlsx"
+    assert run(capsys, "review", folder, "-o", summary, "--jobs", "1")[0] == 1
+    assert summary.exists()

@@ -76,6 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="COPY.xlsx", help="副本输出路径")
     p.add_argument("--rules", metavar="NAME|PATH", help=rules_help)
     p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+
+    p = sub.add_parser("review", help="批量审核多份自评表，生成汇总表", description="批量审核文件夹或文件中的自评表（.xlsm/.xlsx/.json），生成汇总表")
+    p.add_argument("paths", nargs="+", metavar="DIR|FILE", help="文件夹（含子文件夹）或文件")
+    p.add_argument("-o", "--output", metavar="SUMMARY.xlsx", help="汇总表输出路径（使用 --json 时可省略）")
+    p.add_argument("--jobs", type=int, metavar="N", help="并行进程数（默认为 CPU 核数）")
+    p.add_argument("--rules", metavar="NAME|PATH", help=rules_help)
+    p.add_argument("--json", action="store_true", help="输出一个 JSON 对象（供程序读取）")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的汇总表")
     return parser
 
 
@@ -88,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         "new": _cmd_new,
         "export": _cmd_export,
         "submit": _cmd_submit,
+        "review": _cmd_review,
     }[args.command]
     from .errors import InputError
 
@@ -191,6 +200,22 @@ def _cmd_submit(args) -> int:
     path = submission_copy(args.file, args.output, rules=args.rules, force=args.force)
     print(f"已生成报送副本：{path}")
     return EXIT_OK
+
+
+def _cmd_review(args) -> int:
+    from .errors import InputError
+    from .review import review, review_json, summary_text
+
+    if args.output is None and not args.json:
+        raise InputError("请用 -o 给出汇总表的输出路径（如 -o 汇总.xlsx），或使用 --json 输出结果")
+    if args.jobs is not None and args.jobs < 1:
+        raise InputError(f"--jobs 应为正整数，实际为 {args.jobs}")
+    result = review(args.paths, args.output, jobs=args.jobs, rules=args.rules, force=args.force)
+    if args.json:
+        print(json.dumps(review_json(result), ensure_ascii=False, indent=2))
+    else:
+        print(summary_text(result))
+    return result.exit_code
 
 
 # ---- output -------------------------------------------------------------------------
