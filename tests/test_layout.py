@@ -10,7 +10,7 @@ import pytest
 from pydantic import BaseModel
 
 from xlperf import layout as L
-from xlperf.layout import Area, Layout, ScoreRow, cells_for_findings, path_tokens
+from xlperf.layout import Area, Layout, cells_for_findings, path_tokens
 from xlperf.model import (
     BasicInfo,
     BudgetRow,
@@ -67,7 +67,7 @@ def test_indicator_cells_follow_the_official_columns():
 
 
 def test_no_two_declared_cells_overlap():
-    for lay in (Layout(), Layout.for_capacity(5, 2, {"quality": 7}, [ScoreRow("x", "x", "c", "10", "manual")])):
+    for lay in (Layout(), Layout.for_capacity(5, 2, {"quality": 7}), Layout.for_capacity(rules="guangdong-municipal")):
         for sheet in lay.sheets:
             seen: dict[tuple[int, int], str] = {}
             for cell in sheet.cells:
@@ -141,40 +141,117 @@ def test_for_model_makes_room_for_the_data(seed):
 
 
 def test_meta_records_everything_the_layout_needs():
-    items = [ScoreRow("exec_rate", "预算执行率", "预算执行率", "10.00", "computed", ""),
-             ScoreRow("indicators.quality[0]", "最多跑一次事项率", "产出指标", "25.00", "manual", "20.00–25.00")]
-    lay = Layout.for_capacity(4, 2, {"social": 5}, items, rules="guangdong-municipal")
+    lay = Layout.for_capacity(4, 2, {"social": 5}, rules="guangdong-municipal")
     meta = dict(lay.meta())
     assert meta["layout_version"] == str(L.LAYOUT_VERSION)
     assert meta["indicator_rows.social"] == "5"
+    assert meta["rules"] == "guangdong-municipal"
     assert Layout.from_meta(meta) == lay
     assert Layout.from_meta(meta).sheet(L.SCORE) == lay.sheet(L.SCORE)
+    assert Layout.from_meta(dict(Layout().meta())) == Layout()
+
+
+def test_a_workbook_reads_back_without_its_rule_file(tmp_path):
+    """The 评分表's items are recorded, not looked up: a moved rule file loses no rows."""
+    from xlperf.scoring import load_rules
+
+    rules = tmp_path / "本地规则.json"
+    rules.write_text((Path(L.__file__).parent / "rules" / "guangdong-municipal.json").read_text(encoding="utf-8"),
+                     encoding="utf-8")
+    lay = Layout.for_capacity(rules=str(rules))
+    assert lay.plan == L.score_plan(load_rules("guangdong-municipal")) and lay.rules == str(rules)
+    meta = dict(lay.meta())
+    rules.unlink()
+    assert Layout.from_meta(meta) == lay
+    with pytest.raises(ValueError, match="评分项记录已损坏"):
+        Layout.from_meta(dict(meta, score_plan="[[1, 2]]"))
 
 
 def test_meta_of_a_newer_layout_is_refused():
     meta = dict(Layout().meta(), layout_version=str(L.LAYOUT_VERSION + 1))
     with pytest.raises(ValueError, match="请升级"):
         Layout.from_meta(meta)
+    with pytest.raises(ValueError, match="旧版 xlperf 生成"):
+        Layout.from_meta(dict(meta, layout_version=str(L.LAYOUT_VERSION - 1)))
     with pytest.raises(ValueError, match="缺少布局版本"):
         Layout.from_meta({})
 
 
-def test_score_sheet_inputs_and_formulas():
-    items = [ScoreRow("exec_rate", "预算执行率", "预算执行率", "10.00", "computed"),
-             ScoreRow("indicators.quality[0]", "事项率", "产出指标", "25.00", "computed"),
-             ScoreRow("manual_1", "资金管理", "过程", "5.00", "manual", "4.00–5.00")]
-    lay = Layout.for_capacity(score_items=items, rules="my rules.json")
-    quality = lay.cell_for("scoring.items[indicators.quality[0]].points")
+def _subs(category: str) -> list[SubCategory]:
+    return [s for s in SubCategory if L.CATEGORY_OF[s].value == category]
+
+
+def test_score_rows_come_from_the_rules_and_the_capacities_only(seed):
+    lay = Layout()
+    ids = [r.id for r in lay.score_rows]
+    expected = ["exec_rate"]
+    for item, category in (("output", "产出指标"), ("benefit", "效益指标"), ("satisfaction", "满意度指标")):
+        expected += [item] + [indicator_path(s, i) for s in _subs(category) for i in range(L.DEFAULT_INDICATOR_ROWS)]
+    assert ids == expected
+    assert Layout.for_model(seed).score_rows == lay.score_rows  # the data never moves a row
+    kinds = {r.id: r.kind for r in lay.score_rows}
+    assert (kinds["exec_rate"], kinds["output"], kinds["indicators.quality[2]"]) == ("item", "category", "slot")
+    bigger = Layout.for_capacity(indicator_rows={"quality": 5})
+    assert "indicators.quality[4]" in [r.id for r in bigger.score_rows]
+    assert len(bigger.score_rows) == len(lay.score_rows) + 2
+    gd = Layout.for_capacity(indicator_rows=9, rules="guangdong-municipal")
+    assert [r.kind for r in gd.score_rows] == ["item"] * 15
+    assert all(r.inputs for r in gd.score_rows)
+
+
+def test_score_sheet_cells_inputs_and_trials():
+    lay = Layout()
+    by_id = {r.id: r for r in lay.score_rows}
+    row = lay.cell_for(L.score_path("indicators.quality[0]", "tier")).area.row
+    assert lay.cell_for(L.score_path("indicators.quality[0]", "tier")).kind == "tier"
+    given = lay.cell_for(L.score_path("indicators.quality[0]", "points"))
+    assert given.role == "input" and given.area.first == f"K{row + 1}"
+    assert given.validation.formula == f"=AND(ISNUMBER({{cell}}),{{cell}}>=0,{{cell}}<=E{row + 1})"
+    assert lay.cell_for(L.score_path("indicators.quality[0]", "note")).role == "input"
+    assert L.score_path("output", "tier") not in {c.path for c in lay.inputs()}  # dropped, never manual
+    assert not by_id["output"].inputs
+    score = lay.sheet(L.SCORE)
+    outputs = {c.path: c for c in score.cells if c.role == "output"}
+    for attr, col in (("name", "D"), ("available", "E"), ("score", "F"), ("method", "G"), ("tier_range", "H"),
+                      ("explanation", "I")):
+        assert outputs[L.score_path("indicators.quality[0]", attr)].area.first == f"{col}{row + 1}"
+    assert L.score_path("exec_rate", "name") not in outputs  # the item's name is a label
+    trial = lay.cell_for(L.score_path("indicators.quality[0]", "trial"))
     actual = lay.cell_for("indicators.quality[0].actual").area.first
     target = lay.cell_for("indicators.quality[0].target").area.first
-    assert quality.formula == f"=PERF_POINTS('附件1-1'!{actual},'附件1-1'!{target},E5)"
+    assert trial.helper and trial.formula == (
+        f"=IF(E{row + 1}=\"\",\"\",PERF_POINTS('附件1-1'!{actual},'附件1-1'!{target},E{row + 1}))")
     rate = lay.cell_for("funding.exec_rate")
     assert rate.helper and "PERF_EXEC_RATE(" in rate.formula
-    assert f"'附件1-1'!{rate.area.first}" in lay.cell_for("scoring.items[exec_rate].points").formula
-    assert lay.cell_for("scoring.items[manual_1].tier").kind == "tier"
-    assert lay.cell_for("scoring.items[manual_1].points").role == "input"
-    assert lay.cell_for("scoring.grade").formula == '=PERF_GRADE(I7,"my rules.json")'
-    assert lay.cell_for("scoring.total").formula == "=SUM(I4:I6)"
+    assert f"'附件1-1'!{rate.area.first}" in lay.cell_for(L.score_path("exec_rate", "trial")).formula
+    assert all(c.area.last_col <= score.print_area.last_col for c in score.cells if not c.helper)
+    assert all(c.area.col > score.print_area.last_col for c in score.cells if c.helper)
+    total, grade = outputs["scoring.total"], outputs["scoring.grade"]
+    assert (total.area.first, grade.area.first) == (f"F{len(lay.score_rows) + 4}", f"F{len(lay.score_rows) + 5}")
+    assert lay.cell_for("scoring").area.first == f"A{len(lay.score_rows) + 4}"  # SCR001 marks the total
+
+
+def test_score_values_map_the_scorecard_onto_fixed_cells(seed):
+    from xlperf.scoring import load_rules, score
+
+    card = score(seed, load_rules(None))
+    lay = Layout.for_model(seed)
+    values = lay.score_values(card)
+    quality = card.item("indicators.quality[0]")
+    assert values[L.score_path("indicators.quality[0]", "name")] == quality.name == "最多跑一次事项率"
+    assert values[L.score_path("indicators.quality[0]", "score")] == quality.points
+    assert values[L.score_path("indicators.quality[0]", "available")] == quality.available
+    assert values[L.score_path("indicators.quality[0]", "method")] == "自动计算"
+    assert values[L.score_path("indicators.quality[0]", "explanation")] == quality.explanation
+    for attr in ("name", "available", "score", "method", "tier_range", "explanation"):
+        assert values[L.score_path("indicators.quality[2]", attr)] is None  # an empty slot
+    slots = [card.item(r.id) for r in lay.score_rows if r.kind == "slot" and r.group.id == "output" and card.item(r.id)]
+    assert values[L.score_path("output", "score")] is None
+    assert f"分值合计{sum(i.available for i in slots)}分" in values[L.score_path("output", "explanation")]
+    assert (values["scoring.total"], values["scoring.grade"]) == (card.total, card.grade)
+    placed = [values[L.score_path(r.id, "score")] for r in lay.score_rows]
+    assert sum(p for p in placed if p is not None) == card.total
+    assert lay.unplaced(card) == []
 
 
 def test_buttons_sit_outside_the_print_area_and_codenames_match_sheets():

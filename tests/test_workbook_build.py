@@ -181,14 +181,22 @@ def test_scoring_entries_round_trip_through_the_score_sheet(seed, tmp_path):
     ev.indicators.timeliness = [Indicator(name="按时办结", target="按时完成", actual="按时完成")]
     path = tmp_path / "score.xlsx"
     lay = build_workbook(path, ev)
-    manual = [r for r in lay.score_items if r.method == "manual"]
+    manual = [i for i in score(ev, load_rules(None)).items if i.method == "manual"]
     assert manual, "a qualitative indicator waits for a person's tier"
+    assert manual[0].id == "indicators.timeliness[0]" and manual[0].id in [r.id for r in lay.score_rows]
     ev.scoring.entries = [ScoreEntry(item=manual[0].id, tier="部分达成", points=Decimal("7.5"), note="佐证材料不全")]
-    build_workbook(path, ev)
+    assert build_workbook(path, ev) == lay  # the person's entries move no row
     back = read_workbook(path)
     assert back.scoring.entries == ev.scoring.entries
-    book = openpyxl.load_workbook(path)
-    assert book[L.SCORE][lay.cell_for(L.score_path(manual[0].id, "tier")).area.first].value == "部分达成"
+    sheet = openpyxl.load_workbook(path)[L.SCORE]
+
+    def at(path_):
+        return sheet[lay.cell_for(path_).area.first].value
+
+    assert at(L.score_path(manual[0].id, "tier")) == "部分达成"
+    assert at(L.score_path(manual[0].id, "points")) == 7.5
+    assert at(L.score_path(manual[0].id, "score")) == 7.5  # the engine's points, from the person's
+    assert "给分7.5分" in at(L.score_path(manual[0].id, "explanation"))
 
 
 # ---------------------------------------------------------------------------- the form
@@ -360,11 +368,12 @@ def test_formulas_carry_the_engines_values(tmp_path, seed):
     judge = next(c for c in lay.sheet(L.FORM).cells if c.calc == "judge" and "quality[0]" in c.args[0])
     cell = grid[L.FORM][judge.area.row][judge.area.col]
     assert cell.text.endswith(f'PERF_JUDGE(H{judge.area.row + 1},G{judge.area.row + 1}))') and cell.cached == "已完成"
-    points = at("scoring.items[indicators.quality[0]].points")
-    assert points.text.startswith("=PERF_POINTS(") and points.cached > 0
-    grade = at("scoring.grade")
-    assert grade.text.startswith("=PERF_GRADE(") and grade.cached == "优"
-    assert isinstance(at("scoring.total"), Formula)
+    trial = at("scoring.items[indicators.quality[0]].trial")
+    points = at("scoring.items[indicators.quality[0]].score")
+    assert trial.text.startswith("=IF(") and "PERF_POINTS(" in trial.text and trial.cached == points > 0
+    card = score(seed, load_rules(None))
+    assert Decimal(str(points)) == card.item("indicators.quality[0]").points
+    assert Decimal(str(at("scoring.total"))) == card.total and at("scoring.grade") == card.grade == "优"
 
 
 def test_without_vba_no_udf_formulas(tmp_path, seed):

@@ -7,10 +7,11 @@ it back, writing marks on it and pointing a finding at its cell (`cell_of`) are 
 derived from this one declaration; no other module knows a cell position.
 
 The layout depends on capacities: how many year rows the two funding blocks have, how
-many rows 按方向划分 has, how many rows each indicator sub-category has, and which
-scoring items the 评分表 lists. A built workbook records them in its hidden `_xlperf`
-sheet (`Layout.meta()`), so reading a file rebuilds exactly the layout it was built
-with (`Layout.from_meta`). More rows: `Layout.for_capacity(indicator_rows=10)` (the
+many rows 按方向划分 has, how many rows each indicator sub-category has; and on the rule
+set, whose items give the 评分表's rows (one per indicator slot for items scored per
+indicator, so the rows never change with the data). A built workbook records them in
+its hidden `_xlperf` sheet (`Layout.meta()`), so reading a file rebuilds exactly the
+layout it was built with (`Layout.from_meta`), without the rule file. More rows: `Layout.for_capacity(indicator_rows=10)` (the
 CLI's `xlperf new --indicator-rows 10`) or `Layout.for_model(ev)`, which makes room for
 what the data holds.
 
@@ -20,16 +21,18 @@ Pure data and small functions: no openpyxl, XlsxWriter or xlwings here.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 from typing import Any, Literal
 
 from xlperf.model import CATEGORY_OF, Category, SelfEvaluation, SubCategory, indicator_path
 
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 """Bumped whenever a cell moves; a reader refuses a workbook of a newer version."""
 
 FORM = "附件1-1"
@@ -244,15 +247,63 @@ class SheetLayout:
 
 
 @dataclass(frozen=True)
-class ScoreRow:
-    """One item of the 评分表 as the layout needs it (from a scorecard item)."""
+class ScoreGroup:
+    """One item of a rule set as the 评分表 lays it out (评分项), recorded in _xlperf so
+    that a workbook reads back without its rule file.
+
+    per_indicator: the item is scored one indicator row at a time (the national form):
+    the 评分表 gives it a category row and one row per indicator slot of its
+    sub-categories. when_empty: "manual" when the item waits for a person's score if
+    its sub-categories hold no indicator (its category row then takes inputs)."""
 
     id: str
     name: str
     category: str
-    available: str
-    method: Literal["computed", "manual"]
-    tier_range: str = ""
+    points: str
+    method: Literal["execution_rate", "indicators", "manual"]
+    sub_categories: tuple[str, ...] = ()
+    per_indicator: bool = False
+    when_empty: Literal["drop", "manual"] = "drop"
+
+
+def score_plan(rule_set: Any) -> tuple[ScoreGroup, ...]:
+    """The 评分表's items of a rule set (an `xlperf.scoring.RuleSet`)."""
+    groups = []
+    for cat in rule_set.categories:
+        for item in cat.items:
+            name = f"{item.group}·{item.name}" if item.group and item.group != item.name else item.name
+            groups.append(ScoreGroup(
+                item.id, name, cat.name, format(item.points.normalize(), "f"), item.method,
+                tuple(item.sub_categories), item.method == "indicators" and item.split == "per_indicator",
+                item.when_empty,
+            ))
+    return tuple(groups)
+
+
+@functools.lru_cache(maxsize=1)
+def default_plan() -> tuple[ScoreGroup, ...]:
+    """The 评分表's items under the default rule set (national-2020)."""
+    from xlperf.scoring import load_rules
+
+    return score_plan(load_rules(None))
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """One row of the 评分表, fixed by the rule set and the capacities (never by the data).
+
+    kind: `item` (a rule item scored as a whole), `category` (the head row of an item
+    scored per indicator: it shows the subtotal, or the item itself when it is dropped
+    or waits for a person), `slot` (one indicator row of 附件1-1, id
+    `indicators.<sub>[i]`; empty while that row holds no indicator)."""
+
+    id: str
+    kind: Literal["item", "category", "slot"]
+    group: ScoreGroup
+    category: str
+    name: str
+    inputs: bool
+    """True when the row has the person's 档次, 给分 and 评分说明 cells."""
 
 
 @dataclass(frozen=True)
@@ -604,91 +655,184 @@ def _report_sheet() -> SheetLayout:
 
 # ------------------------------------------------------------------ 评分表
 
-SCORE_HEADERS = ("序号", "编号", "类别", "评分项", "分值", "方式", "档次", "档次分值范围", "得分", "计算说明", "评分说明")
-SCORE_WIDTHS = (5.0, 12.0, 11.0, 26.0, 7.0, 9.0, 10.0, 13.0, 9.0, 60.0, 30.0)
+SCORE_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("序号", 5.0), ("编号", 13.0), ("类别", 11.0), ("评分项", 24.0), ("分值", 7.5), ("得分", 7.5),
+    ("方式", 10.0), ("档次分值范围", 12.0), ("计算说明", 56.0), ("档次", 9.0), ("给分", 7.5), ("评分说明", 24.0),
+)
+"""Printed columns of the 评分表. D..I hold what the engine writes (one block per
+计算得分), J..L the person's entries; column M (not printed) the live trial."""
+
+SCORE_HEADERS = tuple(title for title, _ in SCORE_COLUMNS)
+SCORE_WIDTHS = (*(width for _, width in SCORE_COLUMNS), 11.0)
+S_NO, S_ID, S_CAT, S_NAME, S_AVAIL, S_SCORE, S_METHOD, S_RANGE, S_EXPL, S_TIER, S_GIVEN, S_NOTE, S_TRIAL = range(13)
 SCORE_FIRST_ROW = 3
+SCORE_OUTPUTS: tuple[tuple[int, str, str, str], ...] = (
+    (S_AVAIL, "available", "分值", "score_number"),
+    (S_SCORE, "score", "得分", "score_number"),
+    (S_METHOD, "method", "方式", "label"),
+    (S_RANGE, "tier_range", "档次分值范围", "label"),
+    (S_EXPL, "explanation", "计算说明", "score_text"),
+)
+"""(column, attribute, title, style) of the engine's cells on every 评分表 row; a slot
+row also shows the indicator's name (attribute `name`) in column D."""
+
+SCORE_NOTE = (
+    "说明：分值、得分、方式、档次分值范围和计算说明由附件1-1上的“计算得分”按钮按评分规则写入；"
+    "需人工评分的项目请选择“档次”并在档次分值范围内填写“给分”，再点“计算得分”。"
+    "每个指标行都留有一行（没有指标的行为空），增加指标后点“计算得分”即可。"
+    "右侧“实时试算”列（不打印）用工作表函数按当前填写内容试算自动计算项的得分。"
+)
 
 
 def score_path(item_id: str, attr: str) -> str:
-    """Field path of a 评分表 cell: `scoring.items[<item id>].<tier|points|note>`."""
+    """Field path of a 评分表 cell: `scoring.items[<item id>].<attr>`; tier, points and
+    note are the person's entries (read back), the others are the engine's."""
     return f"scoring.items[{item_id}].{attr}"
 
 
+def score_rows(plan: Sequence[ScoreGroup], cap: "Capacity") -> tuple[ScoreRow, ...]:
+    """The 评分表's rows: each rule item in order; an item scored per indicator gets a
+    category row and one row per indicator slot of its sub-categories."""
+    rows: list[ScoreRow] = []
+    seen: set[str] = set()
+    for g in plan:
+        if not g.per_indicator:
+            rows.append(ScoreRow(g.id, "item", g, g.category, g.name, True))
+            continue
+        rows.append(ScoreRow(g.id, "category", g, g.category, g.name, g.when_empty == "manual"))
+        for name in g.sub_categories:
+            sub = SubCategory[name]
+            for i in range(cap.rows_for(sub)):
+                slot = indicator_path(sub, i)
+                if slot not in seen:
+                    seen.add(slot)
+                    rows.append(ScoreRow(slot, "slot", g, sub.value, "", True))
+    return tuple(rows)
+
+
 def _score_sheet(
-    items: Sequence[ScoreRow], rules: str, form: SheetLayout, by_path: Mapping[str, Cell]
+    rows: Sequence[ScoreRow], rules: str, form: SheetLayout, by_path: Mapping[str, Cell]
 ) -> SheetLayout:
     s = _Draft(SCORE)
-    last_col = len(SCORE_HEADERS) - 1
+    last_col = len(SCORE_COLUMNS) - 1
     s.label(0, 0, 0, last_col, SCORE_TITLE, "title")
     s.height(0, 32)
     s.output(1, 0, 1, last_col, "scoring.rules_title", "评分规则", "rules_title", "unit")
     s.height(1, 22)
     for c, title in enumerate(SCORE_HEADERS):
         s.label(2, c, 2, c, title, "score_header")
+    s.label(2, S_TRIAL, 2, S_TRIAL, "实时试算", "helper_header", helper=True)
     s.height(2, 24)
     exec_rate = by_path["funding.exec_rate"].area.first
-    row = SCORE_FIRST_ROW
-    for n, item in enumerate(items, 1):
-        s.label(row, 0, row, 0, n)
-        s.label(row, 1, row, 1, item.id, "score_id")
-        s.label(row, 2, row, 2, item.category, "score_text")
-        s.label(row, 3, row, 3, item.name, "score_text")
-        s.label(row, 4, row, 4, item.available, "score_number")
-        s.label(row, 5, row, 5, "人工评分" if item.method == "manual" else "自动计算")
-        s.label(row, 7, row, 7, item.tier_range)
-        points = a1(row, 4)
-        if item.method == "manual":
-            s.input(row, 6, row, 6, score_path(item.id, "tier"), "tier", "档次")
-            s.input(row, 8, row, 8, score_path(item.id, "points"), "points", "得分",
-                    validation=_points_validation(item))
+    r = SCORE_FIRST_ROW
+    for n, row in enumerate(rows, 1):
+        s.label(r, S_NO, r, S_NO, n)
+        s.label(r, S_ID, r, S_ID, row.id, "score_id")
+        s.label(r, S_CAT, r, S_CAT, row.category, "score_text")
+        if row.kind == "slot":
+            s.output(r, S_NAME, r, S_NAME, score_path(row.id, "name"), "评分项", "name", "score_text")
         else:
-            s.label(row, 6, row, 6, "—")
-            formula = _score_formula(item.id, points, form, by_path, exec_rate)
-            if formula:
-                s.formula(row, 8, score_path(item.id, "points"), "得分", formula, "points", (item.id,),
-                          kind="output")
-            else:
-                s.output(row, 8, row, 8, score_path(item.id, "points"), "得分", "points", "formula")
-        s.output(row, 9, row, 9, f"scoring.items[{item.id}].explanation", "计算说明", "explanation", "score_text")
-        s.input(row, 10, row, 10, score_path(item.id, "note"), "text", "评分说明")
-        s.height(row, 30)
-        row += 1
-    first, last = a1(SCORE_FIRST_ROW, 8), a1(max(row - 1, SCORE_FIRST_ROW), 8)
-    s.label(row, 0, row, 7, "合计", "score_header")
-    s.formula(row, 8, "scoring.total", "总分", f"=SUM({first}:{last})", "total", kind="output")
-    s.height(row, 24)
-    s.label(row + 1, 0, row + 1, 7, "等级", "score_header")
-    rules_arg = ',"' + rules.replace('"', '""') + '"' if rules else ""
-    s.formula(row + 1, 8, "scoring.grade", "等级", f"=PERF_GRADE({a1(row, 8)}{rules_arg})", "grade",
-              kind="output")
-    s.height(row + 1, 24)
-    s.label(row + 2, 0, row + 2, last_col,
-            "说明：人工评分项请在“档次”中选择并在档次分值范围内填写“得分”；自动计算项由公式按附件1-1计算。"
-            "点击附件1-1上的“计算得分”按钮可按评分规则重新评分。", "note")
-    s.height(row + 2, 30)
-    return s.done(SCORE_WIDTHS, print_area=Area(0, 0, row + 2, last_col), landscape=True)
+            s.label(r, S_NAME, r, S_NAME, row.name, "score_text")
+        for col, attr, title, style in SCORE_OUTPUTS:
+            s.output(r, col, r, col, score_path(row.id, attr), title, attr, style)
+        if row.inputs:
+            s.input(r, S_TIER, r, S_TIER, score_path(row.id, "tier"), "tier", "档次")
+            s.input(r, S_GIVEN, r, S_GIVEN, score_path(row.id, "points"), "points", "给分",
+                    validation=_points_validation(a1(r, S_AVAIL)))
+            s.input(r, S_NOTE, r, S_NOTE, score_path(row.id, "note"), "text", "评分说明", "input_left")
+        else:
+            for col in (S_TIER, S_GIVEN, S_NOTE):
+                s.label(r, col, r, col, "")
+        trial = _trial_formula(row, a1(r, S_AVAIL), form, by_path, exec_rate)
+        if trial:
+            s.formula(r, S_TRIAL, score_path(row.id, "trial"), "实时试算", trial, "trial", kind="output",
+                      style="helper", helper=True)
+        s.height(r, 30)
+        r += 1
+    s.label(r, 0, r, S_AVAIL, "合计", "score_header", path="scoring")
+    s.output(r, S_SCORE, r, S_SCORE, "scoring.total", "总分", "total", "score_number")
+    s.label(r, S_METHOD, r, last_col, "")
+    s.label(r + 1, 0, r + 1, S_AVAIL, "等级", "score_header")
+    s.output(r + 1, S_SCORE, r + 1, S_SCORE, "scoring.grade", "等级", "grade", "label")
+    s.label(r + 1, S_METHOD, r + 1, last_col, "")
+    s.label(r + 2, 0, r + 2, last_col, SCORE_NOTE, "note")
+    for row in (r, r + 1):
+        s.height(row, 24)
+    s.height(r + 2, 42)
+    return s.done(SCORE_WIDTHS, print_area=Area(0, 0, r + 2, last_col), landscape=True)
 
 
-def _points_validation(item: ScoreRow) -> Validation:
+def _points_validation(available: str) -> Validation:
+    """给分: a number from 0 to the row's 分值 (the cell `available`)."""
     return Validation(
-        "decimal", minimum=0, maximum=float(item.available or 0), prompt_title="得分",
-        prompt=f"本项分值{item.available}分；按所选档次的分值范围（{item.tier_range or '见说明'}）填写得分。",
-        error=f"得分应在0到{item.available}分之间。",
+        "custom", formula=f"=AND(ISNUMBER({{cell}}),{{cell}}>=0,{{cell}}<={available})", prompt_title="给分",
+        prompt="需人工评分的项目：按所选档次的分值范围填写给分，不超过本行“分值”；自动计算的项目无需填写。",
+        error="给分应为不小于0、不超过本行“分值”的数字。",
     )
 
 
-def _score_formula(item_id: str, points: str, form: SheetLayout, by_path: Mapping[str, Cell], rate: str) -> str:
-    """Live formula of a computed score item, where a worksheet function can compute it."""
+def _trial_formula(row: ScoreRow, available: str, form: SheetLayout, by_path: Mapping[str, Cell],
+                   rate: str) -> str:
+    """The live trial of a computed row, where a worksheet function can compute it."""
     quoted = f"'{form.name}'!"
-    if item_id.startswith("indicators."):
-        actual = by_path.get(f"{item_id}.actual")
-        target = by_path.get(f"{item_id}.target")
+    if row.kind == "slot":
+        actual = by_path.get(f"{row.id}.actual")
+        target = by_path.get(f"{row.id}.target")
         if actual and target:
-            return f"=PERF_POINTS({quoted}{actual.area.first},{quoted}{target.area.first},{points})"
-    if item_id == "exec_rate":
-        r = f"{quoted}{rate}"
-        return f'=IF(ISNUMBER({r}),ROUND({points}*MIN(1,MAX(0,{r})),2),"")'
+            return (f'=IF({available}="","",PERF_POINTS({quoted}{actual.area.first},'
+                    f'{quoted}{target.area.first},{available}))')
+    if row.kind == "item" and row.group.method == "execution_rate":
+        x = f"{quoted}{rate}"
+        return f'=IF(AND(ISNUMBER({x}),ISNUMBER({available})),ROUND({available}*MIN(1,MAX(0,{x})),2),"")'
     return ""
+
+
+_METHOD_SHOWN = {"computed": "自动计算", "manual": "人工评分"}
+
+
+def _range_text(tier_range: Any) -> str:
+    return f"{tier_range[0]}–{tier_range[1]}" if tier_range else ""
+
+
+def score_values(rows: Sequence[ScoreRow], card: Any) -> dict[str, Any]:
+    """What the engine's scorecard puts in the 评分表's output cells, by field path.
+
+    The builder writes these as the cells' values; the 计算得分 button writes them again
+    into the same cells. A slot without an indicator and an item the scorecard does not
+    have get empty cells; a category row shows its subtotal as text (its points are
+    those of its slot rows, so the 得分 column adds up to the total)."""
+    values: dict[str, Any] = {
+        "scoring.rules_title": f"评分规则：{card.title}（{card.rules}）　"
+        + ("评分完成" if card.complete else "尚有待评分人打分的项目"),
+        "scoring.total": card.total,
+        "scoring.grade": card.grade,
+    }
+    items = {item.id: item for item in card.items}
+    for row in rows:
+        item = items.get(row.id)
+        shown: dict[str, Any] = dict.fromkeys(("available", "score", "method", "tier_range", "explanation"), None)
+        if item is not None:
+            method = "不适用" if item.status == "dropped" else _METHOD_SHOWN[item.method]
+            if item.status == "pending":
+                method = "待人工评分"
+            shown.update(available=item.available, score=item.points, method=method,
+                         tier_range=_range_text(item.tier_range), explanation=item.explanation)
+        elif row.kind == "category":
+            slots = [items[r.id] for r in rows if r.kind == "slot" and r.group == row.group and r.id in items]
+            if slots:
+                available = sum((i.available for i in slots), Decimal(0))
+                got = sum((i.points for i in slots if i.points is not None), Decimal(0))
+                pending = sum(1 for i in slots if i.status == "pending")
+                shown.update(method="按指标计分", explanation=(
+                    f"本类按下列{len(slots)}个指标计分：分值合计{available}分，得分小计{got}分"
+                    + (f"，其中{pending}项待人工评分。" if pending else "。")))
+        for attr, value in shown.items():
+            values[score_path(row.id, attr)] = value
+        if row.kind == "slot":
+            values[score_path(row.id, "name")] = item.name if item is not None else None
+        values[score_path(row.id, "trial")] = (
+            item.points if item is not None and item.method == "computed" else None)
+    return values
 
 
 # ------------------------------------------------------------------ xlwings.conf and _xlperf
@@ -753,14 +897,31 @@ class Capacity:
         return self.indicator_rows[list(SubCategory).index(sub)]
 
 
+def _plan_of(rules: Any) -> tuple[tuple[ScoreGroup, ...], str]:
+    """(the 评分表's items, the rule set's name or path to record) for a rule set given
+    as None/"" (the default), a shipped name, a path or a loaded RuleSet."""
+    if rules is None or (isinstance(rules, str) and not rules.strip()):
+        return default_plan(), ""
+    if isinstance(rules, str):
+        from xlperf.scoring import load_rules
+
+        return score_plan(load_rules(rules)), rules.strip()
+    return score_plan(rules), str(getattr(rules, "name", "") or "")
+
+
 @dataclass(frozen=True)
 class Layout:
-    """The whole workbook's layout for given capacities and scoring items."""
+    """The whole workbook's layout for given capacities and rule set.
+
+    The 评分表's rows follow from the rule set's items (`plan`) and the capacities alone,
+    so adding an indicator on 附件1-1 never moves a cell: its slot row on the 评分表 is
+    already there (see `score_rows`)."""
 
     capacity: Capacity = field(default_factory=Capacity)
-    score_items: tuple[ScoreRow, ...] = ()
     rules: str = ""
     """The rule set (name or path) the 评分表 scores with; "" for the default."""
+    plan: tuple[ScoreGroup, ...] = field(default_factory=default_plan)
+    """The rule set's items as the 评分表 lays them out."""
 
     # -- construction
 
@@ -770,11 +931,12 @@ class Layout:
         budget_rows: int = DEFAULT_BUDGET_ROWS,
         purpose_rows: int = DEFAULT_PURPOSE_ROWS,
         indicator_rows: int | Mapping[str, int] = DEFAULT_INDICATOR_ROWS,
-        score_items: Sequence[ScoreRow] = (),
-        rules: str = "",
+        rules: Any = None,
     ) -> "Layout":
         """A layout with the given room. indicator_rows: one number for every
-        sub-category, or {sub-category name (e.g. "quality"): rows}, the rest default."""
+        sub-category, or {sub-category name (e.g. "quality"): rows}, the rest default.
+        rules: a rule-set name, path or RuleSet (None: national-2020); a rule set that
+        cannot be loaded raises `xlperf.scoring.RulesError` (a ValueError)."""
         if isinstance(indicator_rows, Mapping):
             unknown = set(indicator_rows) - {s.name for s in SubCategory}
             if unknown:
@@ -785,7 +947,8 @@ class Layout:
         else:
             rows = (_count(indicator_rows, "每个指标子类的行数"),) * len(SubCategory)
         cap = Capacity(_count(budget_rows, "资金年度行数"), _count(purpose_rows, "按方向划分行数"), rows)
-        return cls(cap, tuple(score_items), rules or "")
+        plan, recorded = _plan_of(rules)
+        return cls(cap, recorded, plan)
 
     @classmethod
     def for_model(cls, ev: SelfEvaluation | None, minimum: "Layout | None" = None) -> "Layout":
@@ -800,11 +963,28 @@ class Layout:
             max(base.purpose_rows, len(f.by_purpose)),
             tuple(max(base.rows_for(s), len(ev.indicators.rows(s))) for s in SubCategory),
         )
-        return cls(cap, minimum.score_items, minimum.rules)
+        return cls(cap, minimum.rules, minimum.plan)
 
-    def with_scoring(self, items: Iterable[ScoreRow], rules: str | None) -> "Layout":
-        """The same capacities with the 评分表 listing `items`, scored with `rules`."""
-        return Layout(self.capacity, tuple(items), rules or "")
+    def with_rules(self, rules: Any, recorded: str | None = None) -> "Layout":
+        """The same capacities with the 评分表 of `rules` (a name, path or RuleSet);
+        `recorded`: the name or path to record instead of the rule set's own name."""
+        plan, name = _plan_of(rules)
+        return Layout(self.capacity, name if recorded is None else recorded, plan)
+
+    @cached_property
+    def score_rows(self) -> tuple[ScoreRow, ...]:
+        """The 评分表's rows (see `score_rows`)."""
+        return score_rows(self.plan, self.capacity)
+
+    def score_values(self, card: Any) -> dict[str, Any]:
+        """The engine's values of the 评分表's output cells for a scorecard, by field path."""
+        return score_values(self.score_rows, card)
+
+    def unplaced(self, card: Any) -> list[Any]:
+        """The scorecard's items that have no row on this 评分表 (the rule file changed
+        after the workbook was built)."""
+        ids = {row.id for row in self.score_rows}
+        return [item for item in card.items if item.id not in ids]
 
     # -- the sheets
 
@@ -812,7 +992,7 @@ class Layout:
     def sheets(self) -> tuple[SheetLayout, ...]:
         form = _form_sheet(self.capacity)
         by_path = {c.path: c for c in form.cells if c.path and c.role != "label"}
-        score = _score_sheet(self.score_items, self.rules, form, by_path)
+        score = _score_sheet(self.score_rows, self.rules, form, by_path)
         return (form, score, _report_sheet(), _conf_sheet(), _meta_sheet())
 
     def sheet(self, name: str) -> SheetLayout:
@@ -835,6 +1015,9 @@ class Layout:
         found: dict[str, Cell] = {}
         for c in self.cells():
             if c.path and c.role in ("input", "formula"):
+                found.setdefault(c.path, c)
+        for c in self.cells("output"):
+            if c.path:
                 found.setdefault(c.path, c)
         for c in self.cells("label"):
             if c.path:
@@ -878,7 +1061,8 @@ class Layout:
     # -- meta (the hidden _xlperf sheet)
 
     def meta(self) -> list[tuple[str, str]]:
-        """Key/value rows for the hidden _xlperf sheet: everything `from_meta` needs."""
+        """Key/value rows for the hidden _xlperf sheet: everything `from_meta` needs
+        (the 评分表's items are recorded, so a workbook reads back without its rule file)."""
         rows = [
             ("generator", "xlperf"),
             ("layout_version", str(LAYOUT_VERSION)),
@@ -886,11 +1070,10 @@ class Layout:
             ("purpose_rows", str(self.capacity.purpose_rows)),
         ]
         rows += [(f"indicator_rows.{s.name}", str(self.capacity.rows_for(s))) for s in SubCategory]
-        items = [
-            [i.id, i.name, i.category, i.available, i.method, i.tier_range] for i in self.score_items
-        ]
-        rows.append(("score_items", json.dumps(items, ensure_ascii=False)))
         rows.append(("rules", self.rules))
+        plan = [[g.id, g.name, g.category, g.points, g.method, list(g.sub_categories), g.per_indicator, g.when_empty]
+                for g in self.plan]
+        rows.append(("score_plan", json.dumps(plan, ensure_ascii=False)))
         return rows
 
     @classmethod
@@ -903,18 +1086,24 @@ class Layout:
             raise ValueError("_xlperf 工作表缺少布局版本，这不是 xlperf 生成的工作簿") from None
         if version > LAYOUT_VERSION:
             raise ValueError(f"工作簿的布局版本为{version}，本程序只认识到{LAYOUT_VERSION}，请升级 xlperf")
+        if version < LAYOUT_VERSION:
+            raise ValueError(
+                f"工作簿的布局版本为{version}，是旧版 xlperf 生成的，其评分表格式已改变（现为版本{LAYOUT_VERSION}）："
+                "请用 xlperf new 重新生成工作簿，再把内容复制过去"
+            )
         rows = {s.name: meta.get(f"indicator_rows.{s.name}", DEFAULT_INDICATOR_ROWS) for s in SubCategory}
+        layout = cls.for_capacity(
+            meta.get("budget_rows", DEFAULT_BUDGET_ROWS), meta.get("purpose_rows", DEFAULT_PURPOSE_ROWS), rows
+        )
+        rules = str(meta.get("rules") or "")
         try:
-            items = [ScoreRow(*map(str, x)) for x in json.loads(str(meta.get("score_items") or "[]"))]
+            plan = tuple(
+                ScoreGroup(str(i), str(n), str(c), str(p), m, tuple(map(str, subs)), bool(per), w)
+                for i, n, c, p, m, subs, per, w in json.loads(str(meta.get("score_plan") or "null"))
+            )
         except (ValueError, TypeError):
             raise ValueError("_xlperf 工作表中的评分项记录已损坏") from None
-        return cls.for_capacity(
-            meta.get("budget_rows", DEFAULT_BUDGET_ROWS),
-            meta.get("purpose_rows", DEFAULT_PURPOSE_ROWS),
-            rows,
-            items,
-            str(meta.get("rules") or ""),
-        )
+        return Layout(layout.capacity, rules, plan)
 
     # -- marks
 

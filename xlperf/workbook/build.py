@@ -40,11 +40,9 @@ from xlperf.layout import (
     XLWINGS_CONF,
     Cell,
     Layout,
-    ScoreRow,
     SheetLayout,
     field_value,
     parse_a1,
-    path_tokens,
 )
 from xlperf.model import SelfEvaluation
 
@@ -127,27 +125,19 @@ class _Formats:
 # ---------------------------------------------------------------------------- values
 
 
-def _scorecard(ev: SelfEvaluation, rules: Any, scorecard: Any) -> tuple[Any, str]:
-    """The scorecard to show and the rule set's name or path to record."""
+def _scorecard(ev: SelfEvaluation, rules: Any, scorecard: Any) -> tuple[Any, Any, str]:
+    """The scorecard to show, the rule set whose items the 评分表 lays out, and the rule
+    set's name or path to record."""
     from xlperf import scoring
 
     recorded = rules if isinstance(rules, (str, os.PathLike)) else None
     recorded = str(recorded or ev.scoring.rules or "")
+    rule_set = rules if isinstance(rules, scoring.RuleSet) else scoring.load_rules(recorded or None)
+    if isinstance(rules, scoring.RuleSet) and not recorded:
+        recorded = rules.name
     if scorecard is None:
-        rule_set = rules if isinstance(rules, scoring.RuleSet) else scoring.load_rules(recorded or None)
-        if isinstance(rules, scoring.RuleSet) and not recorded:
-            recorded = rules.name
         scorecard = scoring.score(ev, rule_set)
-    return scorecard, recorded
-
-
-def _score_rows(scorecard: Any) -> list[ScoreRow]:
-    rows = []
-    for item in scorecard.items:
-        lo_hi = item.tier_range
-        rng = f"{lo_hi[0]}–{lo_hi[1]}" if lo_hi else ""
-        rows.append(ScoreRow(item.id, item.name, item.category, str(item.available), item.method, rng))
-    return rows
+    return scorecard, rule_set, recorded
 
 
 def _sum(values: Sequence[Any]) -> Decimal | None:
@@ -179,8 +169,9 @@ def _judge(ev: SelfEvaluation, row_path: str) -> str:
     return targets.judge(row.actual, row.target).status.value
 
 
-def _engine_value(cell: Cell, ev: SelfEvaluation, card: Any, mode: Mode) -> Any:
-    """What a formula or output cell shows: the engine's own value for it."""
+def _engine_value(cell: Cell, ev: SelfEvaluation, scores: dict[str, Any], mode: Mode) -> Any:
+    """What a formula or output cell shows: the engine's own value for it (`scores`: the
+    评分表's values, `Layout.score_values`)."""
     calc = cell.calc
     if calc == "sum":
         if mode == "values":
@@ -194,23 +185,7 @@ def _engine_value(cell: Cell, ev: SelfEvaluation, card: Any, mode: Mode) -> Any:
         return _exec_rate(ev)
     if calc == "conf":
         return next(v for k, v, _ in XLWINGS_CONF if cell.path == f"xlwings.{k}")
-    if card is None:
-        return None
-    if calc == "total":
-        return card.total
-    if calc == "grade":
-        return card.grade
-    if calc == "rules_title":
-        state = "评分完成" if card.complete else "尚有待评分人打分的项目"
-        return f"评分规则：{card.title}（{card.rules}）　{state}"
-    item = card.item(path_tokens(cell.path or "")[1][1] or "")
-    if item is None:
-        return None
-    if calc == "points":
-        return item.points
-    if calc == "explanation":
-        return item.explanation
-    return None
+    return scores.get(cell.path or "")
 
 
 def _cell_text(value: Any) -> str:
@@ -380,8 +355,8 @@ def build_workbook(
     path = Path(path)
     _check_args(path, vba, mode, sheets)
     ev = ev if ev is not None else SelfEvaluation()
-    card, recorded = _scorecard(ev, rules, scorecard)
-    layout = Layout.for_model(ev, layout).with_scoring(_score_rows(card), recorded)
+    card, rule_set, recorded = _scorecard(ev, rules, scorecard)
+    layout = Layout.for_model(ev, layout).with_rules(rule_set, recorded)
     wanted = set(SHEETS if sheets is None else sheets) | {META}
     if mode == "values":
         wanted.discard(CONF)
@@ -402,6 +377,7 @@ def _write(tmp: str, ev, layout: Layout, card, vba, mode: Mode, wanted: set[str]
         book.add_vba_project(io.BytesIO(vba), is_stream=True)
         book.set_vba_name(WORKBOOK_CODENAME)
     formats = _Formats(book, mode)
+    scores = layout.score_values(card)
     for sl in layout.sheets:
         if sl.name not in wanted:
             continue
@@ -412,7 +388,7 @@ def _write(tmp: str, ev, layout: Layout, card, vba, mode: Mode, wanted: set[str]
             _write_meta(ws, layout, mode, [s for s in SHEETS if s in wanted])
         writer = _SheetWriter(ws, sl, formats, mode, udfs)
         for cell in sl.cells:
-            _write_cell(writer, cell, ev, card, mode, udfs)
+            _write_cell(writer, cell, ev, scores, mode, udfs)
         writer.finish()
         if sl.hidden:
             ws.hide()
@@ -431,7 +407,7 @@ def _write(tmp: str, ev, layout: Layout, card, vba, mode: Mode, wanted: set[str]
     book.close()
 
 
-def _write_cell(writer: _SheetWriter, cell: Cell, ev, card, mode: Mode, udfs: bool) -> None:
+def _write_cell(writer: _SheetWriter, cell: Cell, ev, scores: dict[str, Any], mode: Mode, udfs: bool) -> None:
     if cell.helper and mode != "macro":
         return
     if cell.role == "label":
@@ -439,7 +415,7 @@ def _write_cell(writer: _SheetWriter, cell: Cell, ev, card, mode: Mode, udfs: bo
     elif cell.role == "input":
         writer.write(cell, field_value(ev, cell.path or ""))
     else:
-        value = _engine_value(cell, ev, card, mode)
+        value = _engine_value(cell, ev, scores, mode)
         live = mode == "macro" and cell.role == "formula" and (udfs or not cell.needs_udf)
         writer.write(cell, value, formula=cell.formula if live else "")
 

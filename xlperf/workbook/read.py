@@ -374,11 +374,11 @@ def _assemble(values: Mapping[str, Any], layout: Layout) -> dict:
         if sub.name in indicators:
             indicators[sub.name] = _sub_category(indicators[sub.name])
     entries = []
-    for item in layout.score_items:
+    for row in layout.score_rows:
         got = {
-            attr: values.get(f"scoring.items[{item.id}].{attr}") for attr in ("tier", "points", "note")
+            attr: values.get(f"scoring.items[{row.id}].{attr}") for attr in ("tier", "points", "note")
         }
         if not _empty(got):
-            entries.append({"item": item.id, **{k: v for k, v in got.items() if v not in (None, "")}})
+            entries.append({"item": row.id, **{k: v for k, v in got.items() if v not in (None, "")}})
     data["scoring"] = {"rules": layout.rules or None, "entries": entries}
     return data
