@@ -656,7 +656,7 @@ def _report_sheet() -> SheetLayout:
 # ------------------------------------------------------------------ 评分表
 
 SCORE_COLUMNS: tuple[tuple[str, float], ...] = (
-    ("序号", 5.0), ("编号", 13.0), ("类别", 11.0), ("评分项", 24.0), ("分值", 7.5), ("得分", 7.5),
+    ("序号", 5.0), ("编号", 17.0), ("类别", 11.0), ("评分项", 24.0), ("分值", 7.5), ("得分", 7.5),
     ("方式", 10.0), ("档次分值范围", 12.0), ("计算说明", 56.0), ("档次", 9.0), ("给分", 7.5), ("评分说明", 24.0),
 )
 """Printed columns of the 评分表. D..I hold what the engine writes (one block per
@@ -666,6 +666,8 @@ SCORE_HEADERS = tuple(title for title, _ in SCORE_COLUMNS)
 SCORE_WIDTHS = (*(width for _, width in SCORE_COLUMNS), 11.0)
 S_NO, S_ID, S_CAT, S_NAME, S_AVAIL, S_SCORE, S_METHOD, S_RANGE, S_EXPL, S_TIER, S_GIVEN, S_NOTE, S_TRIAL = range(13)
 SCORE_FIRST_ROW = 3
+SCORE_ROW = 20.0
+"""Minimum height of a 评分表 row (points); rows grow to fit their explanation."""
 SCORE_OUTPUTS: tuple[tuple[int, str, str, str], ...] = (
     (S_AVAIL, "available", "分值", "score_number"),
     (S_SCORE, "score", "得分", "score_number"),
@@ -747,7 +749,7 @@ def _score_sheet(
         if trial:
             s.formula(r, S_TRIAL, score_path(row.id, "trial"), "实时试算", trial, "trial", kind="output",
                       style="helper", helper=True)
-        s.height(r, 30)
+        s.height(r, SCORE_ROW)
         r += 1
     s.label(r, 0, r, S_AVAIL, "合计", "score_header", path="scoring")
     s.output(r, S_SCORE, r, S_SCORE, "scoring.total", "总分", "total", "score_number")

@@ -104,6 +104,13 @@ def layout_of(grid: Grid) -> tuple[Layout, str]:
     return layout, mode
 
 
+def record_of(grid: Grid) -> tuple[Layout, str, set[str]]:
+    """What a workbook grid's _xlperf sheet records: the layout, the mode and the names of
+    the sheets it was built with (for readers, such as the Excel buttons, that read one
+    sheet at a time)."""
+    return _record(grid)
+
+
 def _record(grid: Grid) -> tuple[Layout, str, set[str]]:
     """What _xlperf records: the layout, the mode and the sheets the workbook was built with
     (附件1-1 always; a reader refuses a workbook that lost one of them)."""
