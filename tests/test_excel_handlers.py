@@ -27,6 +27,7 @@ from xlperf.engine import evaluate
 from xlperf.errors import InputError
 from xlperf.model import SelfEvaluation
 from xlperf.report import report_path_for
+from xlperf.scoring import load_rules
 from xlperf.workbook import read_workbook, read_workbook_with_layout
 from xlperf.xlsx_grid import Formula, read_grids
 
@@ -255,6 +256,21 @@ def test_clear_marks_restores_the_fills_and_removes_notes_and_the_list(built, ma
     assert again.message == "没有需要清除的标记。"
 
 
+def test_a_plain_copy_is_marked_and_cleared_to_its_own_look(tmp_path):
+    """The .xlsx for the finance bureau has no input fills: clearing must not add them."""
+    from xlperf.build import submission_copy
+
+    source = tmp_path / "seeded.json"
+    source.write_text(seeded().to_json(), encoding="utf-8")
+    plain = submission_copy(source, tmp_path / "plain.xlsx")
+    marked_copy = excel.process_file(plain, tmp_path / "plain-marked.xlsx", "mark")
+    assert {"FMT001", "IND009"} <= {f.code for f in marked_copy.findings}
+    assert marks_in(marked_copy.out)
+    cleared = excel.process_file(marked_copy.out, tmp_path / "plain-cleared.xlsx", "clear_marks")
+    before, after = fills_in(plain), fills_in(cleared.out)
+    assert {k: after.get(k) for k in before} == before
+
+
 def test_validate_again_unmarks_what_was_corrected(marked, engine, tmp_path):
     out, _ = marked
     _, lay, _ = engine
@@ -340,6 +356,25 @@ def test_an_indicator_added_in_the_workbook_gets_its_score_row(built, tmp_path):
     assert old[lay.cell_for(L.score_path("indicators.quality[1]", "score")).area.first].value is None
     assert at("indicators.quality[2]", "score") is None  # still an empty slot
     assert "3个指标" in at("output", "explanation")
+
+
+def test_a_rule_file_beside_the_workbook_is_found_from_any_folder(tmp_path, monkeypatch):
+    from xlperf.workbook import build_workbook
+
+    home = tmp_path / "单位"
+    home.mkdir()
+    rules = Path(L.__file__).parent / "rules" / "guangdong-municipal.json"
+    (home / "本地规则.json").write_text(rules.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(home)
+    lay = build_workbook(home / "local.xlsx", SelfEvaluation.from_json(SEED.read_text(encoding="utf-8")),
+                         rules="本地规则.json")
+    assert lay.rules == "本地规则.json" and lay.score_rows[0].id == "decision"
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ValueError, match="找不到评分规则文件"):
+        load_rules("本地规则.json")  # not from here
+    outcome = excel.process_file(home / "local.xlsx", tmp_path / "scored.xlsx", "score")
+    assert outcome.usable and outcome.scorecard.item("decision") is not None
+    assert "尚有" in outcome.message  # the manual items wait for a person
 
 
 # ---------------------------------------------------------------------------- 导出附件3

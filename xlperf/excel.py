@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from xlperf.errors import InputError
-from xlperf.layout import FORM, META, REPORT, SCORE, SCORE_COLUMNS, SCORE_ROW, Area, col_letter, parse_a1
+from xlperf.layout import FORM, INPUT_FILL, META, REPORT, SCORE, SCORE_COLUMNS, SCORE_ROW, Area, col_letter, parse_a1
 
 FINDINGS_SHEET = "校验结果"
 UNREADABLE = "XLS001"
@@ -74,6 +74,10 @@ class Book(Protocol):
     @property
     def keep(self) -> list[Path]:
         """Files no output may replace (the workbook, the file it was read from)."""
+
+    @property
+    def folder(self) -> Path | None:
+        """The folder the person keeps the workbook in (a relative rule-file path starts there)."""
 
     def sheet_names(self) -> list[str]: ...
 
@@ -144,6 +148,10 @@ class ExcelBook:
     @property
     def keep(self) -> list[Path]:
         return [self.path] if self.path else []
+
+    @property
+    def folder(self) -> Path | None:
+        return self.path.parent if self.path else None
 
     def sheet_names(self) -> list[str]:
         return [s.name for s in self.xl.sheets]
@@ -253,6 +261,10 @@ class FileBook:
     @property
     def keep(self) -> list[Path]:
         return [self.source, self.out]
+
+    @property
+    def folder(self) -> Path:
+        return self.source.parent
 
     def sheet_names(self) -> list[str]:
         return list(self.wb.sheetnames)
@@ -581,13 +593,14 @@ class _Session:
         return read_grid(grid, self.layout, self.mode)
 
     def rules(self, ev) -> str | None:
-        """The rule set the workbook records; a relative path is taken from the workbook's folder."""
+        """The rule set the workbook records; a relative path to a rule file is looked up
+        in the workbook's folder first (Excel's working folder is anybody's guess)."""
         name = ev.scoring.rules
         if not name or not (any(ch in name for ch in "/\\") or name.lower().endswith(".json")):
             return name
-        where = self.book.path
-        if where is not None and not Path(name).is_absolute() and (where.parent / name).is_file():
-            return str(where.parent / name)
+        folder = self.book.folder
+        if folder is not None and not Path(name).is_absolute() and (folder / name).is_file():
+            return str(folder / name)
         return name
 
     def writable(self) -> list[str]:
@@ -703,7 +716,10 @@ class _Session:
     def _restore(self, marks: Iterable[tuple[str, str]]) -> None:
         for sheet, ref in marks:
             if sheet in self.names:
-                self.book.fill(sheet, ref, self.layout.original_fill(sheet, ref))
+                fill = self.layout.original_fill(sheet, ref)
+                if fill == INPUT_FILL and self.mode != "macro":
+                    fill = None  # a plain copy's inputs have no fill
+                self.book.fill(sheet, ref, fill)
                 self.book.note(sheet, Area.parse(ref).first, None)
 
     def _findings_sheet(self, findings: Sequence[Any]) -> None:
