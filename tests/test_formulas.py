@@ -11,11 +11,14 @@ from xlperf.formulas import (
     arrival_rate,
     balance_rate,
     completion_rate,
+    difference,
     execution_rate,
+    format_number,
     format_percent,
     growth_rate,
     rate,
     satisfaction,
+    sum_filled,
     to_decimal,
 )
 
@@ -88,6 +91,50 @@ def test_format_percent(fraction, places, expected):
 
 def test_format_percent_defaults_to_two_places():
     assert format_percent(Decimal("0.9959")) == "99.59%"
+
+
+@pytest.mark.parametrize(
+    "value, places, expected",
+    [
+        (Decimal("122.165"), 2, "122.17"),
+        (Decimal("0.005"), 2, "0.01"),
+        (Decimal("-0.001"), 2, "0.00"),
+        (Decimal("12.50"), None, "12.5"),
+        (Decimal("1E+2"), None, "100"),
+        (Decimal("35.71"), None, "35.71"),
+        (Decimal("-0.0"), None, "0"),
+        (Decimal("1E+2"), 0, "100"),
+        (Decimal("1" + "0" * 30), 2, "1" + "0" * 30 + ".00"),
+        (Decimal("1E+999999999"), 2, "1E+999999999"),
+        (Decimal("1E-999999999"), 2, "0.00"),
+        (Decimal("1E-999999999"), None, "1E-999999999"),
+        (Undefined("分母为零"), 2, "—"),
+        (None, None, "—"),
+    ],
+)
+def test_format_number(value, places, expected):
+    assert format_number(value, places) == expected
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False), st.none() | st.integers(0, 6))
+@settings(max_examples=300, deadline=None)
+def test_formatting_never_raises_and_stays_short(value, places):
+    for text in (format_number(value, places), format_percent(value, places or 0)):
+        assert text and len(text) < 100 + len(str(value))
+
+
+def test_huge_percentages_are_written_out_not_raised():
+    assert format_percent(Decimal("1" + "0" * 24)) == "1" + "0" * 26 + ".00%"
+    assert format_percent(Decimal("1E+999999999")) == "1E+1000000001%"
+
+
+def test_sums_and_differences_of_absurd_amounts():
+    huge = Decimal("9E+999999999")
+    assert sum_filled([None, None]) is None
+    assert sum_filled([Decimal("1.10"), None, Decimal("2")]) == Decimal("3.10")
+    assert sum_filled([huge, huge]) == Decimal("1.8E+1000000000")
+    assert difference(huge, Decimal("-9E+999999999")) == Decimal("1.8E+1000000000")
+    assert difference(Decimal("1"), Decimal("3.5")) == Decimal("2.5")
 
 
 @pytest.mark.parametrize(

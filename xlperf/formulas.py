@@ -14,14 +14,28 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, DecimalException, InvalidOperation, localcontext
-from typing import Union
+from decimal import (
+    MAX_EMAX,
+    MIN_EMIN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DecimalException,
+    DivisionByZero,
+    InvalidOperation,
+    localcontext,
+)
+from typing import Iterable, Union
 
 __all__ = [
     "Undefined",
     "Result",
     "to_decimal",
+    "sum_filled",
+    "difference",
+    "format_number",
     "format_percent",
+    "wide_context",
     "rate",
     "growth_rate",
     "execution_rate",
@@ -81,25 +95,69 @@ def to_decimal(value: object) -> Decimal | None:
         return None
 
 
+def sum_filled(values: Iterable[Decimal | None]) -> Decimal | None:
+    """The sum of the values that are filled in; None when none is (an empty block is not 0).
+
+    Never raises: the sum is taken in `wide_context`, so absurd amounts cannot overflow.
+    """
+    present = [v for v in values if v is not None]
+    if not present:
+        return None
+    with localcontext(wide_context()):
+        return sum(present, Decimal(0))
+
+
+def difference(a: Decimal, b: Decimal) -> Decimal:
+    """How far apart two amounts are, |a - b|; never overflows, however absurd the amounts."""
+    with localcontext(wide_context()):
+        return abs(a - b)
+
+
+LONGEST = 40
+"""Digits before or after the point beyond which a number is shown as 1E+45 (never written out)."""
+
+
+def wide_context() -> Context:
+    """A decimal context in which adding, subtracting and scaling amounts cannot overflow."""
+    return Context(prec=28, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[InvalidOperation, DivisionByZero])
+
+
+def format_number(value: object, places: int | None = None) -> str:
+    """A number as the forms write it; never raises.
+
+    With `places`, exactly that many decimals, half up (122.165 -> "122.17" for 2); without,
+    every decimal it has and no trailing zeros (10, 12.5, 35.71). A number whose integer
+    part (or, without `places`, whose leading zeros) would run past `LONGEST` digits is
+    written like 1E+50, so that absurd input cannot make a huge text. Minus zero is
+    written as zero. Anything that is not a number (Undefined, None, text) is "—".
+    """
+    number = to_decimal(value) if not isinstance(value, Undefined) else None
+    if number is None:
+        return "—"
+    if number and (number.adjusted() >= LONGEST or (places is None and number.adjusted() <= -LONGEST)):
+        return f"{number:E}"
+    if places is None:
+        text = f"{number:f}"
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+    else:
+        places = max(0, int(places))
+        with localcontext(wide_context()) as ctx:
+            ctx.prec = max(28, number.adjusted() + places + 4)
+            text = f"{number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
+
+
 def format_percent(fraction: object, places: int = 2) -> str:
     """A fraction as a percentage with `places` decimals, half up: 0.99155 -> "99.16%".
 
-    Anything that is not a number (Undefined, None, text) is shown as "—", the mark Chinese
-    tables use for "not applicable".
+    Never raises. Anything that is not a number (Undefined, None, text) is shown as "—",
+    the mark Chinese tables use for "not applicable".
     """
     number = to_decimal(fraction) if not isinstance(fraction, Undefined) else None
     if number is None:
         return "—"
-    places = max(0, int(places))
-    with localcontext() as ctx:
-        ctx.prec = max(28, len(number.as_tuple().digits) + places + 4)
-        try:
-            shown = (number * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-        except (InvalidOperation, DecimalException):
-            return f"{number * 100:f}%"
-    if shown == 0:
-        shown = abs(shown)
-    return f"{shown:f}%"
+    with localcontext(wide_context()):
+        return f"{format_number(number.scaleb(2), places)}%"
 
 
 @dataclass(frozen=True)
