@@ -25,6 +25,8 @@ from pydantic import (
     field_validator,
 )
 
+from xlperf.formulas import sum_filled
+
 CENT = Decimal("0.01")
 
 
@@ -129,7 +131,22 @@ class BasicInfo(_Model):
     )
 
 
-class BudgetRow(_Model):
+class _FundRow(_Model):
+    """What 资金安排情况 and 资金使用情况 rows share: three parts and their 资金合计 (`total`)."""
+
+    def parts(self) -> list[Decimal | None]:
+        return [self.central_provincial, self.municipal, self.transfer_county]
+
+    def parts_total(self) -> Decimal | None:
+        """The sum of the parts filled in (what the form's 资金合计 formula shows); None if none is."""
+        return sum_filled(self.parts())
+
+    def amount(self) -> Decimal | None:
+        """The row's amount: its 资金合计, else the sum of its parts; None when neither is filled in."""
+        return self.total if self.total is not None else self.parts_total()
+
+
+class BudgetRow(_FundRow):
     """资金安排情况（预算安排额度），每年一行。"""
 
     year: int | None = Field(None, description="年度")
@@ -138,11 +155,8 @@ class BudgetRow(_Model):
     transfer_county: Amount | None = Field(None, description="转移支付至县（市、区）")
     total: Amount | None = Field(None, description="资金合计")
 
-    def parts(self) -> list[Decimal | None]:
-        return [self.central_provincial, self.municipal, self.transfer_county]
 
-
-class SpendingRow(_Model):
+class SpendingRow(_FundRow):
     """资金使用情况（实际明细支出），每年一行。"""
 
     year: int | None = Field(None, description="年度")
@@ -150,9 +164,6 @@ class SpendingRow(_Model):
     municipal: Amount | None = Field(None, description="市本级支出")
     transfer_county: Amount | None = Field(None, description="转移支付县（市、区）支出")
     total: Amount | None = Field(None, description="资金合计")
-
-    def parts(self) -> list[Decimal | None]:
-        return [self.central_provincial, self.municipal, self.transfer_county]
 
 
 class PurposeRow(_Model):
