@@ -7,10 +7,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from tests.test_scoring import extreme_evaluations
 from xlperf.checks import Finding, run_checks
+from xlperf.formulas import format_percent
 from xlperf.model import SelfEvaluation
-from xlperf.report.text import COVER_FIELDS, PARTS, money, percent, report_sections, sentence
+from xlperf.report.text import COVER_FIELDS, PARTS, money, report_sections, sentence
 from xlperf.scoring import load_rules, score
 
 SEED = Path(__file__).resolve().parent.parent / "examples" / "shaoguan-2020.json"
@@ -286,8 +290,8 @@ def test_no_placeholders_in_generated_text(mutate):
 def test_formatting_helpers():
     assert money(Decimal("122.1")) == "122.10万元"
     assert money(Decimal("0.005")) == "0.01万元"
-    assert percent(Decimal("0.99155")) == "99.16%"
-    assert percent(Decimal("1")) == "100.00%"
+    assert format_percent(Decimal("0.99155")) == "99.16%"
+    assert format_percent(Decimal("1")) == "100.00%"
     assert sentence("已完成") == "已完成。" and sentence("已完成。") == "已完成。" and sentence(" ") == ""
 
 
@@ -295,3 +299,15 @@ def test_fill_date_format():
     ev = seed()
     ev.report.fill_date = dt.date(2021, 12, 5)
     assert text_of(ev)[0].cover_value("fill_date") == "2021年12月5日"
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ev=extreme_evaluations(), amount=st.sampled_from(["1E+999999999", "-1E+30", "1E-999999999", "122.17", None]))
+def test_absurd_numbers_give_a_report_not_an_exception(ev, amount):
+    """Huge and tiny amounts, targets and actuals through scoring, the checks and the report."""
+    ev.basic.eval_amount = amount
+    card = score(ev, load_rules(None))
+    report = report_sections(ev, card, run_checks(ev, card))
+    text = all_text(report)
+    assert "万元" in report.section("fund_performance").text or "未填写资金" in text
+    assert len(text) < 20_000

@@ -219,6 +219,15 @@ def test_available_points_add_up_exactly_when_split_in_thirds():
     assert sum(outputs) == D("50.00") and sorted(outputs) == [D("16.66"), D("16.67"), D("16.67")]
 
 
+def test_huge_actual_is_scored_not_raised():
+    """An actual value far beyond the target (a typing slip) still gives a scorecard."""
+    ev = make_ev({**FULL, "quantity": [("1", "1000000000000000000000000")]})
+    card = score(ev, load_rules(None))
+    item = card.item("indicators.quantity[0]")
+    assert item.inputs["判断"] == "已完成" and item.points == item.available
+    assert item.inputs["完成比例"] == "100000000000000000000000000.00%"
+
+
 # --------------------------------------------------------------------------- execution rate
 
 
@@ -410,6 +419,7 @@ def _edit(data, where, value):
         (("tiers", 0, "min_percent"), 120, "tiers[0].min_percent：应不大于100"),
         (("grades", 3, "min"), 10, "须有一个 min 为 0 的等级"),
         (("total",), "一百", "total：应为数字"),
+        (("categories", 0, "items", 0, "points"), "1E+30", "categories[0].items[0].points：分值过大"),
         (("categories", 0, "items", 0, "sub_categories"), ["quantity"], "只有 indicators 方法"),
     ],
 )
@@ -554,3 +564,35 @@ def test_raising_a_persons_points_never_lowers_the_total(ev, name, fractions, ti
         version.scoring.entries = others + [ScoreEntry(item=target.id, tier=tier, points=points)]
         totals.append(score(version, rules).total)
     assert totals[1] >= totals[0]
+
+
+_huge = st.integers(min_value=10**20, max_value=10**30 - 1).map(str)
+_tiny = st.integers(min_value=1, max_value=10**6).map(lambda n: f"0.{'0' * 24}{n}")
+_extreme = _huge | _tiny | st.sampled_from(["0", "-" + "9" * 29])
+_extreme_target = st.builds(lambda fmt, n: fmt.format(n), st.sampled_from(["≥{}", "≤{}%", "{}", "{}万元以上", "不超过{}天"]), _extreme)
+_extreme_actual = st.builds(lambda fmt, n: fmt.format(n), st.sampled_from(["{}", "{}%", "{}万元", "{}天"]), _extreme)
+_extreme_amount = st.none() | _extreme | st.sampled_from(["1E+999999999", "-1E+30", "1E-999999999", "0.001"]) | st.decimals(
+    allow_nan=False, allow_infinity=False).map(str)
+
+
+@st.composite
+def extreme_evaluations(draw):
+    rows = {sub.name: draw(st.lists(st.tuples(_extreme_target, _extreme_actual), min_size=1, max_size=2))
+            for sub in draw(st.sets(st.sampled_from(list(SubCategory))))}
+    ev = make_ev(rows, budget=draw(_extreme_amount), spent=draw(_extreme_amount))
+    paths = [f"indicators.{sub}[{k}]" for sub, v in rows.items() for k in range(len(v))]
+    entries = draw(st.lists(st.builds(
+        lambda item, tier, points: {"item": item, "tier": tier, "points": points},
+        st.sampled_from(paths + ["exec_rate"] + GD_MANUAL), st.none() | st.sampled_from(["达成", "部分达成", "未达成"]),
+        _extreme_amount,
+    ), max_size=3, unique_by=lambda e: e["item"]))
+    return with_entries(ev, *entries)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ev=extreme_evaluations(), name=st.sampled_from(RULE_NAMES))
+def test_extreme_numbers_never_raise(ev, name):
+    """Huge and tiny targets, actuals, amounts and points: a scorecard and its text, never an exception."""
+    card = score(ev, load_rules(name))
+    _check_card(card)
+    assert card.to_text()

@@ -22,7 +22,8 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
-from .formulas import execution_rate
+from .formulas import difference, format_number, format_percent, sum_filled
+from .funding import by_year, execution
 from .model import (
     CATEGORY_OF,
     CENT,
@@ -173,17 +174,8 @@ def _money(value: Decimal) -> str:
     try:
         cents = value.quantize(CENT)
     except InvalidOperation:
-        return format(value, "f")
-    return format(cents if cents == value else value, "f")
-
-
-def _percent(fraction: Decimal) -> str:
-    return format((fraction * 100).quantize(CENT, rounding=ROUND_HALF_UP), "f")
-
-
-def _number(value: Decimal) -> str:
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+        cents = None
+    return format_number(value, 2 if cents == value else None)
 
 
 # --------------------------------------------------------------------------- required fields
@@ -482,62 +474,36 @@ def _check_amount_values(ev: SelfEvaluation, found: _Findings) -> None:
             )
 
 
-def _row_amount(row: BaseModel) -> Decimal | None:
-    """A budget or spending row's total, or the sum of its parts when the total is empty."""
-    if row.total is not None:
-        return row.total
-    parts = [p for p in row.parts() if p is not None]
-    return sum(parts, Decimal(0)) if parts else None
-
-
 def _check_row_totals(ev: SelfEvaluation, found: _Findings) -> None:
     for name, label in _BLOCKS[:2]:
         for i, row in enumerate(getattr(ev.funding, name)):
-            parts = [p for p in row.parts() if p is not None]
+            parts_sum = row.parts_total()
             where = _row_label(label, i, row)
             path = f"funding.{name}[{i}].total"
             if row.total is None:
-                if parts:
-                    total = _money(sum(parts, Decimal(0)))
+                if parts_sum is not None:
                     found.add(
                         "AMT004", path,
-                        f"{where}已填写分项，但资金合计未填写：请填写 {total}，或保留表格中的合计公式自动计算。",
+                        f"{where}已填写分项，但资金合计未填写：请填写 {_money(parts_sum)}，或保留表格中的合计公式自动计算。",
                     )
                 continue
-            if not parts:
+            if parts_sum is None:
                 found.add(
                     "AMT003", path,
                     f"{where}填了资金合计{_money(row.total)}万元，但分项均未填写：请按资金来源填写分项，使分项之和等于资金合计。",
                 )
                 continue
-            parts_sum = sum(parts, Decimal(0))
             if parts_sum != row.total:
                 found.add(
                     "AMT003", path,
                     f"{where}的资金合计{_money(row.total)}万元与分项之和{_money(parts_sum)}万元不符"
-                    f"（相差{_money(abs(row.total - parts_sum))}万元）：请核对分项和合计，或让表格公式自动计算合计。",
+                    f"（相差{_money(difference(row.total, parts_sum))}万元）：请核对分项和合计，或让表格公式自动计算合计。",
                 )
 
 
-def _by_year(rows: list, amount: Callable[[Any], Decimal | None]) -> dict[int, tuple[Decimal, int]]:
-    """Per year: the sum of the rows' amounts and the index of the year's first row."""
-    out: dict[int, tuple[Decimal, int]] = {}
-    for i, row in enumerate(rows):
-        value = amount(row)
-        if row.year is None or value is None:
-            continue
-        total, first = out.get(row.year, (Decimal(0), i))
-        out[row.year] = (total + value, first)
-    return out
-
-
-def _purpose_amount(row: Any) -> Decimal | None:
-    return row.amount
-
-
 def _check_budget_and_spending(ev: SelfEvaluation, found: _Findings) -> None:
-    budget = _by_year(ev.funding.budget, _row_amount)
-    spending = _by_year(ev.funding.spending, _row_amount)
+    budget = by_year(ev.funding.budget)
+    spending = by_year(ev.funding.spending)
     for year, (spent, i) in spending.items():
         path = f"funding.spending[{i}].total"
         if year not in budget:
@@ -570,8 +536,8 @@ def _check_by_purpose(ev: SelfEvaluation, found: _Findings) -> None:
             )
     if not any(_row_filled(r) for r in rows):
         return
-    spending = _by_year(ev.funding.spending, _row_amount)
-    purposes = _by_year(rows, _purpose_amount)
+    spending = by_year(ev.funding.spending)
+    purposes = by_year(rows)
     for year in list(dict.fromkeys([*spending, *purposes])):
         if year not in purposes:
             spent, i = spending[year]
@@ -591,7 +557,7 @@ def _check_by_purpose(ev: SelfEvaluation, found: _Findings) -> None:
             found.add(
                 "AMT007", f"funding.by_purpose[{i}].amount",
                 f"{year}年按方向划分的支出额度合计{_money(amount)}万元，与资金使用情况的资金合计{_money(spent)}万元不符"
-                f"（相差{_money(abs(amount - spent))}万元）：各方向的支出额度之和应等于实际支出。",
+                f"（相差{_money(difference(amount, spent))}万元）：各方向的支出额度之和应等于实际支出。",
             )
 
 
@@ -602,7 +568,7 @@ def _check_eval_amount(ev: SelfEvaluation, found: _Findings) -> None:
     accepted too.
     """
     amount, year = ev.basic.eval_amount, ev.basic.eval_year
-    budget = _by_year(ev.funding.budget, _row_amount)
+    budget = by_year(ev.funding.budget)
     if amount is None or year is None or not budget:
         return
     if year not in budget:
@@ -613,10 +579,10 @@ def _check_eval_amount(ev: SelfEvaluation, found: _Findings) -> None:
         )
         return
     year_total = budget[year][0]
-    all_years = sum((t for t, _ in budget.values()), Decimal(0))
+    all_years = sum_filled(t for t, _ in budget.values())
     if amount == year_total or (len(budget) > 1 and amount == all_years):
         return
-    spent = _by_year(ev.funding.spending, _row_amount).get(year, (None, 0))[0]
+    spent = by_year(ev.funding.spending).get(year, (None, 0))[0]
     note = f"（{_money(amount)}万元是实际支出数）" if spent is not None and amount == spent else ""
     found.add(
         "AMT009", "basic.eval_amount",
@@ -626,17 +592,16 @@ def _check_eval_amount(ev: SelfEvaluation, found: _Findings) -> None:
 
 
 def _check_execution_rate(ev: SelfEvaluation, found: _Findings) -> None:
-    year = ev.basic.eval_year
-    budget = _by_year(ev.funding.budget, _row_amount).get(year) if year is not None else None
-    spending = _by_year(ev.funding.spending, _row_amount).get(year) if year is not None else None
-    if budget is None or spending is None or _said(ev.other_notes):
+    """Only the evaluation year's own rows: the message names the year."""
+    ex = execution(ev)
+    if not ex.of_the_year or not isinstance(ex.rate, Decimal) or _said(ev.other_notes):
         return
-    rate = execution_rate(spending[0], budget[0])
-    if isinstance(rate, Decimal) and rate < LOW_EXECUTION:
+    if ex.rate < LOW_EXECUTION:
+        first = by_year(ev.funding.spending)[ex.year][1]
         found.add(
-            "AMT010", f"funding.spending[{spending[1]}].total",
-            f"{year}年预算执行率{_percent(rate)}%（资金使用情况的资金合计{_money(spending[0])}万元÷资金安排情况的资金合计{_money(budget[0])}万元）"
-            f"低于90%：请在“单位需要说明的其他情况”中说明执行率偏低的原因。",
+            "AMT010", f"funding.spending[{first}].total",
+            f"{ex.year}年预算执行率{format_percent(ex.rate)}（资金使用情况的资金合计{_money(ex.spent)}万元"
+            f"÷资金安排情况的资金合计{_money(ex.budget)}万元）低于90%：请在“单位需要说明的其他情况”中说明执行率偏低的原因。",
         )
 
 
@@ -891,7 +856,7 @@ def _check_score(ev: SelfEvaluation, card: Any, found: _Findings) -> None:
     if not _said(text):
         return
     grade, score = claimed_grade(text), claimed_score(text)
-    computed = f"{_number(card.total)}分（{card.title}）"
+    computed = f"{format_number(card.total)}分（{card.title}）"
     if grade is not None and grade != grade_key(card.grade):
         found.add(
             "SCR002", "report.self_assessment",
@@ -901,7 +866,7 @@ def _check_score(ev: SelfEvaluation, card: Any, found: _Findings) -> None:
     if score is not None and abs(score - card.total) > SCORE_TOLERANCE:
         found.add(
             "SCR003", "report.self_assessment",
-            f"自评报告“自评等级和分数”一节写的分数{_number(score)}分与评分表计算的{computed}相差{_number(abs(score - card.total))}分："
+            f"自评报告“自评等级和分数”一节写的分数{format_number(score)}分与评分表计算的{computed}相差{format_number(abs(score - card.total))}分："
             f"请核对评分表，或修改报告中的分数。",
         )
 

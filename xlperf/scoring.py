@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
@@ -26,7 +26,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from xlperf import formulas, targets
+from xlperf import formulas, funding, targets
+from xlperf.formulas import format_number, format_percent
 from xlperf.model import (
     Indicator,
     ScoreEntry,
@@ -61,7 +62,11 @@ class _Rule(BaseModel):
 
 
 def _two_places(value: Decimal, what: str) -> Decimal:
-    if value != value.quantize(CENT):
+    try:
+        extra = value != value.quantize(CENT)
+    except InvalidOperation:
+        raise ValueError(f"{what}过大") from None
+    if extra:
         raise ValueError(f"{what}最多保留两位小数")
     return value
 
@@ -165,7 +170,7 @@ class RuleSet(_Rule):
             raise ValueError(f"评分项编号重复：{'、'.join(dupes)}")
         points = sum((item.points for cat in self.categories for item in cat.items), Decimal(0))
         if points != self.total:
-            raise ValueError(f"各评分项分值合计为{_num(points)}分，应等于总分{_num(self.total)}分")
+            raise ValueError(f"各评分项分值合计为{format_number(points)}分，应等于总分{format_number(self.total)}分")
         tiers = [t.name for t in self.tiers]
         if len(set(tiers)) != len(tiers):
             raise ValueError("定性档次名称重复")
@@ -416,9 +421,9 @@ def _rescale(slots: list[_Slot], rules: RuleSet) -> tuple[str, list[str]]:
     if dropped and rules.rescale and kept > 0:
         factor = Fraction(rules.total) / Fraction(kept)
         names = "、".join(s.item.name for s in dropped)
-        ratio = f"{_num(rules.total)}/{_num(kept)}"
+        ratio = f"{format_number(rules.total)}/{format_number(kept)}"
         text = f"因{names}无适用指标，按{ratio}折算"
-        notes.append(f"{names}无适用指标，不计分；其余各项分值按{ratio}折算，合计仍为{_num(rules.total)}分。")
+        notes.append(f"{names}无适用指标，不计分；其余各项分值按{ratio}折算，合计仍为{format_number(rules.total)}分。")
     for s in slots:
         s.exact = Fraction(0) if s.dropped else s.base * factor
     return text, notes
@@ -470,11 +475,11 @@ def _weight_text(slot: _Slot, rescaled: str) -> str:
         return ""
     if slot.per_row:
         n = round(Fraction(slot.item.points) / slot.base)
-        base = f"{slot.category.name}{_num(slot.item.points)}分"
+        base = f"{slot.category.name}{format_number(slot.item.points)}分"
         share = _to_decimal(slot.base).quantize(CENT, ROUND_HALF_UP)
-        text = f"{base}由{n}个指标平分，每项{_num(share)}分" if n > 1 else f"{base}只有这1个指标"
+        text = f"{base}由{n}个指标平分，每项{format_number(share)}分" if n > 1 else f"{base}只有这1个指标"
     else:
-        text = f"本项原为{_num(slot.item.points)}分"
+        text = f"本项原为{format_number(slot.item.points)}分"
     text += f"；{rescaled}为{slot.available}分" if rescaled else ""
     naive = _to_decimal(slot.exact).quantize(CENT, ROUND_HALF_UP)
     if naive != slot.available:
@@ -483,50 +488,29 @@ def _weight_text(slot: _Slot, rescaled: str) -> str:
 
 
 def _execution_item(slot, ev, rules, common, weight, entry) -> ScoreItem:
-    year = ev.basic.eval_year
-    budget, budget_all = _year_total(ev.funding.budget, year)
-    spent, spent_all = _year_total(ev.funding.spending, year)
+    ex = funding.execution(ev)
+    year, budget, spent, rate = ex.year, ex.budget, ex.spent, ex.rate
     inputs = {"年度": "未填写" if year is None else str(year), "预算": _amount(budget), "实际支出": _amount(spent)}
-    fallback = [n for n, all_rows in (("资金安排情况", budget_all), ("资金使用情况", spent_all)) if all_rows]
+    fallback = [n for n, all_rows in (("资金安排情况", ex.budget_all_rows), ("资金使用情况", ex.spent_all_rows)) if all_rows]
     if not fallback:
         scope = ""
     elif year is None:
         scope = "（评价年度未填写，取全部行合计）"
     else:
         scope = f"（{'、'.join(fallback)}没有{year}年度的行，取全部行合计）"
-    rate = formulas.execution_rate(spent, budget)
     if isinstance(rate, formulas.Undefined):
         why = f"预算执行率无法计算（{rate.reason}）{scope}，请评分人核实资金情况后给分。"
         return _manual_item(slot.available, entry, rules, common, weight, why, inputs)
-    inputs["预算执行率"] = _percent(rate)
+    inputs["预算执行率"] = format_percent(rate)
     frac = min(Decimal(1), max(Decimal(0), rate))
-    pts = _points(slot.available, frac)
+    pts = earned_points(slot.available, frac)
     cap = "，超过100%按100%计" if rate > 1 else ""
     when = f"{year}年" if year is not None and not fallback else ""
     text = (
-        f"预算执行率 = {when}实际支出{_amount(spent)}万元 ÷ 预算{_amount(budget)}万元 = {_percent(rate)}{cap}{scope}；"
-        f"得分 = {slot.available}分 × {_percent(frac)} = {pts}分。{weight}"
+        f"预算执行率 = {when}实际支出{_amount(spent)}万元 ÷ 预算{_amount(budget)}万元 = {format_percent(rate)}{cap}{scope}；"
+        f"得分 = {slot.available}分 × {format_percent(frac)} = {pts}分。{weight}"
     )
     return _computed(common, pts, inputs, text + _ignored(entry))
-
-
-def _year_total(rows, year: int | None) -> tuple[Decimal | None, bool]:
-    """The total of the rows of the evaluation year, or of all rows (True) if none has that year."""
-    matching = [r for r in rows if year is not None and r.year == year]
-    return (_sum_rows(matching), False) if matching else (_sum_rows(rows), bool(rows))
-
-
-def _sum_rows(rows) -> Decimal | None:
-    amounts = [_row_amount(r) for r in rows]
-    amounts = [a for a in amounts if a is not None]
-    return sum(amounts, Decimal(0)) if amounts else None
-
-
-def _row_amount(row) -> Decimal | None:
-    if row.total is not None:
-        return row.total
-    parts = [p for p in row.parts() if p is not None]
-    return sum(parts, Decimal(0)) if parts else None
 
 
 def _indicator_item(slot, ev, rules, common, weight) -> ScoreItem:
@@ -534,7 +518,7 @@ def _indicator_item(slot, ev, rules, common, weight) -> ScoreItem:
     entry = ev.scoring.entry(slot.id)
     judgement = targets.judge(row.actual, row.target)
     inputs = _row_inputs(row, judgement)
-    frac = _achievement(judgement)
+    frac = achievement(judgement)
     if frac is None:
         if judgement.status == targets.Status.NOT_MET:
             why = f"{judgement.reason}，但无法按比例计分，请评分人按档次评定。"
@@ -542,20 +526,20 @@ def _indicator_item(slot, ev, rules, common, weight) -> ScoreItem:
             shown = f"（实现值“{row.actual}”）" if row.actual.strip() else ""
             why = f"{judgement.reason}{shown}，请评分人按档次评定。"
         return _manual_item(slot.available, entry, rules, common, weight, why, inputs)
-    pts = _points(slot.available, frac)
+    pts = earned_points(slot.available, frac)
     if judgement.status == targets.Status.MET:
         how = f"得满分{pts}分"
     else:
-        how = f"按完成比例{_percent(frac)}计分：{slot.available}分 × {_percent(frac)} = {pts}分"
+        how = f"按完成比例{format_percent(frac)}计分：{slot.available}分 × {format_percent(frac)} = {pts}分"
     text = f"{judgement.reason}；{how}。{weight}"
     return _computed(common, pts, inputs, text + _ignored(entry))
 
 
 def _aggregate_item(slot, rules, common, weight, entry) -> ScoreItem:
     judged = [(row.name or indicator_path(sub, i), targets.judge(row.actual, row.target)) for sub, i, row in slot.rows]
-    fracs = [_achievement(j) for _, j in judged]
+    fracs = [achievement(j) for _, j in judged]
     inputs = {
-        f"{indicator_path(sub, i)} {name}": j.status.value + (f" {_percent(f)}" if f is not None else "")
+        f"{indicator_path(sub, i)} {name}": j.status.value + (f" {format_percent(f)}" if f is not None else "")
         for (sub, i, _), (name, j), f in zip(slot.rows, judged, fracs)
     }
     waiting = [f"“{name}”（{j.reason}）" for (name, j), f in zip(judged, fracs) if f is None]
@@ -563,16 +547,16 @@ def _aggregate_item(slot, rules, common, weight, entry) -> ScoreItem:
         why = f"本项有指标需人工判断：{'、'.join(waiting)}，不能按指标自动计分，请评分人对本项按档次评定。"
         return _manual_item(slot.available, entry, rules, common, weight, why, inputs)
     mean = sum(fracs, Decimal(0)) / len(fracs)
-    inputs["平均完成比例"] = _percent(mean)
-    pts = _points(slot.available, mean)
-    listing = "、".join(f"{name} {j.status.value}（{_percent(f)}）" for (name, j), f in zip(judged, fracs))
-    how = f"按{len(fracs)}个指标的平均完成比例计分：{listing}，平均{_percent(mean)}" if len(fracs) > 1 \
+    inputs["平均完成比例"] = format_percent(mean)
+    pts = earned_points(slot.available, mean)
+    listing = "、".join(f"{name} {j.status.value}（{format_percent(f)}）" for (name, j), f in zip(judged, fracs))
+    how = f"按{len(fracs)}个指标的平均完成比例计分：{listing}，平均{format_percent(mean)}" if len(fracs) > 1 \
         else f"按指标完成比例计分：{listing}"
-    text = f"{how}；得分 = {slot.available}分 × {_percent(mean)} = {pts}分。{weight}"
+    text = f"{how}；得分 = {slot.available}分 × {format_percent(mean)} = {pts}分。{weight}"
     return _computed(common, pts, inputs, text + _ignored(entry))
 
 
-def _achievement(judgement) -> Decimal | None:
+def achievement(judgement: targets.Judgement) -> Decimal | None:
     """The fraction of the item's points an indicator earns, or None when a person must judge."""
     if judgement.status == targets.Status.MET:
         return Decimal(1)
@@ -584,7 +568,7 @@ def _achievement(judgement) -> Decimal | None:
 def _row_inputs(row: Indicator, judgement) -> dict[str, str]:
     inputs = {"指标名称": row.name, "预期值": row.target, "实现值": row.actual, "判断": judgement.status.value}
     if judgement.ratio is not None:
-        inputs["完成比例"] = _percent(judgement.ratio)
+        inputs["完成比例"] = format_percent(judgement.ratio)
     return inputs
 
 
@@ -599,7 +583,7 @@ def _ignored(entry: ScoreEntry | None) -> str:
     if entry.tier:
         given.append(f"档次“{entry.tier}”")
     if entry.points is not None:
-        given.append(f"给分{_num(entry.points)}分")
+        given.append(f"给分{format_number(entry.points)}分")
     return f"评分人填写的{'、'.join(given)}未采用：本项由系统按数据计算。"
 
 
@@ -635,7 +619,7 @@ def _manual_item(
         return ScoreItem(**base, tier=tier.name, tier_range=tier_range, in_range=True, points=pts,
                          status="scored", explanation=text)
     given = entry.points
-    inputs["给分"] = _num(given)
+    inputs["给分"] = format_number(given)
     pts = min(max(given, Decimal(0)), available).quantize(CENT, ROUND_HALF_UP)
     outside = given < 0 or given > available
     parts = [why]
@@ -643,12 +627,12 @@ def _manual_item(
         in_range = tier_range[0] <= given <= tier_range[1] and not outside
         where = "在" if in_range else "不在"
         parts.append(
-            f"评分人选定档次“{tier.name}”（{tier_range[0]}–{tier_range[1]}分），给分{_num(given)}分，{where}该档区间内"
+            f"评分人选定档次“{tier.name}”（{tier_range[0]}–{tier_range[1]}分），给分{format_number(given)}分，{where}该档区间内"
             + ("。" if in_range else "，请核对档次或给分。")
         )
     else:
         in_range = False if outside else None
-        parts.append(f"评分人给分{_num(given)}分，未选档次，请补选档次以便核对。")
+        parts.append(f"评分人给分{format_number(given)}分，未选档次，请补选档次以便核对。")
     if outside:
         parts.append(f"给分超出本项0–{available}分的范围，计入总分时按{pts}分计。")
     if entry.note:
@@ -662,8 +646,9 @@ def _manual_item(
 # --------------------------------------------------------------------------- numbers
 
 
-def _points(available: Decimal, frac: Decimal) -> Decimal:
-    return min(available, (available * frac).quantize(CENT, ROUND_HALF_UP))
+def earned_points(available: Decimal, fraction: Decimal) -> Decimal:
+    """The points an item worth `available` earns for an achieved `fraction` (0..1), to 0.01, half up."""
+    return min(available, (available * fraction).quantize(CENT, ROUND_HALF_UP))
 
 
 def _lo(available: Decimal, tier: RuleTier) -> Decimal:
@@ -674,17 +659,8 @@ def _hi(available: Decimal, tier: RuleTier) -> Decimal:
     return (available * tier.max_percent / 100).quantize(CENT, ROUND_HALF_UP)
 
 
-def _percent(frac: Decimal) -> str:
-    return f"{(frac * 100).quantize(CENT, ROUND_HALF_UP)}%"
-
-
 def _amount(value: Decimal | None) -> str:
-    return "未填写" if value is None else f"{value.quantize(CENT, ROUND_HALF_UP)}"
-
-
-def _num(value: Decimal) -> str:
-    """A number without trailing zeros (10, 12.5, 35.71)."""
-    return format(value.normalize(), "f")
+    return "未填写" if value is None else format_number(value, 2)
 
 
 def _to_decimal(value: Fraction) -> Decimal:

@@ -366,9 +366,9 @@ def PERF_POINTS(actual: Cell, target: Cell, points: Cell) -> Shown:
     from xlperf import scoring
 
     # the same share of points as the scorecard gives the indicator
-    achieved = scoring._achievement(verdict.judgement)
+    achieved = scoring.achievement(verdict.judgement)
     if achieved is not None:
-        return float(scoring._points(available, achieved))
+        return float(scoring.earned_points(available, achieved))
     if verdict.judgement.status.name == "REVIEW":
         return REVIEW + verdict.reason
     return f"{REVIEW}{verdict.status}，但无法计算完成比例，请按档次评分：{verdict.reason}"

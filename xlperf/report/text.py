@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Iterable, Sequence
 
-from xlperf import formulas, targets
+from xlperf import formulas, funding, targets
+from xlperf.formulas import format_number, format_percent
 from xlperf.model import CATEGORY_OF, Indicator, SelfEvaluation, SubCategory, indicator_path
 
 TITLE = "市级财政支出项目绩效自评报告"
 ATTACHMENT_MARK = "附件3"
-CENT = Decimal("0.01")
 LOW_EXECUTION = Decimal("0.9")
 """Below this budget execution rate the report names slow spending as a problem."""
 MAX_LISTED_FINDINGS = 6
@@ -156,16 +156,11 @@ def _cover(ev: SelfEvaluation) -> Iterable[CoverField]:
 
 def money(value: Decimal) -> str:
     """122.17万元"""
-    return f"{value.quantize(CENT, ROUND_HALF_UP)}万元"
-
-
-def percent(fraction: Decimal) -> str:
-    """0.9916 → 99.16%"""
-    return f"{(fraction * 100).quantize(CENT, ROUND_HALF_UP)}%"
+    return f"{format_number(value, 2)}万元"
 
 
 def points(value: Decimal) -> str:
-    return f"{value.quantize(CENT, ROUND_HALF_UP)}分"
+    return f"{format_number(value, 2)}分"
 
 
 def format_date(value: dt.date) -> str:
@@ -382,9 +377,9 @@ class _Facts:
                 bits.append(f"{when}实际支出{money(y.spent)}{_breakdown(y.spent_parts, y.spent)}")
             rate = y.rate
             if not isinstance(rate, formulas.Undefined):
-                text = f"预算执行率{percent(rate)}"
+                text = f"预算执行率{format_percent(rate)}"
                 if y.spent < y.budget:
-                    text += f"，结余{money(y.budget - y.spent)}"
+                    text += f"，结余{money(formulas.difference(y.budget, y.spent))}"
                 bits.append(text)
             if bits:
                 out.append("，".join(bits) + "。")
@@ -414,7 +409,7 @@ class _Facts:
         if low is not None:
             label, rate = low
             found.append((
-                f"{label}预算执行率为{percent(rate)}，低于90%，资金支出进度偏慢。",
+                f"{label}预算执行率为{format_percent(rate)}，低于90%，资金支出进度偏慢。",
                 "加快预算执行进度，加强支出进度的跟踪管理；编制下一年度预算时结合实际需求合理测算，提高预算编制的准确性。",
             ))
         data = self._data_findings()
@@ -440,19 +435,12 @@ class _Facts:
         return _numbered([i for _, i in found])
 
     def _low_execution(self) -> tuple[str, Decimal] | None:
-        year = self.ev.basic.eval_year
-        rows = [y for y in self.years if y.year == year] or self.years
-        if len(rows) != 1:
-            budget = _total([y.budget for y in rows])
-            spent = _total([y.spent for y in rows])
-            label = ""
-        else:
-            budget, spent = rows[0].budget, rows[0].spent
-            label = f"{rows[0].year}年" if rows[0].year is not None else ""
-        rate = formulas.execution_rate(spent, budget)
-        if isinstance(rate, formulas.Undefined) or rate >= LOW_EXECUTION:
+        """The form's 预算执行率 when below 90%, with its year where all its rows share one."""
+        ex = funding.execution(self.ev)
+        if isinstance(ex.rate, formulas.Undefined) or ex.rate >= LOW_EXECUTION:
             return None
-        return label, rate
+        one_year = len(ex.years) == 1 and ex.years[0] is not None
+        return (f"{ex.years[0]}年" if one_year else ""), ex.rate
 
     def _data_findings(self) -> list:
         """Check findings about the data, not about this report or the scoring entries."""
@@ -489,7 +477,7 @@ def _state_words(o: _Outcome) -> str:
         return "已完成"
     if o.judgement.status == targets.Status.NOT_MET:
         ratio = o.judgement.ratio
-        return f"未完成（完成比例{percent(ratio)}）" if ratio is not None else "未完成"
+        return f"未完成（完成比例{format_percent(ratio)}）" if ratio is not None else "未完成"
     if o.item is not None and o.item.tier:
         return f"经评分人评定为“{o.item.tier}”"
     return "需人工判断"
@@ -515,15 +503,6 @@ def _what_is_wrong(message: str) -> str:
     return _clause(message)
 
 
-def _total(values: list[Decimal | None]) -> Decimal | None:
-    present = [v for v in values if v is not None]
-    return sum(present, Decimal(0)) if present else None
-
-
-def _row_total(row) -> Decimal | None:
-    return row.total if row.total is not None else _total(row.parts())
-
-
 def _funds_by_year(ev: SelfEvaluation) -> list[_YearFunds]:
     years: list[int | None] = []
     for row in [*ev.funding.budget, *ev.funding.spending]:
@@ -535,8 +514,8 @@ def _funds_by_year(ev: SelfEvaluation) -> list[_YearFunds]:
         s_rows = [r for r in ev.funding.spending if r.year == year]
         out.append(_YearFunds(
             year,
-            _total([_row_total(r) for r in b_rows]),
-            _total([_row_total(r) for r in s_rows]),
+            funding.total(b_rows),
+            funding.total(s_rows),
             _parts(b_rows, _BUDGET_PARTS),
             _parts(s_rows, _SPENT_PARTS),
         ))
@@ -546,7 +525,7 @@ def _funds_by_year(ev: SelfEvaluation) -> list[_YearFunds]:
 def _parts(rows, names) -> list[tuple[str, Decimal]]:
     out = []
     for attr, label in names:
-        value = _total([getattr(r, attr) for r in rows])
+        value = formulas.sum_filled(getattr(r, attr) for r in rows)
         if value is not None and value != 0:
             out.append((label, value))
     return out

@@ -27,7 +27,9 @@ from typing import Any, Literal
 
 import xlsxwriter
 
+from xlperf import funding
 from xlperf.atomic import atomic_path
+from xlperf.formulas import sum_filled
 
 from xlperf.layout import (
     CONF,
@@ -140,24 +142,11 @@ def _scorecard(ev: SelfEvaluation, rules: Any, scorecard: Any) -> tuple[Any, Any
     return scorecard, rule_set, recorded
 
 
-def _sum(values: Sequence[Any]) -> Decimal | None:
-    present = [v for v in values if v is not None]
-    return sum(present, Decimal(0)) if present else None
-
-
-def _year_total(rows: Sequence[Any], year: int | None) -> Decimal | None:
-    """What the 预算执行率 cell's formula sums for one block: the evaluation year's rows,
-    or all rows when none has that year; a row's 资金合计 is the sum of its parts."""
-    chosen = [r for r in rows if year is not None and r.year == year] or list(rows)
-    return _sum([_sum(r.parts()) for r in chosen])
-
-
 def _exec_rate(ev: SelfEvaluation) -> Decimal | None:
-    from xlperf import formulas
-
-    year = ev.basic.eval_year
-    rate = formulas.execution_rate(_year_total(ev.funding.spending, year), _year_total(ev.funding.budget, year))
-    return None if isinstance(rate, formulas.Undefined) else rate
+    """What the 预算执行率 cell's formula computes: as `funding.execution_rate`, except that a
+    row's 资金合计 is the sum of its parts, because on the sheet it is a formula over them."""
+    rate = funding.execution_rate(ev, amount=lambda row: row.parts_total())
+    return rate if isinstance(rate, Decimal) else None
 
 
 def _judge(ev: SelfEvaluation, row_path: str) -> str:
@@ -178,7 +167,7 @@ def _engine_value(cell: Cell, ev: SelfEvaluation, scores: dict[str, Any], mode: 
             given = field_value(ev, cell.path or "")
             if given is not None:
                 return given
-        return _sum([field_value(ev, p) for p in cell.args])
+        return sum_filled(field_value(ev, p) for p in cell.args)
     if calc == "judge":
         return _judge(ev, cell.args[0])
     if calc == "exec_rate":
