@@ -188,3 +188,35 @@ def test_review_through_the_command_line(capsys, tmp_path):
     summary = tmp_path / "sum.xlsx"
     assert run(capsys, "review", folder, "-o", summary, "--jobs", "1")[0] == 1
     assert summary.exists()
+
+
+def test_mark_writes_a_marked_copy_and_keeps_the_source(capsys, tmp_path):
+    import hashlib
+
+    ev = seed()
+    ev.basic.contact_email = "not-an-email"
+    book = tmp_path / "form.xlsm"
+    from xlperf.build import new_workbook
+
+    new_workbook(book, source=write(tmp_path, ev))
+    digest = hashlib.sha256(book.read_bytes()).hexdigest()
+    out = tmp_path / "marked.xlsm"
+    code, text, _ = run(capsys, "mark", book, "-o", out)
+    assert code == 1
+    assert "FMT002" in text
+    assert out.exists()
+    assert hashlib.sha256(book.read_bytes()).hexdigest() == digest
+    code, _, err = run(capsys, "mark", book, "-o", book, "--force")
+    assert code == 2 and "源文件" in err
+
+
+def test_new_records_the_users_rule_file(capsys, tmp_path):
+    from xlperf.workbook.read import read_workbook_with_layout
+
+    rules = tmp_path / "bureau.json"
+    rules.write_text((ROOT / "xlperf" / "rules" / "guangdong-municipal.json").read_text(encoding="utf-8"),
+                     encoding="utf-8")
+    book = tmp_path / "form.xlsm"
+    assert run(capsys, "new", book, "--rules", rules)[0] == 0
+    _, layout = read_workbook_with_layout(book)
+    assert layout.rules == str(rules)

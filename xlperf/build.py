@@ -24,13 +24,15 @@ def _require_suffix(path: Path, suffix: str, what: str) -> None:
         raise InputError(f"输出文件 {path}：{what}应保存为 {suffix} 文件")
 
 
-def _load_rules(rules):
+def _checked_rules(rules):
+    """`rules` as given (a name or path, recorded in the workbook), once it loads."""
     from .scoring import RulesError, load_rules
 
     try:
-        return load_rules(rules) if rules is None or isinstance(rules, str) else rules
+        load_rules(rules)
     except RulesError as e:
         raise InputError(str(e)) from None
+    return rules
 
 
 def new_workbook(
@@ -66,8 +68,8 @@ def new_workbook(
         )
     except ValueError as e:
         raise InputError(f"行数设置有误：{e}") from None
-    rule_set = _load_rules(rules if rules is not None else (ev.scoring.rules if ev else None))
-    build_workbook(out, ev, rules=rule_set, vba=vba_project(), layout=minimum, mode="macro", force=force)
+    rules = _checked_rules(rules if rules is not None else (ev.scoring.rules if ev else None))
+    build_workbook(out, ev, rules=rules, vba=vba_project(), layout=minimum, mode="macro", force=force)
     return out
 
 
@@ -85,6 +87,6 @@ def submission_copy(
     _require_suffix(out, ".xlsx", "报送副本")
     check_output(out, force=force, source=source)
     ev = sources.load(source)
-    rule_set = _load_rules(rules if rules is not None else ev.scoring.rules)
-    build_workbook(out, ev, rules=rule_set, vba=None, mode="values", force=force)
+    rules = _checked_rules(rules if rules is not None else ev.scoring.rules)
+    build_workbook(out, ev, rules=rules, vba=None, mode="values", force=force)
     return out

@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rules", metavar="NAME|PATH", help=rules_help)
     p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
 
+    p = sub.add_parser("mark", help="在工作簿副本中标出问题单元格并填好评分表（与“校验”“计算得分”按钮相同）",
+                       description="在工作簿副本中标出问题单元格、列出校验结果并填好评分表（与工作簿中“校验”“计算得分”按钮相同），不改动原文件")
+    p.add_argument("file", metavar="FILE", help="xlperf 生成的工作簿（.xlsm/.xlsx）")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="标记后的副本（扩展名与原文件相同）")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+
     p = sub.add_parser("review", help="批量审核多份自评表，生成汇总表", description="批量审核文件夹或文件中的自评表（.xlsm/.xlsx/.json），生成汇总表")
     p.add_argument("paths", nargs="+", metavar="DIR|FILE", help="文件夹（含子文件夹）或文件")
     p.add_argument("-o", "--output", metavar="SUMMARY.xlsx", help="汇总表输出路径（使用 --json 时可省略）")
@@ -97,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         "export": _cmd_export,
         "submit": _cmd_submit,
         "review": _cmd_review,
+        "mark": _cmd_mark,
     }[args.command]
     from .errors import InputError
 
@@ -200,6 +207,14 @@ def _cmd_submit(args) -> int:
     path = submission_copy(args.file, args.output, rules=args.rules, force=args.force)
     print(f"已生成报送副本：{path}")
     return EXIT_OK
+
+
+def _cmd_mark(args) -> int:
+    from .excel import process_file
+
+    outcome = process_file(args.file, args.output, "mark", force=args.force)
+    print(outcome.message)
+    return EXIT_OK if outcome.ok else EXIT_FINDINGS
 
 
 def _cmd_review(args) -> int:
