@@ -420,6 +420,7 @@ def _edit(data, where, value):
         (("grades", 3, "min"), 10, "须有一个 min 为 0 的等级"),
         (("total",), "一百", "total：应为数字"),
         (("categories", 0, "items", 0, "points"), "1E+30", "categories[0].items[0].points：分值过大"),
+        (("categories", 0, "items", 0, "pionts"), 10, "不是规则文件的字段"),
         (("categories", 0, "items", 0, "sub_categories"), ["quantity"], "只有 indicators 方法"),
     ],
 )

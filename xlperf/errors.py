@@ -14,8 +14,14 @@ class InputError(Exception):
         return self.message
 
 
-def describe_validation_error(error, model_cls) -> str:
-    """A pydantic ValidationError in Chinese, one line per problem, naming the field."""
+def describe_validation_error(error, model_cls, noun: str = "本表") -> str:
+    """A pydantic ValidationError in Chinese, one clause per problem, naming the field.
+
+    Serves every file a person writes: the data file (`noun` "本表") and rule files
+    ("规则文件"). A field with a Chinese description is named by it and its path
+    ("评价金额（basic.eval_amount）"), others by the path alone; a problem of the whole
+    file by its reason alone. At most ten problems are listed.
+    """
     items = [dict(i, loc=_clean(i.get("loc", ()))) for i in error.errors()]
     lines = []
     seen = set()
@@ -26,8 +32,9 @@ def describe_validation_error(error, model_cls) -> str:
                 continue
             item = {"type": "value_error", "loc": item["loc"], "msg": "应填“无”，或逐行填写指标"}
         label = _label(model_cls, item["loc"])
-        where = f"{label}（{path}）" if label else path or "文件"
-        line = f"{where}：{_reason(item)}"
+        where = f"{label}（{path}）" if label else path
+        reason = _reason(item, noun)
+        line = f"{where}：{reason}" if where else reason
         if line not in seen:
             seen.add(line)
             lines.append(line)
@@ -40,6 +47,7 @@ def _clean(loc) -> tuple:
 
 
 def _union_branch(item, items) -> bool:
+    """An error of one branch of a union field (the indicators' 无-or-rows)."""
     return sum(1 for o in items if o["loc"] == item["loc"]) > 1 or any(
         o is not item and _path(o["loc"]).startswith(_path(item["loc"]) + "[") for o in items
     )
@@ -85,35 +93,45 @@ def _inner_model(annotation, base):
     return None
 
 
+_DATE = "应为日期，格式如 2020-12-31"
 _REASONS = {
-    "missing": "缺少此项",
-    "extra_forbidden": "不是本表的字段，请删除或检查拼写",
+    "missing": "缺少必填字段",
+    "extra_forbidden": "不认识的字段（不是{noun}的字段，请删除或检查拼写）",
     "int_parsing": "应为整数",
     "int_type": "应为整数",
     "int_from_float": "应为整数",
-    "date_from_datetime_parsing": "应为日期，格式如 2020-12-31",
-    "date_parsing": "应为日期，格式如 2020-12-31",
-    "date_type": "应为日期，格式如 2020-12-31",
-    "string_type": "应为文字",
-    "list_type": "应为列表",
-    "model_type": "应为对象（键值表）",
-    "dict_type": "应为对象（键值表）",
-    "literal_error": "取值不在允许的范围内",
-    "bool_type": "应填“是”或“否”",
-    "json_invalid": "不是有效的 JSON",
     "decimal_parsing": "应为数字",
+    "decimal_type": "应为数字",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "date_from_datetime_parsing": _DATE,
+    "date_parsing": _DATE,
+    "date_type": _DATE,
+    "string_type": "应为文字",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "list_type": "应为列表 [...]",
+    "model_type": "应为对象 {{...}}",
+    "dict_type": "应为对象 {{...}}",
+    "greater_than": "应大于{gt}",
+    "greater_than_equal": "应不小于{ge}",
+    "less_than": "应小于{lt}",
+    "less_than_equal": "应不大于{le}",
+    "too_short": "至少应有{min_length}项",
+    "too_long": "最多只能有{max_length}项",
+    "string_too_short": "不能为空",
+    "string_too_long": "最多{max_length}个字",
+    "literal_error": "取值应为 {expected}",
+    "json_invalid": "不是有效的 JSON（{error}）",
 }
 
 
-def _reason(item) -> str:
+def _reason(item, noun: str) -> str:
     kind = item.get("type", "")
+    ctx = {k: str(v).replace(" or ", " 或 ") for k, v in (item.get("ctx") or {}).items()}
     if kind == "value_error":
-        msg = str(item.get("msg", ""))
-        return msg.removeprefix("Value error, ")
-    if kind == "json_invalid":
-        ctx = item.get("ctx") or {}
-        return f"不是有效的 JSON（{ctx.get('error', '')}）"
-    if kind == "literal_error":
-        ctx = item.get("ctx") or {}
-        return f"取值应为 {ctx.get('expected', '')}"
-    return _REASONS.get(kind, f"取值无效（{item.get('msg', '')}）")
+        return ctx.get("error") or str(item.get("msg", "")).removeprefix("Value error, ") or "取值无效"
+    try:
+        return _REASONS[kind].format(noun=noun, **ctx)
+    except (KeyError, IndexError):
+        return f"取值无效（{item.get('msg', kind)}）"

@@ -27,6 +27,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from xlperf import formulas, funding, targets
+from xlperf.errors import describe_validation_error
 from xlperf.formulas import format_number, format_percent
 from xlperf.model import (
     Indicator,
@@ -238,44 +239,9 @@ def _parse(data: bytes, where: str, stem: str) -> RuleSet:
     try:
         rules = RuleSet.model_validate(raw)
     except ValidationError as e:
-        problems = "；".join(_describe(err) for err in e.errors())
+        problems = describe_validation_error(e, RuleSet, "规则文件")
         raise RulesError("RULES_INVALID", f"评分规则文件“{where}”不符合规则格式：{problems}。") from None
     return rules if rules.name else rules.model_copy(update={"name": stem})
-
-
-_ERROR_TEXT = {
-    "missing": "缺少必填字段",
-    "extra_forbidden": "不认识的字段（请检查拼写）",
-    "decimal_parsing": "应为数字",
-    "decimal_type": "应为数字",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "string_type": "应为文字",
-    "bool_type": "应为 true 或 false",
-    "bool_parsing": "应为 true 或 false",
-    "list_type": "应为列表 [...]",
-    "model_type": "应为对象 {...}",
-    "dict_type": "应为对象 {...}",
-    "greater_than": "应大于{gt}",
-    "greater_than_equal": "应不小于{ge}",
-    "less_than_equal": "应不大于{le}",
-    "too_short": "至少应有{min_length}项",
-    "string_too_short": "不能为空",
-    "literal_error": "取值应为 {expected}",
-}
-
-
-def _describe(err: dict) -> str:
-    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
-    kind = err["type"]
-    ctx = {k: str(v).replace(" or ", " 或 ") for k, v in (err.get("ctx") or {}).items()}
-    if kind == "value_error":
-        text = ctx.get("error", "取值无效")
-    elif kind in _ERROR_TEXT:
-        text = _ERROR_TEXT[kind].format(**ctx)
-    else:
-        text = f"取值无效（{kind}）"
-    return f"{where}：{text}" if where else text
 
 
 # --------------------------------------------------------------------------- scorecard
