@@ -950,12 +950,20 @@ class Layout:
             rows = (_count(indicator_rows, "每个指标子类的行数"),) * len(SubCategory)
         cap = Capacity(_count(budget_rows, "资金年度行数"), _count(purpose_rows, "按方向划分行数"), rows)
         plan, recorded = _plan_of(rules)
-        return cls(cap, recorded, plan)
+        return cls.of(cap, recorded, plan)
+
+    @classmethod
+    def of(cls, capacity: Capacity, rules: str = "", plan: tuple[ScoreGroup, ...] | None = None) -> "Layout":
+        """The layout of these capacities, rule-set name and plan, shared between calls.
+
+        A layout is immutable, and its sheets and indexes (cached properties) take a few
+        milliseconds to build: every form of a batch, read or located, reuses them."""
+        return _shared_layout(capacity, rules, default_plan() if plan is None else plan)
 
     @classmethod
     def for_model(cls, ev: SelfEvaluation | None, minimum: "Layout | None" = None) -> "Layout":
         """Room for everything `ev` holds: max(the minimum layout's capacities, the data's rows)."""
-        minimum = minimum or cls()
+        minimum = minimum or cls.of(Capacity())
         base = minimum.capacity
         if ev is None:
             return minimum
@@ -965,13 +973,13 @@ class Layout:
             max(base.purpose_rows, len(f.by_purpose)),
             tuple(max(base.rows_for(s), len(ev.indicators.rows(s))) for s in SubCategory),
         )
-        return cls(cap, minimum.rules, minimum.plan)
+        return cls.of(cap, minimum.rules, minimum.plan)
 
     def with_rules(self, rules: Any, recorded: str | None = None) -> "Layout":
         """The same capacities with the 评分表 of `rules` (a name, path or RuleSet);
         `recorded`: the name or path to record instead of the rule set's own name."""
         plan, name = _plan_of(rules)
-        return Layout(self.capacity, name if recorded is None else recorded, plan)
+        return Layout.of(self.capacity, name if recorded is None else recorded, plan)
 
     @cached_property
     def score_rows(self) -> tuple[ScoreRow, ...]:
@@ -1105,7 +1113,7 @@ class Layout:
             )
         except (ValueError, TypeError):
             raise ValueError("_xlperf 工作表中的评分项记录已损坏") from None
-        return Layout(layout.capacity, rules, plan)
+        return Layout.of(layout.capacity, rules, plan)
 
     # -- marks
 
@@ -1162,6 +1170,11 @@ class Layout:
         ]
 
 
+@functools.lru_cache(maxsize=16)
+def _shared_layout(capacity: Capacity, rules: str, plan: tuple[ScoreGroup, ...]) -> Layout:
+    return Layout(capacity, rules, plan)
+
+
 def cells_for_findings(findings: Iterable[Any], layout: Layout | None = None) -> list[Mark]:
     """Marks for findings on a workbook of `layout` (default capacities when None)."""
     return (layout or Layout()).marks_for(findings)
@@ -1199,6 +1212,12 @@ def _prefixes(path: str) -> Iterator[str]:
 def path_tokens(path: str) -> list[tuple[str, str | None]]:
     """'funding.budget[0].year' -> [('funding', None), ('budget', '0'), ('year', None)];
     an index may itself be a path (评分表 items: 'scoring.items[indicators.quality[0]].tier')."""
+    return list(_path_tokens(path))
+
+
+@functools.lru_cache(maxsize=8192)
+def _path_tokens(path: str) -> tuple[tuple[str, str | None], ...]:
+    """path_tokens, cached: a form's few hundred paths are the same in every form read."""
     tokens: list[tuple[str, str | None]] = []
     name, index, depth = "", None, 0
     buf = ""
@@ -1220,7 +1239,7 @@ def path_tokens(path: str) -> list[tuple[str, str | None]]:
         else:
             buf += ch
     tokens.append((name or buf, index))
-    return tokens
+    return tuple(tokens)
 
 
 def field_value(ev: SelfEvaluation, path: str) -> Any:
