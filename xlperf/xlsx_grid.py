@@ -28,7 +28,7 @@ from defusedxml import DTDForbidden
 
 from .safezip import DEFAULT_LIMITS, Limits, SafePackage, UnreadableFile, refuse
 
-__all__ = ["Formula", "Limits", "DEFAULT_LIMITS", "read_grids", "sheet_names", "UnreadableFile"]
+__all__ = ["Formula", "Limits", "DEFAULT_LIMITS", "OpenWorkbook", "read_grids", "sheet_names", "UnreadableFile"]
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _STRICT_MAIN = "{http://purl.oclc.org/ooxml/spreadsheetml/main}"
@@ -529,6 +529,65 @@ def sheet_names(path, *, limits: Limits = DEFAULT_LIMITS) -> list[str]:
         return list(_read_book(pkg).sheets)
 
 
+class OpenWorkbook:
+    """A workbook file opened once (一次打开): its sheet names, and the grids of its sheets
+    read as they are asked for, so that a reader that must look at one sheet before it
+    knows which others it needs opens and checks the file only once.
+
+    External links are refused when it opens. Styles and shared strings are parsed at
+    most once, when the first sheet is read; every limit (total bytes, cells) counts
+    over everything read through one OpenWorkbook.
+    """
+
+    def __init__(self, path, limits: Limits = DEFAULT_LIMITS):
+        self.path = Path(path)
+        self.limits = limits
+        self._pkg = SafePackage(self.path, limits)
+        try:
+            self._book = _read_book(self._pkg)
+            _check_links(self._pkg, self._book, limits)
+        except BaseException:
+            self._pkg.close()
+            raise
+        self._parts: tuple[dict[int, str], list[str]] | None = None
+        self._budget = [limits.max_cells]
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self._book.sheets)
+
+    def grids(self, sheets: Iterable[str] | None = None, *, optional: Iterable[str] = ()) -> dict[str, list[list]]:
+        """As `read_grids`, from this open file."""
+        book = self._book
+        wanted = list(book.sheets) if sheets is None else list(dict.fromkeys(sheets))
+        missing = [s for s in wanted if s not in book.sheets]
+        wanted += [s for s in optional if s in book.sheets and s not in wanted]
+        if missing:
+            present = "、".join(f"“{s}”" for s in book.sheets) or "无"
+            shown = "、".join(f"“{s}”" for s in missing)
+            raise refuse(
+                self.path,
+                "IN_SHEET_MISSING",
+                f"缺少工作表{shown}（工作簿中的工作表：{present}）；请使用 xlperf new 生成的自评工作簿，不要删除或重命名工作表",
+            )
+        if self._parts is None:
+            self._parts = (_read_styles(self._pkg, book), _read_shared_strings(self._pkg, book, self.limits))
+        styles, strings = self._parts
+        return {
+            name: _read_sheet(self._pkg, name, book.sheets[name], strings, styles, book.date1904, self.limits, self._budget)
+            for name in wanted
+        }
+
+    def close(self) -> None:
+        self._pkg.close()
+
+    def __enter__(self) -> "OpenWorkbook":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 def read_grids(
     path, sheets: Iterable[str] | None = None, *, optional: Iterable[str] = (), limits: Limits = DEFAULT_LIMITS
 ) -> dict[str, list[list]]:
@@ -542,25 +601,5 @@ def read_grids(
     (#N/A and the like) as their text. Raises `UnreadableFile` (an InputError) for every
     file that cannot or must not be read, including a requested sheet that is missing.
     """
-    path = Path(path)
-    with SafePackage(path, limits) as pkg:
-        book = _read_book(pkg)
-        _check_links(pkg, book, limits)
-        wanted = list(book.sheets) if sheets is None else list(dict.fromkeys(sheets))
-        missing = [s for s in wanted if s not in book.sheets]
-        wanted += [s for s in optional if s in book.sheets and s not in wanted]
-        if missing:
-            present = "、".join(f"“{s}”" for s in book.sheets) or "无"
-            shown = "、".join(f"“{s}”" for s in missing)
-            raise refuse(
-                path,
-                "IN_SHEET_MISSING",
-                f"缺少工作表{shown}（工作簿中的工作表：{present}）；请使用 xlperf new 生成的自评工作簿，不要删除或重命名工作表",
-            )
-        styles = _read_styles(pkg, book)
-        strings = _read_shared_strings(pkg, book, limits)
-        budget = [limits.max_cells]
-        return {
-            name: _read_sheet(pkg, name, book.sheets[name], strings, styles, book.date1904, limits, budget)
-            for name in wanted
-        }
+    with OpenWorkbook(path, limits) as book:
+        return book.grids(sheets, optional=optional)

@@ -1,9 +1,10 @@
 """Reading the self-evaluation workbook back into the model (读取自评工作簿).
 
 All parsing works on a grid, `{sheet name: rows of cell values}`: a file gives it
-through `xlperf.xlsx_grid.read_grids`, Excel gives it through one xlwings read per
-sheet (`Range(layout.sheet(name).extent.ref).value`). Both then go through
-`read_grid`, so the file path and the Excel buttons share every rule:
+through `xlperf.xlsx_grid.OpenWorkbook` (opened once: _xlperf first, then the sheets it
+names), Excel gives it through one xlwings read per sheet
+(`Range(layout.sheet(name).extent.ref).value`). Both then go through `read_grid`, so
+the file path and the Excel buttons share every rule:
 
 - only input cells are read, through the layout the workbook records in `_xlperf`;
   formulas are never evaluated, and a formula typed into an input cell is refused;
@@ -40,7 +41,7 @@ from xlperf.layout import (
     path_tokens,
 )
 from xlperf.model import NONE_MARK, SelfEvaluation, SubCategory
-from xlperf.xlsx_grid import Formula, read_grids, sheet_names
+from xlperf.xlsx_grid import Formula, OpenWorkbook
 
 Grid = Mapping[str, Sequence[Sequence[Any]]]
 
@@ -87,14 +88,15 @@ def read_workbook(path: str | Path) -> SelfEvaluation:
 def read_workbook_with_layout(path: str | Path) -> tuple[SelfEvaluation, Layout]:
     """The self-evaluation in a workbook file and the layout the file was built with
     (whose `cell_of` points findings at the file's own cells)."""
-    present = set(sheet_names(path))
-    if META not in present:
-        raise WorkbookError(
-            f"“{Path(path).name}”不是 xlperf 生成的自评工作簿（缺少隐藏工作表 {META}）；"
-            "请用 xlperf new 生成工作簿后填写"
-        )
-    layout, mode, built = _record(read_grids(path, [META]))
-    grid = read_grids(path, [s for s in SHEETS if s in built and s != CONF])
+    with OpenWorkbook(path) as book:
+        if META not in book.sheet_names:
+            raise WorkbookError(
+                f"“{Path(path).name}”不是 xlperf 生成的自评工作簿（缺少隐藏工作表 {META}）；"
+                "请用 xlperf new 生成工作簿后填写"
+            )
+        grid = book.grids([META])
+        layout, mode, built = _record(grid)
+        grid.update(book.grids([s for s in SHEETS if s in built and s not in (CONF, META)]))
     return read_grid(grid, layout, mode), layout
 
 
