@@ -37,6 +37,7 @@ Choices a reader of a judgement should know:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -626,7 +627,20 @@ def judge(actual: object, target: object) -> Judgement:
 
     MET or NOT_MET only when every number could be compared safely; otherwise REVIEW with
     a reason naming what a person has to look at.
+
+    Judgements are remembered by (actual, target), types included (1, 1.0 and True read
+    differently): checks, scoring and the report each judge the same rows, and a
+    Judgement is immutable, so sharing one is safe. `judge.cache_clear()` forgets them.
     """
+    try:
+        hash(actual)
+        hash(target)
+    except TypeError:
+        return _judge(actual, target)
+    return _remembered(actual, target)
+
+
+def _judge(actual: object, target: object) -> Judgement:
     t = parse_target(target)
     a = parse_actual(actual)
     inverted = t.inverted
@@ -660,6 +674,10 @@ def judge(actual: object, target: object) -> Judgement:
 
     outcomes = [_judge_one(q, t) for q in quantities]
     return Judgement(_overall(outcomes), _reason(t, quantities, outcomes), _min_ratio(outcomes), t, a, inverted)
+
+
+_remembered = functools.lru_cache(maxsize=4096, typed=True)(_judge)
+judge.cache_clear = _remembered.cache_clear  # type: ignore[attr-defined]
 
 
 def _relevant(t: Target, quantities: tuple[Quantity, ...]) -> list[Quantity]:
