@@ -165,6 +165,11 @@ class SafePackage:
     def has(self, name: str) -> bool:
         return name in self._infos
 
+    def declared_size(self, name: str) -> int:
+        """The uncompressed size the zip directory claims for a part (never trusted for
+        limits: `stream` counts what really comes out)."""
+        return self._infos[name].file_size
+
     def find(self, name: str) -> str | None:
         """The stored name of a part, matched case-insensitively as Excel does."""
         if name in self._infos:

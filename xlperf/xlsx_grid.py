@@ -32,6 +32,7 @@ __all__ = ["Formula", "Limits", "DEFAULT_LIMITS", "OpenWorkbook", "read_grids", 
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _STRICT_MAIN = "{http://purl.oclc.org/ooxml/spreadsheetml/main}"
+_MAIN_T = _MAIN + "t"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _REL_ID = ("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id", "{http://purl.oclc.org/ooxml/officeDocument/relationships}id")
 _MARKUP_PER_CELL = 4
@@ -77,13 +78,20 @@ def _prolog_guard():
     return guard
 
 
-def _tree(pkg: SafePackage, part: str, max_markup: int | None = None, stop_after: str | None = None) -> ET.Element:
+def _tree(
+    pkg: SafePackage,
+    part: str,
+    max_markup: int | None = None,
+    stop_after: str | None = None,
+    chunks: Iterable[bytes] | None = None,
+) -> ET.Element:
     """The part's XML tree; every XML failure becomes an UnreadableFile.
 
     `max_markup` bounds the '<' characters fed to the parser, so that a part of millions
     of tiny elements is refused before its tree is built. `stop_after` names an element
     (sheetData) after whose end tag nothing is needed: the root is closed there and the
-    rest (merges, validations, page setup) is never parsed.
+    rest (merges, validations, page setup) is never parsed. `chunks`: the part's bytes
+    when the caller has read them already (through `pkg.stream`, within the limits).
     """
     guard = _prolog_guard()
     root_name = None
@@ -92,7 +100,7 @@ def _tree(pkg: SafePackage, part: str, max_markup: int | None = None, stop_after
     stop = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?" + stop_after.encode() + rb"\s*>") if stop_after else None
     tail = b""
     try:
-        for chunk in pkg.stream(part):
+        for chunk in pkg.stream(part) if chunks is None else chunks:
             if guard is not None:
                 try:
                     guard.Parse(chunk, False)
@@ -240,12 +248,31 @@ def _format_kind(code: str) -> str | None:
     return "time" if has_time else None
 
 
+_REMEMBER_STYLES_BYTES = 256 * 1024
+_styles_seen: dict[bytes, dict[int, str]] = {}
+"""Date styles by the exact bytes of the styles part they were read from: every form built
+by one version of `xlperf new` carries the same styles part, so a batch parses it once."""
+
+
 def _read_styles(pkg: SafePackage, book: _Book) -> dict[int, str]:
-    """Style index (a cell's s attribute) -> 'date' | 'datetime' | 'time', for date styles."""
+    """Style index (a cell's s attribute) -> 'date' | 'datetime' | 'time', for date styles.
+    The dict may be shared between files: never change it."""
     name = _related(pkg, book, "/styles", "xl/styles.xml")
     if name is None:
         return {}
-    root = _tree(pkg, name, stop_after="cellXfs")
+    if pkg.declared_size(name) > _REMEMBER_STYLES_BYTES:
+        return _date_styles(_tree(pkg, name, stop_after="cellXfs"))
+    data = pkg.read(name)
+    kinds = _styles_seen.get(data)
+    if kinds is None:
+        kinds = _date_styles(_tree(pkg, name, stop_after="cellXfs", chunks=[data]))
+        if len(_styles_seen) >= 8:
+            _styles_seen.clear()
+        _styles_seen[data] = kinds
+    return kinds
+
+
+def _date_styles(root: ET.Element) -> dict[int, str]:
     custom: dict[int, str] = {}
     formats: list[str] = []
     for el in root:
@@ -289,9 +316,8 @@ def _unescape(text: str) -> str:
 
 def _string_of(el: ET.Element) -> str:
     """The text of an <si> or <is> element: its <t>, or its rich-text runs' <t>s."""
-    first = el.find(_MAIN + "t") if len(el) else None
-    if first is not None and len(el) == 1:
-        return _unescape(first.text or "")
+    if len(el) == 1 and el[0].tag == _MAIN_T:
+        return _unescape(el[0].text or "")
     parts = []
     for child in el:
         local = _local(child.tag)
@@ -391,6 +417,7 @@ def _sheet_cells(root: ET.Element, strings, styles, date1904, limits: Limits, bu
         return cells
     shared: dict[str, str] = {}
     max_rows, max_cols = limits.max_rows, limits.max_cols
+    known_refs = _REFS.get
     row = 0
     for row_el in data:
         r = row_el.get("r")
@@ -405,7 +432,7 @@ def _sheet_cells(root: ET.Element, strings, styles, date1904, limits: Limits, bu
                 continue
             ref = c.get("r")
             if ref:
-                at = _split_ref(ref)
+                at = known_refs(ref) or _split_ref(ref)
                 if at is None:
                     raise _BadCell(f"单元格地址“{ref[:20]}”无效")
                 row, col = at
@@ -483,18 +510,20 @@ def _read_sheet(pkg: SafePackage, sheet_name: str, part: str, strings, styles, d
     name = pkg.find(part)
     if name is None:
         raise refuse(pkg.path, "IN_CORRUPT", f"工作簿文件已损坏（工作表“{sheet_name}”的部件 {part} 不存在）")
-    too_many = refuse(
-        pkg.path, "IN_TOO_MANY_CELLS", f"工作表“{sheet_name}”的单元格过多（超过 {limits.max_cells} 个），不是正常的自评工作簿"
-    )
+    def too_many() -> UnreadableFile:
+        return refuse(
+            pkg.path, "IN_TOO_MANY_CELLS", f"工作表“{sheet_name}”的单元格过多（超过 {limits.max_cells} 个），不是正常的自评工作簿"
+        )
+
     try:
         root = _tree(pkg, name, max_markup=budget[0] * _MARKUP_PER_CELL + _MARKUP_SLACK, stop_after="sheetData")
         cells = _sheet_cells(root, strings, styles, date1904, limits, budget)
     except _TooMuchMarkup:
-        raise too_many from None
+        raise too_many() from None
     except _BadCell as bad:
         why = str(bad)
         if why == "cells":
-            raise too_many from None
+            raise too_many() from None
         if why.startswith("extent:"):
             _, r, c = why.split(":")
             raise refuse(
