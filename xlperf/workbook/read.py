@@ -19,6 +19,7 @@ the file path and the Excel buttons share every rule:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -140,20 +141,22 @@ def read_grid(grid: Grid, layout: Layout | None = None, mode: str | None = None)
         layout, mode = layout or found, mode or found_mode
     problems: list[CellProblem] = []
     values: dict[str, Any] = {}
-    for cell in layout.inputs():
-        if cell.sheet not in grid:
+    inputs, sums = _cells_read(layout)
+    for cell in inputs:
+        rows = grid.get(cell.sheet)
+        if rows is None:
             continue
-        raw = _at(grid[cell.sheet], cell)
         try:
-            values[cell.path or ""] = _parse(cell.kind or "text", raw)
+            values[cell.path or ""] = _parse(cell.kind or "text", _at(rows, cell))
         except _Bad as e:
             problems.append(CellProblem(cell.sheet, cell.area.first, cell.title, str(e)))
-    for cell in layout.cells("formula"):
-        if cell.calc != "sum" or cell.sheet not in grid:
+    for cell in sums:
+        rows = grid.get(cell.sheet)
+        if rows is None:
             continue
         if mode == "values":
             try:
-                values[cell.path or ""] = _parse("amount", _at(grid[cell.sheet], cell))
+                values[cell.path or ""] = _parse("amount", _at(rows, cell))
             except _Bad as e:
                 problems.append(CellProblem(cell.sheet, cell.area.first, cell.title, str(e)))
         else:
@@ -167,6 +170,12 @@ def read_grid(grid: Grid, layout: Layout | None = None, mode: str | None = None)
         return SelfEvaluation.model_validate(data)
     except ValidationError as e:
         raise WorkbookError([_problem(layout, err) for err in e.errors()]) from None
+
+
+@functools.lru_cache(maxsize=16)
+def _cells_read(layout: Layout) -> tuple[tuple[Cell, ...], tuple[Cell, ...]]:
+    """The cells `read_grid` reads for a layout: its inputs and its 资金合计 sums."""
+    return tuple(layout.inputs()), tuple(c for c in layout.cells("formula") if c.calc == "sum")
 
 
 def _at(rows: Sequence[Sequence[Any]], cell: Cell) -> Any:
@@ -328,21 +337,21 @@ class _Rows(dict):
     """Rows of a list field while they are collected: {index: row}."""
 
 
-def _put(tree: dict, tokens: list[tuple[str, str | None]], value: Any) -> None:
+def _put(tree: dict, tokens: Sequence[tuple[str, int | None]], value: Any) -> None:
     node: Any = tree
+    last = len(tokens) - 1
     for k, (name, index) in enumerate(tokens):
-        last = k == len(tokens) - 1
         if index is None:
-            if last:
+            if k == last:
                 node[name] = value
             else:
                 node = node.setdefault(name, {})
         else:
             rows = node.setdefault(name, _Rows())
-            if last:
-                rows[int(index)] = value
+            if k == last:
+                rows[index] = value
             else:
-                node = rows.setdefault(int(index), {})
+                node = rows.setdefault(index, {})
 
 
 def _empty(value: Any) -> bool:
@@ -372,22 +381,80 @@ def _sub_category(rows: list[dict]) -> Any:
     return rows
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """How a layout's values become the model's dict, worked out once per layout.
+
+    scalars: (section or "" for a top-level field, key, field path), e.g.
+    ("basic", "project_name", "basic.project_name"); lists: (section, list name, one
+    tuple of (key, field path) per row), e.g. ("funding", "budget", ...); entries:
+    (评分表 item id, its tier/points/note paths); generic: field paths of any other shape,
+    put in place one token at a time (none in the current layout)."""
+
+    scalars: tuple[tuple[str, str, str], ...]
+    lists: tuple[tuple[str, str, tuple[tuple[tuple[str, str], ...], ...]], ...]
+    entries: tuple[tuple[str, tuple[str, ...]], ...]
+    generic: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=16)
+def _shape(layout: Layout) -> _Shape:
+    inputs, sums = _cells_read(layout)
+    scalars: list[tuple[str, str, str]] = []
+    rows: dict[tuple[str, str], dict[int, list[tuple[str, str]]]] = {}
+    generic: list[str] = []
+    for path in dict.fromkeys(c.path or "" for c in (*inputs, *sums)):
+        if path.startswith("scoring."):
+            continue
+        tokens = path_tokens(path)
+        names = [name for name, _ in tokens]
+        indexes = [index for _, index in tokens]
+        if len(tokens) == 1 and indexes[0] is None:
+            scalars.append(("", names[0], path))
+        elif len(tokens) == 2 and indexes == [None, None]:
+            scalars.append((names[0], names[1], path))
+        elif len(tokens) == 3 and indexes[0] is None and indexes[2] is None and str(indexes[1]).isdigit():
+            rows.setdefault((names[0], names[1]), {}).setdefault(int(indexes[1]), []).append((names[2], path))
+        else:
+            generic.append(path)
+    lists = tuple(
+        (section, name, tuple(tuple(by_index.get(i, ())) for i in range(max(by_index) + 1)))
+        for (section, name), by_index in rows.items()
+    )
+    entries = tuple(
+        (row.id, tuple(f"scoring.items[{row.id}].{attr}" for attr in _ENTRY_ATTRS)) for row in layout.score_rows
+    )
+    return _Shape(tuple(scalars), lists, entries, tuple(generic))
+
+
+_ENTRY_ATTRS = ("tier", "points", "note")
+
+
 def _assemble(values: Mapping[str, Any], layout: Layout) -> dict:
+    shape = _shape(layout)
     tree: dict = {}
-    for path, value in values.items():
-        if not path.startswith("scoring."):
-            _put(tree, path_tokens(path), value)
+    for path in shape.generic:
+        if path in values:
+            _put(tree, [(n, None if i is None else int(i)) for n, i in path_tokens(path)], values[path])
     data = _finish(tree)
+    for section, key, path in shape.scalars:
+        if path in values:
+            (data.setdefault(section, {}) if section else data)[key] = values[path]
+    for section, name, row_paths in shape.lists:
+        built = [{key: values[path] for key, path in row if path in values} for row in row_paths]
+        if not any(built):
+            continue
+        while built and _empty(built[-1]):
+            built.pop()
+        data.setdefault(section, {})[name] = built
     indicators = data.get("indicators", {})
     for sub in SubCategory:
         if sub.name in indicators:
             indicators[sub.name] = _sub_category(indicators[sub.name])
     entries = []
-    for row in layout.score_rows:
-        got = {
-            attr: values.get(f"scoring.items[{row.id}].{attr}") for attr in ("tier", "points", "note")
-        }
-        if not _empty(got):
-            entries.append({"item": row.id, **{k: v for k, v in got.items() if v not in (None, "")}})
+    for item, paths in shape.entries:
+        got = [values.get(p) for p in paths]
+        if not all(v is None or v == "" for v in got):
+            entries.append({"item": item, **{k: v for k, v in zip(_ENTRY_ATTRS, got) if v not in (None, "")}})
     data["scoring"] = {"rules": layout.rules or None, "entries": entries}
     return data
