@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from pydantic import ValidationError
 
 from xlperf.errors import describe_validation_error
-from xlperf.model import SelfEvaluation, SubCategory, json_schema
+from xlperf.model import MAX_ROWS, MAX_SCORE_ENTRIES, SelfEvaluation, SubCategory, json_schema
 
 from .strategies import self_evaluations
 
@@ -83,3 +83,54 @@ def test_schema_describes_every_section_in_chinese():
     for name in ("Header", "BasicInfo", "Funding", "Goals", "Indicators", "Report", "Scoring"):
         assert name in schema["$defs"]
     assert schema["$defs"]["BasicInfo"]["properties"]["project_name"]["description"] == "项目名称"
+
+
+@pytest.mark.parametrize(
+    "section, field, row",
+    [
+        ("indicators", "quality", {"name": "指标", "target": "≥95%", "actual": "96%"}),
+        ("funding", "budget", {"year": 2020, "municipal": "1.00"}),
+        ("funding", "spending", {"year": 2020}),
+        ("funding", "by_purpose", {"purpose": "购置"}),
+        ("basic", "basis_documents", "1.某某文件"),
+    ],
+)
+def test_every_list_holds_at_most_max_rows(section, field, row):
+    doc = {section: {field: [row] * MAX_ROWS}}
+    assert len(getattr(getattr(SelfEvaluation.model_validate(doc), section), field)) == MAX_ROWS
+    doc = {section: {field: [row] * (MAX_ROWS + 1)}}
+    with pytest.raises(ValidationError) as info:
+        SelfEvaluation.model_validate(doc)
+    assert f"{section}.{field}）：最多只能有{MAX_ROWS}项" in describe_validation_error(info.value, SelfEvaluation)
+
+
+def test_scoring_entries_are_bounded():
+    assert MAX_SCORE_ENTRIES >= MAX_ROWS * len(SubCategory)
+    entries = [{"item": f"indicators.quality[{i}]"} for i in range(MAX_SCORE_ENTRIES + 1)]
+    with pytest.raises(ValidationError) as info:
+        SelfEvaluation.model_validate({"scoring": {"entries": entries}})
+    assert f"最多只能有{MAX_SCORE_ENTRIES}项" in describe_validation_error(info.value, SelfEvaluation)
+
+
+def test_the_layout_capacity_bound_is_the_model_bound():
+    from xlperf import layout
+
+    assert layout.MAX_ROWS is MAX_ROWS
+    with pytest.raises(ValueError, match=f"1到{MAX_ROWS}之间"):
+        layout.Layout.for_capacity(indicator_rows=MAX_ROWS + 1)
+
+
+def test_a_json_of_twenty_thousand_indicator_rows_is_refused_in_chinese(tmp_path, capsys):
+    """Refused by the model's bound before any check runs (it used to take seconds)."""
+    from xlperf.cli import main
+
+    doc = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    doc["indicators"]["quality"] = [{"name": f"指标{i}", "target": "≥95%", "actual": "96%"} for i in range(20_000)]
+    path = tmp_path / "huge.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert str(path) in err
+    assert f"质量指标（indicators.quality）：最多只能有{MAX_ROWS}项" in err
+    assert "Traceback" not in err

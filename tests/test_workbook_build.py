@@ -19,7 +19,7 @@ from tests import strategies
 from xlperf import layout as L
 from xlperf.errors import InputError
 from xlperf.layout import Layout
-from xlperf.model import NONE_MARK, Indicator, ScoreEntry, SelfEvaluation, SubCategory
+from xlperf.model import MAX_ROWS, NONE_MARK, Indicator, ScoreEntry, SelfEvaluation, SubCategory
 from xlperf.scoring import load_rules, score
 from xlperf.workbook import WorkbookError, build_workbook, read_grid, read_workbook, read_workbook_with_layout
 from xlperf.workbook import build as B
@@ -483,6 +483,14 @@ def test_text_in_an_amount_cell_names_the_cell():
         read_grid(_grid(lay, {"basic.eval_amount": "一百万"}))
     assert str(err.value).endswith("附件1-1!I4（评价金额）应为数字，实际为“一百万”")
     assert [(p.sheet, p.cell) for p in err.value.problems] == [("附件1-1", "I4")]
+
+
+def test_too_many_basis_documents_in_their_cell_are_refused_in_chinese():
+    lay = Layout()
+    documents = "\n".join(f"{i}.文件{i}" for i in range(1, MAX_ROWS + 2))
+    with pytest.raises(WorkbookError) as err:
+        read_grid(_grid(lay, {"basic.basis_documents": documents}))
+    assert str(err.value).endswith(f"附件1-1!C7（实施文件依据）最多只能填写{MAX_ROWS}项，请删减")
 
 
 def test_every_bad_cell_is_reported_at_once():

@@ -30,7 +30,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any, Literal
 
-from xlperf.model import CATEGORY_OF, Category, SelfEvaluation, SubCategory, indicator_path
+from xlperf.model import CATEGORY_OF, MAX_ROWS, Category, SelfEvaluation, SubCategory, indicator_path
 
 LAYOUT_VERSION = 2
 """Bumped whenever a cell moves; a reader refuses a workbook of a newer version."""
@@ -868,7 +868,7 @@ def _meta_sheet() -> SheetLayout:
 DEFAULT_BUDGET_ROWS = 3
 DEFAULT_PURPOSE_ROWS = 3
 DEFAULT_INDICATOR_ROWS = 3
-MAX_ROWS = 200
+# MAX_ROWS, the largest capacity of a block, is the model's bound on its rows (imported).
 
 
 def _count(value: Any, what: str) -> int:

@@ -29,6 +29,12 @@ from xlperf.formulas import sum_filled
 
 CENT = Decimal("0.01")
 
+MAX_ROWS = 200
+"""The most rows one list of the form may have: indicator rows of one sub-category, year
+rows of each funding block, 按方向划分 rows, basis documents. A real form has a handful;
+the bound keeps a huge file from making every check and the workbook layout slow (the
+layout's capacities share it: `xlperf.layout.MAX_ROWS`)."""
+
 
 def _to_amount(value: Any) -> Any:
     """万元 amounts: Decimal; two places where the value has at most two."""
@@ -127,7 +133,7 @@ class BasicInfo(_Model):
     start_date: dt.date | None = Field(None, description="项目开始时间")
     end_date: dt.date | None = Field(None, description="项目完成时间")
     basis_documents: list[Text] = Field(
-        default_factory=list, description="实施文件依据，每条一项，保留原编号"
+        default_factory=list, max_length=MAX_ROWS, description="实施文件依据，每条一项，保留原编号"
     )
 
 
@@ -177,9 +183,9 @@ class PurposeRow(_Model):
 class Funding(_Model):
     """资金概况：三个表块。"""
 
-    budget: list[BudgetRow] = Field(default_factory=list, description="资金安排情况")
-    spending: list[SpendingRow] = Field(default_factory=list, description="资金使用情况")
-    by_purpose: list[PurposeRow] = Field(default_factory=list, description="按方向划分")
+    budget: list[BudgetRow] = Field(default_factory=list, max_length=MAX_ROWS, description="资金安排情况")
+    spending: list[SpendingRow] = Field(default_factory=list, max_length=MAX_ROWS, description="资金使用情况")
+    by_purpose: list[PurposeRow] = Field(default_factory=list, max_length=MAX_ROWS, description="按方向划分")
 
 
 class Goals(_Model):
@@ -204,7 +210,7 @@ class Indicator(_Model):
 NONE_MARK = "无"
 """The explicit mark for a sub-category that has no indicator."""
 
-SubCategoryRows = Union[Literal["无"], list[Indicator]]
+SubCategoryRows = Union[Literal["无"], Annotated[list[Indicator], Field(max_length=MAX_ROWS)]]
 
 
 class SubCategory(str, Enum):
@@ -302,6 +308,10 @@ class Report(_Model):
     other: Text = Field("", description="四、其他需要说明的情况")
 
 
+MAX_SCORE_ENTRIES = MAX_ROWS * len(SubCategory) + MAX_ROWS
+"""The most scoring entries: one per indicator row that can exist, and room for one per
+item of a rule set (a few dozen in the shipped ones)."""
+
 Tier = Literal["达成", "部分达成", "未达成"]
 """定性评分的三档：达成年度指标；部分达成并具有一定效果；未达成且效果较差。"""
 
@@ -319,7 +329,7 @@ class Scoring(_Model):
     """评分表上由人填写的部分。"""
 
     rules: str | None = Field(None, description="评分规则名称或规则文件路径；为空时用 national-2020")
-    entries: list[ScoreEntry] = Field(default_factory=list)
+    entries: list[ScoreEntry] = Field(default_factory=list, max_length=MAX_SCORE_ENTRIES, description="评分记录")
 
     def entry(self, item: str) -> ScoreEntry | None:
         for e in self.entries:

@@ -193,7 +193,10 @@ def _problem(layout: Layout, err: Mapping[str, Any]) -> CellProblem:
         elif not any(ch in str(part) for ch in "[('"):
             path += ("." if path else "") + str(part)
     cell = layout.cell_for(path)
-    message = str(err.get("msg", "")).removeprefix("Value error, ")
+    if err.get("type") == "too_long":
+        message = f"最多只能填写{(err.get('ctx') or {}).get('max_length')}项，请删减"
+    else:
+        message = str(err.get("msg", "")).removeprefix("Value error, ")
     if cell is None:
         return CellProblem("", path, path, message)
     return CellProblem(cell.sheet, cell.area.first, cell.title or path, message)
