@@ -4,8 +4,12 @@ Measured on the workbook `xlperf new` builds for the bundled example (the XlsxWr
 stand-in of tests/badfiles.py while the builder does not exist). Rows:
 - our reader (`xlsx_grid.read_grids`) of the sheets the layout reads;
 - openpyxl `load_workbook` (default and read-only) of the same file;
-- check + score of the form from the file: read, layout parse, model, checks, scoring
-  (`sources.load_with_locator` + `engine.evaluate`), as `xlperf check` does.
+- the form from the file: read, layout parse and model (`sources.load_with_locator`);
+- the engine alone on the form in memory (`engine.evaluate`);
+- check + score of the form from the file: both, as `xlperf check` does. Repeating one
+  form lets `targets.judge` answer every indicator from memory, as it does for the
+  rows checks and scoring share within a form; the row "indicator texts not seen
+  before" forgets the judgements before each run, as for a new form in a batch.
 The baseline is python-calamine's raw read of the same sheets (open, every sheet to
 Python lists): the fastest reader there is, written in Rust, that cannot tell a formula
 from a value.
@@ -39,6 +43,7 @@ def measure(folder: Path) -> tuple[str, float, list[tuple[str, float, str]]]:
     from xlperf import sources
     from xlperf.engine import evaluate
     from xlperf.scoring import load_rules
+    from xlperf.targets import judge
     from xlperf.xlsx_grid import read_grids, sheet_names
 
     path, made_by = form_file(folder)
@@ -71,6 +76,13 @@ def measure(folder: Path) -> tuple[str, float, list[tuple[str, float, str]]]:
         ev, locate = sources.load_with_locator(path)
         evaluate(ev, rules, locate)
 
+    def check_and_score_unseen():
+        judge.cache_clear()
+        check_and_score()
+
+    def form_from_file():
+        sources.load_with_locator(path)
+
     def engine_only():
         evaluate(ev, rules, locate)
 
@@ -82,7 +94,9 @@ def measure(folder: Path) -> tuple[str, float, list[tuple[str, float, str]]]:
         ("our reader (xlsx_grid.read_grids)", best_time(ours, repeat=9, number=20), ""),
         ("openpyxl load_workbook, read-only", best_time(opx_read_only, repeat=7, number=10), ""),
         ("openpyxl load_workbook", best_time(opx, repeat=5, number=5), ""),
+        ("the form from the file (reader, layout, model)", best_time(form_from_file, repeat=9, number=20), ""),
         ("engine alone (checks + scoring, form in memory)", best_time(engine_only, repeat=9, number=20), ""),
+        ("check + score, indicator texts not seen before", best_time(check_and_score_unseen, repeat=9, number=20), ""),
         ("check + score of the form from the file", best_time(check_and_score, repeat=9, number=20), "<= 2x calamine"),
     ]
     return f"one form workbook ({made_by}, {path.stat().st_size} bytes, sheets: {', '.join(wanted)})", base, rows
