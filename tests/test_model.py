@@ -133,4 +133,5 @@ def test_a_json_of_twenty_thousand_indicator_rows_is_refused_in_chinese(tmp_path
     assert out == ""
     assert str(path) in err
     assert f"质量指标（indicators.quality）：最多只能有{MAX_ROWS}项" in err
+    assert "应填“无”" not in err  # the 无 branch of the union is not the problem here
     assert "Traceback" not in err

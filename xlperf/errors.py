@@ -28,7 +28,9 @@ def describe_validation_error(error, model_cls, noun: str = "本表") -> str:
     for item in items:
         path = _path(item["loc"])
         if item["type"] in ("literal_error", "list_type") and _union_branch(item, items):
-            if any(_path(o["loc"]).startswith(path + "[") for o in items):
+            if any(_path(o["loc"]).startswith(path + "[") for o in items) or any(
+                o["loc"] == item["loc"] and o["type"] not in ("literal_error", "list_type") for o in items
+            ):
                 continue
             item = {"type": "value_error", "loc": item["loc"], "msg": "应填“无”，或逐行填写指标"}
         label = _label(model_cls, item["loc"])
