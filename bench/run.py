@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import bench_cli, bench_export, bench_read, bench_review, bench_udf  # noqa: E402
+from bench import bench_cli, bench_engine, bench_export, bench_read, bench_review, bench_udf  # noqa: E402
 from bench.common import print_table  # noqa: E402
 
 
@@ -27,6 +27,8 @@ def main() -> None:
         folder = Path(tmp)
         for sub in ("read", "review", "export"):
             (folder / sub).mkdir()
+        title, base, rows = bench_engine.measure()
+        print_table(title, bench_engine.BASELINE, base, rows)
         title, base, rows = bench_read.measure(folder / "read")
         print_table(title, "python-calamine raw read of the same sheets", base, rows)
         title, base, rows, note = bench_review.measure(folder / "review", n)
