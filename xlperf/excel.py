@@ -31,11 +31,9 @@ marked and listed with the code `XLS001` and the message names the cell.
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import sys
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -44,7 +42,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from xlperf.errors import InputError
-from xlperf.layout import FORM, INPUT_FILL, META, REPORT, SCORE, SCORE_COLUMNS, SCORE_ROW, Area, col_letter, parse_a1
+from xlperf.layout import FORM, INPUT_FILL, META, REPORT, SCORE, SCORE_COLUMNS, SCORE_ROW, Area, col_letter, col_px, parse_a1, text_height
 
 FINDINGS_SHEET = "校验结果"
 UNREADABLE = "XLS001"
@@ -323,7 +321,7 @@ class FileBook:
                 value = ws.cell(r + 1, c + 1).value
                 if isinstance(value, str) and value:
                     width = ws.column_dimensions[col_letter(c)].width or 8.43
-                    need = max(need, _text_height(value, width))
+                    need = max(need, text_height(value, col_px(width)))
             ws.row_dimensions[r + 1].height = need
 
     def put_sheet(self, name, rows, widths, links) -> None:
@@ -427,17 +425,6 @@ def _set(cell: Any, value: Any) -> None:
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"
-
-
-def _text_height(text: str, width: float, size: float = 10.5) -> float:
-    """Points a wrapped text needs in a column `width` characters wide (CJK glyphs one em)."""
-    em = size * 96 / 72
-    usable = max(width * 7 + 5 - 8, em)
-    lines = 0
-    for para in text.split("\n"):
-        px = sum(em if unicodedata.east_asian_width(ch) in "WF" else em * 0.55 for ch in para)
-        lines += max(1, math.ceil(px / usable))
-    return round(lines * size * 1.3 + 5, 1)
 
 
 # ---------------------------------------------------------------------------- outcome

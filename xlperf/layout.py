@@ -23,7 +23,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import math
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -74,6 +76,24 @@ Kind = Literal[
 
 
 # ---------------------------------------------------------------------------- cells
+
+
+def col_px(width: float) -> int:
+    """Pixels of a column `width` characters wide, as Excel lays it out at 96 dpi."""
+    return int(width * 7 + 0.5) + 5 if width >= 1 else int(width * 12 + 0.5)
+
+
+def text_height(text: str, width_px: int, size: float = 10.5) -> float:
+    """Points a wrapped text needs in a cell `width_px` wide (CJK glyphs are one em)."""
+    if not text:
+        return 0.0
+    em = size * 96 / 72
+    usable = max(width_px - 8, em)
+    lines = 0
+    for para in text.split("\n"):
+        px = sum(em if unicodedata.east_asian_width(ch) in "WF" else em * 0.55 for ch in para)
+        lines += max(1, math.ceil(px / usable))
+    return round(lines * size * 1.3 + 5, 1)
 
 
 def col_letter(col: int) -> str:

@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import os
-import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -43,8 +41,10 @@ from xlperf.layout import (
     Cell,
     Layout,
     SheetLayout,
+    col_px,
     field_value,
     parse_a1,
+    text_height,
 )
 from xlperf.model import SelfEvaluation
 
@@ -233,28 +233,11 @@ class _SheetWriter:
             ws.set_column(i, i, width)
         heights = dict(sl.row_heights)
         for (r, c, c2), (text, size) in self.texts.items():
-            need = _text_height(text, sum(_col_px(w) for w in sl.col_widths[c : c2 + 1]), size)
+            need = text_height(text, sum(col_px(w) for w in sl.col_widths[c : c2 + 1]), size)
             if need > heights.get(r, 0):
                 heights[r] = need
         for r, h in heights.items():
             ws.set_row(r, h)
-
-
-def _col_px(width: float) -> int:
-    return int(width * 7 + 0.5) + 5 if width >= 1 else int(width * 12 + 0.5)
-
-
-def _text_height(text: str, width_px: int, size: int) -> float:
-    """Points a wrapped text needs in a cell `width_px` wide (CJK glyphs are one em)."""
-    if not text:
-        return 0.0
-    em = size * 96 / 72
-    usable = max(width_px - 8, em)
-    lines = 0
-    for para in text.split("\n"):
-        px = sum(em if unicodedata.east_asian_width(ch) in "WF" else em * 0.55 for ch in para)
-        lines += max(1, math.ceil(px / usable))
-    return round(lines * size * 1.3 + 5, 1)
 
 
 def _validation(cell: Cell) -> dict[str, Any]:
