@@ -367,7 +367,6 @@ def _tokens(masked: str) -> list[_Token]:
             continue
         start = m.start("num")
         unit = (m.group("unit") or "").strip()
-        after = masked[m.end():]
         before = masked[: m.start()].rstrip()
         if before.endswith("第") or masked[m.start() - 1 : m.start()] == "/":
             continue
