@@ -264,10 +264,6 @@ def test_report_path_beside_workbook(tmp_path):
 
 # ---- PDF
 
-needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
-
-
-@needs_soffice
 def test_pdf_embeds_cjk_fonts_and_holds_the_title(tmp_path):
     out = tmp_path / "报告.docx"
     result = export_report(cleared(), out, pdf=True)
@@ -324,8 +320,7 @@ def test_fonts_conf_maps_windows_fonts():
 
     conf = fonts_conf()
     assert conf is not None and conf.is_file()
-    if shutil.which("fc-match") is None:
-        pytest.skip("fontconfig not installed")
+    assert shutil.which("fc-match"), "fontconfig is not installed (run scripts/system-deps.sh)"
     env = dict(os.environ, FONTCONFIG_FILE=str(conf))
     for family, expected in (("宋体", "Noto Serif CJK SC"), ("仿宋", "Noto Serif CJK SC"), ("黑体", "Noto Sans CJK SC")):
         got = subprocess.run(["fc-match", "-f", "%{family}", family], capture_output=True, text=True, env=env).stdout

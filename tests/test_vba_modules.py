@@ -83,7 +83,8 @@ def test_one_sub_per_button_running_its_python_handler(modules):
 
 
 def test_button_handlers_exist_in_xlperf_excel():
-    excel = pytest.importorskip("xlperf.excel")
+    from xlperf import excel
+
     for macro in vm.button_macros():
         assert callable(getattr(excel, vm.handler_name(macro)))
 
