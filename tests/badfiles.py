@@ -379,13 +379,28 @@ def external_link(folder: Path, base: Path) -> Path:
     return rewrite_zip(base, p, change, add)
 
 
-AUTO_OPEN_VBA = b'Attribute VB_Name = "Module1"\r\nSub Auto_Open()\r\n    Shell "cmd /c echo pwned > C:\\pwned.txt"\r\nEnd Sub\r\nPrivate Sub Workbook_Open()\r\n    Kill "C:\\*.*"\r\nEnd Sub\r\n'
+AUTO_OPEN_VBA = (
+    "Sub Auto_Open()\r\n"
+    '    Shell "cmd /c echo pwned > C:\\pwned.txt"\r\n'
+    "End Sub\r\n"
+)
+WORKBOOK_OPEN_VBA = 'Private Sub Workbook_Open()\r\n    Kill "C:\\*.*"\r\nEnd Sub\r\n'
 
 
-def auto_macro(folder: Path, base: Path) -> Path:
-    """A workbook with an auto-run macro project (read as data; never executed)."""
-    p = folder / "auto-macro.xlsm"
-    vba = bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504 + AUTO_OPEN_VBA
+def auto_macro_project() -> bytes:
+    """A real VBA project whose ThisWorkbook module has Workbook_Open (and Module1 Auto_Open)."""
+    from xlperf.vba import Module, build_vba_project
+
+    return build_vba_project(
+        [Module("ThisWorkbook", WORKBOOK_OPEN_VBA, "document"), Module("Module1", AUTO_OPEN_VBA)]
+    )
+
+
+def auto_macro(folder: Path, base: Path, vba: bytes | None = None, name: str = "auto-macro.xlsm") -> Path:
+    """A workbook with an auto-run macro project (refused; never executed). `vba`: the
+    vbaProject.bin to put in instead of the auto-run one."""
+    p = folder / name
+    vba = auto_macro_project() if vba is None else vba
     ct = b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
 
     def change(name, data):
@@ -399,6 +414,15 @@ def auto_macro(folder: Path, base: Path) -> Path:
         return data
 
     return rewrite_zip(base, p, change, {"xl/vbaProject.bin": vba})
+
+
+GARBAGE_VBA = bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504 + b'Attribute VB_Name = "Module1"\r\nSub Auto_Open()\r\n'
+"""An OLE signature, an empty header and some VBA text: no compound file, no VBA/dir."""
+
+
+def garbage_macro(folder: Path, base: Path) -> Path:
+    """A workbook whose vbaProject.bin cannot be parsed (refused; never executed)."""
+    return auto_macro(folder, base, GARBAGE_VBA, "garbage-macro.xlsm")
 
 
 def _patch_first_sheet_cells(base: Path, dst: Path, replace: Callable[[bytes], bytes]) -> Path:
@@ -528,6 +552,8 @@ CORPUS: list[Entry] = [
     Entry("renamed-sheet", missing_sheet, "IN_SHEET_MISSING", ("缺少工作表“附件1-1”", "Sheet1")),
     Entry("not-a-workbook", not_a_workbook, "IN_CORRUPT", ("缺少 xl/workbook.xml",)),
     Entry("external-link", external_link, "IN_EXTERNAL_LINK", ("外部链接", "秘密预算.xlsx")),
+    Entry("auto-macro", auto_macro, "IN_AUTO_MACRO", ("自动运行的宏", "模块 ThisWorkbook 的 Workbook_Open", "不予读取")),
+    Entry("garbage-macro", garbage_macro, "IN_MACRO_UNREADABLE", ("宏工程", "无法解析")),
     Entry("text-in-amount", text_in_amount, "IN_INPUT", ("评价金额", "应为数字", "一百二十万"), True),
     Entry("date-as-text", date_as_text, "IN_INPUT", ("项目开始时间", "应为日期", "去年年初"), True),
     Entry("formula-in-input", formula_in_input, "IN_INPUT", ("评价金额", "公式"), True),

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.badfiles import CORPUS, auto_macro, build_corpus, builder_available, form_workbook
+from xlperf.xlsx_grid import UnreadableFile, read_grids
 
 ROOT = Path(__file__).resolve().parent.parent
 MEMORY = 1024 * 1024 * 1024
@@ -79,10 +80,35 @@ def test_bad_input_gives_exit_2_and_a_chinese_cause(corpus, entry, tmp_path):
     assert target.read_bytes() == data
 
 
-def test_auto_run_macros_are_read_as_data_and_never_run(corpus, tmp_path):
-    """An .xlsm whose VBA project has Auto_Open and Workbook_Open reads like its base."""
+def test_auto_run_macros_are_refused_and_never_run(corpus, tmp_path):
+    """An .xlsm whose VBA project has Workbook_Open and Auto_Open is refused (exit 2,
+    IN_AUTO_MACRO, naming the modules and procedures); nothing is run or written."""
     base, _ = corpus
     macro = auto_macro(tmp_path, base)
+    before = _listing(tmp_path)
+
+    done = run_cli("check", macro.name, cwd=tmp_path)
+
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert f"文件 {macro.name}：工作簿含有自动运行的宏（" in done.stderr
+    assert "模块 ThisWorkbook 的 Workbook_Open" in done.stderr
+    assert "模块 Module1 的 Auto_Open" in done.stderr
+    assert "另存为不含宏的 .xlsx" in done.stderr
+    assert _listing(tmp_path) == before
+    with pytest.raises(UnreadableFile) as refused:
+        read_grids(macro)
+    assert refused.value.code == "IN_AUTO_MACRO"
+
+
+def test_macros_without_auto_run_procedures_are_read_like_the_plain_workbook(corpus, tmp_path):
+    """The same workbook with a VBA project of button macros and UDF wrappers only (what
+    xlperf new writes) reads exactly like the workbook without it."""
+    from xlperf.vba_modules import vba_modules
+    from xlperf.vba import build_vba_project
+
+    base, _ = corpus
+    macro = auto_macro(tmp_path, base, build_vba_project(vba_modules()), "own-macros.xlsm")
     plain = tmp_path / "plain.xlsx"
     shutil.copyfile(base, plain)
     before = _listing(tmp_path)
@@ -94,8 +120,16 @@ def test_auto_run_macros_are_read_as_data_and_never_run(corpus, tmp_path):
     assert with_macro.stdout == without.stdout
     assert "Traceback" not in with_macro.stderr
     assert _listing(tmp_path) == before
-    with zipfile.ZipFile(macro) as z:
-        assert b"Auto_Open" in z.read("xl/vbaProject.bin")
+
+
+def test_garbage_macro_project_is_refused_as_unreadable(tmp_path):
+    base = form_workbook(tmp_path / "base.xlsx")
+    macro = auto_macro(tmp_path, base, b"not a compound file" * 50, "garbage.xlsm")
+    with pytest.raises(UnreadableFile) as refused:
+        read_grids(macro)
+    assert refused.value.code == "IN_MACRO_UNREADABLE"
+    assert str(refused.value).startswith(f"文件 {macro}：")
+    assert "宏工程已损坏或无法解析" in str(refused.value)
 
 
 def test_review_of_the_corpus_gives_one_unreadable_row_each(corpus, tmp_path):

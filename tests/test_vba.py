@@ -570,3 +570,93 @@ def test_xlsm_zip_holds_the_project_unchanged(xlsm_path: Path, project_bin: byte
         workbook_xml = archive.read("xl/workbook.xml").decode()
     assert 'codeName="ThisWorkbook"' in workbook_xml
     assert project_bin[:8] == bytes.fromhex("D0CF11E0A1B11AE1")
+
+
+# ---- finding auto-run procedures (xlperf.vba.inspect) ----------------------------------
+
+from xlperf.vba.inspect import auto_run_procedures  # noqa: E402
+
+INSPECT_LIMIT = 16 * 1024 * 1024
+
+
+def test_own_workbook_has_no_auto_run_procedures_and_is_read(tmp_path: Path) -> None:
+    from xlperf.build import new_workbook
+    from xlperf.xlsx_grid import OpenWorkbook
+
+    path = new_workbook(tmp_path / "own.xlsm")
+    with zipfile.ZipFile(path) as z:
+        project = z.read("xl/vbaProject.bin")
+    assert auto_run_procedures(project, max_bytes=INSPECT_LIMIT) == []
+    with OpenWorkbook(path) as book:
+        assert book.sheet_names
+        assert book.grids(book.sheet_names[:1])
+
+
+def test_own_modules_and_sample_project_have_no_auto_run_procedures(project_bin: bytes) -> None:
+    from xlperf.vba_modules import vba_modules
+
+    assert auto_run_procedures(build_vba_project(vba_modules()), max_bytes=INSPECT_LIMIT) == []
+    assert auto_run_procedures(project_bin, max_bytes=INSPECT_LIMIT) == []
+
+
+def test_finds_auto_open_in_a_standard_module() -> None:
+    project = build_vba_project(
+        [Module("Module1", "Sub Auto_Open()\r\nEnd Sub\r\n"), Module("Module2", "Sub Hello()\r\nEnd Sub\r\n")]
+    )
+    assert auto_run_procedures(project, max_bytes=INSPECT_LIMIT) == [("Module1", "Auto_Open")]
+
+
+def test_finds_workbook_open_in_the_document_module() -> None:
+    project = build_vba_project(
+        [
+            Module("Module1", "Sub Hello()\r\nEnd Sub\r\n"),
+            Module("ThisWorkbook", "Private Sub Workbook_Open()\r\n    Hello\r\nEnd Sub\r\n", "document"),
+        ]
+    )
+    assert auto_run_procedures(project, max_bytes=INSPECT_LIMIT) == [("ThisWorkbook", "Workbook_Open")]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("public static function AUTOEXEC() As Long\r\nEnd Function\r\n", ["AutoExec"]),
+        ("  Friend Sub workbook_beforeclose(Cancel As Boolean)\r\nEnd Sub\r\n", ["Workbook_BeforeClose"]),
+        ("Private _\r\n  Sub Auto_Close()\r\nEnd Sub\r\n", ["Auto_Close"]),
+        ("Sub Document_Open ' comment\r\nEnd Sub\r\nSub AutoClose()\r\nEnd Sub\r\n", ["Document_Open", "AutoClose"]),
+        ("Sub Auto_OpenLater()\r\nEnd Sub\r\nSub Start()\r\n    Auto_Open\r\nEnd Sub\r\n", []),
+        ("' Sub Auto_Open()\r\nSub My_Workbook_Open()\r\nEnd Sub\r\n", []),
+    ],
+)
+def test_auto_run_declarations(source: str, expected: list[str]) -> None:
+    project = build_vba_project([Module("Module1", source)])
+    assert [p for _, p in auto_run_procedures(project, max_bytes=INSPECT_LIMIT)] == expected
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"not a compound file" * 40,
+        bytes.fromhex("D0CF11E0A1B11AE1") + bytes(504) + b"Sub Auto_Open()",
+        cfb.build_compound_file({"VBA/dir": b"\x01garbage", "PROJECT": b"x"}),
+        cfb.build_compound_file({"PROJECT": b"x"}),
+    ],
+)
+def test_unparsable_projects_raise_value_error(data: bytes) -> None:
+    with pytest.raises(ValueError):
+        auto_run_procedures(data, max_bytes=INSPECT_LIMIT)
+
+
+def test_module_missing_from_the_container_raises_value_error() -> None:
+    modules = [Module("Module1", "Sub Hello()\r\nEnd Sub\r\n")]
+    streams = {"VBA/dir": ovba.compress(dir_stream(modules, "VBAProject")), "PROJECT": b"x"}
+    with pytest.raises(ValueError, match="missing"):
+        auto_run_procedures(cfb.build_compound_file(streams), max_bytes=INSPECT_LIMIT)
+
+
+def test_decompressed_size_is_bounded() -> None:
+    source = "Sub Hello()\r\n" + "    x = 1\r\n" * 5000 + "End Sub\r\n"
+    project = build_vba_project([Module("Module1", source)])
+    assert auto_run_procedures(project, max_bytes=INSPECT_LIMIT) == []
+    with pytest.raises(ValueError, match="limit|too large"):
+        auto_run_procedures(project, max_bytes=len(source) // 2)

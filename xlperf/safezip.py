@@ -67,7 +67,8 @@ class UnreadableFile(InputError):
     """A workbook file that cannot or must not be read (exit 2; a 无法读取 row in review).
 
     `code` is stable (IN_NOT_ZIP, IN_ENCRYPTED, IN_CORRUPT, IN_TOO_LARGE, IN_ZIP_BOMB,
-    IN_UNSAFE_XML, IN_TOO_MANY_CELLS, IN_SHEET_MISSING, IN_EXTERNAL_LINK, IN_EMPTY).
+    IN_UNSAFE_XML, IN_TOO_MANY_CELLS, IN_SHEET_MISSING, IN_EXTERNAL_LINK, IN_EMPTY,
+    IN_AUTO_MACRO, IN_MACRO_UNREADABLE).
     """
 
     code = "IN_UNREADABLE"

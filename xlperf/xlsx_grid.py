@@ -9,7 +9,9 @@ docs/limits.md for the measurements). This reader opens only the parts it needs
 `safezip.SafePackage`, and parses them with the C ElementTree parser behind a guard
 that refuses, as defusedxml does, any document type declaration before a single
 entity is declared (no XXE, no billion laughs). External links are refused
-unless allowed; macros (vbaProject.bin) are never opened.
+unless allowed. A VBA project (vbaProject.bin) is read as data only, never run:
+`xlperf.vba.inspect` looks for auto-run procedures in its source and a workbook
+that has one is refused (IN_AUTO_MACRO).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from pathlib import Path
 from defusedxml import DTDForbidden
 
 from .safezip import DEFAULT_LIMITS, Limits, SafePackage, UnreadableFile, refuse
+from .vba.inspect import auto_run_procedures
 
 __all__ = ["Formula", "Limits", "DEFAULT_LIMITS", "OpenWorkbook", "read_grids", "sheet_names", "UnreadableFile"]
 
@@ -38,6 +41,7 @@ _REL_ID = ("{http://schemas.openxmlformats.org/officeDocument/2006/relationships
 _MARKUP_PER_CELL = 4
 """'<' characters allowed per cell (plus `_MARKUP_SLACK`) before a part is refused unparsed."""
 _MARKUP_SLACK = 100_000
+_VBA_PROJECT_REL = "/vbaProject"
 
 
 @dataclass(frozen=True)
@@ -552,6 +556,46 @@ def _check_links(pkg: SafePackage, book: _Book, limits: Limits) -> None:
     )
 
 
+def _vba_parts(pkg: SafePackage, book: _Book) -> list[str]:
+    """The VBA project parts of the workbook: the one its relationships name, and
+    xl/vbaProject.bin wherever it is."""
+    parts = []
+    for kind, target, mode in book.rels.values():
+        if kind.endswith(_VBA_PROJECT_REL) and mode != "External":
+            name = pkg.find(_resolve(book.part, target))
+            if name is not None:
+                parts.append(name)
+    default = pkg.find("xl/vbaProject.bin")
+    if default is not None:
+        parts.append(default)
+    return list(dict.fromkeys(parts))
+
+
+def _check_macros(pkg: SafePackage, book: _Book, limits: Limits) -> None:
+    """Refuse a workbook whose VBA project has a procedure the host runs on its own
+    (Auto_Open, Workbook_Open, ...). The project is read through `pkg`, within the size
+    and ratio limits, and only inspected as data: nothing in it is ever run."""
+    for part in _vba_parts(pkg, book):
+        data = pkg.read(part)
+        try:
+            found = auto_run_procedures(data, max_bytes=limits.max_part_bytes)
+        except ValueError:
+            raise refuse(
+                pkg.path,
+                "IN_MACRO_UNREADABLE",
+                f"宏工程已损坏或无法解析（{part}），为安全起见不予读取；请另存为不含宏的 .xlsx 后再提交",
+            ) from None
+        if found:
+            shown = "、".join(f"模块 {module} 的 {procedure}" for module, procedure in found[:3])
+            if len(found) > 3:
+                shown += f" 等 {len(found)} 处"
+            raise refuse(
+                pkg.path,
+                "IN_AUTO_MACRO",
+                f"工作簿含有自动运行的宏（{shown}），为安全起见不予读取；请另存为不含宏的 .xlsx 后再提交",
+            )
+
+
 def sheet_names(path, *, limits: Limits = DEFAULT_LIMITS) -> list[str]:
     """The workbook's sheet names in order."""
     with SafePackage(path, limits) as pkg:
@@ -563,7 +607,7 @@ class OpenWorkbook:
     read as they are asked for, so that a reader that must look at one sheet before it
     knows which others it needs opens and checks the file only once.
 
-    External links are refused when it opens. Styles and shared strings are parsed at
+    External links and auto-run macros are refused when it opens. Styles and shared strings are parsed at
     most once, when the first sheet is read; every limit (total bytes, cells) counts
     over everything read through one OpenWorkbook.
     """
@@ -575,6 +619,7 @@ class OpenWorkbook:
         try:
             self._book = _read_book(self._pkg)
             _check_links(self._pkg, self._book, limits)
+            _check_macros(self._pkg, self._book, limits)
         except BaseException:
             self._pkg.close()
             raise
