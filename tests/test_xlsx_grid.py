@@ -154,12 +154,15 @@ def test_corpus_refused_by_the_reader(corpus, entry):
         assert fragment in info.value.message
 
 
-def test_macros_are_not_opened(corpus, tmp_path):
-    """A workbook carrying an auto-run macro project reads exactly like one without."""
+def test_auto_run_macros_are_refused_and_never_run(corpus, tmp_path):
+    """A workbook carrying an auto-run macro project is refused, naming the procedures."""
     from tests.badfiles import auto_macro
 
     base, _ = corpus
-    assert read_grids(auto_macro(tmp_path, base)) == read_grids(base)
+    with pytest.raises(UnreadableFile) as info:
+        read_grids(auto_macro(tmp_path, base))
+    assert info.value.code == "IN_AUTO_MACRO"
+    assert "Workbook_Open" in info.value.message and "Auto_Open" in info.value.message
 
 
 def test_external_links_can_be_allowed(corpus):
