@@ -24,17 +24,6 @@ def _require_suffix(path: Path, suffix: str, what: str) -> None:
         raise InputError(f"输出文件 {path}：{what}应保存为 {suffix} 文件")
 
 
-def _checked_rules(rules):
-    """`rules` as given (a name or path, recorded in the workbook), once it loads."""
-    from .scoring import RulesError, load_rules
-
-    try:
-        load_rules(rules)
-    except RulesError as e:
-        raise InputError(str(e)) from None
-    return rules
-
-
 def new_workbook(
     out: str | os.PathLike,
     *,
@@ -51,10 +40,9 @@ def new_workbook(
     hold the data. The file is written atomically; an existing file needs `force`.
     """
     from . import sources
+    from .atomic import check_output
     from .layout import DEFAULT_BUDGET_ROWS, DEFAULT_INDICATOR_ROWS, DEFAULT_PURPOSE_ROWS, Layout
     from .workbook.build import build_workbook
-
-    from .atomic import check_output
 
     out = Path(out)
     _require_suffix(out, ".xlsm", "启用宏的工作簿")
@@ -68,7 +56,6 @@ def new_workbook(
         )
     except ValueError as e:
         raise InputError(f"行数设置有误：{e}") from None
-    rules = _checked_rules(rules if rules is not None else (ev.scoring.rules if ev else None))
     build_workbook(out, ev, rules=rules, vba=vba_project(), layout=minimum, mode="macro", force=force)
     return out
 
@@ -79,14 +66,12 @@ def submission_copy(
     """A copy for the finance bureau: same layout and print setup, no macros and no
     worksheet functions; every computed cell holds the engine's value."""
     from . import sources
-    from .workbook.build import build_workbook
-
     from .atomic import check_output
+    from .workbook.build import build_workbook
 
     out = Path(out)
     _require_suffix(out, ".xlsx", "报送副本")
     check_output(out, force=force, source=source)
     ev = sources.load(source)
-    rules = _checked_rules(rules if rules is not None else ev.scoring.rules)
     build_workbook(out, ev, rules=rules, vba=None, mode="values", force=force)
     return out

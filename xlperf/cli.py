@@ -125,22 +125,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_UNUSABLE
 
 
-def _rules_error(e) -> "Exception":
-    from .errors import InputError
-
-    return InputError(str(e))
-
-
 def _evaluate(args):
     from . import sources
     from .engine import evaluate
-    from .scoring import RulesError
 
     ev, locate = sources.load_with_locator(args.file)
-    try:
-        return ev, evaluate(ev, rules=args.rules, locate=locate)
-    except RulesError as e:
-        raise _rules_error(e) from None
+    return ev, evaluate(ev, rules=args.rules, locate=locate)
 
 
 def _cmd_check(args) -> int:

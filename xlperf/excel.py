@@ -509,12 +509,8 @@ def process_file(path: str | os.PathLike, out: str | os.PathLike, action: str = 
 
 def _handle(book: Book | None, action: str) -> Outcome:
     book = book if book is not None else ExcelBook.caller()
-    from xlperf.scoring import RulesError
-
     try:
         outcome = _Session(book).run(action)
-    except RulesError as e:
-        outcome = Outcome(action, e.message, usable=False)
     except InputError as e:
         outcome = Outcome(action, e.message, usable=False)
     except Exception as e:

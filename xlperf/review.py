@@ -434,12 +434,7 @@ def review(
         check_output(out_xlsx, force=force, source=files)
     rules_name = ""
     if rules is not None:
-        from .scoring import RulesError
-
-        try:
-            loaded = _rules_for(rules)
-        except RulesError as e:
-            raise InputError(str(e)) from None
+        loaded = _rules_for(rules)
         rules_name = getattr(loaded, "name", "") or str(rules)
         if not isinstance(rules, str):
             rules = loaded

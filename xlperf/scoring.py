@@ -27,6 +27,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from xlperf import formulas, funding, targets
+from xlperf.errors import InputError
 from xlperf.errors import describe_validation_error
 from xlperf.formulas import format_number, format_percent
 from xlperf.model import (
@@ -42,8 +43,10 @@ CENT = Decimal("0.01")
 DEFAULT_RULES = "national-2020"
 
 
-class RulesError(ValueError):
+class RulesError(InputError, ValueError):
     """A rule set that cannot be used: unknown name, missing file, bad JSON, bad content.
+
+    An `InputError`, so every command and button reports it like any unusable input.
 
     `code` is stable (RULES_UNKNOWN, RULES_NOT_FOUND, RULES_BAD_JSON, RULES_INVALID);
     the message is Chinese and names the file and the problem.
@@ -52,7 +55,6 @@ class RulesError(ValueError):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
-        self.message = message
 
 
 # --------------------------------------------------------------------------- rule schema

@@ -108,8 +108,6 @@ def export_report(ev, out_docx, *, rules=None, pdf: bool = False, force: bool = 
     rules; a PDF that cannot be made is reported in ``pdf_error`` (the .docx stays).
     """
     from xlperf.engine import evaluate
-    from xlperf.errors import InputError
-    from xlperf.scoring import RulesError
 
     from .docx_writer import write_report_docx
 
@@ -121,10 +119,7 @@ def export_report(ev, out_docx, *, rules=None, pdf: bool = False, force: bool = 
         from xlperf.atomic import check_output
 
         check_output(pdf_path, force=force, source=source)
-    try:
-        evaluation = evaluate(ev, rules=rules, locate=locate)
-    except RulesError as e:
-        raise InputError(e.message) from None
+    evaluation = evaluate(ev, rules=rules, locate=locate)
     report = report_sections(ev, evaluation.scorecard, evaluation.findings)
     known = {f.field for f in evaluation.findings}
     findings = [*evaluation.findings, *(f for f in cover_findings(report) if f.field not in known)]
