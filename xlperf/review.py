@@ -179,20 +179,6 @@ def _on_alarm(signum, frame):
     raise _Timeout
 
 
-_RULES_CACHE: dict = {}
-
-
-def _rules_for(rules):
-    """A RuleSet for a name or path (None: the default set), loaded once per process."""
-    if rules is not None and not isinstance(rules, str):
-        return rules
-    if rules not in _RULES_CACHE:
-        from .scoring import load_rules
-
-        _RULES_CACHE[rules] = load_rules(rules)
-    return _RULES_CACHE[rules]
-
-
 def review_file(path: str | os.PathLike, rules=None, limits: Limits = DEFAULT_LIMITS) -> tuple[FormRow, list[FindingRow]]:
     """Read, check and score one form; never raises for anything the file contains."""
     shown = str(path)
@@ -239,7 +225,7 @@ def _review(shown: str, rules) -> tuple[FormRow, list[FindingRow]]:
 
     ev, locate = sources.load_with_locator(shown)
     try:
-        result = evaluate(ev, rules=_rules_for(rules if rules is not None else ev.scoring.rules), locate=locate)
+        result = evaluate(ev, rules=rules if rules is not None else ev.scoring.rules, locate=locate)
     except RulesError as e:
         raise InputError(f"文件 {shown}：评分规则无法使用（{e}）") from None
     card = result.scorecard
@@ -434,10 +420,10 @@ def review(
         check_output(out_xlsx, force=force, source=files)
     rules_name = ""
     if rules is not None:
-        loaded = _rules_for(rules)
+        from .scoring import load_rules
+
+        loaded = load_rules(rules) if isinstance(rules, str) else rules
         rules_name = getattr(loaded, "name", "") or str(rules)
-        if not isinstance(rules, str):
-            rules = loaded
     shown = [str(p) for p in files]
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(shown)))
     if progress is None:

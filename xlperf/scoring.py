@@ -20,6 +20,7 @@ import json
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -203,7 +204,9 @@ def shipped_rule_names() -> list[str]:
 
 
 def load_rules(name_or_path: str | Path | None = None) -> RuleSet:
-    """A rule set by shipped name (None → national-2020) or by a path to a JSON file."""
+    """A rule set by shipped name (None → national-2020) or by a path to a JSON file.
+
+    Each is parsed once per process; a user's file again when it changes on disk."""
     if name_or_path is None or str(name_or_path).strip() == "":
         name_or_path = DEFAULT_RULES
     text = str(name_or_path).strip()
@@ -211,15 +214,26 @@ def load_rules(name_or_path: str | Path | None = None) -> RuleSet:
     if _looks_like_path(text) or path.is_file():
         if not path.is_file():
             raise RulesError("RULES_NOT_FOUND", f"找不到评分规则文件“{text}”，请检查路径。")
-        return _parse(path.read_bytes(), str(path), path.stem)
+        return _load_file(text, path.stat().st_mtime_ns)
     if text not in shipped_rule_names():
         names = "、".join(shipped_rule_names())
         raise RulesError(
             "RULES_UNKNOWN",
             f"未知的评分规则“{text}”。内置规则有：{names}；也可以填写规则文件（.json）的路径。",
         )
-    data = (resources.files("xlperf") / "rules" / f"{text}.json").read_bytes()
-    return _parse(data, f"内置规则 {text}.json", text)
+    return _load_shipped(text)
+
+
+@lru_cache(maxsize=32)
+def _load_file(text: str, mtime_ns: int) -> RuleSet:
+    path = Path(text)
+    return _parse(path.read_bytes(), str(path), path.stem)
+
+
+@lru_cache(maxsize=None)
+def _load_shipped(name: str) -> RuleSet:
+    data = (resources.files("xlperf") / "rules" / f"{name}.json").read_bytes()
+    return _parse(data, f"内置规则 {name}.json", name)
 
 
 def _looks_like_path(text: str) -> bool:

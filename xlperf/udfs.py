@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -375,13 +374,7 @@ def PERF_POINTS(actual: Cell, target: Cell, points: Cell) -> Shown:
 
 
 def _rules(name: str | None):
-    """The rule set by name or path; a file is read again when it changes."""
-    stamp = os.path.getmtime(name) if name and os.path.isfile(name) else None
-    return _load_rules(name, stamp)
-
-
-@functools.lru_cache(maxsize=8)
-def _load_rules(name: str | None, stamp: float | None):
+    """The rule set by name or path (scoring reads a file again when it changes)."""
     from xlperf import scoring
 
     try:
