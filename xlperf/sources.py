@@ -18,17 +18,20 @@ MAX_JSON_BYTES = 5 * 1024 * 1024
 
 def load(path: str | os.PathLike):
     """The `SelfEvaluation` held in a .json data file or an .xlsx/.xlsm workbook."""
+    p = _checked(path)
+    return _load_json(p) if p.suffix.lower() in JSON_SUFFIXES else _load_workbook(p)[0]
+
+
+def _checked(path: str | os.PathLike) -> Path:
+    """The path, once it names an existing file of a kind xlperf reads."""
     p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix not in JSON_SUFFIXES | WORKBOOK_SUFFIXES:
+    if p.suffix.lower() not in JSON_SUFFIXES | WORKBOOK_SUFFIXES:
         raise InputError(f"文件 {p}：不支持的文件类型“{p.suffix or '无扩展名'}”，请提供 .json、.xlsx 或 .xlsm 文件")
     if not p.exists():
         raise InputError(f"文件 {p}：文件不存在")
     if not p.is_file():
         raise InputError(f"文件 {p}：不是普通文件")
-    if suffix in JSON_SUFFIXES:
-        return _load_json(p)
-    return _load_workbook(p)
+    return p
 
 
 def _load_json(p: Path):
@@ -55,10 +58,11 @@ def _load_json(p: Path):
 
 
 def _load_workbook(p: Path):
-    from .workbook.read import WorkbookError, read_workbook
+    """The form in a workbook and the layout the workbook was built with."""
+    from .workbook.read import WorkbookError, read_workbook_with_layout
 
     try:
-        return read_workbook(p)
+        return read_workbook_with_layout(p)
     except WorkbookError as e:
         raise InputError(f"文件 {p}：{e}") from None
 
@@ -69,18 +73,11 @@ def load_with_locator(path: str | os.PathLike):
     For a workbook that is the file's own layout; for a JSON file, the layout of the
     workbook `xlperf new --from` would build from it.
     """
-    p = Path(path)
+    p = _checked(path)
     if p.suffix.lower() in WORKBOOK_SUFFIXES:
-        from .workbook.read import WorkbookError, read_workbook_with_layout
-
-        if not p.is_file():
-            load(p)
-        try:
-            ev, layout = read_workbook_with_layout(p)
-        except WorkbookError as e:
-            raise InputError(f"文件 {p}：{e}") from None
+        ev, layout = _load_workbook(p)
         return ev, layout.cell_of
     from .engine import default_locator
 
-    ev = load(p)
+    ev = _load_json(p)
     return ev, default_locator(ev)
