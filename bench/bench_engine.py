@@ -12,10 +12,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import best_time, print_table  # noqa: E402
-from xlperf import sources  # noqa: E402
+from xlperf.files import sources  # noqa: E402
 from xlperf.engine import evaluate  # noqa: E402
-from xlperf.scoring import load_rules  # noqa: E402
-from xlperf.targets import judge  # noqa: E402
+from xlperf.engine.scoring import load_rules  # noqa: E402
+from xlperf.engine.targets import judge  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "shaoguan-2020.json"
 BASELINE = "load the JSON file (read + validate)"

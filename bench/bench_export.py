@@ -21,7 +21,7 @@ EXAMPLE = ROOT / "examples" / "shaoguan-2020.json"
 
 def available() -> bool:
     try:
-        from xlperf.report import export_report  # noqa: F401
+        from xlperf.outputs.report import export_report  # noqa: F401
     except ImportError:
         return False
     return True
@@ -30,9 +30,9 @@ def available() -> bool:
 def measure(folder: Path) -> tuple[str, float, list[tuple[str, float, str]]]:
     import docx
 
-    from xlperf import sources
-    from xlperf.report import export_report
-    from xlperf.scoring import load_rules
+    from xlperf.files import sources
+    from xlperf.outputs.report import export_report
+    from xlperf.engine.scoring import load_rules
 
     ev = sources.load(EXAMPLE)
     rules = load_rules(None)

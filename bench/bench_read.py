@@ -40,11 +40,11 @@ def measure(folder: Path) -> tuple[str, float, list[tuple[str, float, str]]]:
     import openpyxl
     import python_calamine
 
-    from xlperf import sources
+    from xlperf.files import sources
     from xlperf.engine import evaluate
-    from xlperf.scoring import load_rules
-    from xlperf.targets import judge
-    from xlperf.xlsx_grid import read_grids, sheet_names
+    from xlperf.engine.scoring import load_rules
+    from xlperf.engine.targets import judge
+    from xlperf.files.xlsx_grid import read_grids, sheet_names
 
     path, made_by = form_file(folder)
     sheets = sheet_names(path)

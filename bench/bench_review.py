@@ -23,7 +23,7 @@ from bench.common import print_table  # noqa: E402
 
 def measure(folder: Path, n: int = 1000) -> tuple[str, float, list[tuple[str, float, str]], str]:
     from tests.badfiles import builder_available, generate_batch
-    from xlperf.review import review
+    from xlperf.outputs.review import review
 
     workbooks = n * 3 // 10 if builder_available() else 0
     generate_batch(folder / "forms", n, workbooks=workbooks, broken=n // 50)

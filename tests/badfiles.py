@@ -39,7 +39,7 @@ def builder_available() -> bool:
 
 def form_workbook(path: Path, ev=None) -> Path:
     """A form workbook for `ev` (the example when None): the real one if it can be built."""
-    from xlperf.model import SelfEvaluation
+    from xlperf.forms.guangdong_1_1.model import SelfEvaluation
 
     ev = ev or SelfEvaluation.model_validate(example_data())
     if builder_available():
@@ -54,7 +54,7 @@ def standin_workbook(path: Path, ev=None, *, extra: Callable | None = None) -> P
     """An XlsxWriter workbook shaped like the form (used until the builder exists)."""
     import xlsxwriter
 
-    from xlperf.model import SelfEvaluation, SubCategory
+    from xlperf.forms.guangdong_1_1.model import SelfEvaluation, SubCategory
 
     ev = ev or SelfEvaluation.model_validate(example_data())
     wb = xlsxwriter.Workbook(str(path))
@@ -389,7 +389,7 @@ WORKBOOK_OPEN_VBA = 'Private Sub Workbook_Open()\r\n    Kill "C:\\*.*"\r\nEnd Su
 
 def auto_macro_project() -> bytes:
     """A real VBA project whose ThisWorkbook module has Workbook_Open (and Module1 Auto_Open)."""
-    from xlperf.vba import Module, build_vba_project
+    from xlperf.excel.vba import Module, build_vba_project
 
     return build_vba_project(
         [Module("ThisWorkbook", WORKBOOK_OPEN_VBA, "document"), Module("Module1", AUTO_OPEN_VBA)]
@@ -666,7 +666,7 @@ def generate_batch(folder: Path, n: int = 200, *, workbooks: int = 40, broken: i
     import random
     import shutil
 
-    from xlperf.model import SelfEvaluation
+    from xlperf.forms.guangdong_1_1.model import SelfEvaluation
 
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from xlperf.model import (
+from xlperf.forms.guangdong_1_1.model import (
     BasicInfo,
     BudgetRow,
     Funding,

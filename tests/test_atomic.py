@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from xlperf import atomic
-from xlperf.atomic import OutputError, atomic_path, check_output, write_atomic
+from xlperf.files import atomic
+from xlperf.files.atomic import OutputError, atomic_path, check_output, write_atomic
 from xlperf.errors import InputError
 
 

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 from hypothesis import given, settings
 
-from xlperf.checks import (
+from xlperf.engine.checks import (
     CATALOGUE,
     Finding,
     claimed_grade,
@@ -22,7 +22,7 @@ from xlperf.checks import (
     phones_match,
     run_checks,
 )
-from xlperf.model import BudgetRow, Indicator, SelfEvaluation, SpendingRow, PurposeRow
+from xlperf.forms.guangdong_1_1.model import BudgetRow, Indicator, SelfEvaluation, SpendingRow, PurposeRow
 
 from .strategies import self_evaluations
 
@@ -242,7 +242,7 @@ def test_seed_has_no_errors_and_only_its_real_warnings():
 
 
 def test_seed_under_national_2020_rules():
-    from xlperf import scoring
+    from xlperf.engine import scoring
 
     scorecard = scoring.score(seed(), scoring.load_rules("national-2020"))
     findings = run_checks(seed(), scorecard)
@@ -291,7 +291,7 @@ def _label(path: str) -> str:
     """The official Chinese label of a field path, from the model's descriptions."""
     from pydantic import BaseModel
 
-    from xlperf.checks import _nested_model
+    from xlperf.engine.checks import _nested_model
 
     cls, label = SelfEvaluation, ""
     for name in re.findall(r"[A-Za-z_]\w*", path):
@@ -505,7 +505,7 @@ def test_checks_import_no_workbook_or_document_library():
     import sys
 
     code = (
-        "import sys, xlperf.checks; "
+        "import sys, xlperf.engine.checks; "
         "print(sorted(m for m in ('openpyxl', 'xlwings', 'docx') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from xlperf.cli import main
-from xlperf.model import SelfEvaluation
+from xlperf.forms.guangdong_1_1.model import SelfEvaluation
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "shaoguan-2020.json"
@@ -196,7 +196,7 @@ def test_mark_writes_a_marked_copy_and_keeps_the_source(capsys, tmp_path):
     ev = seed()
     ev.basic.contact_email = "not-an-email"
     book = tmp_path / "form.xlsm"
-    from xlperf.build import new_workbook
+    from xlperf.workbook.editions import new_workbook
 
     new_workbook(book, source=write(tmp_path, ev))
     digest = hashlib.sha256(book.read_bytes()).hexdigest()

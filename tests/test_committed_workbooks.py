@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from oletools.olevba import VBA_Parser
 
-from xlperf.build import new_workbook
-from xlperf.model import SelfEvaluation
+from xlperf.workbook.editions import new_workbook
+from xlperf.forms.guangdong_1_1.model import SelfEvaluation
 from xlperf.workbook.read import read_workbook_with_layout
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,17 +19,17 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xlperf import excel
-from xlperf import layout as L
-from xlperf.atomic import OutputError
-from xlperf.build import new_workbook
+from xlperf.excel import handlers as excel
+from xlperf.forms.guangdong_1_1 import layout as L
+from xlperf.files.atomic import OutputError
+from xlperf.workbook.editions import new_workbook
 from xlperf.engine import evaluate
 from xlperf.errors import InputError
-from xlperf.model import SelfEvaluation
-from xlperf.report import report_path_for
-from xlperf.scoring import load_rules
+from xlperf.forms.guangdong_1_1.model import SelfEvaluation
+from xlperf.outputs.report import report_path_for
+from xlperf.engine.scoring import load_rules
 from xlperf.workbook import read_workbook, read_workbook_with_layout
-from xlperf.xlsx_grid import Formula, read_grids
+from xlperf.files.xlsx_grid import Formula, read_grids
 
 SEED = Path(__file__).resolve().parent.parent / "examples" / "shaoguan-2020.json"
 MARK_RGB = {"FF" + c.lstrip("#").upper(): sev for sev, c in L.MARK_FILLS.items()}
@@ -258,7 +258,7 @@ def test_clear_marks_restores_the_fills_and_removes_notes_and_the_list(built, ma
 
 def test_a_plain_copy_is_marked_and_cleared_to_its_own_look(tmp_path):
     """The .xlsx for the finance bureau has no input fills: clearing must not add them."""
-    from xlperf.build import submission_copy
+    from xlperf.workbook.editions import submission_copy
 
     source = tmp_path / "seeded.json"
     source.write_text(seeded().to_json(), encoding="utf-8")
@@ -363,7 +363,7 @@ def test_a_rule_file_beside_the_workbook_is_found_from_any_folder(tmp_path, monk
 
     home = tmp_path / "单位"
     home.mkdir()
-    rules = Path(L.__file__).parent / "rules" / "guangdong-municipal.json"
+    rules = Path(L.__file__).parents[2] / "rules" / "guangdong-municipal.json"
     (home / "本地规则.json").write_text(rules.read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.chdir(home)
     lay = build_workbook(home / "local.xlsx", SelfEvaluation.from_json(SEED.read_text(encoding="utf-8")),

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xlperf.formulas import (
+from xlperf.engine.formulas import (
     Undefined,
     arrival_rate,
     balance_rate,

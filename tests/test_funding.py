@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from xlperf import funding
-from xlperf.formulas import Undefined
-from xlperf.model import BudgetRow, PurposeRow, SelfEvaluation, SpendingRow
+from xlperf.forms.guangdong_1_1 import funding
+from xlperf.engine.formulas import Undefined
+from xlperf.forms.guangdong_1_1.model import BudgetRow, PurposeRow, SelfEvaluation, SpendingRow
 
 D = Decimal
 

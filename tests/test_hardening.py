@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.badfiles import CORPUS, auto_macro, build_corpus, builder_available, form_workbook
-from xlperf.xlsx_grid import UnreadableFile, read_grids
+from xlperf.files.xlsx_grid import UnreadableFile, read_grids
 
 ROOT = Path(__file__).resolve().parent.parent
 MEMORY = 1024 * 1024 * 1024
@@ -104,8 +104,8 @@ def test_auto_run_macros_are_refused_and_never_run(corpus, tmp_path):
 def test_macros_without_auto_run_procedures_are_read_like_the_plain_workbook(corpus, tmp_path):
     """The same workbook with a VBA project of button macros and UDF wrappers only (what
     xlperf new writes) reads exactly like the workbook without it."""
-    from xlperf.vba_modules import vba_modules
-    from xlperf.vba import build_vba_project
+    from xlperf.excel.vba_modules import vba_modules
+    from xlperf.excel.vba import build_vba_project
 
     base, _ = corpus
     macro = auto_macro(tmp_path, base, build_vba_project(vba_modules()), "own-macros.xlsm")
@@ -134,7 +134,7 @@ def test_garbage_macro_project_is_refused_as_unreadable(tmp_path):
 
 def test_review_of_the_corpus_gives_one_unreadable_row_each(corpus, tmp_path):
     """The same corpus in a batch: each file a 无法读取 row with its code, the batch goes on."""
-    from xlperf.review import UNREADABLE, review
+    from xlperf.outputs.review import UNREADABLE, review
 
     _, paths = corpus
     folder = tmp_path / "in"

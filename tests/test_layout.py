@@ -9,9 +9,9 @@ from types import SimpleNamespace
 import pytest
 from pydantic import BaseModel
 
-from xlperf import layout as L
-from xlperf.layout import Area, Layout, cells_for_findings, path_tokens
-from xlperf.model import (
+from xlperf.forms.guangdong_1_1 import layout as L
+from xlperf.forms.guangdong_1_1.layout import Area, Layout, cells_for_findings, path_tokens
+from xlperf.forms.guangdong_1_1.model import (
     BasicInfo,
     BudgetRow,
     Goals,
@@ -153,10 +153,10 @@ def test_meta_records_everything_the_layout_needs():
 
 def test_a_workbook_reads_back_without_its_rule_file(tmp_path):
     """The 评分表's items are recorded, not looked up: a moved rule file loses no rows."""
-    from xlperf.scoring import load_rules
+    from xlperf.engine.scoring import load_rules
 
     rules = tmp_path / "本地规则.json"
-    rules.write_text((Path(L.__file__).parent / "rules" / "guangdong-municipal.json").read_text(encoding="utf-8"),
+    rules.write_text((Path(L.__file__).parents[2] / "rules" / "guangdong-municipal.json").read_text(encoding="utf-8"),
                      encoding="utf-8")
     lay = Layout.for_capacity(rules=str(rules))
     assert lay.plan == L.score_plan(load_rules("guangdong-municipal")) and lay.rules == str(rules)
@@ -232,7 +232,7 @@ def test_score_sheet_cells_inputs_and_trials():
 
 
 def test_score_values_map_the_scorecard_onto_fixed_cells(seed):
-    from xlperf.scoring import load_rules, score
+    from xlperf.engine.scoring import load_rules, score
 
     card = score(seed, load_rules(None))
     lay = Layout.for_model(seed)

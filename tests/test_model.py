@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from pydantic import ValidationError
 
 from xlperf.errors import describe_validation_error
-from xlperf.model import MAX_ROWS, MAX_SCORE_ENTRIES, SelfEvaluation, SubCategory, json_schema
+from xlperf.forms.guangdong_1_1.model import MAX_ROWS, MAX_SCORE_ENTRIES, SelfEvaluation, SubCategory, json_schema
 
 from .strategies import self_evaluations
 
@@ -113,7 +113,7 @@ def test_scoring_entries_are_bounded():
 
 
 def test_the_layout_capacity_bound_is_the_model_bound():
-    from xlperf import layout
+    from xlperf.forms.guangdong_1_1 import layout
 
     assert layout.MAX_ROWS is MAX_ROWS
     with pytest.raises(ValueError, match=f"1到{MAX_ROWS}之间"):

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from xlperf import layout as L
+from xlperf.forms.guangdong_1_1 import layout as L
 from tests.test_workbook_build import FORM_LABELS
-from xlperf.layout import Layout
-from xlperf.model import SelfEvaluation
+from xlperf.forms.guangdong_1_1.layout import Layout
+from xlperf.forms.guangdong_1_1.model import SelfEvaluation
 from xlperf.workbook import build_workbook
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,11 +12,11 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from xlperf import atomic
-from xlperf.atomic import OutputError
-from xlperf.model import SelfEvaluation
-from xlperf.report import export_report, report_path_for
-from xlperf.report.text import PARTS
+from xlperf.files import atomic
+from xlperf.files.atomic import OutputError
+from xlperf.forms.guangdong_1_1.model import SelfEvaluation
+from xlperf.outputs.report import export_report, report_path_for
+from xlperf.forms.guangdong_1_1.report_text import PARTS
 
 SEED = Path(__file__).resolve().parent.parent / "examples" / "shaoguan-2020.json"
 PROMPTS = {key: prompt for _, rows in PARTS for key, prompt in rows}
@@ -301,7 +301,7 @@ def test_pdf_refused_before_any_work_when_it_exists(tmp_path):
 
 
 def test_pdf_timeout_is_a_chinese_error(tmp_path, monkeypatch):
-    from xlperf.report import pdf as pdf_module
+    from xlperf.outputs.report import pdf as pdf_module
 
     fake = tmp_path / "soffice"
     fake.write_text("#!/bin/sh\nsleep 30\n")
@@ -316,7 +316,7 @@ def test_pdf_timeout_is_a_chinese_error(tmp_path, monkeypatch):
 
 
 def test_fonts_conf_maps_windows_fonts():
-    from xlperf.report.pdf import fonts_conf
+    from xlperf.outputs.report.pdf import fonts_conf
 
     conf = fonts_conf()
     assert conf is not None and conf.is_file()

@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.test_scoring import extreme_evaluations
-from xlperf.checks import Finding, run_checks
-from xlperf.formulas import format_percent
-from xlperf.model import SelfEvaluation
-from xlperf.report.text import COVER_FIELDS, PARTS, money, report_sections, sentence
-from xlperf.scoring import load_rules, score
+from xlperf.engine.checks import Finding, run_checks
+from xlperf.engine.formulas import format_percent
+from xlperf.forms.guangdong_1_1.model import SelfEvaluation
+from xlperf.forms.guangdong_1_1.report_text import COVER_FIELDS, PARTS, money, report_sections, sentence
+from xlperf.engine.scoring import load_rules, score
 
 SEED = Path(__file__).resolve().parent.parent / "examples" / "shaoguan-2020.json"
 OWN_SECTIONS = [key for _, rows in PARTS for key, _ in rows]

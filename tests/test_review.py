@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from tests.badfiles import Expected, clean_data, generate_batch
-from xlperf.checks import CATALOGUE
+from xlperf.engine.checks import CATALOGUE
 from xlperf.errors import InputError
-from xlperf.review import UNREADABLE, collect, review, review_json, summary_text
-from xlperf.safezip import Limits
-from xlperf.xlsx_grid import read_grids
+from xlperf.outputs.review import UNREADABLE, collect, review, review_json, summary_text
+from xlperf.files.safezip import Limits
+from xlperf.files.xlsx_grid import read_grids
 
 N = 200
 
@@ -200,7 +200,7 @@ def _saboteur(real):
 
 @pytest.fixture
 def sabotaged(tmp_path, monkeypatch):
-    import xlperf.review as module
+    import xlperf.outputs.review as module
 
     monkeypatch.setattr(module, "_review", _saboteur(module._review))
     folder = tmp_path / "in"

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tests.strategies import self_evaluations
-from xlperf import scoring
-from xlperf.model import ScoreEntry, SelfEvaluation, SpendingRow, SubCategory
-from xlperf.scoring import RulesError, load_rules, score
+from xlperf.engine import scoring
+from xlperf.forms.guangdong_1_1.model import ScoreEntry, SelfEvaluation, SpendingRow, SubCategory
+from xlperf.engine.scoring import RulesError, load_rules, score
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "shaoguan-2020.json"

@@ -11,9 +11,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xlperf.build import new_workbook, submission_copy
+from xlperf.workbook.editions import new_workbook, submission_copy
 from xlperf.engine import evaluate
-from xlperf.model import SelfEvaluation
+from xlperf.forms.guangdong_1_1.model import SelfEvaluation
 from xlperf.workbook.read import read_workbook_with_layout
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xlperf.targets import Comparator, Kind, Status, judge, parse_actual, parse_target
+from xlperf.engine.targets import Comparator, Kind, Status, judge, parse_actual, parse_target
 
 MET, NOT_MET, REVIEW = Status.MET, Status.NOT_MET, Status.REVIEW
 GE, GT, LE, LT, EQ = Comparator.GE, Comparator.GT, Comparator.LE, Comparator.LT, Comparator.EQ

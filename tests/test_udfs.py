@@ -17,8 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xlperf import formulas, targets, udfs
-from xlperf.scoring import load_rules
+from xlperf.engine import formulas, targets
+from xlperf.excel import udfs
+from xlperf.engine.scoring import load_rules
 
 from .xlwings_standins import MISSING, installed
 

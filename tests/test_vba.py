@@ -24,9 +24,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oletools.olevba import VBA_Parser, decompress_stream
 
-from xlperf.vba import Module, build_vba_project, expected_readback, stored_source
-from xlperf.vba import cfb, ovba
-from xlperf.vba.project import STDOLE_LIBID, decrypt, dir_stream, encrypt
+from xlperf.excel.vba import Module, build_vba_project, expected_readback, stored_source
+from xlperf.excel.vba import cfb, ovba
+from xlperf.excel.vba.project import STDOLE_LIBID, decrypt, dir_stream, encrypt
 
 XLWINGS_BAS = Path(xlwings.__file__).with_name("xlwings.bas")
 
@@ -574,14 +574,14 @@ def test_xlsm_zip_holds_the_project_unchanged(xlsm_path: Path, project_bin: byte
 
 # ---- finding auto-run procedures (xlperf.vba.inspect) ----------------------------------
 
-from xlperf.vba.inspect import auto_run_procedures  # noqa: E402
+from xlperf.excel.vba.inspect import auto_run_procedures  # noqa: E402
 
 INSPECT_LIMIT = 16 * 1024 * 1024
 
 
 def test_own_workbook_has_no_auto_run_procedures_and_is_read(tmp_path: Path) -> None:
-    from xlperf.build import new_workbook
-    from xlperf.xlsx_grid import OpenWorkbook
+    from xlperf.workbook.editions import new_workbook
+    from xlperf.files.xlsx_grid import OpenWorkbook
 
     path = new_workbook(tmp_path / "own.xlsm")
     with zipfile.ZipFile(path) as z:
@@ -593,7 +593,7 @@ def test_own_workbook_has_no_auto_run_procedures_and_is_read(tmp_path: Path) -> 
 
 
 def test_own_modules_and_sample_project_have_no_auto_run_procedures(project_bin: bytes) -> None:
-    from xlperf.vba_modules import vba_modules
+    from xlperf.excel.vba_modules import vba_modules
 
     assert auto_run_procedures(build_vba_project(vba_modules()), max_bytes=INSPECT_LIMIT) == []
     assert auto_run_procedures(project_bin, max_bytes=INSPECT_LIMIT) == []

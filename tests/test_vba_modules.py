@@ -19,9 +19,10 @@ import xlsxwriter
 import xlwings
 from oletools.olevba import VBA_Parser
 
-from xlperf import layout, udfs, vba_modules as vm
-from xlperf._xlwings_compat import xlwings_udfs
-from xlperf.vba.project import build_vba_project, expected_readback
+from xlperf.forms.guangdong_1_1 import layout
+from xlperf.excel import udfs, vba_modules as vm
+from xlperf.excel._xlwings_compat import xlwings_udfs
+from xlperf.excel.vba.project import build_vba_project, expected_readback
 
 from .xlwings_standins import installed
 
@@ -83,7 +84,7 @@ def test_one_sub_per_button_running_its_python_handler(modules):
 
 
 def test_button_handlers_exist_in_xlperf_excel():
-    from xlperf import excel
+    from xlperf.excel import handlers as excel
 
     for macro in vm.button_macros():
         assert callable(getattr(excel, vm.handler_name(macro)))

@@ -16,14 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import strategies
-from xlperf import layout as L
+from xlperf.forms.guangdong_1_1 import layout as L
 from xlperf.errors import InputError
-from xlperf.layout import Layout
-from xlperf.model import MAX_ROWS, NONE_MARK, Indicator, ScoreEntry, SelfEvaluation, SubCategory
-from xlperf.scoring import load_rules, score
+from xlperf.forms.guangdong_1_1.layout import Layout
+from xlperf.forms.guangdong_1_1.model import MAX_ROWS, NONE_MARK, Indicator, ScoreEntry, SelfEvaluation, SubCategory
+from xlperf.engine.scoring import load_rules, score
 from xlperf.workbook import WorkbookError, build_workbook, read_grid, read_workbook, read_workbook_with_layout
 from xlperf.workbook import build as B
-from xlperf.xlsx_grid import Formula, read_grids
+from xlperf.files.xlsx_grid import Formula, read_grids
 
 SEED = Path(__file__).resolve().parent.parent / "examples" / "shaoguan-2020.json"
 SEED_TEXT = Path("/work/shared/seed/000_e7bcbfd3db8a0485.txt")
@@ -575,8 +575,8 @@ def test_build_is_fast(seed, tmp_path):
 
 
 def _vba() -> bytes:
-    from xlperf.vba import build_vba_project
-    from xlperf.vba_modules import vba_modules
+    from xlperf.excel.vba import build_vba_project
+    from xlperf.excel.vba_modules import vba_modules
 
     return _VBA.setdefault("bin", build_vba_project(vba_modules()))
 

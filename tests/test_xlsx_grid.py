@@ -11,8 +11,8 @@ import pytest
 
 from tests.badfiles import CORPUS, build_corpus, rewrite_zip, standin_workbook
 from xlperf.errors import InputError
-from xlperf.safezip import Limits, UnreadableFile
-from xlperf.xlsx_grid import Formula, read_grids, sheet_names
+from xlperf.files.safezip import Limits, UnreadableFile
+from xlperf.files.xlsx_grid import Formula, read_grids, sheet_names
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 

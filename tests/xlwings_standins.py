@@ -35,7 +35,7 @@ from types import ModuleType
 
 import xlwings
 
-from xlperf._xlwings_compat import pywin32_standins, real_decorators, swapped_modules
+from xlperf.excel._xlwings_compat import pywin32_standins, real_decorators, swapped_modules
 
 UDF_MODULE = "xlperf.udfs"
 MISSING = -2147352572

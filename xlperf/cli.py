@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         "review": _cmd_review,
         "mark": _cmd_mark,
     }[args.command]
-    from .errors import InputError
+    from xlperf.errors import InputError
 
     try:
         return handler(args)
@@ -126,8 +126,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _evaluate(args):
-    from . import sources
-    from .engine import evaluate
+    from xlperf.files import sources
+    from xlperf.engine import evaluate
 
     ev, locate = sources.load_with_locator(args.file)
     return ev, evaluate(ev, rules=args.rules, locate=locate)
@@ -158,14 +158,14 @@ def _cmd_score(args) -> int:
 
 
 def _cmd_schema(args) -> int:
-    from .model import json_schema
+    from xlperf.forms.guangdong_1_1.model import json_schema
 
     print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
     return EXIT_OK
 
 
 def _cmd_new(args) -> int:
-    from .build import new_workbook
+    from xlperf.workbook.editions import new_workbook
 
     path = new_workbook(
         args.out,
@@ -181,8 +181,8 @@ def _cmd_new(args) -> int:
 
 
 def _cmd_export(args) -> int:
-    from . import sources
-    from .report import export_report
+    from xlperf.files import sources
+    from xlperf.outputs.report import export_report
 
     ev, _ = sources.load_with_locator(args.file)
     result = export_report(ev, args.output, rules=args.rules, pdf=args.pdf, force=args.force, source=args.file)
@@ -192,7 +192,7 @@ def _cmd_export(args) -> int:
 
 
 def _cmd_submit(args) -> int:
-    from .build import submission_copy
+    from xlperf.workbook.editions import submission_copy
 
     path = submission_copy(args.file, args.output, rules=args.rules, force=args.force)
     print(f"已生成报送副本：{path}")
@@ -200,7 +200,7 @@ def _cmd_submit(args) -> int:
 
 
 def _cmd_mark(args) -> int:
-    from .excel import process_file
+    from xlperf.excel.handlers import process_file
 
     outcome = process_file(args.file, args.output, "mark", force=args.force)
     print(outcome.message)
@@ -208,8 +208,8 @@ def _cmd_mark(args) -> int:
 
 
 def _cmd_review(args) -> int:
-    from .errors import InputError
-    from .review import review, review_json, summary_text
+    from xlperf.errors import InputError
+    from xlperf.outputs.review import review, review_json, summary_text
 
     if args.output is None and not args.json:
         raise InputError("请用 -o 给出汇总表的输出路径（如 -o 汇总.xlsx），或使用 --json 输出结果")

@@ -25,11 +25,11 @@ from typing import Any, Literal
 
 import xlsxwriter
 
-from xlperf import funding
-from xlperf.atomic import atomic_path
-from xlperf.formulas import sum_filled
+from xlperf.forms.guangdong_1_1 import funding
+from xlperf.files.atomic import atomic_path
+from xlperf.engine.formulas import sum_filled
 
-from xlperf.layout import (
+from xlperf.forms.guangdong_1_1.layout import (
     CONF,
     FORM,
     INPUT_FILL,
@@ -46,7 +46,7 @@ from xlperf.layout import (
     parse_a1,
     text_height,
 )
-from xlperf.model import SelfEvaluation
+from xlperf.forms.guangdong_1_1.model import SelfEvaluation
 
 BODY_FONT = "宋体"
 TITLE_FONT = "宋体"
@@ -130,7 +130,7 @@ class _Formats:
 def _scorecard(ev: SelfEvaluation, rules: Any, scorecard: Any) -> tuple[Any, Any, str]:
     """The scorecard to show, the rule set whose items the 评分表 lays out, and the rule
     set's name or path to record."""
-    from xlperf import scoring
+    from xlperf.engine import scoring
 
     recorded = rules if isinstance(rules, (str, os.PathLike)) else None
     recorded = str(recorded or ev.scoring.rules or "")
@@ -150,7 +150,7 @@ def _exec_rate(ev: SelfEvaluation) -> Decimal | None:
 
 
 def _judge(ev: SelfEvaluation, row_path: str) -> str:
-    from xlperf import targets
+    from xlperf.engine import targets
 
     row = field_value(ev, row_path)
     if row is None or (not row.actual and not row.target):

@@ -31,7 +31,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from xlperf.errors import InputError
-from xlperf.layout import (
+from xlperf.forms.guangdong_1_1.layout import (
     CONF,
     FORM,
     META,
@@ -41,8 +41,8 @@ from xlperf.layout import (
     Layout,
     path_tokens,
 )
-from xlperf.model import NONE_MARK, SelfEvaluation, SubCategory
-from xlperf.xlsx_grid import Formula, OpenWorkbook
+from xlperf.forms.guangdong_1_1.model import NONE_MARK, SelfEvaluation, SubCategory
+from xlperf.files.xlsx_grid import Formula, OpenWorkbook
 
 Grid = Mapping[str, Sequence[Sequence[Any]]]
 

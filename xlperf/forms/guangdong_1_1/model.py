@@ -25,7 +25,7 @@ from pydantic import (
     field_validator,
 )
 
-from xlperf.formulas import sum_filled
+from xlperf.engine.formulas import sum_filled
 
 CENT = Decimal("0.01")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import InputError
+from xlperf.errors import InputError
 
 JSON_SUFFIXES = {".json"}
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
@@ -37,8 +37,8 @@ def _checked(path: str | os.PathLike) -> Path:
 def _load_json(p: Path):
     from pydantic import ValidationError
 
-    from .errors import describe_validation_error
-    from .model import SelfEvaluation
+    from xlperf.errors import describe_validation_error
+    from xlperf.forms.guangdong_1_1.model import SelfEvaluation
 
     try:
         size = p.stat().st_size
@@ -59,7 +59,7 @@ def _load_json(p: Path):
 
 def _load_workbook(p: Path):
     """The form in a workbook and the layout the workbook was built with."""
-    from .workbook.read import WorkbookError, read_workbook_with_layout
+    from xlperf.workbook.read import WorkbookError, read_workbook_with_layout
 
     try:
         return read_workbook_with_layout(p)
@@ -77,7 +77,7 @@ def load_with_locator(path: str | os.PathLike):
     if p.suffix.lower() in WORKBOOK_SUFFIXES:
         ev, layout = _load_workbook(p)
         return ev, layout.cell_of
-    from .engine import default_locator
+    from xlperf.engine import default_locator
 
     ev = _load_json(p)
     return ev, default_locator(ev)

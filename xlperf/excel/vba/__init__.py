@@ -5,6 +5,6 @@
 :mod:`.project` puts the streams of a VBA project together.
 """
 
-from .project import Module, build_vba_project, expected_readback, stored_source
+from xlperf.excel.vba.project import Module, build_vba_project, expected_readback, stored_source
 
 __all__ = ["Module", "build_vba_project", "expected_readback", "stored_source"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .atomic import atomic_path
+from xlperf.files.atomic import atomic_path
 
 SUMMARY_HEADERS = ("文件", "填报单位", "项目名称", "评价金额（万元）", "预算执行率", "得分", "等级", "错误数", "警告数", "状态", "说明")
 SUMMARY_WIDTHS = (36, 24, 36, 14, 11, 8, 6, 7, 7, 9, 60)
@@ -91,7 +91,7 @@ def _summary_sheet(book, fmt, result) -> None:
 
 
 def _findings_sheet(book, fmt, result) -> None:
-    from .review import SEVERITY_LABEL
+    from xlperf.outputs.review import SEVERITY_LABEL
 
     ws = book.add_worksheet("问题清单")
     _header(ws, fmt, FINDING_HEADERS, FINDING_WIDTHS, len(result.findings))

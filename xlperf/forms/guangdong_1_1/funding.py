@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from xlperf import formulas
-from xlperf.model import PurposeRow, SelfEvaluation
+from xlperf.engine import formulas
+from xlperf.forms.guangdong_1_1.model import PurposeRow, SelfEvaluation
 
 Amount = Callable[[Any], "Decimal | None"]
 """How to read a row's amount (default `amount_of`)."""

@@ -17,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xlperf.atomic import OutputError
+from xlperf.files.atomic import OutputError
 
-from .text import ReportText, report_sections
+from xlperf.forms.guangdong_1_1.report_text import ReportText, report_sections
 
 REPORT_SUFFIX = ".docx"
 COVER_MISSING = "REPORT_COVER_MISSING"
@@ -109,14 +109,14 @@ def export_report(ev, out_docx, *, rules=None, pdf: bool = False, force: bool = 
     """
     from xlperf.engine import evaluate
 
-    from .docx_writer import write_report_docx
+    from xlperf.outputs.report.docx_writer import write_report_docx
 
     out_docx = Path(out_docx)
     if out_docx.suffix.lower() != REPORT_SUFFIX:
         raise OutputError("OUT_SUFFIX", f"报告文件名应以 .docx 结尾：{out_docx}", out_docx)
     pdf_path = out_docx.with_suffix(".pdf") if pdf else None
     if pdf_path is not None:
-        from xlperf.atomic import check_output
+        from xlperf.files.atomic import check_output
 
         check_output(pdf_path, force=force, source=source)
     evaluation = evaluate(ev, rules=rules, locate=locate)
@@ -126,7 +126,7 @@ def export_report(ev, out_docx, *, rules=None, pdf: bool = False, force: bool = 
     write_report_docx(report, out_docx, force=force, source=source)
     result = ExportResult(out_docx, report, evaluation.scorecard, findings)
     if pdf_path is not None:
-        from .pdf import docx_to_pdf
+        from xlperf.outputs.report.pdf import docx_to_pdf
 
         try:
             result.pdf = docx_to_pdf(out_docx, pdf_path, force=force, source=source)

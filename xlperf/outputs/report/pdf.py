@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from xlperf.atomic import OutputError, check_output, write_atomic
+from xlperf.files.atomic import OutputError, check_output, write_atomic
 
 DEFAULT_TIMEOUT = 120
 """Seconds for one conversion; a cold LibreOffice start takes about 4 s."""
@@ -53,7 +53,7 @@ def find_soffice() -> str | None:
 
 def fonts_conf() -> Path | None:
     """The package's fontconfig file (xlperf/fonts/fonts.conf), shared with the workbook's PDF."""
-    path = _HERE.parent / "fonts" / "fonts.conf"
+    path = _HERE.parent.parent / "fonts" / "fonts.conf"
     return path if path.is_file() else None
 
 

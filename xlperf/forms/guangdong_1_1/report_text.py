@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable, Sequence
 
-from xlperf import formulas, funding, targets
-from xlperf.formulas import format_number, format_percent
-from xlperf.model import CATEGORY_OF, Indicator, SelfEvaluation, SubCategory, indicator_path
+from xlperf.engine import formulas, targets
+from xlperf.forms.guangdong_1_1 import funding
+from xlperf.engine.formulas import format_number, format_percent
+from xlperf.forms.guangdong_1_1.model import CATEGORY_OF, Indicator, SelfEvaluation, SubCategory, indicator_path
 
 TITLE = "市级财政支出项目绩效自评报告"
 ATTACHMENT_MARK = "附件3"

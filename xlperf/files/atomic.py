@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator, Union
 
-from .errors import InputError
+from xlperf.errors import InputError
 
 PathLike = Union[str, "os.PathLike[str]"]
 

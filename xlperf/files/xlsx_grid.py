@@ -28,8 +28,8 @@ from pathlib import Path
 
 from defusedxml import DTDForbidden
 
-from .safezip import DEFAULT_LIMITS, Limits, SafePackage, UnreadableFile, refuse
-from .vba.inspect import auto_run_procedures
+from xlperf.files.safezip import DEFAULT_LIMITS, Limits, SafePackage, UnreadableFile, refuse
+from xlperf.excel.vba.inspect import auto_run_procedures
 
 __all__ = ["Formula", "Limits", "DEFAULT_LIMITS", "OpenWorkbook", "read_grids", "sheet_names", "UnreadableFile"]
 

@@ -7,14 +7,14 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import InputError
+from xlperf.errors import InputError
 
 
 @lru_cache(maxsize=1)
 def vba_project() -> bytes:
     """vbaProject.bin: the installed xlwings' module, the UDF wrappers and the button macros."""
-    from .vba import build_vba_project
-    from .vba_modules import vba_modules
+    from xlperf.excel.vba import build_vba_project
+    from xlperf.excel.vba_modules import vba_modules
 
     return build_vba_project(vba_modules())
 
@@ -39,10 +39,10 @@ def new_workbook(
     Rows per block are at least the given capacities (defaults from the layout) and grow to
     hold the data. The file is written atomically; an existing file needs `force`.
     """
-    from . import sources
-    from .atomic import check_output
-    from .layout import DEFAULT_BUDGET_ROWS, DEFAULT_INDICATOR_ROWS, DEFAULT_PURPOSE_ROWS, Layout
-    from .workbook.build import build_workbook
+    from xlperf.files import sources
+    from xlperf.files.atomic import check_output
+    from xlperf.forms.guangdong_1_1.layout import DEFAULT_BUDGET_ROWS, DEFAULT_INDICATOR_ROWS, DEFAULT_PURPOSE_ROWS, Layout
+    from xlperf.workbook.build import build_workbook
 
     out = Path(out)
     _require_suffix(out, ".xlsm", "启用宏的工作簿")
@@ -65,9 +65,9 @@ def submission_copy(
 ) -> Path:
     """A copy for the finance bureau: same layout and print setup, no macros and no
     worksheet functions; every computed cell holds the engine's value."""
-    from . import sources
-    from .atomic import check_output
-    from .workbook.build import build_workbook
+    from xlperf.files import sources
+    from xlperf.files.atomic import check_output
+    from xlperf.workbook.build import build_workbook
 
     out = Path(out)
     _require_suffix(out, ".xlsx", "报送副本")

@@ -6,7 +6,7 @@ call, `read_grid` it into the model through the layout the workbook records, run
 and on a file on disk, through a small `Book` protocol with two adapters:
 
 - `ExcelBook`: the workbook whose button was pressed (`xw.Book.caller()`); the button
-  macros run `RunPython "import xlperf.excel as x; x.validate()"` and the like, so a
+  macros run `RunPython "import xlperf.excel.handlers as x; x.validate()"` and the like, so a
   handler called without a book uses `ExcelBook.caller()`. Messages appear in a
   message box; every text comes from here, none from VBA.
 - `FileBook`: a workbook file read with xlperf's own reader (the same cells
@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from xlperf.errors import InputError
-from xlperf.layout import FORM, INPUT_FILL, META, REPORT, SCORE, SCORE_COLUMNS, SCORE_ROW, Area, col_letter, col_px, parse_a1, text_height
+from xlperf.forms.guangdong_1_1.layout import FORM, INPUT_FILL, META, REPORT, SCORE, SCORE_COLUMNS, SCORE_ROW, Area, col_letter, col_px, parse_a1, text_height
 
 FINDINGS_SHEET = "校验结果"
 UNREADABLE = "XLS001"
@@ -237,8 +237,8 @@ class FileBook:
     def __init__(self, source: str | os.PathLike, out: str | os.PathLike, *, force: bool = False):
         import openpyxl
 
-        from xlperf.atomic import check_output
-        from xlperf.xlsx_grid import read_grids
+        from xlperf.files.atomic import check_output
+        from xlperf.files.xlsx_grid import read_grids
 
         self.source, self.out, self.force = Path(source), Path(out), force
         suffix = self.source.suffix.lower()
@@ -353,7 +353,7 @@ class FileBook:
         pass
 
     def save(self) -> Path:
-        from xlperf.atomic import atomic_path
+        from xlperf.files.atomic import atomic_path
 
         with atomic_path(self.out, force=self.force, source=self.source) as tmp:
             self.wb.save(tmp)
@@ -621,7 +621,7 @@ class _Session:
         return _score_text(card, self.layout.unplaced(card), on_sheet=True)
 
     def export(self, ev) -> Outcome:
-        from xlperf.report import export_report, report_path_for
+        from xlperf.outputs.report import export_report, report_path_for
 
         where = self.book.path
         if where is None:

@@ -23,7 +23,7 @@ import struct
 
 import olefile
 
-from . import ovba
+from xlperf.excel.vba import ovba
 
 __all__ = ["AUTO_RUN_NAMES", "auto_run_procedures"]
 

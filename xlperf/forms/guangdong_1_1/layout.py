@@ -32,7 +32,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any, Literal
 
-from xlperf.model import CATEGORY_OF, MAX_ROWS, Category, SelfEvaluation, SubCategory, indicator_path
+from xlperf.forms.guangdong_1_1.model import CATEGORY_OF, MAX_ROWS, Category, SelfEvaluation, SubCategory, indicator_path
 
 LAYOUT_VERSION = 2
 """Bumped whenever a cell moves; a reader refuses a workbook of a newer version."""
@@ -303,7 +303,7 @@ def score_plan(rule_set: Any) -> tuple[ScoreGroup, ...]:
 @functools.lru_cache(maxsize=1)
 def default_plan() -> tuple[ScoreGroup, ...]:
     """The 评分表's items under the default rule set (national-2020)."""
-    from xlperf.scoring import load_rules
+    from xlperf.engine.scoring import load_rules
 
     return score_plan(load_rules(None))
 
@@ -925,7 +925,7 @@ def _plan_of(rules: Any) -> tuple[tuple[ScoreGroup, ...], str]:
     if rules is None or (isinstance(rules, str) and not rules.strip()):
         return default_plan(), ""
     if isinstance(rules, str):
-        from xlperf.scoring import load_rules
+        from xlperf.engine.scoring import load_rules
 
         return score_plan(load_rules(rules)), rules.strip()
     return score_plan(rules), str(getattr(rules, "name", "") or "")

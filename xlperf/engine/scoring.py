@@ -27,11 +27,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from xlperf import formulas, funding, targets
+from xlperf.engine import formulas, targets
+from xlperf.forms.guangdong_1_1 import funding
 from xlperf.errors import InputError
 from xlperf.errors import describe_validation_error
-from xlperf.formulas import format_number, format_percent
-from xlperf.model import (
+from xlperf.engine.formulas import format_number, format_percent
+from xlperf.forms.guangdong_1_1.model import (
     Indicator,
     ScoreEntry,
     SelfEvaluation,

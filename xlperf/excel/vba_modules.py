@@ -25,7 +25,7 @@ import os
 from collections.abc import Mapping
 from types import SimpleNamespace
 
-from xlperf.vba.project import Module
+from xlperf.excel.vba.project import Module
 
 XLWINGS_MODULE = "xlwings"
 UDF_MODULE = "xlperf_udfs"
@@ -86,7 +86,7 @@ def xlwings_module_source() -> str:
 
 def udf_module_source() -> str:
     """`xlperf_udfs`: what xlwings' Import Functions would put into the workbook for `xlperf.udfs`."""
-    from xlperf._xlwings_compat import decorated_module, xlwings_udfs
+    from xlperf.excel._xlwings_compat import decorated_module, xlwings_udfs
 
     buffer = io.StringIO()
     with xlwings_udfs() as udfs:
@@ -144,9 +144,9 @@ def sheet_codenames() -> tuple[str, ...]:
 def _layout():
     """`xlperf.layout`, or None while it does not exist yet."""
     try:
-        return importlib.import_module("xlperf.layout")
+        return importlib.import_module("xlperf.forms.guangdong_1_1.layout")
     except ModuleNotFoundError as e:
-        if e.name != "xlperf.layout":
+        if e.name != "xlperf.forms.guangdong_1_1.layout":
             raise
         return None
 

@@ -22,9 +22,9 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
-from .formulas import difference, format_number, format_percent, sum_filled
-from .funding import by_year, execution
-from .model import (
+from xlperf.engine.formulas import difference, format_number, format_percent, sum_filled
+from xlperf.forms.guangdong_1_1.funding import by_year, execution
+from xlperf.forms.guangdong_1_1.model import (
     CATEGORY_OF,
     CENT,
     Category,
@@ -33,7 +33,7 @@ from .model import (
     SubCategory,
     indicator_path,
 )
-from .targets import Status, judge
+from xlperf.engine.targets import Status, judge
 
 Severity = Literal["error", "warning"]
 

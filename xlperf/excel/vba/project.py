@@ -43,7 +43,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-from . import cfb, ovba
+from xlperf.excel.vba import cfb, ovba
 
 CODE_PAGE = 1252
 LCID_EN_US = 0x0409

@@ -27,8 +27,8 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from .errors import InputError
-from .safezip import DEFAULT_LIMITS, Limits
+from xlperf.errors import InputError
+from xlperf.files.safezip import DEFAULT_LIMITS, Limits
 
 FORM_SUFFIXES = (".xlsx", ".xlsm", ".json")
 GRADES = ("优", "良", "中", "差")
@@ -219,9 +219,9 @@ def _can_alarm() -> bool:
 
 
 def _review(shown: str, rules) -> tuple[FormRow, list[FindingRow]]:
-    from . import sources
-    from .engine import evaluate
-    from .scoring import RulesError
+    from xlperf.files import sources
+    from xlperf.engine import evaluate
+    from xlperf.engine.scoring import RulesError
 
     ev, locate = sources.load_with_locator(shown)
     try:
@@ -305,12 +305,14 @@ def _crashed(shown: str) -> tuple[FormRow, list[FindingRow]]:
 
 def _preload() -> None:
     """Import the engine before the workers fork, so that each does not import it again."""
-    from . import engine, sources  # noqa: F401
-    from .scoring import load_rules
+    from xlperf import engine
+    from xlperf.files import sources  # noqa: F401
+    from xlperf.engine.scoring import load_rules
 
     try:
-        from . import checks, layout  # noqa: F401
-        from .workbook import read  # noqa: F401
+        from xlperf.engine import checks
+        from xlperf.forms.guangdong_1_1 import layout  # noqa: F401
+        from xlperf.workbook import read  # noqa: F401
 
         load_rules(None)
     except Exception:  # a missing piece shows up per file, as that file's row
@@ -412,7 +414,7 @@ def review(
     only for the request itself: a missing path, no forms found, an unusable rule set,
     an output that must not be written.
     """
-    from .atomic import check_output
+    from xlperf.files.atomic import check_output
 
     start = time.perf_counter()
     files = collect(paths, exclude=[out_xlsx] if out_xlsx else [])
@@ -420,7 +422,7 @@ def review(
         check_output(out_xlsx, force=force, source=files)
     rules_name = ""
     if rules is not None:
-        from .scoring import load_rules
+        from xlperf.engine.scoring import load_rules
 
         loaded = load_rules(rules) if isinstance(rules, str) else rules
         rules_name = getattr(loaded, "name", "") or str(rules)
@@ -440,7 +442,7 @@ def review(
         findings += rows
     result = ReviewResult(forms, findings, None, 0.0, jobs, rules_name)
     if out_xlsx is not None:
-        from .review_book import write_summary
+        from xlperf.outputs.review_book import write_summary
 
         result.output = write_summary(result, out_xlsx, force=force, sources=files)
     result.elapsed = time.perf_counter() - start

@@ -28,8 +28,8 @@ def evaluate(ev, rules=None, locate=None) -> Evaluation:
 
     `locate(field_path)` gives a finding its cell; by default the workbook layout for `ev`.
     """
-    from .checks import run_checks
-    from .scoring import load_rules, score
+    from xlperf.engine.checks import run_checks
+    from xlperf.engine.scoring import load_rules, score
 
     if rules is None or isinstance(rules, str):
         rules = load_rules(rules if rules is not None else ev.scoring.rules)
@@ -41,6 +41,6 @@ def evaluate(ev, rules=None, locate=None) -> Evaluation:
 
 def default_locator(ev):
     """The cell of a field path in the workbook that `xlperf new` would build for `ev`."""
-    from .layout import Layout
+    from xlperf.forms.guangdong_1_1.layout import Layout
 
     return Layout.for_model(ev).cell_of

@@ -28,9 +28,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt
 
-from xlperf.atomic import write_atomic
+from xlperf.files.atomic import write_atomic
 
-from .text import ATTACHMENT_MARK, ReportText
+from xlperf.forms.guangdong_1_1.report_text import ATTACHMENT_MARK, ReportText
 
 LATIN_FONT = "Times New Roman"
 TITLE_FONT = "宋体"
