@@ -27,7 +27,12 @@ def evaluate(ev, rules=None, locate=None) -> Evaluation:
     """Score `ev` under `rules` (a RuleSet, a name, a path or None) and run every check.
 
     `locate(field_path)` gives a finding its cell; by default the workbook layout for `ev`.
+    A form of another kind than Guangdong's is evaluated by its own kind (`xlperf.forms`).
     """
+    from xlperf import forms
+
+    if not forms.is_guangdong(ev):
+        return forms.kind_of(ev).module().evaluate(ev, rules, locate)
     from xlperf.engine.checks import run_checks
     from xlperf.engine.scoring import load_rules, score
 
@@ -41,6 +46,10 @@ def evaluate(ev, rules=None, locate=None) -> Evaluation:
 
 def default_locator(ev):
     """The cell of a field path in the workbook that `xlperf new` would build for `ev`."""
+    from xlperf import forms
+
+    if not forms.is_guangdong(ev):
+        return forms.kind_of(ev).module().default_locator(ev)
     from xlperf.forms.guangdong_1_1.layout import Layout
 
     return Layout.for_model(ev).cell_of

@@ -35,10 +35,11 @@ def _checked(path: str | os.PathLike) -> Path:
 
 
 def _load_json(p: Path):
+    """The form in a JSON data file, as the model of the kind it names (`xlperf.forms`)."""
     from pydantic import ValidationError
 
+    from xlperf import forms
     from xlperf.errors import describe_validation_error
-    from xlperf.forms.guangdong_1_1.model import SelfEvaluation
 
     try:
         size = p.stat().st_size
@@ -52,9 +53,14 @@ def _load_json(p: Path):
     except UnicodeDecodeError:
         raise InputError(f"文件 {p}：不是 UTF-8 编码的 JSON 文件") from None
     try:
-        return SelfEvaluation.model_validate_json(data)
-    except ValidationError as e:
-        raise InputError(f"文件 {p}：{describe_validation_error(e, SelfEvaluation)}") from None
+        return forms.parse_json(data, what=f"文件 {p} ")
+    except ValidationError:
+        model = forms.model_for_errors(data)
+        try:
+            model.model_validate_json(data)
+        except ValidationError as e:
+            raise InputError(f"文件 {p}：{describe_validation_error(e, model)}") from None
+        raise
 
 
 def _load_workbook(p: Path):

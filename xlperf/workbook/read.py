@@ -124,12 +124,26 @@ def _record(grid: Grid) -> tuple[Layout, str, set[str]]:
     for row in rows:
         if row and row[0] not in (None, ""):
             meta[str(row[0]).strip()] = "" if len(row) < 2 or row[1] is None else str(row[1])
+    _require_guangdong(meta)
     try:
         layout = Layout.from_meta(meta)
     except ValueError as e:
         raise WorkbookError(str(e)) from None
     built = set(filter(None, meta.get("sheets", ",".join(SHEETS)).split(","))) | {FORM, META}
     return layout, meta.get("mode", "macro"), built
+
+
+def _require_guangdong(meta: Mapping[str, str]) -> None:
+    """Refuse a workbook of another form kind than the one this reader lays out (the kind
+    `_xlperf` records under form_kind; none recorded: a Guangdong workbook)."""
+    from xlperf import forms
+
+    try:
+        kind = forms.kind_of_meta(meta)
+    except InputError as e:
+        raise WorkbookError(f"_xlperf 工作表记录的表式无法识别：{e.message}") from None
+    if kind.key != forms.GUANGDONG:
+        raise WorkbookError(f"这是“{kind.title}”表式的工作簿，本程序还不能读取这一表式的工作簿，请使用其 JSON 数据文件")
 
 
 def read_grid(grid: Grid, layout: Layout | None = None, mode: str | None = None) -> SelfEvaluation:
