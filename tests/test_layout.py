@@ -88,7 +88,8 @@ def test_every_field_of_the_model_has_one_input_cell():
     wanted += fields(Report, "report") + ["other_notes"]
     wanted += fields(BudgetRow, "funding.budget[2]") + fields(SpendingRow, "funding.spending[2]")
     wanted += fields(PurposeRow, "funding.by_purpose[2]")
-    wanted += [indicator_path(sub, 2, a) for sub in SubCategory for a in Indicator.model_fields]
+    # 分值 (weight) lives in data files only until the workbook lays out a column for it
+    wanted += [indicator_path(sub, 2, a) for sub in SubCategory for a in Indicator.model_fields if a != "weight"]
     wanted.remove("header.amount_unit")  # fixed: 金额单位：万元 is a label
     for path in wanted:
         cell = lay.cell_for(path)

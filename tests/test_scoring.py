@@ -370,7 +370,7 @@ def test_user_rule_file_from_a_path(tmp_path):
 
 
 def test_shipped_names_and_unknown_name():
-    assert scoring.shipped_rule_names() == ["guangdong-municipal", "national-2020"]
+    assert scoring.shipped_rule_names() == ["guangdong-municipal", "national-2020", "national-2020-provincial"]
     with pytest.raises(RulesError) as e:
         load_rules("national-2021")
     assert e.value.code == "RULES_UNKNOWN"
@@ -446,7 +446,8 @@ def test_rule_file_that_is_not_an_object(tmp_path):
 
 def test_readme_documents_every_rule_field():
     readme = (RULES_DIR / "README.md").read_text(encoding="utf-8")
-    for model in (scoring.RuleSet, scoring.RuleCategory, scoring.RuleItem, scoring.RuleTier, scoring.RuleGrade):
+    for model in (scoring.RuleSet, scoring.RuleCategory, scoring.RuleItem, scoring.RuleTier, scoring.RuleGrade,
+                  scoring.EmptyCategories, scoring.ExecutionCap, scoring.Deviation):
         for name in model.model_fields:
             assert f"`{name}`" in readme, f"{model.__name__}.{name} is not documented"
     for value in ("execution_rate", "indicators", "manual", "per_indicator", "aggregate", "drop"):

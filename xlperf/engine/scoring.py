@@ -151,6 +151,49 @@ class RuleCategory(_Rule):
     items: list[RuleItem] = Field(min_length=1)
 
 
+class EmptyCategories(_Rule):
+    """类别无适用指标时的处理（规则选项）：折算（rescale）或不折算（none），并写明出处。"""
+
+    treatment: Literal["rescale", "none"]
+    source: str = ""
+
+
+class ExecutionCap(_Rule):
+    """预算执行率对总分的封顶：执行率在 [from_percent, to_percent) 之间时，总分最高为 max_total。"""
+
+    from_percent: Decimal = Field(ge=0)
+    to_percent: Decimal = Field(gt=0)
+    max_total: Decimal = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "ExecutionCap":
+        if self.from_percent >= self.to_percent:
+            raise ValueError("执行率封顶的 from_percent 应小于 to_percent")
+        return self
+
+    def applies(self, rate: Decimal) -> bool:
+        """Whether an execution rate (a fraction: 0.75 = 75 %) falls in this band."""
+        return self.from_percent <= rate * 100 < self.to_percent
+
+
+class Deviation(_Rule):
+    """指标偏离：实际值超出年度指标值 over_percent % 以上（≥ 类指标），算作偏离。"""
+
+    over_percent: Decimal = Field(gt=0)
+    reason_required: bool = True
+    penalty: Decimal = Field(Decimal(0), ge=0)
+    source: str = ""
+
+
+class CategoryMove(_Rule):
+    """某一级类别没有指标时，其分值可以移到哪些类别（如无满意度指标时移到产出或效益指标）。"""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    from_category: str = Field(alias="from", min_length=1)
+    to: list[str] = Field(min_length=1)
+
+
 class RuleSet(_Rule):
     """一套评分规则（一个规则文件的内容）。"""
 
@@ -162,9 +205,32 @@ class RuleSet(_Rule):
     weights_are_defaults: bool = False
     total: Decimal = Field(Decimal(100), gt=0)
     rescale: bool = True
+    empty_categories: EmptyCategories | None = None
+    execution_caps: list[ExecutionCap] = Field(default_factory=list)
+    deviation: Deviation | None = None
+    reason_required: Literal["when_missed", "below_full"] = "when_missed"
+    category_moves: list[CategoryMove] = Field(default_factory=list)
     tiers: list[RuleTier] = Field(min_length=1)
     grades: list[RuleGrade] = Field(min_length=1)
     categories: list[RuleCategory] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_categories(cls, data):
+        """`empty_categories` names the treatment explicitly; the older `rescale` says the same."""
+        if isinstance(data, dict) and isinstance(data.get("empty_categories"), dict):
+            rescale = data["empty_categories"].get("treatment") == "rescale"
+            if "rescale" in data and bool(data["rescale"]) != rescale:
+                raise ValueError("rescale 与 empty_categories.treatment 不一致，请只保留一个")
+            data = dict(data, rescale=rescale)
+        return data
+
+    def execution_cap(self, rate: Decimal | None) -> ExecutionCap | None:
+        """The lowest cap on the total that an execution rate (a fraction) falls under, if any."""
+        if rate is None:
+            return None
+        caps = [c for c in self.execution_caps if c.applies(rate)]
+        return min(caps, key=lambda c: c.max_total) if caps else None
 
     @model_validator(mode="after")
     def _consistent(self) -> "RuleSet":
@@ -183,6 +249,11 @@ class RuleSet(_Rule):
             raise ValueError("等级中须有一个 min 为 0 的等级，使任何总分都有等级")
         if len({g.min for g in self.grades}) != len(self.grades):
             raise ValueError("等级的 min 不能相同")
+        names = {c.name for c in self.categories}
+        for move in self.category_moves:
+            unknown = [n for n in (move.from_category, *move.to) if n not in names]
+            if unknown:
+                raise ValueError(f"category_moves 中的类别“{'、'.join(unknown)}”不是本规则的类别")
         return self
 
     def tier(self, name: str) -> RuleTier | None:
@@ -338,6 +409,7 @@ class _Slot:
     dropped: bool = False
     available: Decimal = Decimal(0)
     exact: Fraction = Fraction(0)
+    split_text: str = ""
 
     @property
     def id(self) -> str:
@@ -355,6 +427,9 @@ def score(ev: SelfEvaluation, rules: RuleSet) -> Scorecard:
     items = [_evaluate(slot, ev, rules, rescaled) for slot in slots]
     total = sum((i.points for i in items if i.points is not None), Decimal(0))
     total = min(max(total, Decimal(0)), rules.total).quantize(CENT)
+    rate = funding.execution(ev).rate if rules.execution_caps else None
+    total, capped = cap_total(total, None if isinstance(rate, formulas.Undefined) else rate, rules)
+    notes += capped
     if rules.weights_are_defaults:
         notes.insert(0, "本规则的分值是默认值，应按本地财政部门公布的分值调整规则文件。")
     pending = [i.id for i in items if i.status == "pending"]
@@ -384,11 +459,48 @@ def _plan(ev: SelfEvaluation, rules: RuleSet) -> list[_Slot]:
             if not rows:
                 slots.append(_Slot(cat, item, base, dropped=item.when_empty == "drop"))
             elif item.split == "per_indicator":
-                share = base / len(rows)
-                slots += [_Slot(cat, item, share, rows=[r], per_row=True) for r in rows]
+                shares, text = row_shares(base, [row.weight for _, _, row in rows], f"{cat.name}{format_number(item.points)}分")
+                slots += [_Slot(cat, item, share, rows=[r], per_row=True, split_text=text) for r, share in zip(rows, shares)]
             else:
                 slots.append(_Slot(cat, item, base, rows=rows))
     return slots
+
+
+def row_shares(points: Fraction, weights: list[Decimal | None], whole: str) -> tuple[list[Fraction], str]:
+    """Each row's share of an item's `points` (分值), and how it came about.
+
+    Rows without a weight share equally what the weighted rows leave (all without: the
+    equal split). When the rows' 分值 do not add up to `points`, they count as proportions
+    and are scaled to it, so the item keeps its points. `whole` names the item in the text
+    ("产出指标50分")."""
+    n = len(weights)
+    if all(w is None for w in weights):
+        return [points / n] * n, ""
+    weights = [None if w is None else max(w, Decimal(0)) for w in weights]
+    given = sum((Fraction(w) for w in weights if w is not None), Fraction(0))
+    unweighted = sum(1 for w in weights if w is None)
+    rest = max(points - given, Fraction(0)) / unweighted if unweighted else Fraction(0)
+    raw = [Fraction(w) if w is not None else rest for w in weights]
+    total = sum(raw, Fraction(0))
+    if total == 0:
+        return [points / n] * n, f"{whole}：各指标分值均为0，改为由{n}个指标平分"
+    listed = "、".join(format_number(_to_decimal(r).quantize(CENT, ROUND_HALF_UP)) for r in raw)
+    text = f"{whole}按各指标的分值分配（{listed}）"
+    if total != points:
+        text += f"，分值合计{format_number(_to_decimal(total).quantize(CENT, ROUND_HALF_UP))}分，按比例折算为{format_number(_to_decimal(points).quantize(CENT, ROUND_HALF_UP))}分"
+    return [r * points / total for r in raw], text
+
+
+def cap_total(total: Decimal, rate: Decimal | None, rules: RuleSet) -> tuple[Decimal, list[str]]:
+    """The total after the rule set's execution-rate caps (执行率封顶), and a note when one applied."""
+    cap = rules.execution_cap(rate)
+    if cap is None or total <= cap.max_total:
+        return total, []
+    note = (
+        f"预算执行率{format_percent(rate)}在{format_number(cap.from_percent)}%–{format_number(cap.to_percent)}%之间，"
+        f"按本规则总分最高{format_number(cap.max_total)}分，由{format_number(total)}分降为{format_number(cap.max_total)}分。"
+    )
+    return cap.max_total.quantize(CENT), [note]
 
 
 def _rescale(slots: list[_Slot], rules: RuleSet) -> tuple[str, list[str]]:
@@ -456,7 +568,10 @@ def _weight_text(slot: _Slot, rescaled: str) -> str:
     """How the item's available points came about (split, rescale, rounding)."""
     if not slot.per_row and not rescaled:
         return ""
-    if slot.per_row:
+    if slot.per_row and slot.split_text:
+        share = _to_decimal(slot.base).quantize(CENT, ROUND_HALF_UP)
+        text = f"{slot.split_text}，本项{format_number(share)}分"
+    elif slot.per_row:
         n = round(Fraction(slot.item.points) / slot.base)
         base = f"{slot.category.name}{format_number(slot.item.points)}分"
         share = _to_decimal(slot.base).quantize(CENT, ROUND_HALF_UP)

@@ -205,6 +205,9 @@ class Indicator(_Model):
     target: Text = Field("", description="评价年度预期值")
     actual: Text = Field("", description="评价年度实现值")
     explanation: Text = Field("", description="未完成原因说明")
+    weight: Points | None = Field(
+        None, exclude_if=lambda v: v is None, description="分值（可选；留空则与同类其余指标平分该类分值，目前只在数据文件中填写）"
+    )
 
 
 NONE_MARK = "无"
