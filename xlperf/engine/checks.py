@@ -900,10 +900,10 @@ def _nested_model(tp: Any) -> type[BaseModel] | None:
     return None
 
 
-def _order_key(path: str) -> tuple[int, ...]:
-    """Where a field path sits on the form: the model's field order, then row indexes."""
+def _order_key(path: str, root: type[BaseModel] = SelfEvaluation) -> tuple[int, ...]:
+    """Where a field path sits on the form: the model's (`root`'s) field order, then row indexes."""
     key: list[int] = []
-    cls: type[BaseModel] | None = SelfEvaluation
+    cls: type[BaseModel] | None = root
     for token in re.findall(r"\[\d+\]|[A-Za-z_]\w*", path):
         if token.startswith("["):
             key.append(int(token[1:-1]))
