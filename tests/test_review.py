@@ -94,7 +94,7 @@ def test_summary_workbook(batch):
     import openpyxl
 
     wb = openpyxl.load_workbook(path)
-    for name, last_col in (("汇总", "K"), ("问题清单", "E")):
+    for name, last_col in (("汇总", "L"), ("问题清单", "E")):
         ws = wb[name]
         assert ws.freeze_panes == "A2"
         assert ws.auto_filter.ref == f"A1:{last_col}{ws.max_row}"

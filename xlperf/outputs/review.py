@@ -57,6 +57,8 @@ class FormRow:
     """False while some score item waits for a person."""
     errors: int = 0
     warnings: int = 0
+    kind: str = ""
+    """表式: the form kind's title (广东省市级附件1-1, 项目支出绩效自评表 ...)."""
     code: str = ""
     """For 无法读取: the stable code of the cause (IN_NOT_ZIP, IN_TIMEOUT, ...)."""
     cause: str = ""
@@ -223,9 +225,11 @@ def _review(shown: str, rules) -> tuple[FormRow, list[FindingRow]]:
     from xlperf.engine import evaluate
     from xlperf.engine.scoring import RulesError
 
+    from xlperf import forms
+
     ev, locate = sources.load_with_locator(shown)
     try:
-        result = evaluate(ev, rules=rules if rules is not None else ev.scoring.rules, locate=locate)
+        result = evaluate(ev, rules=rules, locate=locate)
     except RulesError as e:
         raise InputError(f"文件 {shown}：评分规则无法使用（{e}）") from None
     card = result.scorecard
@@ -233,13 +237,17 @@ def _review(shown: str, rules) -> tuple[FormRow, list[FindingRow]]:
         FindingRow(shown, f.code, f.severity, f.field, f.cell or "", f.message) for f in result.findings
     ]
     errors = sum(f.severity == "error" for f in result.findings)
+    kind = forms.kind_of(ev)
+    if forms.is_guangdong(ev):
+        facts = dict(unit=ev.header.unit_name, project=ev.basic.project_name, amount=ev.basic.eval_amount,
+                     exec_rate=_exec_rate(card))
+    else:
+        facts = kind.module().review_facts(ev)
     row = FormRow(
         file=shown,
         status=STATUS_ERRORS if errors else STATUS_OK,
-        unit=ev.header.unit_name,
-        project=ev.basic.project_name,
-        amount=ev.basic.eval_amount,
-        exec_rate=_exec_rate(card),
+        kind=kind.title,
+        **facts,
         score=card.total,
         grade=card.grade,
         complete=card.complete,
@@ -470,6 +478,7 @@ def review_json(result: ReviewResult) -> dict:
         "forms": [
             {
                 "file": f.file,
+                "form_kind": f.kind or None,
                 "status": f.status,
                 "unit": f.unit,
                 "project": f.project,

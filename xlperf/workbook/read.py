@@ -96,6 +96,9 @@ def read_workbook_with_layout(path: str | Path) -> tuple[SelfEvaluation, Layout]
                 "请用 xlperf new 生成工作簿后填写"
             )
         grid = book.grids([META])
+        other = _other_kind(grid)
+        if other is not None:
+            return other.module().read_workbook(book, _meta(grid), path)
         layout, mode, built = _record(grid)
         grid.update(book.grids([s for s in SHEETS if s in built and s not in (CONF, META)]))
     return read_grid(grid, layout, mode), layout
@@ -117,13 +120,7 @@ def record_of(grid: Grid) -> tuple[Layout, str, set[str]]:
 def _record(grid: Grid) -> tuple[Layout, str, set[str]]:
     """What _xlperf records: the layout, the mode and the sheets the workbook was built with
     (附件1-1 always; a reader refuses a workbook that lost one of them)."""
-    rows = grid.get(META)
-    if rows is None:
-        raise WorkbookError(f"不是 xlperf 生成的自评工作簿（缺少隐藏工作表 {META}）")
-    meta = {}
-    for row in rows:
-        if row and row[0] not in (None, ""):
-            meta[str(row[0]).strip()] = "" if len(row) < 2 or row[1] is None else str(row[1])
+    meta = _meta(grid)
     _require_guangdong(meta)
     try:
         layout = Layout.from_meta(meta)
@@ -131,6 +128,29 @@ def _record(grid: Grid) -> tuple[Layout, str, set[str]]:
         raise WorkbookError(str(e)) from None
     built = set(filter(None, meta.get("sheets", ",".join(SHEETS)).split(","))) | {FORM, META}
     return layout, meta.get("mode", "macro"), built
+
+
+def _meta(grid: Grid) -> dict[str, str]:
+    """The key/value rows of the grid's _xlperf sheet."""
+    rows = grid.get(META)
+    if rows is None:
+        raise WorkbookError(f"不是 xlperf 生成的自评工作簿（缺少隐藏工作表 {META}）")
+    meta = {}
+    for row in rows:
+        if row and row[0] not in (None, ""):
+            meta[str(row[0]).strip()] = "" if len(row) < 2 or row[1] is None else str(row[1])
+    return meta
+
+
+def _other_kind(grid: Grid):
+    """The form kind the workbook records when it is not Guangdong's (read by that kind)."""
+    from xlperf import forms
+
+    try:
+        kind = forms.kind_of_meta(_meta(grid))
+    except InputError:
+        return None
+    return None if kind.key == forms.GUANGDONG else kind
 
 
 def _require_guangdong(meta: Mapping[str, str]) -> None:
@@ -143,7 +163,7 @@ def _require_guangdong(meta: Mapping[str, str]) -> None:
     except InputError as e:
         raise WorkbookError(f"_xlperf 工作表记录的表式无法识别：{e.message}") from None
     if kind.key != forms.GUANGDONG:
-        raise WorkbookError(f"这是“{kind.title}”表式的工作簿，本程序还不能读取这一表式的工作簿，请使用其 JSON 数据文件")
+        raise WorkbookError(f"这是“{kind.title}”表式的工作簿，这里只能读取广东省市级附件1-1的工作簿")
 
 
 def read_grid(grid: Grid, layout: Layout | None = None, mode: str | None = None) -> SelfEvaluation:

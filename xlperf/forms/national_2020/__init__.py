@@ -24,6 +24,23 @@ def evaluate(form, rules=None, locate=None):
     return Evaluation(findings=checks.run_checks(form, card, rules, locate), scorecard=card)
 
 
+def review_facts(form) -> dict:
+    """What the review summary shows of a form: unit, project, amount (全年预算数), execution rate."""
+    from xlperf.forms.national_2020 import scoring
+
+    ex = scoring.execution(form)
+    return dict(unit=form.implementer or form.department, project=form.project_name, amount=ex.budget, exec_rate=ex.rate)
+
+
 def default_locator(form):
-    """No workbook layout yet for this kind: findings name their row and column in words."""
-    return lambda path: None
+    """The cell of a field path in the workbook `xlperf new --from` would build for `form`."""
+    from xlperf.forms.national_2020.layout import NationalLayout
+
+    return NationalLayout.for_form(form).cell_of
+
+
+def read_workbook(book, meta: dict, path):
+    """The form in an open national workbook and the layout it was built with."""
+    from xlperf.forms.national_2020 import workbook
+
+    return workbook.read(book, meta, path)

@@ -1,0 +1,276 @@
+"""Building, reading back and marking the national form's workbook (from `layout`).
+
+- `build`: the sheet laid out as the official table (empty, or filled from a form), with
+  its hidden ``_xlperf`` record; optionally marks (a fill on each cell a finding points at,
+  with the finding as a cell comment) and a 校验结果 sheet listing the findings. Input cells
+  are pale yellow in the working copy and plain in the submission copy.
+- `read`: the form in such a workbook: only the declared input cells are read; a formula
+  typed into one is refused, as is text where a number belongs, each problem naming its cell.
+  The rule set named by the form is kept in ``_xlperf``; a data file's ``source`` note
+  (where a transcription came from) is not part of the table and is not written.
+
+The workbook holds no macros: the national kind has no Excel buttons yet; `xlperf mark`
+writes the marked copy instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from xlperf.files.atomic import atomic_path
+from xlperf.files.xlsx_grid import Formula, OpenWorkbook
+from xlperf.forms.national_2020.layout import (
+    CHECKS_SHEET,
+    COLUMN_WIDTHS,
+    INDICATOR_HEADER_ROW,
+    META,
+    SHEET,
+    NationalLayout,
+    Spot,
+)
+from xlperf.forms.national_2020.model import NationalForm
+
+FONT = "宋体"
+INPUT_FILL = "#FFF8D6"
+MARK_FILLS = {"error": "#F4B6B6", "warning": "#FFD98C"}
+_BASE = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "text_wrap": True, "border": 1}
+_STYLES = {
+    "title": {"font_name": FONT, "font_size": 16, "bold": True, "align": "center", "valign": "vcenter"},
+    "label": {**_BASE, "align": "center"},
+    "head": {**_BASE, "align": "center", "bold": True},
+    "note": {"font_name": FONT, "font_size": 9, "valign": "top", "text_wrap": True},
+    "input": {**_BASE, "locked": False},
+}
+_NUMBER_FORMATS = {"amount": "0.00##", "points": "0.00", "percent": '0.00"%"', "date": "yyyy-mm-dd", "int": "0"}
+
+
+def field_value(form: NationalForm, path: str) -> Any:
+    """The value at a field path such as ``funds.total.budget`` or ``indicators[2].score``."""
+    value: Any = form
+    for part in path.replace("[", ".[").split("."):
+        if part.startswith("["):
+            index = int(part[1:-1])
+            value = value[index] if index < len(value) else None
+        else:
+            value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+def build(
+    out: str | os.PathLike,
+    form: NationalForm | None,
+    *,
+    values: bool = False,
+    findings: Sequence = (),
+    force: bool = False,
+    source=None,
+) -> Path:
+    """Write the national workbook (.xlsx) atomically; see the module docstring."""
+    import xlsxwriter
+
+    layout = NationalLayout.for_form(form)
+    out = Path(out)
+    marks = {}
+    for f in findings:
+        spot = layout.spot_for(f.field)
+        if spot is not None and (spot.first not in marks or f.severity == "error"):
+            marks[spot.first] = f
+    with atomic_path(out, force=force, source=source) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
+        formats: dict[tuple, Any] = {}
+
+        def fmt(style: str, kind: str = "label", fill: str | None = None):
+            key = (style, kind, fill, values)
+            if key not in formats:
+                props = dict(_STYLES[style])
+                if kind in _NUMBER_FORMATS:
+                    props["num_format"] = _NUMBER_FORMATS[kind]
+                if style == "input" and not values:
+                    props["bg_color"] = INPUT_FILL
+                if fill:
+                    props["bg_color"] = fill
+                formats[key] = book.add_format(props)
+            return formats[key]
+
+        ws = book.add_worksheet(SHEET)
+        for col, width in enumerate(COLUMN_WIDTHS):
+            ws.set_column(col, col, width)
+        ws.set_row(0, 30)
+        ws.set_row(11, 60)
+        ws.set_row(layout.total_row + 3, 70)
+        for spot in layout.spots:
+            mark = marks.get(spot.first)
+            f = fmt(spot.style, spot.kind, MARK_FILLS[mark.severity] if mark is not None else None)
+            value = field_value(form, spot.path) if (form is not None and spot.path) else None
+            _write(ws, spot, spot.text if spot.path is None else value, f)
+            if mark is not None:
+                ws.write_comment(spot.first, f"{mark.code}：{mark.message}", {"x_scale": 3, "y_scale": 2})
+        ws.set_paper(9)
+        ws.set_portrait()
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        ws.repeat_rows(INDICATOR_HEADER_ROW)
+        ws.print_area(0, 0, layout.total_row + 3, len(COLUMN_WIDTHS) - 1)
+        if findings:
+            _checks_sheet(book, findings, layout)
+        meta = book.add_worksheet(META)
+        rules = (form.rules or "") if form is not None else ""
+        for r, (key, val) in enumerate([*layout.meta(), ("rules", rules)]):
+            meta.write_string(r, 0, key)
+            meta.write_string(r, 1, val)
+        meta.hide()
+        book.close()
+    return out
+
+
+def _write(ws, spot: Spot, value: Any, f) -> None:
+    last_row, last_col = spot.row + spot.rows - 1, spot.col + spot.cols - 1
+    if isinstance(value, Decimal):
+        value = float(value)
+    if isinstance(value, dt.date):
+        value = dt.datetime(value.year, value.month, value.day)
+    if spot.rows > 1 or spot.cols > 1:
+        if value is None or value == "":
+            ws.merge_range(spot.row, spot.col, last_row, last_col, "", f)
+        elif isinstance(value, (int, float)):
+            ws.merge_range(spot.row, spot.col, last_row, last_col, None, f)
+            ws.write_number(spot.row, spot.col, value, f)
+        elif isinstance(value, dt.datetime):
+            ws.merge_range(spot.row, spot.col, last_row, last_col, None, f)
+            ws.write_datetime(spot.row, spot.col, value, f)
+        else:
+            ws.merge_range(spot.row, spot.col, last_row, last_col, "", f)
+            ws.write_string(spot.row, spot.col, str(value), f)
+        return
+    if value is None or value == "":
+        ws.write_blank(spot.row, spot.col, None, f)
+    elif isinstance(value, (int, float)):
+        ws.write_number(spot.row, spot.col, value, f)
+    elif isinstance(value, dt.datetime):
+        ws.write_datetime(spot.row, spot.col, value, f)
+    else:
+        ws.write_string(spot.row, spot.col, str(value), f)
+
+
+def _checks_sheet(book, findings: Sequence, layout: NationalLayout) -> None:
+    ws = book.add_worksheet(CHECKS_SHEET)
+    head = book.add_format({"font_name": FONT, "bold": True, "border": 1, "bg_color": "#DDEBF7"})
+    text = book.add_format({"font_name": FONT, "text_wrap": True, "valign": "top"})
+    for col, (title, width) in enumerate((("代码", 9), ("级别", 6), ("单元格", 12), ("说明", 90))):
+        ws.write_string(0, col, title, head)
+        ws.set_column(col, col, width)
+    for r, f in enumerate(findings, start=1):
+        spot = layout.spot_for(f.field)
+        ws.write_string(r, 0, f.code, text)
+        ws.write_string(r, 1, "错误" if f.severity == "error" else "警告", text)
+        ws.write_string(r, 2, spot.first if spot is not None else "", text)
+        ws.write_string(r, 3, f.message, text)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class _Bad(Exception):
+    pass
+
+
+def read(book: OpenWorkbook, meta: dict, path: str | os.PathLike) -> tuple[NationalForm, NationalLayout]:
+    """The form in an open national workbook whose ``_xlperf`` rows are `meta`."""
+    from xlperf.workbook.read import CellProblem, WorkbookError
+
+    try:
+        layout = NationalLayout.from_meta(meta)
+    except ValueError as e:
+        raise WorkbookError(str(e)) from None
+    rows = book.grids([SHEET])[SHEET]
+    problems: list[CellProblem] = []
+    data: dict[str, Any] = {"form": "national-2020", "rules": meta.get("rules") or None}
+    for spot in layout.inputs():
+        raw = rows[spot.row][spot.col] if spot.row < len(rows) and spot.col < len(rows[spot.row]) else None
+        try:
+            value = _parse(spot.kind, raw)
+        except _Bad as e:
+            problems.append(CellProblem(SHEET, spot.first, _title(spot), str(e)))
+            continue
+        if value is not None:
+            _put(data, spot.path, value)
+    if problems:
+        raise WorkbookError(problems)
+    try:
+        return NationalForm.model_validate(data), layout
+    except ValidationError as e:
+        problems = []
+        for err in e.errors():
+            loc = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in err["loc"]).replace(".[", "[")
+            spot = layout.spot_for(loc)
+            cell = spot.first if spot is not None else "?"
+            problems.append(CellProblem(SHEET, cell, _title(spot) if spot else loc, str(err.get("msg", "")).removeprefix("Value error, ")))
+        raise WorkbookError(problems) from None
+
+
+def _title(spot: Spot) -> str:
+    from xlperf.forms.national_2020 import model
+
+    last = spot.path.split(".")[-1]
+    owner = {"funds": model.FundRow, "indicators": model.IndicatorRow, "goals": model.Goals, "total": model.TotalRow}
+    cls = owner.get(spot.path.split(".")[0].split("[")[0], model.NationalForm)
+    if spot.path.startswith("funds.change_note"):
+        cls = model.Funds
+    info = cls.model_fields.get(last)
+    return info.description if info is not None and info.description else last
+
+
+def _parse(kind: str, raw: Any) -> Any:
+    if isinstance(raw, Formula):
+        raise _Bad("是公式：请直接填写数值或文字，不要填公式")
+    if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+        return None
+    if kind in ("text", "longtext"):
+        if isinstance(raw, float) and raw.is_integer():
+            return str(int(raw))
+        return raw if isinstance(raw, str) else str(raw)
+    if kind == "date":
+        if isinstance(raw, dt.datetime):
+            return raw.date()
+        if isinstance(raw, (dt.date, str)):
+            return raw
+        raise _Bad(f"应为日期，实际为“{raw}”")
+    if kind == "int":
+        if isinstance(raw, (int, float)) and float(raw).is_integer():
+            return int(raw)
+        if isinstance(raw, str) and raw.strip().isdigit():
+            return int(raw.strip())
+        raise _Bad(f"应为整数，实际为“{raw}”")
+    if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.time)):
+        raise _Bad(f"应为数字，实际为“{raw}”")
+    return raw if isinstance(raw, str) else repr(float(raw)) if isinstance(raw, float) else raw
+
+
+def _put(data: dict, path: str, value: Any) -> None:
+    node: Any = data
+    parts = path.replace("[", ".[").split(".")
+    for k, part in enumerate(parts):
+        last = k == len(parts) - 1
+        nxt = None if last else parts[k + 1]
+        if part.startswith("["):
+            index = int(part[1:-1])
+            while len(node) <= index:
+                node.append({})
+            if last:
+                node[index] = value
+            else:
+                node = node[index]
+        else:
+            if last:
+                node[part] = value
+            else:
+                node = node.setdefault(part, [] if nxt.startswith("[") else {})
