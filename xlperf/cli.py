@@ -46,17 +46,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, title="命令")
     sub.required = True
 
-    rules_help = "评分规则：内置名称（national-2020、guangdong-municipal）或规则文件路径；默认取数据中的设置，否则 national-2020"
+    rules_help = "评分规则：内置名称（national-2020、national-2020-provincial、guangdong-municipal）或规则文件路径；默认取数据中的设置，否则 national-2020"
     for name, help_text in (("check", "校验自评表，列出问题并给出得分"), ("score", "计算自评得分，逐项说明")):
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("file", metavar="FILE", help="自评数据文件（.json）或工作簿（.xlsx/.xlsm）")
         p.add_argument("--rules", metavar="NAME|PATH", help=rules_help)
         p.add_argument("--json", action="store_true", help="输出一个 JSON 对象（供程序读取）")
 
-    sub.add_parser("schema", help="输出数据文件的 JSON Schema", description="输出数据文件的 JSON Schema")
+    p = sub.add_parser("schema", help="输出数据文件的 JSON Schema", description="输出数据文件的 JSON Schema")
+    p.add_argument("--form", metavar="KIND", help="表式：guangdong-1-1（默认）或 national")
 
     p = sub.add_parser("new", help="生成启用宏的自评工作簿（.xlsm）", description="生成启用宏的自评工作簿（.xlsm），可由数据文件预填")
-    p.add_argument("out", metavar="OUT.xlsm", help="要生成的工作簿")
+    p.add_argument("out", metavar="OUT.xlsm", help="要生成的工作簿（项目支出绩效自评表为 .xlsx）")
+    p.add_argument("--form", metavar="KIND", help="表式：guangdong-1-1（广东省市级附件1-1，默认）或 national（项目支出绩效自评表）；默认取预填数据的表式")
     p.add_argument("--from", dest="source", metavar="DATA", help="预填的数据文件（.json）或工作簿")
     p.add_argument("--rules", metavar="NAME|PATH", help=rules_help)
     p.add_argument("--indicator-rows", type=int, metavar="N", help="每个二级指标预留的行数（默认 3，数据更多时自动加行）")
@@ -158,9 +160,9 @@ def _cmd_score(args) -> int:
 
 
 def _cmd_schema(args) -> int:
-    from xlperf.forms.guangdong_1_1.model import json_schema
+    from xlperf import forms
 
-    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    print(json.dumps(forms.kind(args.form).model.model_json_schema(), ensure_ascii=False, indent=2))
     return EXIT_OK
 
 
@@ -175,6 +177,7 @@ def _cmd_new(args) -> int:
         budget_rows=args.budget_rows,
         purpose_rows=args.purpose_rows,
         force=args.force,
+        form=args.form,
     )
     print(f"已生成工作簿：{path}")
     return EXIT_OK
@@ -200,7 +203,15 @@ def _cmd_submit(args) -> int:
 
 
 def _cmd_mark(args) -> int:
+    from xlperf import forms
     from xlperf.excel.handlers import process_file
+    from xlperf.files import sources
+
+    kind = sources.kind_of_file(args.file)
+    if kind.key != forms.GUANGDONG:
+        result = kind.module().mark_copy(args.file, args.output, force=args.force)
+        print(f"已生成标记副本：{args.output}（{len(result.errors)} 个错误、{len(result.warnings)} 个警告，见“校验结果”工作表）")
+        return EXIT_OK if result.ok else EXIT_FINDINGS
 
     outcome = process_file(args.file, args.output, "mark", force=args.force)
     print(outcome.message)

@@ -87,3 +87,23 @@ def load_with_locator(path: str | os.PathLike):
 
     ev = _load_json(p)
     return ev, default_locator(ev)
+
+
+def kind_of_file(path: str | os.PathLike):
+    """The form kind (`xlperf.forms.FormKind`) of a data file or workbook, without reading the
+    whole form: a JSON file's ``form`` key, a workbook's ``_xlperf`` record."""
+    from xlperf import forms
+
+    p = _checked(path)
+    if p.suffix.lower() in JSON_SUFFIXES:
+        return forms.kind_of(_load_json(p))
+    from xlperf.files.xlsx_grid import read_grids
+    from xlperf.forms.guangdong_1_1.layout import META
+
+    grid = read_grids(p, [], optional=[META]).get(META, [])
+    meta = {str(r[0]).strip(): "" if len(r) < 2 or r[1] is None else str(r[1]) for r in grid if r and r[0] not in (None, "")}
+    try:
+        return forms.kind_of_meta(meta)
+    except InputError:
+        return forms.kind(None)
+

@@ -99,12 +99,15 @@ class ReportText:
     title: str
     cover: tuple[CoverField, ...]
     sections: tuple[Section, ...]
+    mark: str = ATTACHMENT_MARK
+    """The line above the title (附件3); empty for a form kind whose report is no attachment."""
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
 
     def cover_value(self, key: str) -> str:
-        return next(c.value for c in self.cover if c.key == key)
+        """The cover field's text ("" when the report has no such field)."""
+        return next((c.value for c in self.cover if c.key == key), "")
 
     @property
     def missing_cover(self) -> list[CoverField]:

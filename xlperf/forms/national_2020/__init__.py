@@ -44,3 +44,54 @@ def read_workbook(book, meta: dict, path):
     from xlperf.forms.national_2020 import workbook
 
     return workbook.read(book, meta, path)
+
+
+def new_workbook(out, *, source=None, rules=None, force: bool = False):
+    """The working copy of the national table (.xlsx: this kind has no macros), empty or
+    filled from `source` (a national data file or workbook)."""
+    from pathlib import Path
+
+    from xlperf import forms
+    from xlperf.errors import InputError
+    from xlperf.files import sources
+    from xlperf.files.atomic import check_output
+    from xlperf.forms.national_2020 import workbook
+
+    out = Path(out)
+    if out.suffix.lower() != ".xlsx":
+        raise InputError(f"输出文件 {out}：项目支出绩效自评表的工作簿没有宏，应保存为 .xlsx 文件")
+    check_output(out, force=force, source=source)
+    form = sources.load(source) if source is not None else MODEL()
+    if forms.kind_of(form).key != forms.NATIONAL:
+        raise InputError(f"数据文件 {source} 是“{forms.kind_of(form).title}”表式，不是项目支出绩效自评表")
+    if rules is not None:
+        form = form.model_copy(update={"rules": str(rules)})
+    return workbook.build(out, form, force=force, source=source)
+
+
+def submission_copy(form, out, *, rules=None, force: bool = False, source=None):
+    """The copy for the finance bureau: the same table, plain (no input fill), no marks."""
+    from xlperf.forms.national_2020 import workbook
+
+    if rules is not None:
+        form = form.model_copy(update={"rules": str(rules)})
+    return workbook.build(out, form, values=True, force=force, source=source)
+
+
+def mark_copy(source, out, *, force: bool = False):
+    """`xlperf mark` for a national workbook: a copy with each finding's cell filled and
+    commented, and a 校验结果 sheet; the source is never written."""
+    from pathlib import Path
+
+    from xlperf.errors import InputError
+    from xlperf.files import sources
+    from xlperf.forms.national_2020 import workbook
+
+    out, src = Path(out), Path(source)
+    if out.suffix.lower() != src.suffix.lower():
+        raise InputError(f"输出文件 {out}：扩展名应与原文件相同（{src.suffix}）")
+    form, locate = sources.load_with_locator(src)
+    result = evaluate(form, locate=locate)
+    workbook.build(out, form, findings=result.findings, force=force, source=src)
+    return result
+

@@ -1,8 +1,9 @@
-"""The text of a national form's self-evaluation conclusion (评价结论、存在问题、改进措施).
+"""The text of a national form's self-evaluation report (评价结论、存在问题、改进措施).
 
 Many local variants of the 项目支出绩效自评表 end with these three boxes. `report_sections`
-writes them from the form, its scorecard and its findings: names and numbers found in
-the data only, nothing guessed. Engine level: strings only.
+writes them from the form, its scorecard and its findings (names and numbers found in the
+data only, nothing guessed), as the same `ReportText` the report writer prints for every
+kind. Engine level: strings only.
 """
 
 from __future__ import annotations
@@ -11,14 +12,42 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from xlperf.engine.formulas import format_number, format_percent
+from xlperf.forms.guangdong_1_1.report_text import CoverField, ReportText, Section, format_date
 from xlperf.forms.national_2020 import scoring
 from xlperf.forms.national_2020.model import NationalForm
 
-TITLE = "项目支出绩效自评结论"
+TITLE = "项目支出绩效自评报告"
+PART = "项目支出绩效自评结论"
+COVER = (
+    ("project_name", "项目名称", True),
+    ("department", "主管部门", True),
+    ("implementer", "实施单位", True),
+    ("filler_name", "项目负责人", False),
+    ("phone", "联系电话", False),
+    ("fill_date", "填报日期", False),
+)
+"""Cover fields: key (the writer's), label, and whether it is printed when empty. The form's
+项目负责人 fills the writer's filler line."""
+_SOURCE = {"filler_name": "manager"}
 
 
-def report_sections(form: NationalForm, card, findings: Sequence = ()) -> list[tuple[str, str]]:
-    """(heading, text) for 评价结论, 存在问题 and 改进措施."""
+def report_sections(form: NationalForm, card, findings: Sequence = ()) -> ReportText:
+    """The report: the form's cover fields and the three conclusion boxes written from data."""
+    texts = conclusion_texts(form, card, findings)
+    sections = tuple(Section(key, PART, prompt, text, generated=True) for key, prompt, text in texts)
+    return ReportText(TITLE, tuple(_cover(form)), sections, mark="")
+
+
+def _cover(form: NationalForm):
+    for key, label, always in COVER:
+        value = getattr(form, _SOURCE.get(key, key))
+        text = format_date(value) if value is not None and not isinstance(value, str) else (value or "").strip()
+        if text or always:
+            yield CoverField(key, label, text, "report" if text else "")
+
+
+def conclusion_texts(form: NationalForm, card, findings: Sequence = ()) -> list[tuple[str, str, str]]:
+    """(key, heading, text) for 评价结论, 存在问题 and 改进措施."""
     name = form.project_name.strip() or "本项目"
     year = f"{form.year}年度" if form.year else "本年度"
     ex = scoring.execution(form)
@@ -50,4 +79,4 @@ def report_sections(form: NationalForm, card, findings: Sequence = ()) -> list[t
     if errors:
         fixes.append("按校验结果改正自评表后再报送")
     fix_text = "；".join(fixes) + "。" if fixes else "继续按绩效目标组织实施，做好绩效监控。"
-    return [("评价结论", conclusion), ("存在问题", problem_text), ("改进措施", fix_text)]
+    return [("conclusion", "评价结论", conclusion), ("problems", "存在问题", problem_text), ("improvements", "改进措施", fix_text)]

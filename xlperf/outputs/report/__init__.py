@@ -119,8 +119,11 @@ def export_report(ev, out_docx, *, rules=None, pdf: bool = False, force: bool = 
         from xlperf.files.atomic import check_output
 
         check_output(pdf_path, force=force, source=source)
+    from xlperf import forms
+
     evaluation = evaluate(ev, rules=rules, locate=locate)
-    report = report_sections(ev, evaluation.scorecard, evaluation.findings)
+    own = report_sections if forms.is_guangdong(ev) else forms.kind_of(ev).module().report_sections
+    report = own(ev, evaluation.scorecard, evaluation.findings)
     known = {f.field for f in evaluation.findings}
     findings = [*evaluation.findings, *(f for f in cover_findings(report) if f.field not in known)]
     write_report_docx(report, out_docx, force=force, source=source)

@@ -30,7 +30,7 @@ from docx.shared import Cm, Emu, Pt
 
 from xlperf.files.atomic import write_atomic
 
-from xlperf.forms.guangdong_1_1.report_text import ATTACHMENT_MARK, ReportText
+from xlperf.forms.guangdong_1_1.report_text import ReportText
 
 LATIN_FONT = "Times New Roman"
 TITLE_FONT = "宋体"
@@ -99,7 +99,7 @@ def build_document(report: ReportText):
     _page(doc)
     _properties(doc, report)
     mark = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
-    _styled(mark, MARK).add_run(ATTACHMENT_MARK)
+    _styled(mark, MARK).add_run(report.mark)
     _styled(doc.add_paragraph(), TITLE).add_run(report.title)
 
     for field in report.cover:
