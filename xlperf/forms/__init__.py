@@ -175,5 +175,15 @@ def model_for_errors(data: str | bytes) -> type:
     return kind(detect_json(raw)).model if isinstance(raw, Mapping) else KINDS[GUANGDONG].model
 
 
+def catalogue() -> dict:
+    """Every check code of every kind (code → `CheckInfo`): the engine's, then each kind's own."""
+    from xlperf.engine.checks import CATALOGUE
+
+    every = dict(CATALOGUE)
+    for k in KINDS.values():
+        every.update(k.module().CATALOGUE)
+    return every
+
+
 def is_guangdong(form: Any) -> bool:
     return kind_of(form).key == GUANGDONG

@@ -21,6 +21,8 @@ def evaluate(form, rules=None, locate=None):
     if rules is None or isinstance(rules, str):
         rules = load_rules(rules if rules is not None else form.rules)
     card = scoring.score(form, rules)
+    if locate is None:
+        locate = default_locator(form)
     return Evaluation(findings=checks.run_checks(form, card, rules, locate), scorecard=card)
 
 

@@ -185,11 +185,11 @@ def _reason_required(row: IndicatorRow, judgement: targets.Judgement, score: Dec
     if rules.deviation is not None and rules.deviation.reason_required and scoring.deviates(judgement, rules):
         return f"实际完成值超出年度指标值{format_number(rules.deviation.over_percent)}%以上（偏离）"
     if row.points is None or score is None:
-        return "指标未完成" if judgement.status == targets.Status.NOT_MET else ""
+        return "未达到年度指标值" if judgement.status == targets.Status.NOT_MET else ""
     if rules.reason_required == "below_full":
         return f"得分{_pts(score)}低于分值{_pts(row.points)}" if score < row.points else ""
     if judgement.status == targets.Status.NOT_MET:
-        return "指标未完成"
+        return "未达到年度指标值"
     if judgement.status == targets.Status.REVIEW and score < row.points * Decimal("0.8"):
         return f"得分{_pts(score)}低于分值的80%（未达成年度指标）"
     return ""

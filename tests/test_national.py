@@ -1,0 +1,241 @@
+"""The national 项目支出绩效自评表 (form kind national-2020): scoring from each row's 分值,
+the NAT checks (a trigger and a near miss per code), and the transcribed real forms."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from xlperf.engine.scoring import load_rules
+from xlperf.files import sources
+from xlperf.forms import catalogue, national_2020
+from xlperf.forms.national_2020 import CATALOGUE, evaluate, scoring
+from xlperf.forms.national_2020.model import NationalForm
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+CLEAN = EXAMPLES / "national-clean-2022.json"
+D = Decimal
+
+
+def clean_data() -> dict:
+    return json.loads(CLEAN.read_text(encoding="utf-8"))
+
+
+def form_of(data: dict) -> NationalForm:
+    return NationalForm.model_validate(data)
+
+
+def codes(data: dict, rules=None) -> list[str]:
+    return [f.code for f in evaluate(form_of(data), rules=rules).findings]
+
+
+# --------------------------------------------------------------------------- real forms
+
+REAL = {
+    # file: (expected finding codes, total computed by hand from the rows)
+    "national-zhongjiang-2022.json": (["NAT005", "NAT006", "NAT007", "NAT007"], D("110.00")),
+    # 10 (执行率) + 10+10+20+10+10+10 + 10+10 + 10
+    "national-lijiang-gucheng-2020.json": (["NAT002"] * 4, D("100.00")),
+    # 10 + 10+20+20 (met) + 30 (95% ≥ 95%) + 10 (满意度 95% ≥ 95%)
+    "national-tangxi-2022.json": (["NAT003", "NAT004", "NAT006", "NAT007", "NAT009", "NAT009", "NAT009"], D("90.00")),
+    # 10 (89.974/89.974 from the 其中 row) + 8×5 + 10 + 10×3 (stated, qualitative)
+    "national-tianchang-2022.json": (["NAT001"] + ["NAT017"] * 12, D("100.00")),
+    # 10 + 10+10 (1 = 1) + 10×6 (stated, no values to judge) + 10 (100% ≥ 90%)
+    "national-clean-2022.json": ([], D("100.00")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REAL))
+def test_real_forms_give_exactly_their_slips(name):
+    expected, total = REAL[name]
+    form = sources.load(EXAMPLES / name)
+    result = evaluate(form)
+    found = [f.code for f in result.findings if not f.code.startswith("IND")]
+    assert Counter(found) == Counter(expected), [f.message for f in result.findings]
+    assert result.scorecard.total == total
+    assert result.scorecard.total == sum(i.points for i in result.scorecard.items if i.points is not None)
+
+
+@pytest.mark.parametrize("name", sorted(REAL))
+def test_real_forms_cite_their_source(name):
+    source = sources.load(EXAMPLES / name).source
+    assert "转录自" in source or "样例" in source
+    if name != "national-tianchang-2022.json":  # the search index kept no address for this page
+        assert re.search(r"https?://\S+", source)
+
+
+def test_every_message_is_chinese_and_names_no_field_path():
+    for name in REAL:
+        for f in evaluate(sources.load(EXAMPLES / name)).findings:
+            assert re.search(r"[\u4e00-\u9fff]", f.message)
+            assert "indicators[" not in f.message and "funds." not in f.message and "_" not in f.message
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def test_a_met_row_earns_its_own_points():
+    card = scoring.score(form_of(clean_data()), load_rules("national-2020"))
+    assert card.item("indicators[1]").available == D("5") and card.item("indicators[1]").points == D("5.00")
+    assert card.item("indicators[0]").available == D("10")
+
+
+def test_a_missed_row_earns_the_ratio_of_its_points():
+    data = clean_data()
+    data["indicators"][0].update(actual="229米")  # 229/266 × 10 = 8.61
+    data["indicators"][5].update(actual="25万元")  # ≤20万元: 20/25 × 10 = 8
+    card = scoring.score(form_of(data), load_rules("national-2020"))
+    assert card.item("indicators[0]").points == D("8.61")
+    assert card.item("indicators[5]").points == D("8.00")
+
+
+def test_execution_points_are_rate_times_points_capped():
+    data = clean_data()
+    data["funds"]["total"].update(executed="15")
+    card = scoring.score(form_of(data), load_rules("national-2020"))
+    assert card.item("funds.total").points == D("7.50")
+    data["funds"]["total"].update(executed="25", budget="20")
+    assert scoring.score(form_of(data), load_rules("national-2020")).item("funds.total").points == D("10.00")
+
+
+def test_a_qualitative_row_takes_the_persons_score_or_waits():
+    data = clean_data()
+    card = scoring.score(form_of(data), load_rules("national-2020"))
+    assert card.item("indicators[7]").method == "manual" and card.item("indicators[7]").points == D("15.00")
+    data["indicators"][7]["score"] = None
+    card = scoring.score(form_of(data), load_rules("national-2020"))
+    assert card.item("indicators[7]").status == "pending" and not card.complete
+
+
+def test_provincial_rules_cap_the_total_and_cost_a_deviation():
+    data = clean_data()
+    data["funds"]["total"].update(executed="15", rate="75%", score="7.5")
+    data["funds"]["appropriation"].update(executed="15")
+    data["total"]["score"] = "97.5"
+    card = scoring.score(form_of(data), load_rules("national-2020-provincial"))
+    assert card.total == D("89.00") and any("总分最高89分" in n for n in card.notes)
+    data = clean_data()
+    data["indicators"][0].update(actual="400米")  # 400/266 = 150 % ≥ 130 %
+    card = scoring.score(form_of(data), load_rules("national-2020-provincial"))
+    assert card.item("indicators[0]").points == D("8.00")
+    assert scoring.score(form_of(data), load_rules("national-2020")).item("indicators[0]").points == D("10.00")
+
+
+def test_level2_names_of_local_variants_are_understood():
+    rules = load_rules("national-2020")
+    for level1, level2, cat in (("效益指标", "生态效益指标", "效益指标"), ("效益指标", "可持续影响指标", "效益指标"),
+                                ("满意度指标（10分）", "服务对象满意度指标", "满意度指标"), ("产出指标(50分)", "", "产出指标")):
+        row = national_2020.model.IndicatorRow(level1=level1, level2=level2)
+        assert scoring.category_of(row, rules).name == cat
+
+
+# --------------------------------------------------------------------------- checks: trigger and near miss
+
+
+def _set(path: str, value):
+    def change(data: dict) -> None:
+        node = data
+        parts = path.replace("[", ".").replace("]", "").split(".")
+        for p in parts[:-1]:
+            node = node[int(p)] if p.isdigit() else node.setdefault(p, {})
+        node[parts[-1]] = value
+
+    return change
+
+
+def _do(*changes):
+    def change(data: dict) -> None:
+        for c in changes:
+            c(data)
+
+    return change
+
+
+CASES = [
+    # code, trigger, near miss, rules
+    ("NAT001", _set("department", ""), _set("department", "某局"), None),
+    ("NAT002", _set("indicators[2].score", "9.8"), _set("indicators[2].score", "9.995"), None),
+    ("NAT003", _set("funds.total.rate", "90%"), _set("funds.total.rate", "100%"), None),
+    ("NAT004", _set("funds.total.score", "9"), _set("funds.total.score", "10.00"), None),
+    ("NAT005", _set("total.score", "99"), _set("total.score", "100.00"), None),
+    ("NAT006", _set("total.points", "110"), _set("total.points", "100"), None),
+    ("NAT007", _do(_set("indicators[0].points", "15"), _set("indicators[6].points", "10")),
+     _do(_set("indicators[0].points", "15"), _set("indicators[1].points", "0")), None),
+    ("NAT008", _set("indicators[1].score", "6"), _set("indicators[1].score", "5"), None),
+    ("NAT009", _set("funds.total.budget", "0"), _set("funds.total.budget", "20.00"), None),
+    ("NAT010", _do(_set("funds.appropriation.executed", "21")), _set("funds.appropriation.executed", "20"), None),
+    ("NAT011", _do(_set("funds.total.initial", "15"), _set("funds.appropriation.initial", "15")),
+     _do(_set("funds.total.initial", "15"), _set("funds.appropriation.initial", "15"), _set("funds.change_note", "年中追加5万元用于增设水标尺")), None),
+    ("NAT012", _do(_set("indicators[0].actual", "229米"), _set("indicators[0].score", "8.61"), _set("indicators[0].deviation", "0")),
+     _do(_set("indicators[0].actual", "229米"), _set("indicators[0].score", "8.61"), _set("indicators[0].deviation", "受汛期影响部分点位未施工，下年补装")), None),
+    ("NAT013", _set("grade", "良"), _set("grade", "优秀"), None),
+    ("NAT014", _set("indicators[0].actual", "400米"), _set("indicators[0].actual", "340米"), "national-2020-provincial"),
+    ("NAT015", _set("indicators[8].points", None), _set("indicators[8].points", "10"), None),
+    ("NAT016", _do(_set("indicators[8].level1", "其他"), _set("indicators[8].level2", "其他指标")),
+     _do(_set("indicators[8].level1", "满意度指标"), _set("indicators[8].level2", "其他指标")), None),
+    ("NAT017", _set("indicators[3].target", ""), _set("indicators[3].target", "≥90%"), None),
+    ("NAT018", _set("indicators[7].score", None), _set("indicators[7].score", "12"), None),
+    ("NAT019", _do(_set("funds.total.executed", "15"), _set("funds.appropriation.executed", "15"), _set("funds.total.rate", "75%"),
+                   _set("funds.total.score", "7.5"), _set("total.score", "97.5"), _set("grade", "优")),
+     _do(_set("funds.total.executed", "17"), _set("funds.appropriation.executed", "17"), _set("funds.total.rate", "85%"),
+         _set("funds.total.score", "8.5"), _set("total.score", "98.5"), _set("grade", "优")), "national-2020-provincial"),
+]
+
+
+def test_every_code_has_a_case():
+    assert sorted(c[0] for c in CASES) == sorted(CATALOGUE)
+
+
+@pytest.mark.parametrize(("code", "trigger", "near", "rules"), CASES, ids=[c[0] for c in CASES])
+def test_trigger(code, trigger, near, rules):
+    data = clean_data()
+    trigger(data)
+    result = evaluate(form_of(data), rules=rules)
+    hits = [f for f in result.findings if f.code == code]
+    assert hits, [f.code for f in result.findings]
+    for f in hits:
+        assert f.severity == CATALOGUE[code].severity
+        assert f.cell and f.cell.startswith("项目支出绩效自评表!")
+
+
+@pytest.mark.parametrize(("code", "trigger", "near", "rules"), CASES, ids=[c[0] for c in CASES])
+def test_near_miss(code, trigger, near, rules):
+    data = clean_data()
+    near(data)
+    assert code not in codes(data, rules)
+
+
+def test_reason_below_full_score_only_under_the_provincial_rule():
+    data = clean_data()
+    data["indicators"][7].update(score="13")  # qualitative, 13 of 15: 部分 below full, above 80 %
+    assert "NAT012" not in codes(data)
+    assert "NAT012" in codes(data, "national-2020-provincial")
+    data["indicators"][7].update(deviation="部分村组改善不明显，下年加强宣传")
+    assert "NAT012" not in codes(data, "national-2020-provincial")
+
+
+def test_a_move_allowed_by_the_rules_settles_the_category_points(tmp_path):
+    data = clean_data()
+    data["indicators"].pop()  # no 满意度 row
+    data["indicators"][6]["points"] = "25"  # 效益 40 = 30 + 10 moved
+    data["total"]["score"] = "100"
+    assert "NAT007" in codes(data)
+    rules = json.loads((ROOT / "xlperf" / "rules" / "national-2020.json").read_text(encoding="utf-8"))
+    rules["category_moves"] = [{"from": "满意度指标", "to": ["产出指标", "效益指标"]}]
+    path = tmp_path / "moves.json"
+    path.write_text(json.dumps(rules, ensure_ascii=False), encoding="utf-8")
+    assert "NAT007" not in codes(data, str(path))
+
+
+def test_the_catalogue_of_every_kind_has_no_clash():
+    from xlperf.engine.checks import CATALOGUE as ENGINE
+
+    assert not set(ENGINE) & set(CATALOGUE)
+    assert all(re.fullmatch(r"NAT0[0-4]\d", c) for c in CATALOGUE)
+    assert set(catalogue()) == set(ENGINE) | set(CATALOGUE)
