@@ -152,7 +152,7 @@ class NationalLayout:
         for r, (name, label) in enumerate(_FUND_ROWS, start=6):
             s.append(_label(r, 2, label, cols=2))
             for k, (attr, _, kind) in enumerate(_FUND_COLS):
-                if name == "total" or attr in ("initial", "budget", "executed"):
+                if name == "total" or attr in ("initial", "budget", "executed", "rate"):
                     s.append(_input(r, 4 + k, f"funds.{name}.{attr}", kind))
                 else:
                     s.append(_label(r, 4 + k, "—"))
