@@ -107,6 +107,9 @@ def build(
         ws.set_row(0, 30)
         ws.set_row(11, 60)
         ws.set_row(layout.total_row + 3, 70)
+        if form is not None:
+            for i, row in enumerate(form.indicators):
+                ws.set_row(INDICATOR_HEADER_ROW + 1 + i, _height(row))
         for spot in layout.spots:
             mark = marks.get(spot.first)
             f = fmt(spot.style, spot.kind, MARK_FILLS[mark.severity] if mark is not None else None)
@@ -130,6 +133,21 @@ def build(
         meta.hide()
         book.close()
     return out
+
+
+def _height(row) -> float:
+    """Points an indicator row needs for its longest wrapped text (CJK glyphs one em at 10 pt)."""
+    from xlperf.forms.national_2020.layout import _INDICATOR_COLS
+
+    lines = 1
+    for attr, _, col, cols, kind in _INDICATOR_COLS:
+        if kind == "points":
+            continue
+        width = sum(COLUMN_WIDTHS[col:col + cols]) * 0.55
+        value = getattr(row, attr)
+        text = "" if value is None else str(value)
+        lines = max(lines, -(-len(text) // max(1, int(width))))
+    return 15.0 if lines == 1 else 13.0 * lines + 3
 
 
 def _write(ws, spot: Spot, value: Any, f) -> None:
