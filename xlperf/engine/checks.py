@@ -135,13 +135,14 @@ def run_checks(
 
 
 class _Findings:
-    """Collects findings; the severity always comes from the catalogue."""
+    """Collects findings; the severity always comes from the catalogue (a form kind passes its own)."""
 
-    def __init__(self) -> None:
+    def __init__(self, catalogue: dict[str, CheckInfo] | None = None) -> None:
         self.items: list[Finding] = []
+        self.catalogue = CATALOGUE if catalogue is None else catalogue
 
     def add(self, code: str, field: str, message: str) -> None:
-        info = CATALOGUE[code]
+        info = self.catalogue[code]
         self.items.append(Finding(code=code, severity=info.severity, field=field, message=message))
 
 

@@ -18,6 +18,8 @@ from xlperf.engine import targets
 from xlperf.engine.checks import (
     CheckInfo,
     Finding,
+    _catalogue,
+    _Findings,
     _is_none_word,
     _money,
     _order_key,
@@ -36,10 +38,6 @@ TOLERANCE = Decimal("0.01")
 
 BUDGET_CHANGE = Decimal("0.2")
 """A 全年预算数 that differs from the 年初预算数 by this share or more wants an explanation."""
-
-
-def _catalogue(*entries: tuple[str, str, str]) -> dict[str, CheckInfo]:
-    return {code: CheckInfo(severity=sev, title=title) for code, sev, title in entries}
 
 
 CATALOGUE: dict[str, CheckInfo] = _catalogue(
@@ -73,18 +71,9 @@ _FUND_ROWS = (("total", "年度资金总额"), ("appropriation", "其中：当�
 _COLUMNS = (("initial", "年初预算数"), ("budget", "全年预算数"), ("executed", "全年执行数"))
 
 
-class _Findings:
-    def __init__(self) -> None:
-        self.items: list[Finding] = []
-
-    def add(self, code: str, field: str, message: str) -> None:
-        info = CATALOGUE[code]
-        self.items.append(Finding(code=code, severity=info.severity, field=field, message=message))
-
-
 def run_checks(form: NationalForm, card: Scorecard, rules: RuleSet, locate: Locate | None = None) -> list[Finding]:
     """Every finding for a national form, in form order; `locate(field)` gives each its cell."""
-    found = _Findings()
+    found = _Findings(CATALOGUE)
     _required(form, found)
     _funds(form, found)
     _execution(form, card, rules, found)
