@@ -239,3 +239,43 @@ def test_the_catalogue_of_every_kind_has_no_clash():
     assert not set(ENGINE) & set(CATALOGUE)
     assert all(re.fullmatch(r"NAT0[0-4]\d", c) for c in CATALOGUE)
     assert set(catalogue()) == set(ENGINE) | set(CATALOGUE)
+
+
+# --------------------------------------------------------------------------- properties
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_row = st.tuples(
+    st.sampled_from([("产出指标", "数量指标"), ("产出指标", "成本指标"), ("效益指标", "社会效益指标"), ("满意度指标", "服务对象满意度指标")]),
+    st.sampled_from(["≥", "≤", ""]),
+    st.integers(min_value=1, max_value=500),
+    st.integers(min_value=0, max_value=800),
+    st.integers(min_value=1, max_value=30),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(_row, min_size=1, max_size=8), budget=st.integers(1, 1000), spent=st.integers(0, 1200))
+def test_a_form_that_states_what_it_computes_draws_no_score_finding(rows, budget, spent):
+    data = {
+        "form": "national-2020", "project_name": "甲", "department": "乙", "implementer": "丙",
+        "funds": {"total": {"budget": str(budget), "executed": str(spent), "points": "10"},
+                  "appropriation": {"budget": str(budget), "executed": str(spent)}},
+        "indicators": [
+            {"level1": l1, "level2": l2, "name": f"指标{k}", "target": f"{sign}{t}个", "actual": f"{a}个", "points": str(p)}
+            for k, ((l1, l2), sign, t, a, p) in enumerate(rows)
+        ],
+    }
+    first = evaluate(form_of(data))
+    card = first.scorecard
+    assert card.total == sum(i.points for i in card.items if i.points is not None)
+    assert all(i.points is None or D(0) <= i.points <= i.available for i in card.items)
+    data["funds"]["total"]["score"] = str(card.item("funds.total").points) if card.item("funds.total").points is not None else None
+    for k, row in enumerate(data["indicators"]):
+        row["score"] = str(card.item(f"indicators[{k}]").points)
+    data["total"] = {"score": str(sum(D(r["score"]) for r in data["indicators"]) + D(data["funds"]["total"]["score"] or 0))}
+    again = evaluate(form_of(data))
+    found = {f.code for f in again.findings}
+    assert not found & {"NAT002", "NAT004", "NAT005", "NAT008"}, [f.message for f in again.findings]
+    assert again.scorecard.total == card.total
