@@ -228,3 +228,20 @@ def test_a_long_table_repeats_its_header_on_every_page(pdfs):
     for page in range(2, n + 1):
         assert "偏差原因分析及改进措施" in text(pdfs["long"], page)
     assert NOTE[:10] in text(pdfs["long"], n).replace("：", ":").replace(":", "：") or "一级指标分值统一设置为" in text(pdfs["long"], n)
+
+
+def test_the_working_copy_guides_input_and_the_submission_copy_is_plain(tmp_path):
+    form = sources.load(CLEAN)
+    work = workbook.build(tmp_path / "w.xlsx", form)
+    plain = workbook.build(tmp_path / "p.xlsx", form, values=True)
+    with zipfile.ZipFile(work) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+        styles = z.read("xl/styles.xml").decode()
+    assert "<sheetProtection" in sheet and 'errorStyle="warning"' in sheet
+    assert sheet.count("<dataValidation ") == len([s for s in NationalLayout.for_form(form).inputs() if workbook._validation(s)])
+    assert "FFF8D6" in styles
+    with zipfile.ZipFile(plain) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+        styles = z.read("xl/styles.xml").decode()
+    assert "<dataValidation " not in sheet and "<sheetProtection" not in sheet and "FFF8D6" not in styles
+    assert sources.load(work) == sources.load(plain)

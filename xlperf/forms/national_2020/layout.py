@@ -80,6 +80,11 @@ def _input(row, col, path, kind: Kind = "text", rows=1, cols=1) -> Spot:
     return Spot(row, col, path=path, kind=kind, style="input", rows=rows, cols=cols)
 
 
+LEVEL1 = ("产出指标", "效益指标", "满意度指标")
+LEVEL2 = ("数量指标", "质量指标", "时效指标", "成本指标", "经济效益指标", "社会效益指标", "生态效益指标",
+          "可持续影响指标", "服务对象满意度指标")
+"""The official 一级/二级指标 names, offered as lists in the working copy (other names may be typed)."""
+
 _FUND_ROWS = (("total", "年度资金总额"), ("appropriation", "其中：当年财政拨款"), ("carryover", "上年结转资金"), ("other", "其他资金"))
 _FUND_COLS = (("initial", "年初预算数", "amount"), ("budget", "全年预算数", "amount"), ("executed", "全年执行数", "amount"),
               ("points", "分值", "points"), ("rate", "执行率（%）", "percent"), ("score", "得分", "points"))

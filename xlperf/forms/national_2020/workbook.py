@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from xlperf.files.atomic import atomic_path
 from xlperf.files.xlsx_grid import Formula, OpenWorkbook
+from xlperf.workbook.build import _protect
 from xlperf.forms.national_2020.layout import (
     CHECKS_SHEET,
     COLUMN_WIDTHS,
@@ -117,9 +118,17 @@ def build(
             _write(ws, spot, spot.text if spot.path is None else value, f)
             if mark is not None:
                 ws.write_comment(spot.first, f"{mark.code}：{mark.message}", {"x_scale": 3, "y_scale": 2})
+        if not values:
+            for spot in layout.inputs():
+                rule = _validation(spot)
+                if rule is not None:
+                    ws.data_validation(spot.row, spot.col, spot.row + spot.rows - 1, spot.col + spot.cols - 1, rule)
+            _protect(ws)
         ws.set_paper(9)
         ws.set_portrait()
         ws.fit_to_pages(1, 0)
+        ws.center_horizontally()
+        ws.set_footer("&C第 &P 页，共 &N 页", {"margin": 0.3})
         ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
         ws.repeat_rows(INDICATOR_HEADER_ROW)
         ws.print_area(0, 0, layout.total_row + 3, len(COLUMN_WIDTHS) - 1)
@@ -133,6 +142,26 @@ def build(
         meta.hide()
         book.close()
     return out
+
+
+def _validation(spot: Spot) -> dict | None:
+    """Excel's own check of an input cell in the working copy (a warning, never a refusal:
+    the engine's checks are the authority, and local variants use other names)."""
+    from xlperf.forms.national_2020.layout import LEVEL1, LEVEL2
+
+    warn = {"error_type": "warning", "error_title": "请核对"}
+    if spot.kind in ("amount", "points"):
+        return {"validate": "decimal", "criteria": ">=", "value": 0, **warn, "error_message": "应填写不小于0的数字（金额以万元为单位）。"}
+    if spot.kind == "percent":
+        return {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1000, **warn,
+                "error_message": "执行率按百分数填写，如 100 表示 100%。"}
+    if spot.kind == "int":
+        return {"validate": "integer", "criteria": "between", "minimum": 2000, "maximum": 2100, **warn, "error_message": "请填写四位年份。"}
+    if spot.path.endswith(".level1"):
+        return {"validate": "list", "source": list(LEVEL1), **warn, "error_message": "一级指标应为产出指标、效益指标或满意度指标。"}
+    if spot.path.endswith(".level2"):
+        return {"validate": "list", "source": list(LEVEL2), **warn, "error_message": "不是表式中的二级指标名称，请核对。"}
+    return None
 
 
 def _height(row) -> float:
