@@ -245,3 +245,12 @@ def test_the_working_copy_guides_input_and_the_submission_copy_is_plain(tmp_path
         styles = z.read("xl/styles.xml").decode()
     assert "<dataValidation " not in sheet and "<sheetProtection" not in sheet and "FFF8D6" not in styles
     assert sources.load(work) == sources.load(plain)
+
+
+def test_new_makes_room_for_the_rows_asked(tmp_path):
+    out = tmp_path / "n.xlsx"
+    assert run("new", str(out), "--form", "national", "--indicator-rows", "30").returncode == 0
+    meta = dict((r[0], r[1]) for r in read_grids(out, [META])[META])
+    assert meta["indicator_rows"] == "30"
+    r = run("new", str(tmp_path / "m.xlsx"), "--form", "national", "--indicator-rows", "0")
+    assert r.returncode == 2 and "行数" in r.stderr

@@ -50,10 +50,12 @@ def new_workbook(
 
     chosen = forms.kind(form) if form is not None else None
     if chosen is not None and chosen.key != forms.GUANGDONG:
-        return chosen.module().new_workbook(out, source=source, rules=rules, force=force)
+        return chosen.module().new_workbook(out, source=source, rules=rules, force=force, indicator_rows=indicator_rows)
     out = Path(out)
     if source is not None and chosen is None and sources.kind_of_file(source).key != forms.GUANGDONG:
-        return sources.kind_of_file(source).module().new_workbook(out, source=source, rules=rules, force=force)
+        return sources.kind_of_file(source).module().new_workbook(
+            out, source=source, rules=rules, force=force, indicator_rows=indicator_rows
+        )
     _require_suffix(out, ".xlsm", "启用宏的工作簿")
     check_output(out, force=force, source=source)
     ev = sources.load(source) if source is not None else None

@@ -48,7 +48,7 @@ def read_workbook(book, meta: dict, path):
     return workbook.read(book, meta, path)
 
 
-def new_workbook(out, *, source=None, rules=None, force: bool = False):
+def new_workbook(out, *, source=None, rules=None, force: bool = False, indicator_rows: int | None = None):
     """The working copy of the national table (.xlsx: this kind has no macros), empty or
     filled from `source` (a national data file or workbook)."""
     from pathlib import Path
@@ -68,7 +68,10 @@ def new_workbook(out, *, source=None, rules=None, force: bool = False):
         raise InputError(f"数据文件 {source} 是“{forms.kind_of(form).title}”表式，不是项目支出绩效自评表")
     if rules is not None:
         form = form.model_copy(update={"rules": str(rules)})
-    return workbook.build(out, form, force=force, source=source)
+    try:
+        return workbook.build(out, form, force=force, source=source, indicator_rows=indicator_rows)
+    except ValueError as e:
+        raise InputError(f"行数设置有误：{e}") from None
 
 
 def submission_copy(form, out, *, rules=None, force: bool = False, source=None):

@@ -107,9 +107,12 @@ class NationalLayout:
     indicator_rows: int = DEFAULT_INDICATOR_ROWS
 
     @classmethod
-    def for_form(cls, form) -> "NationalLayout":
-        """Room for every indicator row the form holds (at least the default)."""
-        return cls(max(DEFAULT_INDICATOR_ROWS, len(form.indicators)) if form is not None else DEFAULT_INDICATOR_ROWS)
+    def for_form(cls, form, rows: int | None = None) -> "NationalLayout":
+        """Room for every indicator row the form holds, and at least `rows` (default 12)."""
+        want = DEFAULT_INDICATOR_ROWS if rows is None else rows
+        if not 1 <= want <= MAX_ROWS:
+            raise ValueError(f"指标行数应在1到{MAX_ROWS}之间")
+        return cls(max(want, len(form.indicators)) if form is not None else want)
 
     @classmethod
     def from_meta(cls, meta: dict) -> "NationalLayout":

@@ -74,11 +74,13 @@ def build(
     findings: Sequence = (),
     force: bool = False,
     source=None,
+    indicator_rows: int | None = None,
 ) -> Path:
-    """Write the national workbook (.xlsx) atomically; see the module docstring."""
+    """Write the national workbook (.xlsx) atomically; see the module docstring.
+    `indicator_rows`: at least this many rows in the indicator table (default 12)."""
     import xlsxwriter
 
-    layout = NationalLayout.for_form(form)
+    layout = NationalLayout.for_form(form, indicator_rows)
     out = Path(out)
     marks = {}
     for f in findings:
