@@ -69,3 +69,11 @@ def test_kinds_load_lazily():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_guangdong_file_may_name_its_kind():
+    data = json.loads(SEED.read_text(encoding="utf-8"))
+    tagged = forms.parse_json(json.dumps(dict(data, form="guangdong-1-1"), ensure_ascii=False))
+    assert isinstance(tagged, SelfEvaluation) and tagged.form == "guangdong-1-1"
+    assert tagged.model_copy(update={"form": None}) == forms.parse_json(SEED.read_bytes())
+    assert "form" not in json.loads(forms.parse_json(SEED.read_bytes()).to_json())

@@ -359,6 +359,9 @@ class SelfEvaluation(_Model):
     other_notes: Text = Field("", description="单位需要说明的其他情况")
     scoring: Scoring = Field(default_factory=Scoring)
     report: Report = Field(default_factory=Report)
+    form: Literal["guangdong-1-1"] | None = Field(
+        None, exclude_if=lambda v: v is None, description="表式（可省略；省略即为本表式，见 xlperf.forms）"
+    )
 
     @field_validator("schema_version", mode="before")
     @classmethod
