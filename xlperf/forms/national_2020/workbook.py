@@ -234,13 +234,19 @@ class _Bad(Exception):
 
 def read(book: OpenWorkbook, meta: dict, path: str | os.PathLike) -> tuple[NationalForm, NationalLayout]:
     """The form in an open national workbook whose ``_xlperf`` rows are `meta`."""
+    return read_grid(book.grids([SHEET]), meta)
+
+
+def read_grid(grid: dict, meta: dict) -> tuple[NationalForm, NationalLayout]:
+    """The form in a grid ``{sheet name: rows of cell values}`` (from a file, or one read of
+    the sheet in Excel) laid out as `meta` records."""
     from xlperf.workbook.read import CellProblem, WorkbookError
 
     try:
         layout = NationalLayout.from_meta(meta)
     except ValueError as e:
         raise WorkbookError(str(e)) from None
-    rows = book.grids([SHEET])[SHEET]
+    rows = grid[SHEET]
     problems: list[CellProblem] = []
     data: dict[str, Any] = {"form": "national-2020", "rules": meta.get("rules") or None}
     for spot in layout.inputs():
