@@ -429,3 +429,39 @@ def test_understood_numbers_give_the_engines_verdict(form, unit, a, t, sub):
 
     met = all(Comparator(u.direction).holds(v, u.threshold) for v in u.values)
     assert u.status is (MET if met else NOT_MET)
+
+
+@pytest.mark.parametrize(
+    "given, comparator, name",
+    [
+        ("≥", ">=", None), ("≤", "<=", None), ("＞＝", ">=", None), ("＜", "<", None), ("=", "=", None),
+        ("上限", "<=", None), ("下限", ">=", None), ("不超过", "<=", None),
+        ("成本指标", None, "成本指标"), ("成本", None, "成本指标"), ("时效", None, "时效指标"),
+        ("生态效益指标", None, "生态效益指标"), ("可持续影响指标", None, "可持续影响指标"),
+        ("服务对象满意度指标", None, "服务对象满意度指标"), ("服务对象或公众满意度", None, "服务对象或公众满意度"),
+        (SubCategory.sustainability, None, "可持续发展指标"), ("cost", None, "成本指标"), (" 数量指标 ", None, "数量指标"),
+    ],
+)
+def test_the_third_argument_reads_a_direction_or_a_sub_category(given, comparator, name):
+    from xlperf.engine.targets import Comparator, read_basis
+
+    basis = read_basis(given)
+    symbols = {">=": "≥", "<=": "≤", "<": "<", "=": "="}
+    assert basis.comparator == (None if comparator is None else Comparator(symbols[comparator]))
+    assert (basis.name or None) == name
+    assert not basis.problem
+
+
+@pytest.mark.parametrize("given", ["foo", "约", "指标", 5, 2.5])
+def test_anything_else_as_the_third_argument_is_a_problem_never_a_guess(given):
+    from xlperf.engine.targets import read_basis
+
+    assert read_basis(given).problem
+    assert judge("99%", "95%", given).status is REVIEW
+    assert judge("99%", "≥95%", given).status is MET
+
+
+@pytest.mark.parametrize("given", [None, "", "  "])
+def test_no_third_argument_is_the_two_argument_call(given):
+    for actual, target in [("99%", "95%"), ("120万元", "100万元"), ("2起", "0起"), ("良好", "按时完成")]:
+        assert judge(actual, target, given) == judge(actual, target)

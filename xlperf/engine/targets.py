@@ -2,15 +2,24 @@
 the actual meets the expectation.
 
 People write expectations in many ways: "≥95%", "95%以上", "不低于95%", "控制在90万元以内",
-"持平或略有增长", "按时完成". `parse_target` reads the forms that can be compared with a
-number; `parse_actual` reads the numbers an actual value states, each with its label
-("大厅办件量增长1.12%，热线增长率117.8%" holds two). `judge` compares them and says, in
-Chinese, what it compared. What cannot be read safely is never guessed: the judgement is
-REVIEW (需人工判断) with the reason.
+"持平或略有增长", "无安全事故", "按时完成". `parse_target` reads the forms that can be
+compared with a number; `parse_actual` reads the numbers an actual value states, each with
+its label ("大厅办件量增长1.12%，热线增长率117.8%" holds two). `judge(actual, target,
+basis)` compares them and says, in Chinese, what it compared. What cannot be read safely
+is never guessed: the judgement is REVIEW (需人工判断) with the reason. docs/targets.md
+holds the rules for users; the choices a reader of a judgement should know:
 
-Choices a reader of a judgement should know:
-
-- A bare number ("100%") means 达到, i.e. ≥. "以上"/"以下"/"以内" include the number.
+- The direction of a number written without one ("100万元", "5个工作日", "100%") comes
+  from `basis`: a direction given outright, or the indicator's sub-category (成本指标: a
+  ceiling; 时效指标: a duration is a ceiling, a percentage a floor; 数量/质量/满意度: a
+  floor; 效益: a floor for a percentage or a count). Without a basis a percentage or a
+  count is a floor, as before. Anywhere else the direction is unknown and a person
+  judges; the reason says when the direction came from the sub-category. A direction
+  written in the text always wins over the sub-category.
+- A bare zero ("0起", "0%") and the words for "none of a bad thing" ("零事故", "无安全事故",
+  "杜绝安全事故") are "at most 0": nobody sets a floor of zero. Against them an actual of
+  "无", "未发生" or "无事故" counts as 0.
+- "以上"/"以下"/"以内" include the number.
 - Units are compared only when they agree, after converting % and ‰, 万/亿 multiples
   (万元 vs 元, 万人次 vs 人次), 天 vs 日, 公里 vs 米, 公斤 vs 克. A number written without
   a unit takes the other side's unit when that is a count or a duration (个, 次, 人, 天 ...),
@@ -19,11 +28,15 @@ Choices a reader of a judgement should know:
 - Relative expectations (持平或略有增长, 较上年增长, 不低于上年, 有所下降 ...) are growth
   thresholds (≥0, >0, <0, or "增长5%以上" = growth ≥ 5%). The actual must then state a
   change: a number whose label says so (增长, 下降, 增长率, 同比 ...; 下降/减少/降低 make it
-  negative) or a bare number (the indicator's own formula is the growth rate).
-  Conversely, a change ("增长1%") is not compared with a level expectation ("≥95%").
+  negative) or written with a sign ("+1.12%", "-2%"). A level ("95%", "1200件") says
+  nothing of last year and gives REVIEW. Conversely, a change ("增长1%") is not compared
+  with a level expectation ("≥95%").
 - Dates ("2020年", "12月底", "2020-12-31") are never numbers; an expectation that is only a
   date ("12月底前") is a time node and goes to a person.
-- An actual written as a bound ("98%以上") is judged only when the bound settles it.
+- An actual that carries a comparison ("≥266米", "不超过5%", "98%以上") is a target copied
+  into the actual column, not a measurement: that number is refused (REVIEW, the reason
+  names the sign or word). `copied_target` says so for the check IND012, which also
+  names an actual identical to a target written as a target ("持平或略有增长").
 - Several numbers in one actual: MET only when every one meets the expectation; one that
   misses makes NOT_MET even while another waits for a person. Numbers in parentheses
   (usually the counts behind a rate) are read only when nothing outside them is a number.
@@ -33,6 +46,13 @@ Choices a reader of a judgement should know:
   zero-growth expectation, or when anything is left to a person. For a negative threshold
   ("下降5%以上": change ≤ -5%) the ratio is actual/target, the achieved share of the fall.
   Several values: the smallest ratio, or None if any is None.
+
+For a workbook's helper cells, `understand(target, actual, basis)` gives in one call what
+the engine understood of a row: the direction (≥ ≤ = > <, or None with the reason), the
+threshold in a canonical unit (元 for 万元, 人次 for 万人次, % for ‰, 天 for 日) and that
+unit, whether it is a change on last year, the actual's numbers in the same unit (or why
+there are none), and the engine's verdict, ratio and reason, which a formula over those
+cells must reproduce.
 """
 
 from __future__ import annotations
