@@ -721,7 +721,7 @@ def _check_indicator_rows(ev: SelfEvaluation, found: _Findings) -> None:
             found.add("IND008", path("actual"), f"{label}的评价年度实现值未填写：请填写评价年度实际达到的值，如 99.16%。")
         if _blank(row.target) or _blank(row.actual):
             continue
-        copied = copied_target(row.actual, row.target)
+        copied = copied_target(row.actual, row.target, sub)
         if copied:
             found.add(
                 "IND012", path("actual"),

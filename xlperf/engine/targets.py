@@ -929,7 +929,7 @@ _NOT_MEASURED = "是预期值的写法，不是实际达到的数值，请填写
 _SIGNS = {"≥", "≤", ">", "<"}
 
 
-def copied_target(actual: object, target: object) -> str:
+def copied_target(actual: object, target: object, basis: object = None) -> str:
     """Why an actual value reads as a target rather than a measurement, or "".
 
     An actual that carries a comparison ("≥266米", "不超过5%", "95%以上", "3天内") is a
@@ -938,13 +938,14 @@ def copied_target(actual: object, target: object) -> str:
     "持平或略有增长", a range "90%-100%", an approximate "100%左右"); an actual identical to
     a plain value ("100%" for "100%", "按时完成" for "按时完成") is a normal result.
     The words name what gave it away: 带有比较符号“≥”, 带有比较用语“以上”, 与预期值完全相同.
+    The values are read as `judge(actual, target, basis)` reads them (and remembered there).
     """
-    a = parse_actual(actual)
-    for q in a.quantities:
+    j = judge(actual, target, basis)
+    for q in j.actual.quantities:
         if q.bound is not None:
             kind = "符号" if q.bound_word in _SIGNS else "用语"
             return f"带有比较{kind}“{q.bound_word}”"
-    if _copies(a, parse_target(target)):
+    if _copies(j.actual, j.target):
         return "与预期值完全相同"
     return ""
 
