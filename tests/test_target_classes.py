@@ -68,14 +68,23 @@ def zero_targets(draw):
          "确保不发生{bad}", "{bad}零发生"]
     ))
     text = form.format(u=unit, bad=bad)
-    return some_width(draw, text), unit if "0" in form else ""
+    return some_width(draw, text), unit if "0" in form else "", bad
 
 
-@given(zero_targets(), _counts, st.sampled_from([None, *SUBS]))
+_NARROWING = ("重大", "有效")
+
+
+@given(zero_targets(), _counts, st.sampled_from([None, *SUBS]), st.booleans())
 @settings(max_examples=400, deadline=None)
-def test_any_count_above_zero_misses_a_zero_target(target, n, sub):
-    text, unit = target
-    result = judge(f"{n}{unit}", text, sub)
+def test_any_count_above_zero_misses_a_zero_target(target, n, sub, named):
+    """Unless the target is narrower (无重大质量问题) and the actual does not say it is of that kind."""
+    text, unit, bad = target
+    actual = f"{bad}{n}{unit}" if named else f"{n}{unit}"
+    result = judge(actual, text, sub)
+    if not named and any(w in text for w in _NARROWING):
+        assert result.status is REVIEW, result.reason
+        assert "未写明是否属于此类" in result.reason
+        return
     assert result.status is NOT_MET, result.reason
     assert result.ratio == 0
 
@@ -84,7 +93,7 @@ def test_any_count_above_zero_misses_a_zero_target(target, n, sub):
        st.sampled_from(_BAD), st.sampled_from([None, *SUBS]))
 @settings(max_examples=300, deadline=None)
 def test_none_happening_meets_a_zero_target(target, actual, bad, sub):
-    text, unit = target
+    text, unit, _ = target
     actual = actual.format(bad=bad)
     if actual in ("0", "０"):
         actual += unit
@@ -111,6 +120,10 @@ def test_none_happening_meets_a_zero_target(target, actual, bad, sub):
         ("不适用", "0起", REVIEW),
         ("良好", "无安全事故", REVIEW),
         ("2起", "≥0起", MET),
+        ("发生一般事故2起", "无重大安全事故", REVIEW),
+        ("发生重大安全事故1起", "无重大安全事故", NOT_MET),
+        ("0起", "重大安全事故0起", MET),
+        ("无", "无重大安全事故", MET),
         ("增长2%", "增长率0%", MET),
     ],
 )

@@ -925,6 +925,9 @@ _remembered = functools.lru_cache(maxsize=4096, typed=True)(_judge)
 judge.cache_clear = _remembered.cache_clear  # type: ignore[attr-defined]
 
 
+_QUALIFIERS = re.compile(r"重特大|较大以上|一般以上|重大|较大|特大|严重|责任|有效|群体性|恶性|人为")
+"""Words that narrow a zero target (无重大安全事故): a count of all accidents may not break it."""
+
 _NOT_MEASURED = "是预期值的写法，不是实际达到的数值，请填写评价年度实际测得的数值"
 _SIGNS = {"≥", "≤", ">", "<"}
 
@@ -1093,6 +1096,11 @@ def _judge_one(q: Quantity, t: Target) -> _Outcome:
     actual, target = values
     comparator = t.comparator
     met = comparator.holds(actual, target)
+    if not met and _is_zero_target(t):
+        narrower = [w for w in _QUALIFIERS.findall(_normalize(t.text)) if w not in q.text]
+        if narrower:
+            words = "、".join(f"“{w}”" for w in dict.fromkeys(narrower))
+            return _Outcome(Status.REVIEW, None, problem=f"预期值只限{words}的情形，实现值{q.text}未写明是否属于此类")
     ratio = None if t.kind is Kind.RELATIVE and target == 0 else _ratio(comparator, actual, target)
     return _Outcome(Status.MET if met else Status.NOT_MET, ratio, _VERBS[comparator, met], value=actual)
 
