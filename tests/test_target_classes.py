@@ -380,6 +380,29 @@ def test_direction_by_sub_category(actual, target, sub, status):
     assert judge(actual, target, sub).status is status, judge(actual, target, sub).reason
 
 
+@pytest.mark.parametrize(
+    "actual, target, sub, name, status",
+    [
+        ("0.5%", "1%", "质量指标", "投诉率", REVIEW),
+        ("0.5%", "1%", "质量指标", "事故发生率", REVIEW),
+        ("0.5%", "1%", "质量指标", "不合格率", REVIEW),
+        ("0.5%", "1%", "满意度", "不满意率", REVIEW),
+        ("98%", "100%", "质量指标", "投诉办结率", NOT_MET),
+        ("98%", "100%", "质量指标", "隐患整改率", NOT_MET),
+        ("98%", "100%", "质量指标", "验收合格率", NOT_MET),
+        ("8万元", "10万元", "成本指标", "节约资金", REVIEW),
+        ("120万元", "100万元", "成本指标", "项目成本", NOT_MET),
+        ("0.5%", "≤1%", "质量指标", "投诉率", MET),
+        ("2起", "0起", "质量指标", "安全事故", NOT_MET),
+    ],
+)
+def test_the_indicator_name_can_veto_the_sub_categorys_direction(actual, target, sub, name, status):
+    result = judge(actual, target, sub, name)
+    assert result.status is status, result.reason
+    if status is REVIEW:
+        assert f"指标“{name}”可能" in result.reason
+
+
 def test_engine_callers_pass_the_sub_category():
     from xlperf.engine import scoring
 
@@ -394,6 +417,9 @@ def test_engine_callers_pass_the_sub_category():
     assert "按成本指标视为上限" in item.explanation
     from xlperf.forms.guangdong_1_1.report_text import report_sections
 
+    ev.indicators.quality[0] = Indicator(name="投诉率", formula="投诉数/办件数", target="1%", actual="0.5%", explanation="")
+    assert not [f for f in run_checks(ev) if f.code == "IND009" and f.field.startswith("indicators.quality")]
+    assert judge("0.5%", "1%", SubCategory.quality).status is NOT_MET
     ev.report.problems = ""
     (problems,) = [s for s in report_sections(ev, card, run_checks(ev, card)).sections if s.key == "problems"]
     assert "项目成本" in problems.text, problems.text

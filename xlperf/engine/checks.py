@@ -663,7 +663,7 @@ def not_met(ev: SelfEvaluation) -> list[tuple[SubCategory, int, Indicator]]:
         (sub, i, row)
         for sub, i, row in _real_rows(ev)
         if not _blank(row.target) and not _blank(row.actual)
-        and judge(row.actual, row.target, sub).status == Status.NOT_MET
+        and judge(row.actual, row.target, sub, row.name).status == Status.NOT_MET
     ]
 
 
@@ -721,14 +721,14 @@ def _check_indicator_rows(ev: SelfEvaluation, found: _Findings) -> None:
             found.add("IND008", path("actual"), f"{label}的评价年度实现值未填写：请填写评价年度实际达到的值，如 99.16%。")
         if _blank(row.target) or _blank(row.actual):
             continue
-        copied = copied_target(row.actual, row.target, sub)
+        copied = copied_target(row.actual, row.target, sub, row.name)
         if copied:
             found.add(
                 "IND012", path("actual"),
                 f"{label}的评价年度实现值“{row.actual.strip()}”{copied}，是预期值的写法，不是实际达到的数值，"
                 "无法判断是否完成：请填写评价年度实际测得的数值（如 99.16%、266米）。",
             )
-        if judge(row.actual, row.target, sub).status != Status.NOT_MET:
+        if judge(row.actual, row.target, sub, row.name).status != Status.NOT_MET:
             continue
         shortfall = f"{label}的实现值“{row.actual.strip()}”未达到预期值“{row.target.strip()}”"
         if not _said(row.explanation):

@@ -15,7 +15,8 @@ holds the rules for users; the choices a reader of a judgement should know:
   floor; 效益: a floor for a percentage or a count). Without a basis a percentage or a
   count is a floor, as before. Anywhere else the direction is unknown and a person
   judges; the reason says when the direction came from the sub-category. A direction
-  written in the text always wins over the sub-category.
+  written in the text always wins over the sub-category. The indicator's name (or the
+  words before the number) can only veto it: 投诉率 "1%" under 质量指标 goes to a person.
 - A bare zero ("0起", "0%") and the words for "none of a bad thing" ("零事故", "无安全事故",
   "杜绝安全事故") are "at most 0": nobody sets a floor of zero. Against them an actual of
   "无", "未发生" or "无事故" counts as 0.
@@ -47,7 +48,7 @@ holds the rules for users; the choices a reader of a judgement should know:
   ("下降5%以上": change ≤ -5%) the ratio is actual/target, the achieved share of the fall.
   Several values: the smallest ratio, or None if any is None.
 
-For a workbook's helper cells, `understand(target, actual, basis)` gives in one call what
+For a workbook's helper cells, `understand(target, actual, basis, name)` gives in one call what
 the engine understood of a row: the direction (≥ ≤ = > <, or None with the reason), the
 threshold in a canonical unit (元 for 万元, 人次 for 万人次, % for ‰, 天 for 日) and that
 unit, whether it is a change on last year, the actual's numbers in the same unit (or why
@@ -543,14 +544,16 @@ _BLANK_NOTES = {Kind.EMPTY: "为空", Kind.NONE: "为“无”"}
 # Expected values
 
 
-def parse_target(text: object, basis: object = None) -> Target:
+def parse_target(text: object, basis: object = None, name: str = "") -> Target:
     """Read an expected value (评价年度预期值). Never raises; unreadable text is QUALITATIVE.
 
     `basis` (the indicator's sub-category, or a direction given outright, see `read_basis`)
     decides the direction of a number written without one; without it such a number is
     a floor when it is a percentage or a count, and unknown when it is money or a duration.
+    `name` (指标名称) only vetoes that direction when it names something better low
+    (投诉率 under 质量指标) or better high (节约资金 under 成本指标).
     """
-    return _directed(_written_target(text), read_basis(basis))
+    return _directed(_written_target(text), read_basis(basis), name if isinstance(name, str) else "")
 
 
 def _written_target(text: object) -> Target:
@@ -753,10 +756,24 @@ _UNKNOWN_WHY = {
 _LOWER_BETTER = re.compile(
     rf"{_BAD_THINGS}|发生率|结余|能耗|排放|时长|时限|用时|耗时|成本|费用|单价|价格|空置|闲置|流失|不满意"
 )
-_HIGHER_BETTER = re.compile(r"节约|节省|节支|收入|收益|增收|效益|覆盖|完成|达标|合格|满意|及时|到位|利用|回收|使用率")
+_HIGHER_BETTER = re.compile(
+    r"节约|节省|节支|收入|收益|增收|效益|覆盖|完成|达标|(?<!不)合格|(?<!不)满意|及时|到位|利用|回收|使用率|"
+    r"整改|处理|处置|办结|解决|化解|查处|回复|响应|受理"
+)
 
 
-def _directed(t: Target, basis: Basis | None) -> Target:
+def _against(words: str, comparator: Comparator) -> str:
+    """"越低越好" when `words` name only things better low while `comparator` is a floor,
+    "越高越好" for the reverse; "" when they agree or say both (投诉办结率)."""
+    lower, higher = bool(_LOWER_BETTER.search(words)), bool(_HIGHER_BETTER.search(words))
+    if comparator.upward and lower and not higher:
+        return "越低越好"
+    if comparator.downward and higher and not lower:
+        return "越高越好"
+    return ""
+
+
+def _directed(t: Target, basis: Basis | None, name: str = "") -> Target:
     """The target with the direction of a bare number decided, or its note saying why not."""
     if t.kind is not Kind.NUMERIC:
         return t
@@ -772,19 +789,19 @@ def _directed(t: Target, basis: Basis | None) -> Target:
         return dataclasses.replace(t, comparator=given, basis_note=f"预期值未写比较方向，按指定的方向视为“{given.value}”")
     if t.value == 0 and not t.about_change:
         return dataclasses.replace(t, comparator=Comparator.LE, basis_note="预期值为0且未写比较方向，视为不超过0")
-    group, name = (basis.group, basis.name) if basis else ("", "")
+    group, sub = (basis.group, basis.name) if basis else ("", "")
     comparator = _BARE_DIRECTIONS.get((group, _unit_kind(t.unit)))
     if comparator is None:
-        why = _UNKNOWN_WHY[group].format(name=name)
+        why = _UNKNOWN_WHY[group].format(name=sub)
         return dataclasses.replace(t, note=f"未写比较方向，而{why}")
-    label = t.label
-    if comparator.upward and _LOWER_BETTER.search(label) or comparator.downward and _HIGHER_BETTER.search(label):
-        better = "越低越好" if comparator.upward else "越高越好"
-        return dataclasses.replace(t, note=f"未写比较方向，而“{label}”可能{better}")
-    if not name:
+    for words, shown in ((t.label, f"“{t.label}”"), (name.strip(), f"指标“{name.strip()}”")):
+        better = _against(words, comparator)
+        if better:
+            return dataclasses.replace(t, note=f"未写比较方向，而{shown}可能{better}")
+    if not sub:
         return dataclasses.replace(t, comparator=comparator)
     bound = "上限" if comparator.downward else "下限"
-    return dataclasses.replace(t, comparator=comparator, basis_note=f"预期值未写比较方向，按{name}视为{bound}")
+    return dataclasses.replace(t, comparator=comparator, basis_note=f"预期值未写比较方向，按{sub}视为{bound}")
 
 
 # ---------------------------------------------------------------------------------------
@@ -847,15 +864,16 @@ _VERBS = {
 }
 
 
-def judge(actual: object, target: object, basis: object = None) -> Judgement:
+def judge(actual: object, target: object, basis: object = None, name: str = "") -> Judgement:
     """Whether the actual value meets the expected value. Never raises.
 
     `basis` is the indicator's sub-category or a direction given outright (see
     `read_basis`); it decides only the direction of a target number written without one.
+    `name`, the indicator's name, can only veto that direction (see `parse_target`).
     MET or NOT_MET only when every number could be compared safely; otherwise REVIEW with
     a reason naming what a person has to look at.
 
-    Judgements are remembered by (actual, target, basis), types included (1, 1.0 and True
+    Judgements are remembered by their arguments, types included (1, 1.0 and True
     read differently): checks, scoring and the report each judge the same rows, and a
     Judgement is immutable, so sharing one is safe. `judge.cache_clear()` forgets them.
     """
@@ -863,13 +881,14 @@ def judge(actual: object, target: object, basis: object = None) -> Judgement:
         hash(actual)
         hash(target)
         hash(basis)
+        hash(name)
     except TypeError:
-        return _judge(actual, target, basis)
-    return _remembered(actual, target, basis)
+        return _judge(actual, target, basis, name)
+    return _remembered(actual, target, basis, name)
 
 
-def _judge(actual: object, target: object, basis: object = None) -> Judgement:
-    t = parse_target(target, basis)
+def _judge(actual: object, target: object, basis: object = None, name: str = "") -> Judgement:
+    t = parse_target(target, basis, name)
     a = parse_actual(actual)
     inverted = t.inverted
 
@@ -932,7 +951,7 @@ _NOT_MEASURED = "是预期值的写法，不是实际达到的数值，请填写
 _SIGNS = {"≥", "≤", ">", "<"}
 
 
-def copied_target(actual: object, target: object, basis: object = None) -> str:
+def copied_target(actual: object, target: object, basis: object = None, name: str = "") -> str:
     """Why an actual value reads as a target rather than a measurement, or "".
 
     An actual that carries a comparison ("≥266米", "不超过5%", "95%以上", "3天内") is a
@@ -941,9 +960,9 @@ def copied_target(actual: object, target: object, basis: object = None) -> str:
     "持平或略有增长", a range "90%-100%", an approximate "100%左右"); an actual identical to
     a plain value ("100%" for "100%", "按时完成" for "按时完成") is a normal result.
     The words name what gave it away: 带有比较符号“≥”, 带有比较用语“以上”, 与预期值完全相同.
-    The values are read as `judge(actual, target, basis)` reads them (and remembered there).
+    The values are read as `judge(actual, target, basis, name)` reads them (and remembered there).
     """
-    j = judge(actual, target, basis)
+    j = judge(actual, target, basis, name)
     for q in j.actual.quantities:
         if q.bound is not None:
             kind = "符号" if q.bound_word in _SIGNS else "用语"
@@ -985,13 +1004,13 @@ class Understood:
     reason: str
 
 
-def understand(target: object, actual: object = None, basis: object = None) -> Understood:
+def understand(target: object, actual: object = None, basis: object = None, name: str = "") -> Understood:
     """The target's direction, threshold and unit, and the actual's numbers in that unit.
 
-    One call per indicator row, with the row's sub-category as `basis`; the same reading
-    as `judge(actual, target, basis)`, whose verdict it carries.
+    One call per indicator row, with the row's sub-category as `basis` and its name; the
+    same reading as `judge(actual, target, basis, name)`, whose verdict it carries.
     """
-    j = judge("" if actual is None else actual, target, basis)
+    j = judge("" if actual is None else actual, target, basis, name)
     t = j.target
     direction = t.comparator.value if t.comparator and t.kind in (Kind.NUMERIC, Kind.RELATIVE) else None
     unit = j.unit or (_scale(t.unit)[0] if direction else "")

@@ -157,7 +157,7 @@ def _judge(ev: SelfEvaluation, row_path: str) -> str:
     if row is None or (not row.actual and not row.target):
         return ""
     sub = SubCategory[path_tokens(row_path)[1][0]]
-    return targets.judge(row.actual, row.target, sub).status.value
+    return targets.judge(row.actual, row.target, sub, row.name).status.value
 
 
 def _engine_value(cell: Cell, ev: SelfEvaluation, scores: dict[str, Any], mode: Mode) -> Any:
