@@ -27,6 +27,11 @@ percentage, and a cell does not tell which scale it uses. The rule:
 The reading used is named in the reason (PERF_JUDGE_REASON). The same rule applies to
 a number in the target cell when the actual value is text with %. Two numbers are
 compared as they are.
+
+PERF_JUDGE, PERF_JUDGE_REASON and PERF_POINTS take an optional last argument, `direction`:
+a comparison ("≥", "<=", "＞") or the indicator's sub-category ("成本指标", "时效"), for a
+target written as a bare number ("100万元"); docs/targets.md has the table. Left out, the
+call is the two-argument call of earlier workbooks, whose VBA wrappers keep working.
 """
 
 from __future__ import annotations
