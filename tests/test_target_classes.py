@@ -504,3 +504,15 @@ def test_anything_else_as_the_third_argument_is_a_problem_never_a_guess(given):
 def test_no_third_argument_is_the_two_argument_call(given):
     for actual, target in [("99%", "95%"), ("120万元", "100万元"), ("2起", "0起"), ("良好", "按时完成")]:
         assert judge(actual, target, given) == judge(actual, target)
+
+
+@pytest.mark.parametrize("actual", ["2天", "0.5%", "100万元", "3小时"])
+def test_a_zero_target_in_words_counts_events_only(actual):
+    result = judge(actual, "无安全事故")
+    assert result.status is REVIEW
+    assert "不是发生次数或件数" in result.reason
+
+
+def test_an_actual_written_as_a_target_is_named_even_against_a_relative_target():
+    reason = judge("≥96%", "较上年增长").reason
+    assert reason.startswith("实现值≥96%带有比较符号“≥”")

@@ -642,6 +642,15 @@ def _says_zero(compact: str) -> bool:
     return compact in _ZERO_WORDS or bool(_ZERO_PHRASE.search(compact))
 
 
+_EVENT_UNITS = {"", "起", "次", "件", "例", "宗", "个", "人", "人次", "起次", "件次", "项", "条", "单", "家", "处", "批", "名"}
+"""What a count of bad things is counted in: a zero phrase (无安全事故) is compared with these only."""
+
+
+def _is_zero_phrase(t: Target) -> bool:
+    """A zero target written in words (零事故, 无安全事故), as `_without_number` reads it."""
+    return t.kind is Kind.NUMERIC and t.value == 0 and t.amount == f"“{t.text}”"
+
+
 def _is_zero_target(t: Target) -> bool:
     return (
         t.kind is Kind.NUMERIC
@@ -917,6 +926,9 @@ def _judge(actual: object, target: object, basis: object = None, name: str = "")
 
     quantities = _relevant(t, a.quantities)
     if not quantities:
+        bound = next((q for q in a.quantities if q.bound is not None), None)
+        if bound is not None:
+            return review(_refusal(bound) + "，需人工判断")
         if t.kind is Kind.RELATIVE:
             return review(
                 f"实现值“{a.text}”没有写明较上年的变化幅度（如“增长5%”），"
@@ -1105,10 +1117,16 @@ class _Outcome:
     value: Decimal | None = None
 
 
+def _refusal(q: Quantity) -> str:
+    kind = "符号" if q.bound_word in _SIGNS else "用语"
+    return f"实现值{q.text}带有比较{kind}“{q.bound_word}”，{_NOT_MEASURED}"
+
+
 def _judge_one(q: Quantity, t: Target) -> _Outcome:
     if q.bound is not None:
-        kind = "符号" if q.bound_word in _SIGNS else "用语"
-        return _Outcome(Status.REVIEW, None, problem=f"实现值{q.text}带有比较{kind}“{q.bound_word}”，{_NOT_MEASURED}")
+        return _Outcome(Status.REVIEW, None, problem=_refusal(q))
+    if _is_zero_phrase(t) and _scale(q.unit)[0] not in _EVENT_UNITS:
+        return _Outcome(Status.REVIEW, None, problem=f"实现值{q.text}不是发生次数或件数，无法与预期值{t.amount}比较")
     values = _in_common_unit(q, t)
     if isinstance(values, str):
         return _Outcome(Status.REVIEW, None, problem=values)
