@@ -460,3 +460,11 @@ def test_monotone_for_any_upward_target_text(target, label, low, high):
     if lower.ratio is not None and higher.ratio is not None:
         assert higher.ratio >= lower.ratio
 
+
+
+@pytest.mark.parametrize(
+    "actual, target, status",
+    [("55厘米", "≥0.5米", Status.MET), ("40厘米", "≥50厘米", Status.NOT_MET), ("3毫米", "≤5毫米", Status.MET), ("6毫米", "≤0.5厘米", Status.NOT_MET)],
+)
+def test_centimetres_and_millimetres_are_metres(actual, target, status):
+    assert judge(actual, target).status == status

@@ -22,7 +22,7 @@ holds the rules for users; the choices a reader of a judgement should know:
   "无", "未发生" or "无事故" counts as 0.
 - "以上"/"以下"/"以内" include the number.
 - Units are compared only when they agree, after converting % and ‰, 万/亿 multiples
-  (万元 vs 元, 万人次 vs 人次), 天 vs 日, 公里 vs 米, 公斤 vs 克. A number written without
+  (万元 vs 元, 万人次 vs 人次), 天 vs 日, 公里/厘米/毫米 vs 米, 公斤 vs 克. A number written without
   a unit takes the other side's unit when that is a count or a duration (个, 次, 人, 天 ...),
   because people often leave counts bare; against %, ‰, 百分点 or money a missing unit is
   too risky (99.16 vs 0.9916, 元 vs 万元) and gives REVIEW.
@@ -287,6 +287,8 @@ _UNITS: dict[str, tuple[str, Decimal]] = {
     "米": ("米", Decimal(1)),
     "千米": ("米", Decimal(1000)),
     "公里": ("米", Decimal(1000)),
+    "厘米": ("米", Decimal("0.01")),
+    "毫米": ("米", Decimal("0.001")),
     "克": ("克", Decimal(1)),
     "千克": ("克", Decimal(1000)),
     "公斤": ("克", Decimal(1000)),

@@ -1,4 +1,4 @@
-"""The checks of the national 项目支出绩效自评表 (codes NAT001–NAT049).
+"""The checks of the national 项目支出绩效自评表 (codes NAT001–NAT049, and the engine's IND012).
 
 `run_checks` sets what the form states (each row's 得分, the 执行率 and its 得分, the 总分,
 the 自评等级, the 分值 column, the 项目资金 rows) against what its own numbers and the rule
@@ -15,6 +15,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from xlperf.engine import targets
+from xlperf.engine.checks import CATALOGUE as ENGINE_CATALOGUE
 from xlperf.engine.checks import (
     CheckInfo,
     Finding,
@@ -62,6 +63,9 @@ CATALOGUE: dict[str, CheckInfo] = _catalogue(
     ("NAT019", "error", "总分超过执行率封顶的最高分"),
 )
 
+_USED: dict[str, CheckInfo] = {**CATALOGUE, "IND012": ENGINE_CATALOGUE["IND012"]}
+"""The codes these checks emit: their own, and the engine's IND012 (an actual that is a target)."""
+
 _REQUIRED = (
     ("project_name", "项目名称", "请按预算批复填写项目全称"),
     ("department", "主管部门", "请填写项目的主管部门"),
@@ -73,7 +77,7 @@ _COLUMNS = (("initial", "年初预算数"), ("budget", "全年预算数"), ("exe
 
 def run_checks(form: NationalForm, card: Scorecard, rules: RuleSet, locate: Locate | None = None) -> list[Finding]:
     """Every finding for a national form, in form order; `locate(field)` gives each its cell."""
-    found = _Findings(CATALOGUE)
+    found = _Findings(_USED)
     _required(form, found)
     _funds(form, found)
     _execution(form, card, rules, found)
@@ -200,6 +204,14 @@ def _rows(form: NationalForm, card: Scorecard, rules: RuleSet, found: _Findings)
         for attr, what in (("target", "年度指标值"), ("actual", "实际完成值")):
             if not getattr(row, attr).strip():
                 found.add("NAT017", f"{path}.{attr}", f"{label}的{what}未填写：请填写，定性指标也应写明要求或结果。")
+        if row.target.strip() and row.actual.strip():
+            copied = targets.copied_target(row.actual, row.target, scoring.sub_category(row), row.name)
+            if copied:
+                found.add(
+                    "IND012", f"{path}.actual",
+                    f"{label}的实际完成值“{row.actual.strip()}”{copied}，是年度指标值的写法，不是实际达到的数值，"
+                    "无法判断是否完成：请填写实际达到的数值（如 99.16%、266米）。",
+                )
         if row.score is not None and row.points is not None and row.score > row.points:
             found.add("NAT008", f"{path}.score", f"{label}的得分{_pts(row.score)}超过其分值{_pts(row.points)}：得分最高为分值。")
         if item is not None and item.method == "computed" and row.score is not None and abs(row.score - item.points) > TOLERANCE:

@@ -120,6 +120,9 @@ def deviates(judgement: targets.Judgement, rules: RuleSet) -> bool:
     """偏离: a met "≥"/"=" row whose actual exceeds its target by the rule's percentage or more."""
     if rules.deviation is None or judgement.status != targets.Status.MET or judgement.ratio is None:
         return False
+    comparator = judgement.target.comparator
+    if comparator is None or comparator.downward:
+        return False
     return judgement.ratio >= 1 + rules.deviation.over_percent / 100
 
 
@@ -174,7 +177,9 @@ def _execution_item(form: NationalForm, rules: RuleSet, ex: Execution) -> ScoreI
 
 
 def row_judgement(row: IndicatorRow) -> targets.Judgement:
-    return targets.judge(row.actual, row.target)
+    """The row judged as the engine judges every indicator: its 二级指标 gives the direction
+    of a bare target number (成本指标: a ceiling), its name may veto it."""
+    return targets.judge(row.actual, row.target, sub_category(row), row.name)
 
 
 def _row_item(index: int, row: IndicatorRow, rules: RuleSet) -> ScoreItem:
