@@ -298,3 +298,15 @@ def test_an_actual_copied_from_the_target_is_ind012_on_the_national_form_too():
     assert "第2行指标“水标尺宽度”" in found[0].message and found[0].cell == "项目支出绩效自评表!F15"
     data["indicators"][1]["actual"] = "52厘米"
     assert "IND012" not in codes(data)
+
+
+def test_a_persons_score_is_placed_in_its_tier():
+    data = clean_data()
+    for score, tier in (("15", "达成"), ("12", "达成"), ("11", "部分达成"), ("5", "未达成")):
+        data["indicators"][7]["score"] = score
+        item = scoring.score(form_of(data), load_rules("national-2020")).item("indicators[7]")
+        assert item.tier == tier, (score, item.explanation)
+        assert f"档（{item.tier_range[0]}–{item.tier_range[1]}分）" in item.explanation
+    data["indicators"][7]["score"] = None
+    item = scoring.score(form_of(data), load_rules("national-2020")).item("indicators[7]")
+    assert "达成 12.00–15.00分" in item.explanation

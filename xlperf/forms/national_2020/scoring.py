@@ -164,7 +164,7 @@ def _execution_item(form: NationalForm, rules: RuleSet, ex: Execution) -> ScoreI
     if ex.rate is None:
         stated = form.funds.total.score
         why = f"预算执行率无法计算（{ex.why}）{scope}"
-        return _stated_item(common, inputs, stated, why)
+        return _stated_item(common, inputs, stated, why, rules)
     inputs["执行率"] = format_percent(ex.rate)
     frac = min(Decimal(1), max(Decimal(0), ex.rate))
     pts = earned_points(available, frac)
@@ -196,7 +196,7 @@ def _row_item(index: int, row: IndicatorRow, rules: RuleSet) -> ScoreItem:
         inputs["完成比例"] = format_percent(judgement.ratio)
     frac = achievement(judgement)
     if frac is None:
-        return _stated_item(common, inputs, row.score, judgement.reason)
+        return _stated_item(common, inputs, row.score, judgement.reason, rules)
     pts = earned_points(available, frac)
     if judgement.status == targets.Status.MET:
         how = f"得满分{pts}分"
@@ -213,18 +213,38 @@ def _row_item(index: int, row: IndicatorRow, rules: RuleSet) -> ScoreItem:
     return ScoreItem(**common, points=pts, method="computed", status="scored", inputs=inputs, explanation=text)
 
 
-def _stated_item(common: dict, inputs: dict, stated: Decimal | None, why: str) -> ScoreItem:
-    """An item a person scores: the 得分 written on the form, within 0–分值."""
+def _stated_item(common: dict, inputs: dict, stated: Decimal | None, why: str, rules: RuleSet) -> ScoreItem:
+    """An item a person scores: the 得分 written on the form, within 0–分值, and the tier
+    (档次) whose range of the 分值 it falls in (达成 80–100 %, 部分达成 60–80 %, 未达成 0–60 %)."""
     available = common["available"]
     if stated is None:
+        ranges = "；".join(f"{t.name} {_share(available, t.min_percent)}–{_share(available, t.max_percent)}分" for t in rules.tiers)
         return ScoreItem(**common, method="manual", status="pending", inputs=inputs,
-                         explanation=f"{why}；表上未填得分，请评分人对照佐证材料给分。")
+                         explanation=f"{why}；表上未填得分，请评分人对照佐证材料按档次给分（{ranges}）。")
     pts = min(max(stated, Decimal(0)), available).quantize(CENT)
     text = f"{why}；采用表上填写的得分{format_number(stated)}分"
     if pts != stated:
         text += f"，超出0–{format_number(available)}分的范围，按{pts}分计"
+    tier = _tier_of(pts, available, rules)
+    extra = {}
+    if tier is not None:
+        low, high = _share(available, tier.min_percent), _share(available, tier.max_percent)
+        text += f"，属“{tier.label or tier.name}”档（{low}–{high}分）"
+        extra = dict(tier=tier.name, tier_range=(low, high), in_range=pts == stated)
     return ScoreItem(**common, points=pts, method="manual", status="scored",
-                     inputs=dict(inputs, 得分=format_number(stated)), explanation=text + "。")
+                     inputs=dict(inputs, 得分=format_number(stated)), explanation=text + "。", **extra)
+
+
+def _share(available: Decimal, percent: Decimal) -> Decimal:
+    return (available * percent / 100).quantize(CENT)
+
+
+def _tier_of(points: Decimal, available: Decimal, rules: RuleSet):
+    """The highest tier whose range holds `points` (a score on a boundary is in the higher tier)."""
+    if available <= 0:
+        return None
+    held = [t for t in rules.tiers if _share(available, t.min_percent) <= points <= _share(available, t.max_percent)]
+    return max(held, key=lambda t: t.max_percent) if held else None
 
 
 def _amount(value: Decimal | None) -> str:
