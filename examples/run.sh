@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up xlperf and runs the main job on the bundled example (the seed's 2020 form):
 # check and score it, build the macro-enabled workbook, export Attachment 3 and the
-# clean submission copy. Outputs go to out/.
+# clean submission copy; then a national 项目支出绩效自评表. Outputs go to out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-deps.sh || echo "（未安装 LibreOffice：跳过 PDF）"
@@ -13,4 +13,8 @@ $x check "$data" || [ $? -eq 1 ]
 $x new out/shaoguan-2020.xlsm --from "$data" --force
 $x export "$data" -o out/shaoguan-2020-附件3.docx --force $(command -v soffice >/dev/null && echo --pdf)
 $x submit "$data" -o out/shaoguan-2020-报送.xlsx --force
+# the national 项目支出绩效自评表: a real form with its slips, and a clean one
+$x check examples/national-zhongjiang-2022.json || [ $? -eq 1 ]
+$x new out/national-clean-2022.xlsx --from examples/national-clean-2022.json --force
+$x check out/national-clean-2022.xlsx
 ls -l out/
