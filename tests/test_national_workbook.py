@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from tests.test_render import FONTS, pages, text
+from tests.test_render import pages, text, to_pdf
 from xlperf.files import sources
 from xlperf.files.xlsx_grid import read_grids
 from xlperf.forms.national_2020 import evaluate, workbook
@@ -205,13 +205,7 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
     books = {"clean": sources.load(CLEAN), "empty": None, "long": long}
     for name, form in books.items():
         workbook.build(folder / f"{name}.xlsx", form, values=True)
-    env = dict(os.environ, FONTCONFIG_FILE=str(FONTS))
-    subprocess.run(
-        ["soffice", "--headless", f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--convert-to", "pdf",
-         "--outdir", str(folder), *[str(folder / f"{n}.xlsx") for n in books]],
-        env=env, check=True, capture_output=True, timeout=300,
-    )
-    return {name: folder / f"{name}.pdf" for name in books}
+    return to_pdf(folder, list(books))
 
 
 def test_the_table_prints_on_one_page_with_every_label(pdfs):

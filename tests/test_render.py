@@ -56,14 +56,18 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
     }
     for name, kw in books.items():
         build_workbook(folder / f"{name}.xlsx", kw.pop("ev"), sheets=[L.FORM], **kw)
-    profile = folder / "profile"
+    return to_pdf(folder, list(books))
+
+
+def to_pdf(folder: Path, names: list[str]) -> dict[str, Path]:
+    """folder/NAME.xlsx for each name, converted to PDF in one LibreOffice run (own profile)."""
     env = dict(os.environ, FONTCONFIG_FILE=str(FONTS))
     subprocess.run(
-        ["soffice", "--headless", f"-env:UserInstallation={profile.as_uri()}", "--convert-to", "pdf",
-         "--outdir", str(folder), *[str(folder / f"{n}.xlsx") for n in books]],
+        ["soffice", "--headless", f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--convert-to", "pdf",
+         "--outdir", str(folder), *[str(folder / f"{n}.xlsx") for n in names]],
         env=env, check=True, capture_output=True, timeout=300,
     )
-    return {name: folder / f"{name}.pdf" for name in books}
+    return {name: folder / f"{name}.pdf" for name in names}
 
 
 def pages(pdf: Path) -> int:
