@@ -48,7 +48,7 @@ class FormRow:
     unit: str = ""
     project: str = ""
     amount: Decimal | None = None
-    """评价金额 in 万元."""
+    """评价金额 in 万元 (the national form has none: its 全年预算数)."""
     exec_rate: Decimal | None = None
     """预算执行率 as a fraction (0.9916)."""
     score: Decimal | None = None
