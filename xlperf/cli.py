@@ -68,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="自评数据文件（.json）或工作簿（.xlsx/.xlsm）")
     p.add_argument("-o", "--output", required=True, metavar="REPORT.docx", help="报告输出路径")
     p.add_argument("--pdf", action="store_true", help="同时生成 PDF（需要 LibreOffice）")
+    p.add_argument("--final", action="store_true", help="正式报告：仍有错误时不生成任何文件（默认生成标有“草稿：校验未通过”的草稿）")
     p.add_argument("--rules", metavar="NAME|PATH", help=rules_help)
     p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
 
@@ -185,7 +186,8 @@ def _cmd_export(args) -> int:
     from xlperf.outputs.report import export_report
 
     ev, _ = sources.load_with_locator(args.file)
-    result = export_report(ev, args.output, rules=args.rules, pdf=args.pdf, force=args.force, source=args.file)
+    result = export_report(ev, args.output, rules=args.rules, pdf=args.pdf, force=args.force, source=args.file,
+                           final=args.final)
     for line in result.messages():
         print(line)
     return EXIT_OK if result.ok else EXIT_FINDINGS

@@ -621,7 +621,7 @@ class _Session:
         return _score_text(card, self.layout.unplaced(card), on_sheet=True)
 
     def export(self, ev) -> Outcome:
-        from xlperf.outputs.report import export_report, report_path_for
+        from xlperf.outputs.report import DRAFT_MARK, export_report, report_path_for
 
         where = self.book.path
         if where is None:
@@ -633,7 +633,8 @@ class _Session:
             self.mark(result.findings)
             score_line = self.write_scores(result.scorecard)
         generated = [s.prompt.rstrip("。") for s in result.report.sections if s.generated]
-        lines = [f"已生成自评报告（附件3）：{result.docx}",
+        what = f"自评报告（附件3）草稿，标有“{DRAFT_MARK}”，改正错误后请重新导出" if result.draft else "自评报告（附件3）"
+        lines = [f"已生成{what}：{result.docx}",
                  "在 Excel 中只生成 Word 文档（.docx），不生成 PDF：如需 PDF，请用 Word 打开后“另存为”PDF，"
                  "或在装有 LibreOffice 的电脑上运行 xlperf export --pdf。"]
         if generated:

@@ -26,6 +26,8 @@ from xlperf.forms.guangdong_1_1.model import CATEGORY_OF, Indicator, SelfEvaluat
 
 TITLE = "市级财政支出项目绩效自评报告"
 ATTACHMENT_MARK = "附件3"
+DRAFT_MARK = "草稿：校验未通过"
+"""Printed in the page header and on the cover of a report exported while errors remain."""
 LOW_EXECUTION = Decimal("0.9")
 """Below this budget execution rate the report names slow spending as a problem."""
 
