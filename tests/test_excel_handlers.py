@@ -388,7 +388,7 @@ def test_export_writes_the_report_beside_the_workbook_and_fills_the_sheets(built
     assert outcome.report == report and report.is_file()
     with zipfile.ZipFile(report) as z:
         assert "word/document.xml" in z.namelist()
-    assert outcome.message.startswith(f"已生成自评报告（附件3）：{report}")
+    assert outcome.message.startswith("已生成自评报告（附件3）草稿，标有“草稿：校验未通过”") and str(report) in outcome.message
     assert "不生成 PDF" in outcome.message and "另存为" in outcome.message
     assert {f.code for f in evaluation.findings} <= {f.code for f in outcome.findings}
     assert_marked_exactly(out, lay, outcome.findings)
