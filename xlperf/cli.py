@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("submit", help="生成报送财政局的干净副本（.xlsx，无宏、无自定义函数）", description="生成报送财政局的干净副本（.xlsx，无宏、无自定义函数，数值由引擎计算）")
     p.add_argument("file", metavar="FILE", help="自评数据文件（.json）或工作簿（.xlsx/.xlsm）")
     p.add_argument("-o", "--output", required=True, metavar="COPY.xlsx", help="副本输出路径")
+    p.add_argument("--allow-errors", action="store_true", help="自评表仍有错误时也生成副本（默认不生成，并列出错误）")
     p.add_argument("--rules", metavar="NAME|PATH", help=rules_help)
     p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
 
@@ -194,11 +195,20 @@ def _cmd_export(args) -> int:
 
 
 def _cmd_submit(args) -> int:
-    from xlperf.workbook.editions import submission_copy
+    from xlperf.workbook.editions import submit
 
-    path = submission_copy(args.file, args.output, rules=args.rules, force=args.force)
-    print(f"已生成报送副本：{path}")
-    return EXIT_OK
+    done = submit(args.file, args.output, rules=args.rules, force=args.force, allow_errors=args.allow_errors)
+    n_err = len(done.errors)
+    if done.path is None:
+        print(f"未生成报送副本：自评表有 {n_err} 个错误，请改正后再报送（确需带着错误报送时加 --allow-errors）。")
+    elif n_err:
+        print(f"已生成报送副本（按 --allow-errors 带着 {n_err} 个错误）：{done.path}")
+    else:
+        print(f"已生成报送副本：{done.path}")
+    if done.findings:
+        print()
+        _print_findings(done.findings)
+    return EXIT_FINDINGS if n_err else EXIT_OK
 
 
 def _cmd_mark(args) -> int:

@@ -4,6 +4,7 @@ copy for the finance bureau (`xlperf submit`)."""
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -61,10 +62,13 @@ def new_workbook(
 
 
 def submission_copy(
-    source: str | os.PathLike, out: str | os.PathLike, *, rules=None, force: bool = False
+    source: str | os.PathLike, out: str | os.PathLike, *, rules=None, force: bool = False, ev=None
 ) -> Path:
     """A copy for the finance bureau: same layout and print setup, no macros and no
-    worksheet functions; every computed cell holds the engine's value."""
+    worksheet functions; every computed cell holds the engine's value.
+
+    ``ev``: the form already read from ``source`` (read again when None). No gate here:
+    `submit` is the one that refuses a form with errors."""
     from xlperf.files import sources
     from xlperf.files.atomic import check_output
     from xlperf.workbook.build import build_workbook
@@ -72,6 +76,45 @@ def submission_copy(
     out = Path(out)
     _require_suffix(out, ".xlsx", "报送副本")
     check_output(out, force=force, source=source)
-    ev = sources.load(source)
+    if ev is None:
+        ev = sources.load(source)
     build_workbook(out, ev, rules=rules, vba=None, mode="values", force=force)
     return out
+
+
+@dataclass
+class Submission:
+    """What `submit` did: the copy written (None when refused) and the form's findings."""
+
+    path: Path | None
+    findings: list = field(default_factory=list)
+
+    @property
+    def errors(self) -> list:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list:
+        return [f for f in self.findings if f.severity != "error"]
+
+
+def submit(
+    source: str | os.PathLike, out: str | os.PathLike, *, rules=None, force: bool = False, allow_errors: bool = False
+) -> Submission:
+    """The submission copy, gated: a form with errors gets no copy unless ``allow_errors``.
+
+    The findings (errors and warnings) are returned either way, for the person to read."""
+    from xlperf.engine import evaluate
+    from xlperf.files import sources
+    from xlperf.files.atomic import check_output
+
+    out = Path(out)
+    _require_suffix(out, ".xlsx", "报送副本")
+    check_output(out, force=force, source=source)
+    ev, locate = sources.load_with_locator(source)
+    result = evaluate(ev, rules=rules, locate=locate)
+    done = Submission(None, list(result.findings))
+    if done.errors and not allow_errors:
+        return done
+    done.path = submission_copy(source, out, rules=rules, force=force, ev=ev)
+    return done
