@@ -120,7 +120,7 @@ def expected_marks(lay: L.Layout, findings) -> dict[tuple[str, str], tuple[str, 
     """{(sheet, cell): (severity, codes)} for every cell of every marked area."""
     wanted = {}
     for mark in lay.marks_for(findings):
-        codes = re.findall(r"【(?:错误|提醒) (\w+)】", mark.comment)
+        codes = re.findall(r"【(?:错误|警告) (\w+)】", mark.comment)
         for r, c in L.Area.parse(mark.area).cells():
             wanted[(mark.sheet, L.a1(r, c))] = (mark.severity, codes if L.a1(r, c) == mark.cell else [])
     return wanted
@@ -163,7 +163,7 @@ def test_validate_marks_exactly_the_cells_of_the_findings(built, engine, tmp_pat
         fill, comment = got[tuple(lay.cell_of(path).split("!"))]
         assert fill == "error" and f"【错误 {code}】" in comment
     errors = sum(1 for f in evaluation.findings if f.severity == "error")
-    assert outcome.message.startswith(f"校验发现{errors}个错误、{len(evaluation.findings) - errors}个提醒")
+    assert outcome.message.startswith(f"校验发现 {errors} 个错误、{len(evaluation.findings) - errors} 个警告")
     assert "附件1-1!F5：联系电话“12345”格式不正确" in outcome.message
     assert not outcome.ok and outcome.out == out
 
@@ -180,7 +180,7 @@ def test_the_findings_sheet_lists_every_finding_with_a_link_to_its_cell(marked, 
     for row, finding in zip(rows, evaluation.findings):
         level, code, where, message = row
         assert (level.value, code.value, where.value, message.value) == (
-            "错误" if finding.severity == "error" else "提醒", finding.code, finding.cell, finding.message)
+            "错误" if finding.severity == "error" else "警告", finding.code, finding.cell, finding.message)
         link = where.hyperlink
         assert link is not None and not link.target  # an internal link, no relationship
         sheet, ref = finding.cell.split("!")
@@ -195,7 +195,7 @@ def test_score_writes_the_engines_scorecard_into_fixed_cells(built, engine, tmp_
     outcome = excel.process_file(built, out, "score")
     card = evaluation.scorecard
     assert outcome.scorecard.total == card.total
-    assert outcome.message.startswith(f"评分完成：总分{card.total}分，等级“{card.grade}”")
+    assert outcome.message.startswith(f"评分完成，总分：{card.total} 分，等级：{card.grade}（")
     sheet = openpyxl.load_workbook(out)[L.SCORE]
 
     def at(path):

@@ -190,7 +190,7 @@ def test_messages_name_generated_sections(exported):
     text = "\n".join(result.messages())
     assert text.startswith("已生成自评报告：")
     assert "已根据表内数据生成" in text and "（一）资金使用绩效" in text
-    assert f"自评得分：{result.scorecard.total}分" in text
+    assert f"总分：{result.scorecard.total} 分，等级：优" in text
 
 
 # ---- writing safely

@@ -285,9 +285,8 @@ def _print_findings(findings) -> None:
 
 
 def _print_scorecard(card) -> None:
-    state = "" if card.complete else "（尚有待人工评分的项目，得分未定）"
     print(f"评分规则：{card.title}（{card.rules}）")
-    print(f"总分：{card.total} 分，等级：{card.grade}{state}")
+    print(card.headline())
     rows = []
     for item in card.items:
         points = "—" if item.points is None else str(item.points)

@@ -293,6 +293,7 @@ class Scorecard(BaseModel):
     title: str
     total: Decimal
     grade: str
+    """A grade band of the rule set once scoring is finished, else 待评分 or 无法评分."""
     complete: bool
     items: list[ScoreItem]
     notes: list[str] = Field(default_factory=list)
@@ -300,11 +301,19 @@ class Scorecard(BaseModel):
     def item(self, item_id: str) -> ScoreItem | None:
         return next((i for i in self.items if i.id == item_id), None)
 
+    def headline(self) -> str:
+        """The score in one line, the same words in every command: a grade only when it is one."""
+        if self.complete:
+            return f"总分：{format_number(self.total, 2)} 分，等级：{self.grade}"
+        pending = sum(i.status == "pending" for i in self.items)
+        return (f"已评项目得分：{format_number(self.total, 2)} 分（尚有 {pending} 项待人工评分，总分未定），"
+                f"等级：{self.grade}")
+
     def to_text(self) -> str:
         """The scorecard as plain Chinese text (for the terminal and for logs)."""
         lines = [
             f"评分规则：{self.rules}（{self.title}）",
-            f"总分：{self.total}分　等级：{self.grade}　"
+            f"{'总分' if self.complete else '已评项目得分'}：{self.total}分　等级：{self.grade}　"
             f"{'评分完成' if self.complete else '评分未完成（有待评分人打分的项目）'}",
         ]
         lines += [f"注：{n}" for n in self.notes]
@@ -364,11 +373,26 @@ def score(ev: SelfEvaluation, rules: RuleSet) -> Scorecard:
         rules=rules.name,
         title=rules.title,
         total=total,
-        grade=rules.grade(total),
+        grade=_grade(rules, total, items),
         complete=not pending,
         items=items,
         notes=notes,
     )
+
+
+PENDING_GRADE = "待评分"
+"""The grade while an item waits for a person: never a grade band such as 差."""
+UNSCORABLE_GRADE = "无法评分"
+"""The grade when no item could be scored at all (every item without evidence)."""
+
+
+def _grade(rules: RuleSet, total: Decimal, items: list[ScoreItem]) -> str:
+    """A grade band only for a finished scorecard with something scored; else what is missing."""
+    if any(i.status == "pending" for i in items):
+        return PENDING_GRADE
+    if not any(i.status == "scored" for i in items):
+        return UNSCORABLE_GRADE
+    return rules.grade(total)
 
 
 def _plan(ev: SelfEvaluation, rules: RuleSet) -> list[_Slot]:

@@ -708,7 +708,7 @@ class _Session:
 
     def _findings_sheet(self, findings: Sequence[Any]) -> None:
         errors = sum(1 for f in findings if f.severity == "error")
-        title = (f"校验结果：{errors}个错误、{len(findings) - errors}个提醒。点击“单元格”一列可跳到该单元格；"
+        title = (f"校验结果：{errors} 个错误、{len(findings) - errors} 个警告。点击“单元格”一列可跳到该单元格；"
                  "点“清除标记”按钮可删除本表和单元格上的标记。") if findings else "校验结果：未发现问题。"
         rows: list[list[Any]] = [[title], ["级别", "代码", "单元格", "说明"]]
         links = []
@@ -717,7 +717,7 @@ class _Session:
             where = cell or f.field
             if cell and "!" in cell:
                 links.append((len(rows), 2, link_target(cell), where))
-            rows.append(["错误" if f.severity == "error" else "提醒", f.code, where, f.message])
+            rows.append(["错误" if f.severity == "error" else "警告", f.code, where, f.message])
         self.book.put_sheet(FINDINGS_SHEET, rows, _FINDINGS_WIDTHS, links)
         self.names = self.book.sheet_names()
 
@@ -764,10 +764,10 @@ def _findings_text(findings: Sequence[Any]) -> str:
     if not findings:
         return "校验通过：没有发现错误或需要注意的问题。"
     errors = sum(1 for f in findings if f.severity == "error")
-    lines = [f"校验发现{errors}个错误、{len(findings) - errors}个提醒，已在相应单元格标出（红色为错误，橙色为提醒，"
+    lines = [f"校验发现 {errors} 个错误、{len(findings) - errors} 个警告，已在相应单元格标出（红色为错误，橙色为警告，"
              "鼠标移到单元格上可看说明）；完整清单见“校验结果”工作表："]
     for f in findings[:_SHOWN_FINDINGS]:
-        lines.append(f"{'错误' if f.severity == 'error' else '提醒'} {f.code} {_where(f)}：{f.message}")
+        lines.append(f"{'错误' if f.severity == 'error' else '警告'} {f.code} {_where(f)}：{f.message}")
     if len(findings) > _SHOWN_FINDINGS:
         lines.append(f"……另有{len(findings) - _SHOWN_FINDINGS}条。")
     return "\n".join(lines)
@@ -775,7 +775,7 @@ def _findings_text(findings: Sequence[Any]) -> str:
 
 def _score_text(card: Any, unplaced: Sequence[Any], *, on_sheet: bool) -> str:
     where = "，已写入“评分表”" if on_sheet else "（本工作簿没有评分表）"
-    lines = [f"评分完成：总分{card.total}分，等级“{card.grade}”（{card.title}）{where}。"]
+    lines = [f"{'评分完成' if card.complete else '评分尚未完成'}，{card.headline()}（{card.title}）{where}。"]
     pending = [i for i in card.items if i.status == "pending"]
     if pending:
         names = "、".join(f"“{i.name}”" for i in pending[:5]) + ("等" if len(pending) > 5 else "")

@@ -24,7 +24,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from xlperf.errors import InputError
@@ -32,6 +32,7 @@ from xlperf.files.safezip import DEFAULT_LIMITS, Limits
 
 FORM_SUFFIXES = (".xlsx", ".xlsm", ".json")
 GRADES = ("优", "良", "中", "差")
+"""The grade bands; 待评分 and 无法评分 (`scoring.PENDING_GRADE`, `UNSCORABLE_GRADE`) are counted apart."""
 UNREADABLE = "无法读取"
 STATUS_OK, STATUS_ERRORS = "通过", "有错误"
 SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
@@ -52,7 +53,11 @@ class FormRow:
     exec_rate: Decimal | None = None
     """预算执行率 as a fraction (0.9916)."""
     score: Decimal | None = None
+    """The total, or while items wait for a person the points so far."""
     grade: str = ""
+    """A grade band, 待评分 or 无法评分."""
+    rules: str = ""
+    """The name of the rule set that scored the form."""
     complete: bool = True
     """False while some score item waits for a person."""
     errors: int = 0
@@ -72,7 +77,7 @@ class FormRow:
         """The 说明 column."""
         if not self.readable:
             return self.cause
-        return "" if self.complete else "评分未完成（有待评分人打分的项目），得分为暂计"
+        return "" if self.complete else "评分未完成（有待评分人打分的项目），得分为已评项目的得分"
 
 
 @dataclass
@@ -99,9 +104,11 @@ class ReviewResult:
     """The rule set named by the reviewer; empty when each form's own was used."""
 
     def grade_counts(self) -> dict[str, int]:
-        """优/良/中/差/无法读取 -> number of forms."""
+        """优/良/中/差/待评分/无法评分/无法读取 -> number of forms: an unfinished score is never 差."""
+        from xlperf.engine.scoring import PENDING_GRADE, UNSCORABLE_GRADE
+
         counts = Counter(f.grade if f.readable else UNREADABLE for f in self.forms)
-        return {g: counts.get(g, 0) for g in (*GRADES, UNREADABLE)}
+        return {g: counts.get(g, 0) for g in (*GRADES, PENDING_GRADE, UNSCORABLE_GRADE, UNREADABLE)}
 
     @property
     def unreadable(self) -> int:
@@ -239,9 +246,10 @@ def _review(shown: str, rules) -> tuple[FormRow, list[FindingRow]]:
         unit=ev.header.unit_name,
         project=ev.basic.project_name,
         amount=ev.basic.eval_amount,
-        exec_rate=_exec_rate(card),
+        exec_rate=_exec_rate(ev),
         score=card.total,
         grade=card.grade,
+        rules=card.rules,
         complete=card.complete,
         errors=errors,
         warnings=len(result.findings) - errors,
@@ -249,14 +257,12 @@ def _review(shown: str, rules) -> tuple[FormRow, list[FindingRow]]:
     return row, findings
 
 
-def _exec_rate(card) -> Decimal | None:
-    """预算执行率 as the scorecard computed it (its exec_rate item), as a fraction."""
-    item = card.item("exec_rate") if hasattr(card, "item") else None
-    text = (item.inputs.get("预算执行率") if item is not None else None) or ""
-    try:
-        return Decimal(text.strip().removesuffix("%")) / 100 if text.strip().endswith("%") else None
-    except InvalidOperation:
-        return None
+def _exec_rate(ev) -> Decimal | None:
+    """预算执行率 from the form's funding (whatever rule set scores it), as a fraction."""
+    from xlperf.forms.guangdong_1_1.funding import execution_rate
+
+    rate = execution_rate(ev)
+    return rate if isinstance(rate, Decimal) else None
 
 
 def _unreadable(shown: str, code: str, message: str) -> tuple[FormRow, list[FindingRow]]:
@@ -477,6 +483,7 @@ def review_json(result: ReviewResult) -> dict:
                 "exec_rate": _text(f.exec_rate),
                 "score": _text(f.score),
                 "grade": f.grade or None,
+                "rules": f.rules or None,
                 "complete": f.complete,
                 "errors": f.errors,
                 "warnings": f.warnings,

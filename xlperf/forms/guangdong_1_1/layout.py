@@ -1149,7 +1149,7 @@ class Layout:
         marks = []
         for (sheet, area), group in grouped.items():
             severity = "error" if any(f.severity == "error" for f in group) else "warning"
-            lines = [f"【{'错误' if f.severity == 'error' else '提醒'} {f.code}】{f.message}" for f in group]
+            lines = [f"【{'错误' if f.severity == 'error' else '警告'} {f.code}】{f.message}" for f in group]
             original = self.original_fill(sheet, area.ref)
             marks.append(
                 Mark(sheet, area.first, area.ref, severity, MARK_FILLS[severity], "\n".join(lines), original)

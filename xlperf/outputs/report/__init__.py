@@ -83,8 +83,7 @@ class ExportResult:
         if generated:
             lines.append(f"以下栏目未填写，已根据表内数据生成，请核对：{'；'.join(generated)}")
         card = self.scorecard
-        state = "" if card.complete else "（尚有待评分项，得分未定）"
-        lines.append(f"自评得分：{card.total}分，等级：{card.grade}{state}")
+        lines.append(f"自评得分（{card.title}）：{card.headline()}")
         n_warn = len(self.findings) - n_err
         if self.findings:
             lines.append(f"校验发现 {n_err} 个错误、{n_warn} 个警告：")
