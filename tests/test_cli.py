@@ -220,3 +220,30 @@ def test_new_records_the_users_rule_file(capsys, tmp_path):
     assert run(capsys, "new", book, "--rules", rules)[0] == 0
     _, layout = read_workbook_with_layout(book)
     assert layout.rules == str(rules)
+
+
+@pytest.mark.parametrize(("argv", "wanted"), [
+    ([], "缺少必需的参数：COMMAND"),
+    (["check"], "缺少必需的参数：FILE"),
+    (["frob"], "参数 COMMAND：无效的选择 “frob”（可选：“check”"),
+    (["check", "x.json", "--rules"], "参数 --rules：后面应跟一个值"),
+    (["review", "d", "--jobs", "x"], "参数 --jobs：“x” 不是整数"),
+    (["check", "x.json", "--bogus"], "无法识别的参数：--bogus"),
+    (["export", "x.json"], "缺少必需的参数：-o/--output"),
+])
+def test_argparse_messages_are_chinese(capsys, argv, wanted):
+    with pytest.raises(SystemExit) as e:
+        main(argv)
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("用法：xlperf")
+    assert f"xlperf：命令参数有误：{wanted}" in err
+    for english in ("usage", "required", "invalid", "argument", "choose", "unrecognized", "expected"):
+        assert english not in err
+
+
+def test_help_is_chinese(capsys):
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("用法：xlperf check") and "选项" in out and "usage" not in out

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import unicodedata
 
@@ -19,19 +20,60 @@ def _add_help(parser) -> None:
     parser.add_argument("-h", "--help", action="help", help="显示帮助并退出")
 
 
+_ARGPARSE_MESSAGES: tuple[tuple[re.Pattern, str], ...] = tuple(
+    (re.compile(pattern, re.S), chinese)
+    for pattern, chinese in (
+        (r"^argument (?P<arg>.+?): (?P<rest>.*)$", "参数 {arg}：{rest}"),
+        (r"^the following arguments are required: (?P<args>.*)$", "缺少必需的参数：{args}"),
+        (r"^invalid choice: (?P<value>.*) \(choose from (?P<choices>.*)\)$", "无效的选择 {value}（可选：{choices}）"),
+        (r"^invalid int value: (?P<value>.*)$", "{value} 不是整数"),
+        (r"^invalid (?P<type>\w+) value: (?P<value>.*)$", "{value} 不是有效的值"),
+        (r"^unrecognized arguments: (?P<args>.*)$", "无法识别的参数：{args}"),
+        (r"^expected one argument$", "后面应跟一个值"),
+        (r"^expected at most one argument$", "后面最多跟一个值"),
+        (r"^expected at least one argument$", "后面至少应跟一个值"),
+        (r"^ambiguous option: (?P<option>\S+) could match (?P<matches>.*)$", "选项 {option} 不明确，可能是：{matches}"),
+        (r"^one of the arguments (?P<args>.*) is required$", "以下参数必须给出一个：{args}"),
+        (r"^not allowed with argument (?P<arg>.*)$", "不能与参数 {arg} 同时使用"),
+        (r"^ignored explicit argument (?P<value>.*)$", "这个选项不接受值，多余的值 {value}"),
+        (r"^unexpected option string: (?P<option>.*)$", "意外的选项 {option}"),
+    )
+)
+"""argparse's own messages (Python's English) and their Chinese; the rest of a message
+(the names of arguments, the values typed) is kept as it is."""
+
+
+def chinese_argparse_message(message: str) -> str:
+    """argparse's English error message in Chinese (nested: "argument X: invalid choice ...")."""
+    for pattern, chinese in _ARGPARSE_MESSAGES:
+        m = pattern.match(message)
+        if m:
+            parts = {k: (chinese_argparse_message(v) if k == "rest" else v) for k, v in m.groupdict().items()}
+            return re.sub(r"'([^']*)'", r"“\1”", chinese.format(**parts))
+    return message
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser that speaks Chinese: titles, usage, help and its own errors."""
+
     def __init__(self, *args, **kwargs):
         own_help = kwargs.get("add_help", True)
         kwargs["add_help"] = False
+        kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(*args, **kwargs)
         self._positionals.title = "参数"
         self._optionals.title = "选项"
         if own_help:
             _add_help(self)
 
-    def error(self, message):  # argparse's own errors: exit 2 with a Chinese lead
+    def error(self, message):  # argparse's own errors: exit 2, in Chinese
         self.print_usage(sys.stderr)
-        print(f"xlperf：命令参数有误：{message}", file=sys.stderr)
+        print(f"xlperf：命令参数有误：{chinese_argparse_message(message)}", file=sys.stderr)
         raise SystemExit(EXIT_UNUSABLE)
 
 
