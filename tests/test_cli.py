@@ -88,7 +88,7 @@ def test_score_with_the_guangdong_rules_waits_for_a_person(capsys):
         (lambda d: (d / "a.txt").write_text("x") and d / "a.txt", ["不支持的文件类型"]),
         (lambda d: (d / "bad.json").write_text("{") and d / "bad.json", ["bad.json", "不是有效的 JSON"]),
         (lambda d: (d / "t.json").write_text('{"basic": {"eval_amount": "一百"}}', encoding="utf-8") and d / "t.json",
-         ["评价金额", "不是数字"]),
+         ["评价金额", "应为数字"]),
         (lambda d: (d / "b.json").write_bytes(b"\xff\xfe{}") and d / "b.json", ["UTF-8"]),
     ],
 )

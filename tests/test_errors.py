@@ -53,7 +53,7 @@ def message(data: dict, noun: str = "本表") -> str:
     [
         ({"name": ""}, "name：不能为空"),
         ({"count": "三"}, "count：应为整数"),
-        ({"amount": "一百"}, "评价金额（amount）：应为数字"),
+        ({"amount": "一百"}, "评价金额：应为数字"),
         ({"positive": 0}, "positive：应大于0"),
         ({"at_least": -1}, "at_least：应不小于0"),
         ({"below": 10}, "below：应小于10"),
@@ -62,7 +62,7 @@ def message(data: dict, noun: str = "本表") -> str:
         ({"few": [1, 2, 3]}, "few：最多只能有2项"),
         ({"flag": "也许"}, "flag：应为 true 或 false"),
         ({"kind": "magic"}, "kind：取值应为 'manual' 或 'computed'"),
-        ({"inner": {"when": "2020-13-01"}}, "填报日期（inner.when）：应为日期"),
+        ({"inner": {"when": "2020-13-01"}}, "填报日期：应为日期"),
         ({"inner": 5}, "inner：应为对象 {...}"),
         ({"items": "1"}, "items：应为列表 [...]"),
         ({"name": "whole"}, "各项合计不等于总分"),
@@ -91,4 +91,4 @@ def test_missing_and_unknown_fields_name_the_kind_of_file():
 def test_at_most_ten_problems_are_listed():
     bad = {name: "坏" for name in ("count", "amount", "positive", "at_least", "below", "at_most", "flag", "kind")}
     text = message({**bad, "a": 1, "b": 2, "c": 3})
-    assert text.count("；") == 10 and text.endswith("；……")
+    assert text.count("；") == 10 and text.endswith("；……另有 1 处")

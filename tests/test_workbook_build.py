@@ -501,7 +501,7 @@ def test_every_bad_cell_is_reported_at_once():
         read_grid(grid)
     text = str(err.value)
     assert "附件1-1!G4（评价年度）应为年份（整数），实际为“二〇二〇”" in text
-    assert "附件1-1!C6（项目开始时间）应为日期（如2020-01-01），实际为“明年”" in text
+    assert "附件1-1!C6（项目开始时间）应为日期（如 2020-01-01 或 2020年1月1日），实际为“明年”" in text
     assert "附件1-1!I21（是否如期实现预期总体目标）应填“是”或“否”，实际为“也许”" in text
     assert "附件1-1!F11（市本级资金）应为数字，实际为“abc”" in text
     assert len(err.value.problems) == 4

@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from xlperf.engine.formulas import sum_filled
+from xlperf.files import values
 
 CENT = Decimal("0.01")
 
@@ -37,27 +38,13 @@ layout's capacities share it: `xlperf.layout.MAX_ROWS`)."""
 
 
 def _to_amount(value: Any) -> Any:
-    """万元 amounts: Decimal; two places where the value has at most two."""
-    if value is None or value == "":
+    """万元 amounts: Decimal, read as a workbook cell reads them (`xlperf.files.values.number`);
+    two places where the value has at most two."""
+    if isinstance(value, str) and value.strip() == "":
         return None
-    if isinstance(value, bool):
-        raise ValueError("金额应为数字")
-    if isinstance(value, float):
-        value = repr(value)
-    if isinstance(value, str):
-        text = value.strip().replace(",", "").replace("，", "")
-        if text == "":
-            return None
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"金额“{value}”不是数字") from None
-    if isinstance(value, int):
-        value = Decimal(value)
-    if not isinstance(value, Decimal):
-        raise ValueError("金额应为数字")
-    if not value.is_finite():
-        raise ValueError("金额应为有限的数字")
+    value = values.number(value)
+    if value is None:
+        return None
     try:
         cents = value.quantize(CENT)
     except InvalidOperation:
@@ -81,17 +68,7 @@ Points = Annotated[
 
 
 def _to_yes_no(value: Any) -> Any:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        if text in ("是", "Y", "y", "yes", "Yes", "true", "True"):
-            return True
-        if text in ("否", "N", "n", "no", "No", "false", "False"):
-            return False
-    raise ValueError("应填“是”或“否”")
+    return values.yes_no(value)
 
 
 YesNo = Annotated[Union[bool, None], BeforeValidator(_to_yes_no)]
@@ -108,6 +85,18 @@ def _to_text(value: Any) -> Any:
 
 
 Text = Annotated[str, BeforeValidator(_to_text)]
+
+
+def _to_phone(value: Any) -> Any:
+    value = _to_text(value)
+    return values.half_width(value) if isinstance(value, str) else value
+
+
+Phone = Annotated[str, BeforeValidator(_to_phone)]
+"""A phone number; full-width digits and dashes (０７５１－８８７７８３３) read as half-width."""
+
+Date = Annotated[Union[dt.date, None], BeforeValidator(values.date)]
+"""A date, read as a workbook cell reads it (2020-01-01, 2020年1月1日, an Excel serial number)."""
 
 
 class _Model(BaseModel):
@@ -128,10 +117,10 @@ class BasicInfo(_Model):
     eval_year: int | None = Field(None, description="评价年度")
     eval_amount: Amount | None = Field(None, description="评价金额（万元）")
     contact_name: Text = Field("", description="联系人")
-    contact_phone: Text = Field("", description="联系电话")
+    contact_phone: Phone = Field("", description="联系电话")
     contact_email: Text = Field("", description="联系邮箱")
-    start_date: dt.date | None = Field(None, description="项目开始时间")
-    end_date: dt.date | None = Field(None, description="项目完成时间")
+    start_date: Date = Field(None, description="项目开始时间")
+    end_date: Date = Field(None, description="项目完成时间")
     basis_documents: list[Text] = Field(
         default_factory=list, max_length=MAX_ROWS, description="实施文件依据，每条一项，保留原编号"
     )
@@ -297,8 +286,8 @@ class Report(_Model):
     project_name: Text = Field("", description="项目名称（留空则取基础信息表）")
     department: Text = Field("", description="市级项目主管部门（公章）")
     filler_name: Text = Field("", description="填报人姓名")
-    phone: Text = Field("", description="联系电话")
-    fill_date: dt.date | None = Field(None, description="填报日期")
+    phone: Phone = Field("", description="联系电话")
+    fill_date: Date = Field(None, description="填报日期")
     unit_overview: Text = Field("", description="一（一）项目用款单位简要情况")
     implementation: Text = Field("", description="一（二）项目实施主要内容及实施程序（绩效目标完成情况）")
     self_assessment: Text = Field("", description="一（三）自评等级和分数，对照佐证材料逐一分析")
