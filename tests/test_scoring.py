@@ -643,3 +643,36 @@ def test_cli_shows_pending_not_a_grade(tmp_path, capsys):
     main(["score", str(src)])
     out = capsys.readouterr().out
     assert "已评项目得分：0.00 分" in out and "等级：待评分" in out and "等级：差" not in out
+
+
+# ---- scoring entries named as `score` shows them
+
+
+def test_entry_by_the_indicator_name_is_used_like_its_id():
+    from xlperf.engine import evaluate
+
+    rows = FULL | {"quality": [("效果明显", "效果较好")]}
+    by_id = score(make_ev(rows, entries=[{"item": "indicators.quality[0]", "tier": "达成", "points": "15"}]), load_rules(None))
+    name = by_id.item("indicators.quality[0]").name
+    for typed in (name, f"质量指标·{name}", "质量指标第1行"):
+        ev = make_ev(rows, entries=[{"item": typed, "tier": "达成", "points": "15"}])
+        card = score(ev, load_rules(None))
+        assert card.complete and card.total == by_id.total and card.unknown_entries == []
+        assert "FMT010" not in {f.code for f in evaluate(ev).findings}
+        assert ev.scoring.entries[0].item == typed  # the form itself is not changed
+
+
+def test_entry_by_a_rule_item_name_and_by_group():
+    ev = make_ev(FULL, entries=[{"item": "论证决策", "tier": "达成", "points": "5"}])
+    card = score(ev, load_rules("guangdong-municipal"))
+    assert card.item("decision").points == D("5.00") and card.unknown_entries == []
+
+
+def test_unknown_or_ambiguous_entry_is_an_error_never_ignored():
+    from xlperf.engine import evaluate
+
+    ev = make_ev(FULL, entries=[{"item": "不存在的项", "points": "5"}, {"item": "资金落实", "points": "3"}])
+    card = score(ev, load_rules("guangdong-municipal"))
+    assert card.unknown_entries == ["不存在的项", "资金落实"]
+    found = [f for f in evaluate(ev, rules="guangdong-municipal").findings if f.code == "FMT010"]
+    assert len(found) == 2 and found[0].severity == "error" and "“不存在的项”" in found[0].message

@@ -67,6 +67,7 @@ CATALOGUE: dict[str, CheckInfo] = _catalogue(
     ("FMT001", "error", "联系电话格式不正确"),
     ("FMT002", "error", "联系邮箱格式不正确"),
     ("FMT003", "warning", "实施文件依据编号不连续"),
+    ("FMT010", "error", "评分记录的评分项不存在"),
     ("DAT001", "error", "项目开始时间晚于完成时间"),
     ("DAT002", "error", "评价年度不在项目实施期间内"),
     ("DAT003", "error", "年份不合理"),
@@ -843,6 +844,12 @@ def grade_key(name: str) -> str:
 
 
 def _check_score(ev: SelfEvaluation, card: Any, found: _Findings) -> None:
+    for typed in getattr(card, "unknown_entries", ()):
+        found.add(
+            "FMT010", "scoring",
+            f"评分记录中的评分项“{typed}”在评分表中找不到（或对应不止一项），这条评分没有计入："
+            f"请填写评分表上显示的项目名称（如“群众满意度”“论证决策”）或项目编号。",
+        )
     if not card.complete:
         pending = [it for it in card.items if it.status == "pending"]
         names = "、".join(f"“{it.name}”" for it in pending[:5]) + ("等" if len(pending) > 5 else "")

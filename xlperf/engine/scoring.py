@@ -297,6 +297,9 @@ class Scorecard(BaseModel):
     complete: bool
     items: list[ScoreItem]
     notes: list[str] = Field(default_factory=list)
+    unknown_entries: list[str] = Field(default_factory=list)
+    """Scoring entries whose item is neither an item's id nor its name as shown: the
+    person's typing, reported by the checks (FMT010), never silently ignored."""
 
     def item(self, item_id: str) -> ScoreItem | None:
         return next((i for i in self.items if i.id == item_id), None)
@@ -359,6 +362,7 @@ class _Slot:
 def score(ev: SelfEvaluation, rules: RuleSet) -> Scorecard:
     """Score one self-evaluation. Pure: reads `ev`, never changes it."""
     slots = _plan(ev, rules)
+    ev, unknown = _named_entries(ev, rules, slots)
     rescaled, notes = _rescale(slots, rules)
     _apportion(slots)
     items = [_evaluate(slot, ev, rules, rescaled) for slot in slots]
@@ -377,7 +381,44 @@ def score(ev: SelfEvaluation, rules: RuleSet) -> Scorecard:
         complete=not pending,
         items=items,
         notes=notes,
+        unknown_entries=unknown,
     )
+
+
+def _named_entries(ev: SelfEvaluation, rules: RuleSet, slots: list[_Slot]) -> tuple[SelfEvaluation, list[str]]:
+    """`ev` with each scoring entry's item given as its id, and the entries that name nothing.
+
+    A person may name an item by its id or as `xlperf score` shows it: the item's name,
+    "group·name", or for a per-indicator item the indicator's name (alone or after its
+    sub-category, "质量指标·群众满意度"). A name shared by two items is not guessed.
+    Entries for an indicator row or a rule item this scoring does not use stay as they are."""
+    ids = {s.id for s in slots} | {it.id for c in rules.categories for it in c.items}
+    ids |= {indicator_path(sub, i) for sub, i, _ in ev.indicators.each()}
+    by_name: dict[str, set[str]] = {}
+    for slot in slots:
+        if slot.per_row:
+            sub, i, row = slot.rows[0]
+            names = {row.name.strip(), f"{sub.value}·{row.name.strip()}", f"{sub.value}第{i + 1}行"}
+        else:
+            names = {slot.item.name, f"{slot.item.group}·{slot.item.name}", slot.item.group}
+        for name in names - {"", "·"}:
+            by_name.setdefault(name, set()).add(slot.id)
+    entries, unknown, changed = [], [], False
+    for e in ev.scoring.entries:
+        typed = e.item.strip()
+        if typed in ids:
+            entries.append(e)
+            continue
+        found = by_name.get(typed, set())
+        if len(found) == 1:
+            entries.append(e.model_copy(update={"item": next(iter(found))}))
+            changed = True
+        else:
+            entries.append(e)
+            unknown.append(e.item)
+    if not changed:
+        return ev, unknown
+    return ev.model_copy(update={"scoring": ev.scoring.model_copy(update={"entries": entries})}), unknown
 
 
 PENDING_GRADE = "待评分"

@@ -308,7 +308,7 @@ Tier = Literal["达成", "部分达成", "未达成"]
 class ScoreEntry(_Model):
     """A person's scoring of one item: a qualitative tier and the points given."""
 
-    item: str = Field(..., description="评分项：规则中的项目编号，或指标路径如 indicators.quality[0]")
+    item: str = Field(..., description="评分项：评分表上显示的项目名称（如“群众满意度”“论证决策”），或规则中的项目编号、指标路径如 indicators.quality[0]")
     tier: Tier | None = Field(None, description="定性档次")
     points: Points | None = Field(None, description="给分")
     note: Text = Field("", description="评分说明")
