@@ -221,6 +221,18 @@ def _cmd_new(args) -> int:
         force=args.force,
     )
     print(f"已生成工作簿：{path}")
+    if args.source is not None:
+        from xlperf.workbook.editions import normalised_values
+
+        changed = normalised_values(args.source)
+        if changed is None:
+            pass
+        elif changed:
+            print(f"读入时改写了 {len(changed)} 个值（工作簿中是右边的写法）：")
+            for line in changed:
+                print(f"  {line}")
+        else:
+            print("读入的值都按原样写入，没有改写。")
     return EXIT_OK
 
 

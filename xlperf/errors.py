@@ -52,6 +52,11 @@ def validation_problems(error, model_cls, noun: str = "本表", limit: int = 10)
     return lines
 
 
+def field_name(model_cls, loc) -> str:
+    """A field of `model_cls` at `loc` (keys and row indexes) in words; see `_name`."""
+    return _name(model_cls, tuple(loc))
+
+
 def _name(model_cls, loc) -> str:
     """A field in words: its description, inside a list "<list>第n行的<field>"; keys the
     model does not have as typed, in quotes. A model without descriptions (a rule file,
