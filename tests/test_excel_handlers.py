@@ -430,9 +430,14 @@ class _Links:
         self.sheet.links.append((Anchor.ref, Address, SubAddress, TextToDisplay))
 
 
+class _PageSetup:
+    """Excel's PageSetup: whatever the adapter sets is kept for the test to read."""
+
+
 class _SheetApi:
     def __init__(self, sheet, protected):
         self.sheet, self.ProtectContents, self.Hyperlinks = sheet, protected, _Links(sheet)
+        self.PageSetup = _PageSetup()
 
     def Unprotect(self, Password=None):
         self.ProtectContents = False
@@ -506,6 +511,9 @@ class _Range:
     column_width = None
     WrapText = None
 
+    def merge(self):
+        self.sheet.merged.append(self.ref)
+
 
 def _corner(arg):
     if isinstance(arg, _Range):
@@ -519,7 +527,7 @@ class _Sheet:
     def __init__(self, book, name, rows=(), protected=False):
         self.book, self.name = book, name
         self.cells = {(r, c): v for r, row in enumerate(rows) for c, v in enumerate(row) if v is not None}
-        self.fills, self.notes, self.links = {}, {}, []
+        self.fills, self.notes, self.links, self.merged = {}, {}, [], []
         self.api = _SheetApi(self, protected)
 
     def range(self, first, last=None):
@@ -599,6 +607,9 @@ def test_the_excel_adapter_reads_each_sheet_once_and_writes_in_batches(built, en
     findings = fake.sheets[excel.FINDINGS_SHEET]
     assert [link[2] for link in findings.links] == [excel.link_target(f.cell) for f in evaluation.findings]
     assert all(link[1] == "" for link in findings.links)
+    setup = findings.api.PageSetup
+    assert (setup.FitToPagesWide, setup.FitToPagesTall, setup.Zoom, setup.PrintTitleRows) == (1, False, False, "$2:$2")
+    assert findings.merged == ["A1:D1"]
 
     fake.log.clear()
     message = excel.score(excel.ExcelBook(fake))

@@ -50,7 +50,22 @@ UNREADABLE = "XLS001"
 ACTIONS = ("validate", "score", "export", "clear_marks", "mark")
 """What `process_file` can run: a button's handler, or `mark` (校验 and 计算得分 at once)."""
 
-_FINDINGS_WIDTHS = (8.0, 9.0, 18.0, 100.0)
+_FINDINGS_WIDTHS = (6.0, 8.0, 16.0, 66.0)
+"""Column widths of the 校验结果 sheet: together one A4 page wide (portrait), 说明 wrapping."""
+_SHEET_FONT_SIZE = 11.0
+
+
+def _row_heights(rows: Sequence[Sequence[Any]], widths: Sequence[float]) -> list[float]:
+    """Points each row of a put sheet needs for its wrapped texts (the first row spans all
+    columns), so that no program prints a cut-off 说明."""
+    heights = []
+    for r, row in enumerate(rows):
+        spans = [sum(widths)] if r == 0 else widths
+        need = [text_height("" if v is None else str(v), col_px(w), _SHEET_FONT_SIZE) for v, w in zip(row, spans)]
+        heights.append(max([15.0, *need]))
+    return heights
+
+
 _MESSAGE_LIMIT = 900
 """Excel's message box shows about 1,024 characters; longer messages are cut there."""
 _SHOWN_FINDINGS = 6
@@ -97,7 +112,8 @@ class Book(Protocol):
     def put_sheet(self, name: str, rows: Sequence[Sequence[Any]], widths: Sequence[float],
                   links: Sequence[tuple[int, int, str, str]]) -> None:
         """Replace (or add, last) a sheet holding `rows`; links: (row, col, target such as
-        "'附件1-1'!I4", text) with 0-based row and column."""
+        "'附件1-1'!I4", text) with 0-based row and column. The first row (a title) spans the
+        columns; the sheet prints one page wide with the second row (the headers) repeated."""
 
     def drop_sheet(self, name: str) -> None: ...
 
@@ -190,6 +206,15 @@ class ExcelBook:
         for i, w in enumerate(widths):
             sh.range((1, i + 1)).column_width = w
         sh.range((1, len(widths)), (len(rows), len(widths))).api.WrapText = True
+        sh.range((1, 1), (1, len(widths))).merge()
+        sh.range((1, 1)).api.WrapText = True
+        for r, height in enumerate(_row_heights(rows, widths), 1):
+            sh.range((r, 1)).row_height = height
+        setup = sh.api.PageSetup  # one page wide, as many pages tall as needed
+        setup.PaperSize, setup.Orientation, setup.Zoom = 9, 1, False
+        setup.FitToPagesWide, setup.FitToPagesTall = 1, False
+        setup.PrintTitleRows, setup.CenterHorizontally = "$2:$2", True
+        setup.CenterFooter = "第 &P 页，共 &N 页"
         for row, col, target, text in links:
             sh.api.Hyperlinks.Add(Anchor=sh.range((row + 1, col + 1)).api, Address="", SubAddress=target,
                                   TextToDisplay=text)
@@ -338,6 +363,16 @@ class FileBook:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         for i, w in enumerate(widths):
             ws.column_dimensions[col_letter(i)].width = w
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(widths))
+        for r, height in enumerate(_row_heights(rows, widths), 1):
+            ws.row_dimensions[r].height = height
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "portrait"
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_title_rows = "2:2"
+        ws.print_options.horizontalCentered = True
+        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
         for row, col, target, text in links:
             cell = ws.cell(row + 1, col + 1)
             cell.hyperlink = Hyperlink(ref=cell.coordinate, location=target, display=text)
