@@ -247,3 +247,20 @@ def test_help_is_chinese(capsys):
         main(["check", "--help"])
     out = capsys.readouterr().out
     assert out.startswith("用法：xlperf check") and "选项" in out and "usage" not in out
+
+
+def test_readme_examples_run_as_written():
+    """Every `.venv/bin/xlperf …` example in the README runs (here through this interpreter),
+    and the README says how the bare `xlperf …` examples get onto PATH."""
+    import re as _re
+    import shlex
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "source .venv/bin/activate" in readme
+    examples = [e for e in _re.findall(r"`\.venv/bin/xlperf ([^`]+)`", readme) if e != "…"]
+    assert examples
+    for example in examples:
+        done = subprocess.run([sys.executable, "-m", "xlperf", *shlex.split(example)], cwd=ROOT,
+                              capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        assert done.returncode in (0, 1), (example, done.stderr)
+        assert done.stdout
