@@ -94,13 +94,13 @@ def test_summary_workbook(batch):
     import openpyxl
 
     wb = openpyxl.load_workbook(path)
-    for name, last_col in (("汇总", "L"), ("问题清单", "E")):
+    for name, last_col in (("汇总", "O"), ("问题清单", "E")):
         ws = wb[name]
         assert ws.freeze_panes == "A2"
         assert ws.auto_filter.ref == f"A1:{last_col}{ws.max_row}"
     with zipfile.ZipFile(path) as z:
         chart = z.read("xl/charts/chart1.xml").decode()
-        assert "统计!$A$3:$A$9" in chart and "统计!$B$3:$B$9" in chart and "<c:barChart>" in chart
+        assert "统计!$A$3:$A$10" in chart and "统计!$B$3:$B$10" in chart and "<c:barChart>" in chart
 
 
 def test_json_output(batch):

@@ -133,7 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, metavar="N", help="并行进程数（默认为 CPU 核数）")
     p.add_argument("--rules", metavar="NAME|PATH", help=rules_help)
     p.add_argument("--json", action="store_true", help="输出一个 JSON 对象（供程序读取）")
-    p.add_argument("--force", action="store_true", help="覆盖已存在的汇总表")
+    p.add_argument("--return-dir", metavar="OUT/", help="为每份有问题的自评表生成退回材料：工作簿为标记后的副本，JSON 为以单位命名的问题清单（.xlsx）")
+    p.add_argument("--previous", metavar="LAST.xlsx", help="上年的汇总表（由 xlperf review 生成），在汇总表中列出上年得分和等级")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的汇总表和退回材料")
     return parser
 
 
@@ -281,7 +283,8 @@ def _cmd_review(args) -> int:
         raise InputError("请用 -o 给出汇总表的输出路径（如 -o 汇总.xlsx），或使用 --json 输出结果")
     if args.jobs is not None and args.jobs < 1:
         raise InputError(f"--jobs 应为正整数，实际为 {args.jobs}")
-    result = review(args.paths, args.output, jobs=args.jobs, rules=args.rules, force=args.force)
+    result = review(args.paths, args.output, jobs=args.jobs, rules=args.rules, force=args.force,
+                    return_dir=args.return_dir, previous=args.previous)
     if args.json:
         print(json.dumps(review_json(result), ensure_ascii=False, indent=2))
     else:

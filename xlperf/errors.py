@@ -73,7 +73,7 @@ def _name(model_cls, loc) -> str:
         if part in fields:
             info = fields[part]
             if info.description:
-                leaf = label = info.description
+                leaf = label = info.description.split("，")[0]  # the name, without the guidance after it
                 described = True
             cls = _inner_model(info.annotation, BaseModel)
         else:
