@@ -138,3 +138,26 @@ def test_a_json_of_twenty_thousand_indicator_rows_is_refused_in_chinese(tmp_path
     assert f"质量指标：最多只能有{MAX_ROWS}项" in err
     assert "应填“无”" not in err  # the 无 branch of the union is not the problem here
     assert "Traceback" not in err
+
+
+def test_schema_titles_are_chinese_names():
+    import re as _re
+
+    titles = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "title" and isinstance(value, str):
+                    titles.append(value)
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json_schema())
+    assert len(titles) > 50
+    assert all(_re.search(r"[\u4e00-\u9fff]", t) for t in titles), [t for t in titles if not _re.search(r"[\u4e00-\u9fff]", t)]
+    assert all("，" not in t and "；" not in t for t in titles)
+    props = json_schema()["$defs"]["BasicInfo"]["properties"]
+    assert props["eval_amount"]["title"] == "评价金额（万元）"

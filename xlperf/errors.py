@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 class InputError(Exception):
     """An input that cannot be used at all (exit code 2)."""
@@ -73,7 +75,7 @@ def _name(model_cls, loc) -> str:
         if part in fields:
             info = fields[part]
             if info.description:
-                leaf = label = info.description.split("，")[0]  # the name, without the guidance after it
+                leaf = label = re.split(r"[，；：]", info.description, maxsplit=1)[0]  # the name, not the guidance
                 described = True
             cls = _inner_model(info.annotation, BaseModel)
         else:

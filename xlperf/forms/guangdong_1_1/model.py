@@ -12,6 +12,7 @@ what cannot be understood at all (text where a number belongs).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Annotated, Any, Literal, Union
@@ -99,8 +100,22 @@ Date = Annotated[Union[dt.date, None], BeforeValidator(values.date)]
 """A date, read as a workbook cell reads it (2020-01-01, 2020年1月1日, an Excel serial number)."""
 
 
+def _field_title(name: str, info: Any) -> str:
+    """A field's title in the JSON Schema: its Chinese name (the description up to "，")."""
+    return re.split(r"[，；：]", info.description or name, maxsplit=1)[0]
+
+
+def _model_title(cls: type) -> str:
+    """A section's title in the JSON Schema: the first clause of its Chinese docstring."""
+    doc = (cls.__doc__ or cls.__name__).strip()
+    return re.split(r"[：。；，]", doc, maxsplit=1)[0]
+
+
+_SCHEMA_TITLES = dict(field_title_generator=_field_title, model_title_generator=_model_title)
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, **_SCHEMA_TITLES)
 
 
 class Header(_Model):
@@ -306,7 +321,7 @@ Tier = Literal["达成", "部分达成", "未达成"]
 
 
 class ScoreEntry(_Model):
-    """A person's scoring of one item: a qualitative tier and the points given."""
+    """一条人工评分：评分项、定性档次和给分。"""
 
     item: str = Field(..., description="评分项：评分表上显示的项目名称（如“群众满意度”“论证决策”），或规则中的项目编号、指标路径如 indicators.quality[0]")
     tier: Tier | None = Field(None, description="定性档次")
@@ -333,18 +348,19 @@ class SelfEvaluation(_Model):
     model_config = ConfigDict(
         extra="forbid",
         validate_assignment=True,
+        **_SCHEMA_TITLES,
         json_schema_extra={"title": "财政支出项目绩效自评"},
     )
 
-    schema_version: Literal[1] = 1
-    header: Header = Field(default_factory=Header)
-    basic: BasicInfo = Field(default_factory=BasicInfo)
-    funding: Funding = Field(default_factory=Funding)
-    goals: Goals = Field(default_factory=Goals)
-    indicators: Indicators = Field(default_factory=Indicators)
+    schema_version: Literal[1] = Field(1, description="数据格式版本")
+    header: Header = Field(default_factory=Header, description="表头")
+    basic: BasicInfo = Field(default_factory=BasicInfo, description="基本情况")
+    funding: Funding = Field(default_factory=Funding, description="资金概况")
+    goals: Goals = Field(default_factory=Goals, description="绩效目标情况")
+    indicators: Indicators = Field(default_factory=Indicators, description="绩效指标情况")
     other_notes: Text = Field("", description="单位需要说明的其他情况")
-    scoring: Scoring = Field(default_factory=Scoring)
-    report: Report = Field(default_factory=Report)
+    scoring: Scoring = Field(default_factory=Scoring, description="评分表上由人填写的部分")
+    report: Report = Field(default_factory=Report, description="附件3 自评报告")
 
     @field_validator("schema_version", mode="before")
     @classmethod
