@@ -92,3 +92,18 @@ def test_at_most_ten_problems_are_listed():
     bad = {name: "坏" for name in ("count", "amount", "positive", "at_least", "below", "at_most", "flag", "kind")}
     text = message({**bad, "a": 1, "b": 2, "c": 3})
     assert text.count("；") == 10 and text.endswith("；……另有 1 处")
+
+
+def test_every_refusal_code_is_explained_in_chinese():
+    """docs/refusals.md explains, in Chinese, every IN_/OUT_/RULES_ code the code can raise."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    used = set()
+    for path in (root / "xlperf").rglob("*.py"):
+        used |= set(re.findall(r"[\"']((?:IN|OUT|RULES)_[A-Z_]+)[\"']", path.read_text(encoding="utf-8")))
+    documented = set(re.findall(r"^\| ((?:IN|OUT|RULES)_[A-Z_]+) \| (.+?) \|", (root / "docs" / "refusals.md").read_text(encoding="utf-8"), re.M))
+    codes = {code for code, _ in documented}
+    assert used - codes == set(), "codes without a Chinese explanation"
+    assert all(re.search(r"[\u4e00-\u9fff]", meaning) for _, meaning in documented)
