@@ -515,3 +515,14 @@ def test_checks_import_no_workbook_or_document_library():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_messages_write_dates_and_amounts_as_the_report_does():
+    ev = clean_seed()
+    ev.basic.start_date, ev.basic.end_date = dt.date(2020, 12, 31), dt.date(2020, 1, 1)
+    ev.funding.spending[0].municipal = Decimal("1234.5")
+    ev.funding.spending[0].total = Decimal("1234.5")
+    found = {f.code: f.message for f in run_checks(ev)}
+    assert "项目开始时间（2020年12月31日）晚于项目完成时间（2020年1月1日）" in found["DAT001"]
+    assert "1,234.50万元" in found["AMT005"]
+    assert "2020-" not in " ".join(found.values())

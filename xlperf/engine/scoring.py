@@ -31,7 +31,7 @@ from xlperf.engine import formulas, targets
 from xlperf.forms.guangdong_1_1 import funding
 from xlperf.errors import InputError
 from xlperf.errors import describe_validation_error
-from xlperf.engine.formulas import format_number, format_percent
+from xlperf.engine.formulas import format_amount, format_number, format_percent
 from xlperf.forms.guangdong_1_1.model import (
     Indicator,
     ScoreEntry,
@@ -711,7 +711,7 @@ def _hi(available: Decimal, tier: RuleTier) -> Decimal:
 
 
 def _amount(value: Decimal | None) -> str:
-    return "未填写" if value is None else format_number(value, 2)
+    return "未填写" if value is None else format_amount(value)
 
 
 def _to_decimal(value: Fraction) -> Decimal:

@@ -21,7 +21,7 @@ from typing import Iterable, Sequence
 
 from xlperf.engine import formulas, targets
 from xlperf.forms.guangdong_1_1 import funding
-from xlperf.engine.formulas import format_number, format_percent
+from xlperf.engine.formulas import format_amount, format_date, format_number, format_percent
 from xlperf.forms.guangdong_1_1.model import CATEGORY_OF, Indicator, SelfEvaluation, SubCategory, indicator_path
 
 TITLE = "市级财政支出项目绩效自评报告"
@@ -163,17 +163,14 @@ def _cover(ev: SelfEvaluation) -> Iterable[CoverField]:
 
 
 def money(value: Decimal) -> str:
-    """122.17万元"""
-    return f"{format_number(value, 2)}万元"
+    """122.17万元, 1,234.50万元"""
+    return f"{format_amount(value, 2)}万元"
 
 
 def points(value: Decimal) -> str:
     return f"{format_number(value, 2)}分"
 
 
-def format_date(value: dt.date) -> str:
-    """2021年3月18日"""
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def sentence(text: str) -> str:
