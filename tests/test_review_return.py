@@ -13,7 +13,7 @@ from tests.badfiles import clean_data
 from xlperf.cli import main
 from xlperf.files.xlsx_grid import read_grids
 from xlperf.outputs.review import NOT_A_FORM, review
-from xlperf.outputs.review_return import place
+from xlperf.errors import place
 from xlperf.workbook.editions import new_workbook
 
 

@@ -335,7 +335,9 @@ def _print_findings(findings) -> None:
         return
     n_err = sum(f.severity == "error" for f in findings)
     print(f"校验发现 {n_err} 个错误、{len(findings) - n_err} 个警告：")
-    rows = [(SEVERITY_LABEL[f.severity], f.code, f.cell or f.field, f.message) for f in findings]
+    from xlperf.errors import place
+
+    rows = [(SEVERITY_LABEL[f.severity], f.code, place(f), f.message) for f in findings]
     widths = [max(_width(r[i]) for r in rows) for i in range(3)]
     for r in rows:
         print("  " + "  ".join(_pad(r[i], widths[i]) for i in range(3)) + "  " + r[3])

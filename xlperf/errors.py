@@ -54,6 +54,23 @@ def validation_problems(error, model_cls, noun: str = "本表", limit: int = 10)
     return lines
 
 
+_FIELD_PART = re.compile(r"(\w+)|\[(\d+)\]")
+
+
+def place(finding, workbook: bool = True) -> str:
+    """Where a finding is, for a person: its cell in a workbook; for a form without cells
+    (a JSON file) or a finding without one, the field's name in words, never its path."""
+    cell = getattr(finding, "cell", None)
+    if cell and (workbook or not finding.field):
+        return cell
+    if not finding.field:
+        return "整个文件"
+    from xlperf.forms.guangdong_1_1.model import SelfEvaluation
+
+    loc = tuple(int(i) if i else name for name, i in _FIELD_PART.findall(finding.field))
+    return field_name(SelfEvaluation, loc) or "整个文件"
+
+
 def field_name(model_cls, loc) -> str:
     """A field of `model_cls` at `loc` (keys and row indexes) in words; see `_name`."""
     return _name(model_cls, tuple(loc))

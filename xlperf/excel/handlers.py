@@ -41,7 +41,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
-from xlperf.errors import InputError
+from xlperf.errors import InputError, place
 from xlperf.forms.guangdong_1_1.layout import FORM, INPUT_FILL, META, REPORT, SCORE, SCORE_COLUMNS, SCORE_ROW, Area, col_letter, col_px, parse_a1, text_height
 
 FINDINGS_SHEET = "校验结果"
@@ -749,7 +749,7 @@ class _Session:
         links = []
         for f in findings:
             cell = getattr(f, "cell", None)
-            where = cell or f.field
+            where = place(f)
             if cell and "!" in cell:
                 links.append((len(rows), 2, link_target(cell), where))
             rows.append(["错误" if f.severity == "error" else "警告", f.code, where, f.message])
@@ -792,7 +792,7 @@ def _blocks(cells: dict[tuple[int, int], Any]) -> list[tuple[Area, list[list[Any
 
 
 def _where(f: Any) -> str:
-    return getattr(f, "cell", None) or f.field or "工作簿"
+    return place(f) if (getattr(f, "cell", None) or f.field) else "工作簿"
 
 
 def _findings_text(findings: Sequence[Any]) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from xlperf.errors import place
 from xlperf.files.atomic import atomic_path
 
 SUMMARY_HEADERS = ("文件", "填报单位", "项目名称", "评价金额（万元）", "预算执行率", "得分", "等级", "错误数", "警告数", "状态", "说明",
@@ -104,7 +105,7 @@ def _findings_sheet(book, fmt, result) -> None:
         _text(ws, r, 0, f.file, fmt["plain"])
         _text(ws, r, 1, f.code, fmt["plain"])
         _text(ws, r, 2, SEVERITY_LABEL.get(f.severity, f.severity), fmt["bad"] if f.severity == "error" else fmt["plain"])
-        _text(ws, r, 3, f.cell or f.field, fmt["plain"])
+        _text(ws, r, 3, place(f), fmt["plain"])
         _text(ws, r, 4, f.message, fmt["text"])
 
 

@@ -18,11 +18,10 @@ import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from xlperf.errors import InputError
+from xlperf.errors import InputError, place
 
 RETURN_SUFFIX = "-问题清单.xlsx"
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
-_FIELD_PART = re.compile(r"(\w+)|\[(\d+)\]")
 
 
 def _safe(name: str) -> str:
@@ -136,20 +135,6 @@ def write_returns(result, out_dir: str | os.PathLike, *, force: bool = False) ->
         form.returned = str(target)
         written.append(target)
     return written
-
-
-def place(finding, workbook: bool = True) -> str:
-    """Where a finding is: in a workbook its cell; in a JSON form (which has no cells) the
-    field's name in words."""
-    if finding.cell and (workbook or not finding.field):
-        return finding.cell
-    if not finding.field:
-        return "整个文件"
-    from xlperf.errors import field_name
-    from xlperf.forms.guangdong_1_1.model import SelfEvaluation
-
-    loc = tuple(int(i) if i else name for name, i in _FIELD_PART.findall(finding.field))
-    return field_name(SelfEvaluation, loc) or "整个文件"
 
 
 def write_problem_list(form, findings, out: Path, *, force: bool = False) -> Path:

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xlperf.errors import place
 from xlperf.files.atomic import OutputError
 
 from xlperf.forms.guangdong_1_1.report_text import DRAFT_MARK, ReportText, report_sections
@@ -88,7 +89,7 @@ class ExportResult:
         if self.findings:
             lines.append(f"校验发现 {n_err} 个错误、{n_warn} 个警告：")
             for f in self.findings:
-                where = f.cell or f.field
+                where = place(f)
                 label = "错误" if f.severity == "error" else "警告"
                 lines.append(f"  {label}  {f.code}  {where}  {f.message}")
         return lines
