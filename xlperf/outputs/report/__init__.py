@@ -81,7 +81,7 @@ class ExportResult:
         if self.pdf_error:
             lines.append(f"未生成 PDF：{self.pdf_error}")
         generated = [s.prompt.rstrip("。") for s in self.report.sections if s.generated]
-        if generated:
+        if generated and self.docx is not None:
             lines.append(f"以下栏目未填写，已根据表内数据生成，请核对：{'；'.join(generated)}")
         card = self.scorecard
         lines.append(f"自评得分（{card.title}）：{card.headline()}")
