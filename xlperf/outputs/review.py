@@ -544,7 +544,7 @@ def summary_text(result: ReviewResult) -> str:
     counts = result.grade_counts()
     grades = "、".join(f"{g} {n}" for g, n in counts.items())
     lines = [
-        f"审核 {len(result.forms)} 份自评表（{result.jobs} 个进程，用时 {result.elapsed:.1f} 秒）：{grades}",
+        f"审核 {len(result.forms)} 个文件（{result.jobs} 个进程，用时 {result.elapsed:.1f} 秒）：{grades}",
         f"有错误 {result.with_errors} 份，无法读取 {result.unreadable} 份，不是自评表 {result.not_forms} 份，"
         f"问题共 {len(result.findings)} 条。",
     ]
