@@ -111,7 +111,7 @@ def test_json_output(batch):
     assert data["grades"][UNREADABLE] == data["unreadable"]
     assert len(data["findings"]) == len(result.findings)
     assert data["ok"] is False
-    assert "审核 200 份自评表" in summary_text(result)
+    assert "审核 200 个文件" in summary_text(result)
 
 
 def test_one_process_gives_the_same_rows(batch, tmp_path):
