@@ -18,3 +18,4 @@ $x check examples/national-zhongjiang-2022.json || [ $? -eq 1 ]
 $x new out/national-clean-2022.xlsx --from examples/national-clean-2022.json --force
 $x check out/national-clean-2022.xlsx
 ls -l out/
+echo "命令行：先运行 source .venv/bin/activate，之后可直接用 xlperf（或写作 .venv/bin/xlperf）。"

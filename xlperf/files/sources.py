@@ -39,7 +39,7 @@ def _load_json(p: Path):
     from pydantic import ValidationError
 
     from xlperf import forms
-    from xlperf.errors import describe_validation_error
+    from xlperf.errors import json_syntax_error, problems_text, validation_problems
 
     try:
         size = p.stat().st_size
@@ -59,7 +59,10 @@ def _load_json(p: Path):
         try:
             model.model_validate_json(data)
         except ValidationError as e:
-            raise InputError(f"文件 {p}：{describe_validation_error(e, model)}") from None
+            syntax = json_syntax_error(data) if any(i["type"] == "json_invalid" for i in e.errors()) else None
+            if syntax:
+                raise InputError(f"文件 {p}：{syntax}") from None
+            raise InputError(problems_text(f"文件 {p}", validation_problems(e, model))) from None
         raise
 
 
