@@ -248,3 +248,17 @@ def test_new_makes_room_for_the_rows_asked(tmp_path):
     assert meta["indicator_rows"] == "30"
     r = run("new", str(tmp_path / "m.xlsx"), "--form", "national", "--indicator-rows", "0")
     assert r.returncode == 2 and "行数" in r.stderr
+
+
+def test_review_returns_a_marked_copy_of_a_national_workbook(tmp_path):
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    workbook.build(folder / "zj.xlsx", sources.load(ROOT / "examples" / "national-zhongjiang-2022.json"))
+    before = (folder / "zj.xlsx").read_bytes()
+    back = tmp_path / "back"
+    r = run("review", str(folder), "-o", str(tmp_path / "s.xlsx"), "--jobs", "1", "--return-dir", str(back))
+    assert r.returncode == 1, r.stderr
+    returned = list(back.iterdir())
+    assert len(returned) == 1 and returned[0].suffix == ".xlsx"
+    assert [row[0] for row in read_grids(returned[0], ["校验结果"])["校验结果"][1:]].count("NAT007") == 2
+    assert (folder / "zj.xlsx").read_bytes() == before
