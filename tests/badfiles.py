@@ -521,6 +521,79 @@ def json_array(folder: Path, base: Path) -> Path:
     return p
 
 
+# ---- read exactly or refuse: grids that would otherwise be read as something else ---------
+
+
+def _extra_cell(base: Path, dst: Path, cell_xml: bytes) -> Path:
+    """A copy whose first sheet has one more row, holding `cell_xml`, at its end."""
+    return _patch_first_sheet_cells(
+        base, dst, lambda d: d.replace(b"</sheetData>", b'<row r="300">' + cell_xml + b"</row></sheetData>", 1)
+    )
+
+
+def row_zero_ref(folder: Path, base: Path) -> Path:
+    """A cell at row 0 (A0): a dense grid would put it in the last row."""
+    return _extra_cell(base, folder / "row-zero.xlsx", b'<c r="B0" t="inlineStr"><is><t>x</t></is></c>')
+
+
+def junk_row_number(folder: Path, base: Path) -> Path:
+    """A row whose number is not a number (full-width digits)."""
+    return _patch_first_sheet_cells(
+        base, folder / "junk-row.xlsx",
+        lambda d: d.replace(b"</sheetData>", '<row r="３００"><c t="inlineStr"><is><t>x</t></is></c></row></sheetData>'.encode(), 1),
+    )
+
+
+def negative_shared_string(folder: Path, base: Path) -> Path:
+    """A shared-string index of -1 (Python would give the last string)."""
+    return _extra_cell(base, folder / "negative-sst.xlsx", b'<c r="B300" t="s"><v>-1</v></c>')
+
+
+def underscore_number(folder: Path, base: Path) -> Path:
+    return _extra_cell(base, folder / "underscore-number.xlsx", b'<c r="B300"><v>1_000</v></c>')
+
+
+def fullwidth_number(folder: Path, base: Path) -> Path:
+    return _extra_cell(base, folder / "fullwidth-number.xlsx", "<c r=\"B300\"><v>１２</v></c>".encode())
+
+
+def foreign_sheet_data(folder: Path, base: Path) -> Path:
+    """A sheetData of another namespace before the real one: the real one must not be lost."""
+    return _patch_first_sheet_cells(
+        base, folder / "foreign-sheetdata.xlsx",
+        lambda d: d.replace(b"<sheetData>", b'<x:sheetData xmlns:x="urn:x"><x:row/></x:sheetData><sheetData>', 1),
+    )
+
+
+def duplicate_entry(folder: Path, base: Path) -> Path:
+    """The first sheet stored twice: which one a reader takes is anybody's guess."""
+    import warnings
+
+    p = folder / "duplicate-entry.xlsx"
+    sheet = _first_sheet_part(base)
+    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as zout, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info))
+        blank = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
+        zout.writestr(sheet, blank)
+    return p
+
+
+def zip64_mismatch(folder: Path, base: Path) -> Path:
+    """A ZIP64 end record whose directory size and entry count disagree with the end record."""
+    p = folder / "zip64-mismatch.xlsx"
+    data = base.read_bytes()
+    at = data.rfind(b"PK\x05\x06")
+    entries, size, offset = struct.unpack_from("<HII", data, at + 10)[0], *struct.unpack_from("<II", data, at + 12)
+    record = struct.pack("<4sQHHIIQQQQ", b"PK\x06\x06", 44, 45, 45, 0, 0, entries, entries, size, offset)
+    locator = struct.pack("<4sIQI", b"PK\x06\x07", 0, at, 1)
+    end = bytearray(data[at:])
+    struct.pack_into("<HHII", end, 8, entries - 1, entries - 1, size - 46, offset)
+    p.write_bytes(data[:at] + record + locator + bytes(end))
+    return p
+
+
 @dataclass(frozen=True)
 class Entry:
     """One corpus entry: how to build it, and what reading it must say."""
@@ -564,6 +637,14 @@ CORPUS: list[Entry] = [
     Entry("json-deep", json_deep, "IN_INPUT", ("JSON",)),
     Entry("json-gbk", json_gbk, "IN_INPUT", ("UTF-8",)),
     Entry("json-array", json_array, "IN_INPUT", ("对象",)),
+    Entry("row-zero-ref", row_zero_ref, "IN_CORRUPT", ("单元格地址“B0”无效",)),
+    Entry("junk-row-number", junk_row_number, "IN_CORRUPT", ("行号“３００”无效",)),
+    Entry("negative-shared-string", negative_shared_string, "IN_CORRUPT", ("共享字符串编号“-1”无效",)),
+    Entry("underscore-number", underscore_number, "IN_CORRUPT", ("数值“1_000”无效",)),
+    Entry("fullwidth-number", fullwidth_number, "IN_CORRUPT", ("数值“１２”无效",)),
+    Entry("foreign-sheetdata", foreign_sheet_data, "IN_CORRUPT", ("单元格数据",)),
+    Entry("duplicate-entry", duplicate_entry, "IN_CORRUPT", ("重复",)),
+    Entry("zip64-mismatch", zip64_mismatch, "IN_CORRUPT", ("ZIP64",)),
 ]
 """Every input that must be refused, with the code and the words of the refusal."""
 

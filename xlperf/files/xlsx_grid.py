@@ -375,18 +375,29 @@ def _from_serial(value: float, kind: str, date1904: bool):
     return moment
 
 
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?")
+_MAX_NUMBER_CHARS = 64
+"""Excel writes a number in at most 17 significant digits and a 3-digit exponent."""
+
+
 def _number(text: str):
-    """A cell's numeric text as int or float; None if it is not a finite number."""
-    try:
-        if "." not in text and "e" not in text and "E" not in text:
-            return int(text)
-        value = float(text)
-    except ValueError:
+    """A cell's numeric text as int or float; None if it is not a finite number written as
+    Excel writes numbers (ASCII digits, no underscores or spaces inside, bounded length)."""
+    if len(text) > _MAX_NUMBER_CHARS:
         return None
+    m = _NUMBER.fullmatch(text)
+    if m is None:
+        return None
+    if m.group(1) is None and m.group(2) is None:
+        return int(text)
+    value = float(text)
     return value if math.isfinite(value) else None
 
 
-_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})$")
+_REF = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
+_ROW_NUMBER = re.compile(r"[1-9][0-9]{0,6}")
+_INDEX = re.compile(r"[0-9]{1,9}")
+_EXCEL_ROWS, _EXCEL_COLS = 1_048_576, 16_384
 _REFS: dict[str, tuple[int, int]] = {}
 
 
@@ -395,13 +406,15 @@ def _split_ref(ref: str) -> tuple[int, int] | None:
     found = _REFS.get(ref)
     if found is not None:
         return found
-    m = _REF.match(ref)
+    m = _REF.fullmatch(ref)
     if m is None:
         return None
     col = 0
-    for ch in m.group(1).upper():
+    for ch in m.group(1):
         col = col * 26 + ord(ch) - 64
     found = (int(m.group(2)), col)
+    if found[0] > _EXCEL_ROWS or col > _EXCEL_COLS:
+        return None
     if len(_REFS) < 50_000:
         _REFS[ref] = found
     return found
@@ -415,17 +428,25 @@ def _sheet_cells(root: ET.Element, strings, styles, date1904, limits: Limits, bu
     """(row, column) -> value for the filled cells of a parsed sheet, within the limits."""
     ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
     C, V, F, IS = ns + "c", ns + "v", ns + "f", ns + "is"
-    data = root.find(ns + "sheetData")
+    if ns not in (_MAIN, _STRICT_MAIN):
+        raise _BadCell("工作表不是 Excel 的工作表格式")
+    found = [el for el in root if _local(el.tag) == "sheetData"]
+    if len(found) != 1 or found[0].tag != ns + "sheetData":
+        raise _BadCell("缺少单元格数据，或有多份单元格数据")
+    data = found[0]
     cells: dict[tuple[int, int], object] = {}
-    if data is None:
-        return cells
     shared: dict[str, str] = {}
     max_rows, max_cols = limits.max_rows, limits.max_cols
     known_refs = _REFS.get
     row = 0
     for row_el in data:
         r = row_el.get("r")
-        row = int(r) if r and r.isdigit() else row + 1
+        if r is None:
+            row += 1
+        elif _ROW_NUMBER.fullmatch(r) and int(r) <= _EXCEL_ROWS:
+            row = int(r)
+        else:
+            raise _BadCell(f"行号“{r[:20]}”无效")
         col = 0
         budget[0] -= len(row_el)
         if budget[0] < 0:
@@ -464,14 +485,14 @@ def _sheet_cells(root: ET.Element, strings, styles, date1904, limits: Limits, bu
                         raise _BadCell(f"数值“{raw[:20]}”无效")
                     s = c.get("s")
                     if s and styles:
-                        date_kind = styles.get(int(s) if s.isdigit() else -1)
+                        date_kind = styles.get(int(s) if _INDEX.fullmatch(s) else -1)
                         if date_kind:
                             value = _from_serial(float(value), date_kind, date1904)
             elif kind == "s":
-                try:
-                    value = strings[int(raw)]
-                except (TypeError, ValueError, IndexError):
-                    raise _BadCell(f"共享字符串编号“{str(raw)[:20]}”无效") from None
+                index = raw.strip() if raw else ""
+                if not _INDEX.fullmatch(index) or int(index) >= len(strings):
+                    raise _BadCell(f"共享字符串编号“{str(raw)[:20]}”无效")
+                value = strings[int(index)]
             elif kind == "inlineStr":
                 value = _string_of(is_el) if is_el is not None else None
             elif raw is None:
@@ -479,9 +500,14 @@ def _sheet_cells(root: ET.Element, strings, styles, date1904, limits: Limits, bu
             elif kind == "str":
                 value = _unescape(raw)
             elif kind == "b":
-                value = raw.strip() in ("1", "true")
-            else:
+                flag = raw.strip()
+                if flag not in ("0", "1", "true", "false"):
+                    raise _BadCell(f"逻辑值“{flag[:20]}”无效")
+                value = flag in ("1", "true")
+            elif kind in ("e", "d"):
                 value = raw
+            else:
+                raise _BadCell(f"单元格类型“{kind[:20]}”无效")
             if f is not None:
                 text = f.text or ""
                 si = f.get("si")
