@@ -594,6 +594,104 @@ def zip64_mismatch(folder: Path, base: Path) -> Path:
     return p
 
 
+# ---- no internal errors: content every reader and writer must answer in Chinese ------------
+
+
+def escaped_surrogate(folder: Path, base: Path) -> Path:
+    """A text with an escaped lone surrogate (_xD800_): no UTF-8 can carry it."""
+    return _patched_cells(base, folder / "escaped-surrogate.xlsx", {"basic.project_name": "_xD800_项目"})
+
+
+def control_character(folder: Path, base: Path) -> Path:
+    """A text with an escaped control character (_x0001_): no XML writer can carry it."""
+    return _patched_cells(base, folder / "control-char.xlsx", {"basic.project_name": "项目_x0001_名称"})
+
+
+def date1904_overflow(folder: Path, base: Path) -> Path:
+    """A date serial past 9999-12-31 in a workbook of the 1904 date system."""
+    dst = _patched_cells(base, folder / "_date1904.xlsx", {"basic.start_date": 2958000})
+
+    def change(name, data):
+        if name == "xl/workbook.xml":
+            return data.replace(b"<workbookPr", b'<workbookPr date1904="1"', 1)
+        return data
+
+    out = rewrite_zip(dst, folder / "date1904-overflow.xlsx", change)
+    dst.unlink()
+    return out
+
+
+def deflate64(folder: Path, base: Path) -> Path:
+    """A sheet stored with a compression method Python cannot inflate (Deflate64)."""
+    p = folder / "deflate64.xlsx"
+    data = bytearray(base.read_bytes())
+    sheet = _first_sheet_part(base)
+    with zipfile.ZipFile(base) as z:
+        info = z.getinfo(sheet)
+    struct.pack_into("<H", data, info.header_offset + 8, 9)
+    central = data.find(b"PK\x01\x02")
+    while central >= 0:
+        name_len = struct.unpack_from("<H", data, central + 28)[0]
+        if bytes(data[central + 46 : central + 46 + name_len]) == sheet.encode():
+            struct.pack_into("<H", data, central + 10, 9)
+            break
+        central = data.find(b"PK\x01\x02", central + 4)
+    p.write_bytes(bytes(data))
+    return p
+
+
+def _patched_meta(base: Path, dst: Path, key: str, value: str) -> Path:
+    """A copy of a built workbook whose hidden _xlperf sheet has `key` set to `value`."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(base)
+    ws = wb["_xlperf"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == key)
+    ws.cell(row, 2).value = value
+    wb.save(dst)
+    return dst
+
+
+def score_plan_huge(folder: Path, base: Path) -> Path:
+    """A score plan of 100,000 items (a real one has a few dozen)."""
+    plan = [[f"i{i}", "项", "产出", "1", "manual", [], False, "drop"] for i in range(100_000)]
+    dst = _patched_meta(base, folder / "_plan.xlsx", "score_plan", "PLAN-GOES-HERE")
+    text = json.dumps(plan, ensure_ascii=False).encode()
+    out = rewrite_zip(dst, folder / "score-plan-huge.xlsx", lambda n, d: d.replace(b"PLAN-GOES-HERE", text))
+    dst.unlink()
+    return out
+
+
+def score_plan_unknown(folder: Path, base: Path) -> Path:
+    """A score plan whose items name an unknown method and an unknown sub-category."""
+    plan = [["x", "项", "产出", "10", "magic", ["nowhere"], False, "sometimes"]]
+    return _patched_meta(base, folder / "score-plan-unknown.xlsx", "score_plan", json.dumps(plan))
+
+
+def json_bom(folder: Path, base: Path) -> Path:
+    """What Windows Notepad saves: UTF-8 with a byte-order mark, and a control character."""
+    p = folder / "bom-control.json"
+    data = example_data()
+    data["basic"]["project_name"] = "项目\u0007名称"
+    p.write_bytes(b"\xef\xbb\xbf" + json.dumps(data, ensure_ascii=False).encode())
+    return p
+
+
+def json_infinite(folder: Path, base: Path) -> Path:
+    p = folder / "infinite.json"
+    data = example_data()
+    data["basic"]["eval_amount"] = "1e400"
+    data["funding"]["budget"][0]["municipal"] = "9" * 5000
+    p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return p
+
+
+def json_nan(folder: Path, base: Path) -> Path:
+    p = folder / "nan.json"
+    p.write_text(json.dumps(example_data(), ensure_ascii=False).replace('"eval_year": 2020', '"eval_year": NaN', 1), encoding="utf-8")
+    return p
+
+
 @dataclass(frozen=True)
 class Entry:
     """One corpus entry: how to build it, and what reading it must say."""
@@ -645,6 +743,15 @@ CORPUS: list[Entry] = [
     Entry("foreign-sheetdata", foreign_sheet_data, "IN_CORRUPT", ("单元格数据",)),
     Entry("duplicate-entry", duplicate_entry, "IN_CORRUPT", ("重复",)),
     Entry("zip64-mismatch", zip64_mismatch, "IN_CORRUPT", ("ZIP64",)),
+    Entry("escaped-surrogate", escaped_surrogate, "IN_CORRUPT", ("无效的字符",), True),
+    Entry("control-char", control_character, "IN_INPUT", ("项目名称", "控制字符"), True),
+    Entry("date1904-overflow", date1904_overflow, "IN_INPUT", ("项目开始时间",), True),
+    Entry("deflate64", deflate64, "IN_CORRUPT", ("不支持的压缩方式",)),
+    Entry("score-plan-huge", score_plan_huge, "IN_CORRUPT", ("32767",), True),
+    Entry("score-plan-unknown", score_plan_unknown, "IN_INPUT", ("评分项记录",), True),
+    Entry("json-bom-control", json_bom, "IN_INPUT", ("项目名称", "控制字符")),
+    Entry("json-infinite", json_infinite, "IN_INPUT", ("评价金额", "超出范围", "市本级")),
+    Entry("json-nan", json_nan, "IN_INPUT", ("评价年度", "有限的数字")),
 ]
 """Every input that must be refused, with the code and the words of the refusal."""
 

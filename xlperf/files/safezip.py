@@ -276,8 +276,15 @@ def _zip_reason(e: BaseException) -> str:
         "Bad magic number for file header": "部件头部损坏",
         "Truncated file header": "部件头部被截断",
         "Bad CRC-32": "校验码不符",
+        "That compression method is not supported": "使用了不支持的压缩方式（如 Deflate64），请在 Excel 中重新保存",
+        "compression type": "使用了不支持的压缩方式，请在 Excel 中重新保存",
+        "Error -3": "压缩数据已损坏",
+        "Truncated": "数据被截断",
+        "Corrupt": "目录已损坏",
+        "Bad magic": "目录已损坏",
+        "zipfiles that span multiple disks": "分卷压缩文件不受支持",
     }
     for key, value in known.items():
-        if text.startswith(key):
+        if key.lower() in text.lower():
             return value
-    return text if len(text) <= 120 else text[:120] + "…"
+    return "无法识别的 zip 结构错误"

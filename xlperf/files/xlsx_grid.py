@@ -309,13 +309,25 @@ def _date_styles(root: ET.Element) -> dict[int, str]:
 
 
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+MAX_CELL_TEXT = 32_767
+"""Characters an Excel cell holds: a longer text did not come from Excel."""
 
 
 def _unescape(text: str) -> str:
-    """OOXML writes control characters as _xHHHH_."""
+    """OOXML writes control characters as _xHHHH_; an escaped surrogate pair is the
+    character it encodes, a lone surrogate is no character at all (refused)."""
+    if len(text) > MAX_CELL_TEXT:
+        raise _BadCell(f"文字超过单元格上限（{len(text)}个字，最多 {MAX_CELL_TEXT} 个）")
     if "_x" not in text:
         return text
-    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+    text = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+    if _SURROGATE.search(text):
+        text = _SURROGATE_PAIR.sub(lambda m: m.group(0).encode("utf-16-le", "surrogatepass").decode("utf-16-le"), text)
+        if _SURROGATE.search(text):
+            raise _BadCell("文字中含有无效的字符（孤立的代理项编码 _xD800_ 之类）")
+    return text
 
 
 def _string_of(el: ET.Element) -> str:
@@ -346,7 +358,10 @@ def _read_shared_strings(pkg: SafePackage, book: _Book, limits: Limits) -> list[
         raise refuse(
             pkg.path, "IN_TOO_MANY_CELLS", f"工作簿的共享字符串过多（超过 {limits.max_shared_strings} 条），不是正常的自评工作簿"
         )
-    return [_string_of(si) for si in root]
+    try:
+        return [_string_of(si) for si in root]
+    except _BadCell as bad:
+        raise refuse(pkg.path, "IN_CORRUPT", f"工作簿的共享字符串已损坏（{bad}）") from None
 
 
 # ---- cells --------------------------------------------------------------------------
@@ -354,11 +369,16 @@ def _read_shared_strings(pkg: SafePackage, book: _Book, limits: Limits) -> list[
 _EPOCH_1900 = dt.datetime(1899, 12, 30)
 _EPOCH_1904 = dt.datetime(1904, 1, 1)
 _MAX_SERIAL = 2958465.99999
+_MAX_SERIAL_1904 = _MAX_SERIAL - 1462
+"""9999-12-31 in the 1904 date system (its day 0 is 1904-01-01, day 1462 of 1900)."""
 
 
 def _from_serial(value: float, kind: str, date1904: bool):
-    """An Excel serial number as date/datetime/time; the number itself if out of range."""
-    if not (0 <= value <= _MAX_SERIAL) or (kind != "time" and value < 1 and not date1904):
+    """An Excel serial number as date/datetime/time; the number itself if below the date
+    range, its text (what no date cell can hold: Excel shows ####) if past 9999-12-31."""
+    if value > (_MAX_SERIAL_1904 if date1904 else _MAX_SERIAL):
+        return format(value, "g")
+    if value < 0 or (kind != "time" and value < 1 and not date1904):
         return value
     if date1904:
         moment = _EPOCH_1904 + dt.timedelta(days=value)
@@ -497,15 +517,13 @@ def _sheet_cells(root: ET.Element, strings, styles, date1904, limits: Limits, bu
                 value = _string_of(is_el) if is_el is not None else None
             elif raw is None:
                 value = None
-            elif kind == "str":
+            elif kind in ("str", "e", "d"):
                 value = _unescape(raw)
             elif kind == "b":
                 flag = raw.strip()
                 if flag not in ("0", "1", "true", "false"):
                     raise _BadCell(f"逻辑值“{flag[:20]}”无效")
                 value = flag in ("1", "true")
-            elif kind in ("e", "d"):
-                value = raw
             else:
                 raise _BadCell(f"单元格类型“{kind[:20]}”无效")
             if f is not None:

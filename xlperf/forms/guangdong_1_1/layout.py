@@ -1126,13 +1126,7 @@ class Layout:
             meta.get("budget_rows", DEFAULT_BUDGET_ROWS), meta.get("purpose_rows", DEFAULT_PURPOSE_ROWS), rows
         )
         rules = str(meta.get("rules") or "")
-        try:
-            plan = tuple(
-                ScoreGroup(str(i), str(n), str(c), str(p), m, tuple(map(str, subs)), bool(per), w)
-                for i, n, c, p, m, subs, per, w in json.loads(str(meta.get("score_plan") or "null"))
-            )
-        except (ValueError, TypeError):
-            raise ValueError("_xlperf 工作表中的评分项记录已损坏") from None
+        plan = _plan_from_meta(str(meta.get("score_plan") or "null"))
         return Layout.of(layout.capacity, rules, plan)
 
     # -- marks
@@ -1188,6 +1182,34 @@ class Layout:
             (c.area.ref, INPUT_FILL if c.role == "input" else STYLE_FILLS.get(c.style))
             for c in self.sheet(sheet).cells
         ]
+
+
+_PLAN_METHODS = ("execution_rate", "indicators", "manual")
+_PLAN_WHEN_EMPTY = ("drop", "manual")
+
+
+def _plan_from_meta(text: str) -> tuple[ScoreGroup, ...]:
+    """The score plan recorded in _xlperf, checked item by item: at most MAX_ROWS items
+    (a rule set has a few dozen), known methods and sub-categories only, so that a
+    damaged or forged record is refused before it shapes a 评分表 of any size."""
+    broken = ValueError("_xlperf 工作表中的评分项记录已损坏，请用 xlperf new 重新生成工作簿")
+    try:
+        raw = json.loads(text)
+    except (ValueError, RecursionError):
+        raise broken from None
+    if not isinstance(raw, list) or len(raw) > MAX_ROWS:
+        raise broken
+    plan = []
+    for item in raw:
+        if not isinstance(item, list) or len(item) != 8:
+            raise broken
+        i, n, c, p, m, subs, per, w = item
+        if (m not in _PLAN_METHODS or w not in _PLAN_WHEN_EMPTY or not isinstance(subs, list)
+                or any(s not in SubCategory.__members__ for s in subs)
+                or not all(isinstance(x, (str, int, float)) and len(str(x)) <= 200 for x in (i, n, c, p))):
+            raise broken
+        plan.append(ScoreGroup(str(i), str(n), str(c), str(p), m, tuple(subs), bool(per), w))
+    return tuple(plan)
 
 
 @functools.lru_cache(maxsize=16)

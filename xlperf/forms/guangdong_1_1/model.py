@@ -17,6 +17,7 @@ from enum import Enum
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -58,12 +59,18 @@ def _to_amount(value: Any) -> Any:
         raise ValueError("金额应为数字")
     if not value.is_finite():
         raise ValueError("金额应为有限的数字")
+    if value.adjusted() >= MAX_AMOUNT_DIGITS or len(value.as_tuple().digits) > MAX_AMOUNT_DIGITS + 4:
+        raise ValueError(f"金额“{str(value)[:20]}…”超出范围（最多{MAX_AMOUNT_DIGITS}位整数、4位小数）")
     try:
         cents = value.quantize(CENT)
     except InvalidOperation:
         return value
     return cents if cents == value else value
 
+
+MAX_AMOUNT_DIGITS = 12
+"""Digits before the point of an amount in 万元 (a trillion 万元 is far above any budget):
+Excel keeps 15 significant digits, and a 5,000-digit number or 1e400 is no amount."""
 
 Amount = Annotated[
     Decimal,
@@ -107,7 +114,24 @@ def _to_text(value: Any) -> Any:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_to_text)]
+MAX_TEXT = 32_767
+"""Characters an Excel cell holds: a longer text would be cut when written, so it is refused."""
+
+
+def _check_text(value: str) -> str:
+    """Refuse text that no cell or document can hold: control characters (other than tab
+    and line breaks, which XML 1.0 cannot carry), lone surrogates, or more than a cell's
+    32,767 characters. Writing it would fail, or cut it short, in every output."""
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"文字过长（{len(value)}个字，单元格最多{MAX_TEXT}个字），请精简")
+    for i, ch in enumerate(value):
+        code = ord(ch)
+        if (code < 32 and ch not in "\t\n\r") or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
+            raise ValueError(f"第{i + 1}个字符是不可见的控制字符或无效字符（编码 {code:04X}），无法写入 Excel 或 Word，请删除")
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_to_text), AfterValidator(_check_text)]
 
 
 class _Model(BaseModel):
