@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import struct
 import zipfile
 from dataclasses import dataclass
@@ -692,6 +693,73 @@ def json_nan(folder: Path, base: Path) -> Path:
     return p
 
 
+# ---- resource bounds on every path ----------------------------------------------------------
+
+
+def quadratic_format(folder: Path, base: Path) -> Path:
+    """A custom number format of 400,000 '[': a regular expression over it would take minutes."""
+    fmt = b'<numFmts count="1"><numFmt numFmtId="200" formatCode="' + b"[" * 400_000 + b'"/></numFmts>'
+
+    def change(name, data):
+        if name == "xl/styles.xml":
+            data = re.sub(rb"<numFmts\b.*?</numFmts>|<numFmts[^>]*/>", b"", data, flags=re.S)
+            data = re.sub(rb"(<styleSheet\b[^>]*>)", lambda m: m.group(1) + fmt, data, count=1)
+            return data.replace(b"</cellXfs>", b'<xf numFmtId="200" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>', 1)
+        return data
+
+    return rewrite_zip(base, folder / "quadratic-format.xlsx", change)
+
+
+def huge_merge(folder: Path, base: Path) -> Path:
+    """A merged range over the whole sheet: openpyxl would make 17 billion cell objects."""
+
+    def add(data: bytes) -> bytes:
+        if b"<mergeCells" in data:
+            return re.sub(rb"(<mergeCells\b[^>]*>)", rb'\1<mergeCell ref="A1000:XFD1048576"/>', data, count=1)
+        return data.replace(b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="A1000:XFD1048576"/></mergeCells>', 1)
+
+    return _patch_first_sheet_cells(base, folder / "huge-merge.xlsx", add)
+
+
+def giant_unreferenced_part(folder: Path, base: Path) -> Path:
+    """An .xlsm with xlperf's own macros and a 1.2 GB part that nothing references, compressed
+    to about a megabyte (openpyxl copies every part of an .xlsm into memory)."""
+    from xlperf.excel.vba import build_vba_project
+    from xlperf.excel.vba_modules import vba_modules
+
+    macro = auto_macro(folder, base, build_vba_project(vba_modules()), "_giant.xlsm")
+    p = folder / "giant-part.xlsm"
+    with zipfile.ZipFile(macro) as zin, zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info))
+        with zout.open("xl/media/padding.bin", "w", force_zip64=True) as fh:
+            block = bytes(1024 * 1024)
+            for _ in range(1200):
+                fh.write(block)
+    macro.unlink()
+    return p
+
+
+@dataclass(frozen=True)
+class MarkEntry:
+    """A workbook that `xlperf mark` must refuse before openpyxl reads it (exit 2, no output)."""
+
+    name: str
+    build: Callable[[Path, Path], Path]
+    code: str
+    cause: tuple[str, ...]
+
+
+MARK_CORPUS: list[MarkEntry] = [
+    MarkEntry("huge-merge", huge_merge, "IN_TOO_MANY_CELLS", ("合并单元格或超链接范围过大",)),
+    MarkEntry("giant-part", giant_unreferenced_part, "IN_ZIP_BOMB", ("xl/media/padding.bin", "压缩比异常")),
+    MarkEntry("quadratic-format", quadratic_format, "IN_CORRUPT", ("数字格式长达400000个字符",)),
+    MarkEntry("score-plan-huge", lambda f, b: score_plan_huge(f, b), "IN_CORRUPT", ("32767",)),
+]
+"""Files within the safe reader's limits for the form's sheets, but not for a library that
+reads the whole workbook."""
+
+
 @dataclass(frozen=True)
 class Entry:
     """One corpus entry: how to build it, and what reading it must say."""
@@ -752,6 +820,7 @@ CORPUS: list[Entry] = [
     Entry("json-bom-control", json_bom, "IN_INPUT", ("项目名称", "控制字符")),
     Entry("json-infinite", json_infinite, "IN_INPUT", ("评价金额", "超出范围", "市本级")),
     Entry("json-nan", json_nan, "IN_INPUT", ("评价年度", "有限的数字")),
+    Entry("quadratic-format", quadratic_format, "IN_CORRUPT", ("数字格式长达400000个字符",)),
 ]
 """Every input that must be refused, with the code and the words of the refusal."""
 

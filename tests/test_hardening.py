@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.badfiles import CORPUS, auto_macro, build_corpus, builder_available, form_workbook
+from tests.badfiles import CORPUS, MARK_CORPUS, auto_macro, build_corpus, builder_available, form_workbook
 from xlperf.files.xlsx_grid import UnreadableFile, read_grids
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,6 +155,25 @@ def test_review_of_the_corpus_gives_one_unreadable_row_each(corpus, tmp_path):
         assert all(fragment in row.cause for fragment in e.cause), (e.name, row.cause)
     assert _listing(folder) == before
     assert (tmp_path / "summary.xlsx").is_file()
+
+
+@pytest.mark.parametrize("entry", MARK_CORPUS, ids=[e.name for e in MARK_CORPUS])
+def test_mark_refuses_what_openpyxl_must_not_read(corpus, entry, tmp_path):
+    """`xlperf mark` reads the whole workbook with openpyxl: the archive and every part are
+    checked first, within the same limits (1 GiB, hang guard), and nothing is written."""
+    base, _ = corpus
+    target = entry.build(tmp_path, base)
+    before = _listing(tmp_path)
+    out = "marked" + target.suffix
+
+    done = run_cli("mark", target.name, "-o", out, cwd=tmp_path)
+
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr + done.stdout
+    assert target.name in done.stderr
+    for fragment in entry.cause:
+        assert fragment in done.stderr
+    assert _listing(tmp_path) == before
 
 
 # ---- mutations of a real workbook -------------------------------------------------------

@@ -238,7 +238,7 @@ class FileBook:
         import openpyxl
 
         from xlperf.files.atomic import check_output
-        from xlperf.files.xlsx_grid import read_grids
+        from xlperf.files.xlsx_grid import check_whole_package, read_grids
 
         self.source, self.out, self.force = Path(source), Path(out), force
         suffix = self.source.suffix.lower()
@@ -248,6 +248,7 @@ class FileBook:
             raise InputError(f"输出文件应与原工作簿同为 {suffix} 文件，实际为“{self.out.name}”")
         check_output(self.out, force=force, source=self.source)
         self._grids = read_grids(self.source)
+        check_whole_package(self.source)
         self.wb = openpyxl.load_workbook(self.source, keep_vba=suffix == ".xlsm")
         for ws in self.wb.worksheets:
             _refill_merged(ws)

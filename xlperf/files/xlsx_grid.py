@@ -264,6 +264,13 @@ def _read_styles(pkg: SafePackage, book: _Book) -> dict[int, str]:
     name = _related(pkg, book, "/styles", "xl/styles.xml")
     if name is None:
         return {}
+    try:
+        return _styles_of(pkg, name)
+    except _BadCell as bad:
+        raise refuse(pkg.path, "IN_CORRUPT", f"工作簿的样式已损坏（{bad}）") from None
+
+
+def _styles_of(pkg: SafePackage, name: str) -> dict[int, str]:
     if pkg.declared_size(name) > _REMEMBER_STYLES_BYTES:
         return _date_styles(_tree(pkg, name, stop_after="cellXfs"))
     data = pkg.read(name)
@@ -276,6 +283,11 @@ def _read_styles(pkg: SafePackage, book: _Book) -> dict[int, str]:
     return kinds
 
 
+MAX_FORMAT_CODE = 255
+"""Characters of a number format code: Excel allows 255. The code is searched with regular
+expressions, so its length is what bounds their time."""
+
+
 def _date_styles(root: ET.Element) -> dict[int, str]:
     custom: dict[int, str] = {}
     formats: list[str] = []
@@ -283,8 +295,11 @@ def _date_styles(root: ET.Element) -> dict[int, str]:
         local = _local(el.tag)
         if local == "numFmts":
             for fmt in el:
+                code = fmt.get("formatCode", "")
+                if len(code) > MAX_FORMAT_CODE:
+                    raise _BadCell(f"数字格式长达{len(code)}个字符（Excel 最多 {MAX_FORMAT_CODE} 个）")
                 try:
-                    custom[int(fmt.get("numFmtId", "-1"))] = fmt.get("formatCode", "")
+                    custom[int(fmt.get("numFmtId", "-1"))] = code
                 except ValueError:
                     pass
         elif local == "cellXfs":
@@ -638,6 +653,66 @@ def _check_macros(pkg: SafePackage, book: _Book, limits: Limits) -> None:
                 "IN_AUTO_MACRO",
                 f"工作簿含有自动运行的宏（{shown}），为安全起见不予读取；请另存为不含宏的 .xlsx 后再提交",
             )
+
+
+def _area_size(ref: str) -> tuple[int, int, int] | None:
+    """(cells, last row, last column) of an area such as 'A1:C3'; None if it is not one."""
+    first, _, last = ref.partition(":")
+    a, b = _split_ref(first), _split_ref(last or first)
+    if a is None or b is None:
+        return None
+    return (abs(b[0] - a[0]) + 1) * (abs(b[1] - a[1]) + 1), max(a[0], b[0]), max(a[1], b[1])
+
+
+def check_whole_package(path, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Check every part of a workbook within the limits, before a general-purpose library
+    (openpyxl, for `xlperf mark`) reads it whole.
+
+    The safe reader reads only the parts a form needs; openpyxl reads every sheet, turns
+    every cell of a merged range or a hyperlink's range into an object, and (for a .xlsm)
+    copies every part of the archive into memory. So here every part is decompressed
+    through the size and ratio limits, every sheet is parsed within the cell budget, and
+    the merged and hyperlinked ranges together may cover no more than `max_cells` cells,
+    nor reach past `max_rows` x `max_cols`. Raises UnreadableFile."""
+    with SafePackage(path, limits) as pkg:
+        book = _read_book(pkg)
+        sheets = {pkg.find(part): name for name, part in book.sheets.items()}
+        budget = limits.max_cells
+        covered = 0
+        for part in pkg.names:
+            if part.endswith("/"):
+                continue
+            if part not in sheets:
+                for _ in pkg.stream(part):
+                    pass
+                continue
+            sheet = sheets[part]
+            try:
+                root = _tree(pkg, part, max_markup=budget * _MARKUP_PER_CELL + _MARKUP_SLACK)
+            except _TooMuchMarkup:
+                root = None
+            for el in root.iter() if root is not None else ():
+                local = _local(el.tag)
+                if local == "c":
+                    budget -= 1
+                elif local in ("mergeCell", "hyperlink") and el.get("ref"):
+                    size = _area_size(el.get("ref", "").replace("$", ""))
+                    if size is None:
+                        raise refuse(pkg.path, "IN_CORRUPT", f"工作表“{sheet}”的区域“{el.get('ref', '')[:30]}”无效")
+                    cells, last_row, last_col = size
+                    covered += cells
+                    if covered > limits.max_cells or last_row > limits.max_rows or last_col > limits.max_cols:
+                        raise refuse(
+                            pkg.path,
+                            "IN_TOO_MANY_CELLS",
+                            f"工作表“{sheet}”的合并单元格或超链接范围过大（{el.get('ref', '')[:30]}），"
+                            f"超出自评表的范围（最多 {limits.max_rows} 行、{limits.max_cols} 列），不是正常的自评工作簿",
+                        )
+            if root is None or budget < 0:
+                raise refuse(
+                    pkg.path, "IN_TOO_MANY_CELLS",
+                    f"工作表“{sheet}”的单元格过多（所有工作表合计超过 {limits.max_cells} 个），不是正常的自评工作簿",
+                )
 
 
 def sheet_names(path, *, limits: Limits = DEFAULT_LIMITS) -> list[str]:
