@@ -265,3 +265,60 @@ def test_mutated_xml_parts(real_workbook, tmp_path, capsys, monkeypatch, data):
         for n, content in parts.items():
             z.writestr(n, bytes(text) if n == name else content)
     assert _check_in_process(path, capsys, monkeypatch) in (0, 1, 2)
+
+
+# ---- rule files named by a form ----------------------------------------------------------
+
+
+def _form_naming_rules(folder: Path, rules: str) -> Path:
+    from tests.badfiles import example_data
+
+    data = example_data()
+    data["scoring"]["rules"] = rules
+    p = folder / "form.json"
+    p.write_text(__import__("json").dumps(data, ensure_ascii=False), encoding="utf-8")
+    return p
+
+
+def test_rule_names_from_a_form_stay_inside_its_folder(tmp_path):
+    """A form may name a shipped rule set or a rule file in its own folder; anything else
+    is refused with the same words whether it exists or not, and never read."""
+    shipped = (ROOT / "xlperf" / "rules" / "guangdong-municipal.json").read_text(encoding="utf-8")
+    outside = tmp_path / "outside.json"
+    outside.write_text(shipped, encoding="utf-8")
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    (folder / "sub").mkdir()
+    (folder / "sub" / "own.json").write_text(shipped, encoding="utf-8")
+    (folder / "link.json").symlink_to(outside)
+    (folder / "big.json").write_bytes(b" " * (2 * 1024 * 1024) + shipped.encode())
+
+    answers = {}
+    for name in ("../outside.json", "../missing.json", str(outside), "/etc/missing.json", "/dev/zero",
+                 "link.json", "C:\\财务\\规则.json", "sub/../../outside.json"):
+        _form_naming_rules(folder, name)
+        done = run_cli("check", "form.json", cwd=folder)
+        assert done.returncode == 2, (name, done.stderr)
+        assert "Traceback" not in done.stderr
+        assert "不是本文件所在文件夹中的规则文件" in done.stderr, (name, done.stderr)
+        answers[name] = done.stderr.replace(name[:100], "NAME")
+    assert len(set(answers.values())) == 1, answers
+
+    _form_naming_rules(folder, "big.json")
+    done = run_cli("check", "form.json", cwd=folder)
+    assert done.returncode == 2 and "过大" in done.stderr, done.stderr
+
+    _form_naming_rules(folder, "sub/own.json")
+    done = run_cli("check", "form.json", "--json", cwd=folder)
+    assert done.returncode in (0, 1), done.stderr
+    assert '"guangdong-municipal"' in done.stdout or "own" in done.stdout
+
+    _form_naming_rules(folder, "../outside.json")
+    done = run_cli("check", "form.json", "--rules", str(outside), cwd=folder)
+    assert done.returncode in (0, 1), done.stderr
+
+
+def test_a_rule_path_on_the_command_line_is_size_and_type_checked(tmp_path):
+    form = _form_naming_rules(tmp_path, "national-2020")
+    done = run_cli("check", form.name, "--rules", "/dev/zero", cwd=tmp_path)
+    assert done.returncode == 2 and "不是普通文件" in done.stderr, done.stderr

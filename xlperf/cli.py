@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import unicodedata
+from pathlib import Path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -130,7 +131,7 @@ def _evaluate(args):
     from xlperf.engine import evaluate
 
     ev, locate = sources.load_with_locator(args.file)
-    return ev, evaluate(ev, rules=args.rules, locate=locate)
+    return ev, evaluate(ev, rules=args.rules, locate=locate, folder=Path(args.file).parent)
 
 
 def _cmd_check(args) -> int:

@@ -576,16 +576,12 @@ class _Session:
             grid[name] = self.book.read(name, self.layout.sheet(name).extent.ref)
         return read_grid(grid, self.layout, self.mode)
 
-    def rules(self, ev) -> str | None:
-        """The rule set the workbook records; a relative path to a rule file is looked up
-        in the workbook's folder first (Excel's working folder is anybody's guess)."""
-        name = ev.scoring.rules
-        if not name or not (any(ch in name for ch in "/\\") or name.lower().endswith(".json")):
-            return name
-        folder = self.book.folder
-        if folder is not None and not Path(name).is_absolute() and (folder / name).is_file():
-            return str(folder / name)
-        return name
+    def rules(self, ev):
+        """The rule set the workbook records: a shipped one, or a rule file in the
+        workbook's own folder (never elsewhere: the workbook's sender chose the name)."""
+        from xlperf.engine.scoring import form_rules
+
+        return form_rules(ev.scoring.rules, self.book.folder)
 
     def writable(self) -> list[str]:
         return [s for s in self.sheets if s in self.names]

@@ -225,7 +225,7 @@ def _review(shown: str, rules) -> tuple[FormRow, list[FindingRow]]:
 
     ev, locate = sources.load_with_locator(shown)
     try:
-        result = evaluate(ev, rules=rules if rules is not None else ev.scoring.rules, locate=locate)
+        result = evaluate(ev, rules=rules, locate=locate, folder=Path(shown).parent)
     except RulesError as e:
         raise InputError(f"文件 {shown}：评分规则无法使用（{e}）") from None
     card = result.scorecard

@@ -134,7 +134,12 @@ def _scorecard(ev: SelfEvaluation, rules: Any, scorecard: Any) -> tuple[Any, Any
 
     recorded = rules if isinstance(rules, (str, os.PathLike)) else None
     recorded = str(recorded or ev.scoring.rules or "")
-    rule_set = rules if isinstance(rules, scoring.RuleSet) else scoring.load_rules(recorded or None)
+    if isinstance(rules, scoring.RuleSet):
+        rule_set = rules
+    elif rules is not None:
+        rule_set = scoring.load_rules(recorded)
+    else:
+        rule_set = scoring.form_rules(recorded, None)
     if isinstance(rules, scoring.RuleSet) and not recorded:
         recorded = rules.name
     if scorecard is None:

@@ -24,6 +24,16 @@ def _require_suffix(path: Path, suffix: str, what: str) -> None:
         raise InputError(f"输出文件 {path}：{what}应保存为 {suffix} 文件")
 
 
+def _form_rule_file(ev, rules, source):
+    """`rules` as given; else the rule file the form names, read from the form's folder
+    (the builder itself knows no folder, so it accepts only shipped names from a form)."""
+    from xlperf.engine.scoring import _looks_like_path, form_rules
+
+    if rules is not None or ev is None or not _looks_like_path(str(ev.scoring.rules or "")):
+        return rules
+    return form_rules(ev.scoring.rules, Path(source).parent)
+
+
 def new_workbook(
     out: str | os.PathLike,
     *,
@@ -48,6 +58,7 @@ def new_workbook(
     _require_suffix(out, ".xlsm", "启用宏的工作簿")
     check_output(out, force=force, source=source)
     ev = sources.load(source) if source is not None else None
+    rules = _form_rule_file(ev, rules, source)
     try:
         minimum = Layout.for_capacity(
             budget_rows=DEFAULT_BUDGET_ROWS if budget_rows is None else budget_rows,
@@ -73,5 +84,6 @@ def submission_copy(
     _require_suffix(out, ".xlsx", "报送副本")
     check_output(out, force=force, source=source)
     ev = sources.load(source)
+    rules = _form_rule_file(ev, rules, source)
     build_workbook(out, ev, rules=rules, vba=None, mode="values", force=force)
     return out

@@ -59,8 +59,8 @@ def _to_amount(value: Any) -> Any:
         raise ValueError("金额应为数字")
     if not value.is_finite():
         raise ValueError("金额应为有限的数字")
-    if value.adjusted() >= MAX_AMOUNT_DIGITS or len(value.as_tuple().digits) > MAX_AMOUNT_DIGITS + 4:
-        raise ValueError(f"金额“{str(value)[:20]}…”超出范围（最多{MAX_AMOUNT_DIGITS}位整数、4位小数）")
+    if value.adjusted() >= MAX_AMOUNT_DIGITS or len(value.as_tuple().digits) > 100:
+        raise ValueError(f"金额“{str(value)[:20]}…”超出范围（整数部分最多{MAX_AMOUNT_DIGITS}位，有效数字最多100位）")
     try:
         cents = value.quantize(CENT)
     except InvalidOperation:
