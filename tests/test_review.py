@@ -227,3 +227,118 @@ def test_hanging_and_crashing_forms_in_workers(sabotaged):
     assert rows["hang.json"].code == "IN_TIMEOUT"
     assert rows["crash.json"].code == "IN_CRASH" and "意外终止" in rows["crash.json"].cause
     assert all(rows[n].status == "通过" for n in ("a.json", "b.json", "c.json", "d.json"))
+
+
+# ---- one bad form is one row; the output is never an input ---------------------------------
+
+
+def _clean_form(path: Path, unit: str = "韶关市行政服务中心") -> Path:
+    path.write_text(json.dumps(clean_data(unit), ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _cli_review(*args, cwd):
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, PYTHONPATH=str(root), PYTHONIOENCODING="utf-8")
+    return subprocess.run([sys.executable, "-m", "xlperf.cli", "review", *map(str, args)], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_a_file_name_in_a_legacy_encoding_is_a_row_and_the_summary_is_written(tmp_path):
+    """GBK bytes in a file name (a zip unpacked from Chinese Windows): the row shows the
+    name decoded, and the summary and the JSON are written for the whole batch."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _clean_form(folder / "a.json")
+    _clean_form(Path(os.fsdecode(bytes(folder) + b"/" + "测试单位.json".encode("gbk"))), "GBK单位")
+
+    done = _cli_review(folder, "-o", tmp_path / "汇总.xlsx", "--json", cwd=tmp_path)
+
+    assert done.returncode in (0, 1), done.stderr
+    assert "Traceback" not in done.stderr
+    data = json.loads(done.stdout)
+    names = {Path(f["file"]).name: f for f in data["forms"]}
+    assert set(names) == {"a.json", "测试单位.json"}
+    assert names["测试单位.json"]["unit"] == "GBK单位"
+    grids = read_grids(tmp_path / "汇总.xlsx", ["汇总"])["汇总"]
+    assert any(str(row[0]).endswith("测试单位.json") for row in grids[1:])
+
+
+def test_a_single_file_review_runs_under_the_worker_memory_limit(tmp_path, monkeypatch):
+    """jobs=1 and one file: still a worker with the memory ceiling, so a form that needs
+    more than the ceiling (here one that maps 4 GiB) is a row, never the reviewer's
+    process running out."""
+    import mmap
+
+    import xlperf.outputs.review as module
+
+    real = module._review
+
+    def greedy(shown, rules):
+        try:
+            mmap.mmap(-1, 4 << 30)
+        except OSError:
+            raise MemoryError from None
+        return real(shown, rules)
+
+    monkeypatch.setattr(module, "_review", greedy)
+    form = _clean_form(tmp_path / "a.json")
+    result = review([form], None, jobs=1, progress=False)
+    assert [f.status for f in result.forms] == [UNREADABLE]
+    assert result.forms[0].code == "IN_MEMORY"
+
+
+def test_the_summary_never_overwrites_a_form_it_reviews(tmp_path):
+    from tests.badfiles import form_workbook
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    form = form_workbook(folder / "form.xlsx")
+    _clean_form(folder / "b.json")
+    data = form.read_bytes()
+
+    done = _cli_review(folder, "-o", form, "--force", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "是待审核的自评文件之一" in done.stderr
+    assert form.read_bytes() == data
+    done = _cli_review(form, "-o", form, "--force", cwd=tmp_path)
+    assert done.returncode == 2 and form.read_bytes() == data
+
+    summary = folder / "汇总.xlsx"
+    first = review([folder], summary, jobs=1, progress=False)
+    again = review([folder], summary, jobs=1, progress=False, force=True)
+    assert len(first.forms) == len(again.forms) == 2
+    assert summary.name not in {Path(f.file).name for f in again.forms}
+
+
+def test_unreadable_folders_and_links_out_are_rows(tmp_path, monkeypatch):
+    folder = tmp_path / "in"
+    (folder / "locked").mkdir(parents=True)
+    _clean_form(folder / "a.json")
+    _clean_form(folder / "locked" / "hidden.json")
+    outside = _clean_form(tmp_path / "outside.json", "文件夹外的单位")
+    (folder / "link.json").symlink_to(outside)
+    (folder / "linked-dir").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (tmp_path / "elsewhere").mkdir()
+    _clean_form(tmp_path / "elsewhere" / "c.json", "文件夹外的单位")
+    real = os.scandir
+
+    def scandir(path="."):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+    result = review([folder], None, jobs=1, progress=False)
+
+    rows = {Path(f.file).name: f for f in result.forms}
+    assert rows["a.json"].status == "通过"
+    assert rows["locked"].code == "IN_FOLDER" and "没有权限" in rows["locked"].cause
+    assert rows["link.json"].code == "IN_LINK_OUTSIDE" and "以外的链接" in rows["link.json"].cause
+    assert rows["linked-dir"].code == "IN_LINK_OUTSIDE"
+    assert "文件夹外的单位" not in {f.unit for f in result.forms}
+    assert result.exit_code == 1

@@ -8,6 +8,7 @@ appears whole or not at all (`xlperf.atomic`).
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -52,16 +53,25 @@ def _formats(book) -> dict:
     }
 
 
+_CUT = "……（超过单元格上限 32767 字，以下从略；全文见 xlperf review --json）"
+
+
 def _text(ws, row: int, col: int, value, fmt) -> None:
+    """Text as text; one longer than a cell holds is cut with a note saying so, never silently."""
     text = "" if value is None else str(value)
-    ws.write_string(row, col, text[:_MAX_TEXT], fmt)
+    if len(text) > _MAX_TEXT:
+        text = text[: _MAX_TEXT - len(_CUT)] + _CUT
+    ws.write_string(row, col, text, fmt)
 
 
 def _number(ws, row: int, col: int, value, fmt) -> None:
-    if value is None:
+    number = None if value is None else float(value)
+    if number is None:
         ws.write_blank(row, col, None, fmt)
+    elif math.isfinite(number):
+        ws.write_number(row, col, number, fmt)
     else:
-        ws.write_number(row, col, float(value), fmt)
+        ws.write_string(row, col, str(value), fmt)
 
 
 def _header(ws, fmt, headers, widths, rows: int) -> None:
