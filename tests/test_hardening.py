@@ -5,7 +5,7 @@ The corpus is built by code (tests/badfiles.py). Each file runs through
 `python -m xlperf.cli check FILE` in a subprocess limited to 1 GiB of address space, with
 a 20 s hang guard (a guard, not a timed assertion). A hypothesis test then mutates a
 real workbook and asserts that the command line still answers 0, 1 or 2 without an
-unexpected exception.
+unexpected exception; two more do the same through `xlperf mark` and `xlperf review`.
 """
 
 from __future__ import annotations
@@ -322,3 +322,65 @@ def test_a_rule_path_on_the_command_line_is_size_and_type_checked(tmp_path):
     form = _form_naming_rules(tmp_path, "national-2020")
     done = run_cli("check", form.name, "--rules", "/dev/zero", cwd=tmp_path)
     assert done.returncode == 2 and "不是普通文件" in done.stderr, done.stderr
+
+
+def _mutate(data, raw: bytes) -> bytes:
+    buf = bytearray(raw)
+    kind = data.draw(st.sampled_from(["flip", "insert", "delete", "truncate"]))
+    at = data.draw(st.integers(0, len(buf) - 1))
+    if kind == "flip":
+        for k in range(data.draw(st.integers(1, 8))):
+            buf[(at + k * 97) % len(buf)] ^= data.draw(st.integers(1, 255))
+    elif kind == "insert":
+        buf[at:at] = data.draw(st.binary(min_size=1, max_size=64))
+    elif kind == "delete":
+        del buf[at : at + data.draw(st.integers(1, 256))]
+    else:
+        del buf[at:]
+    return bytes(buf)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_mutated_zip_bytes_through_mark(real_workbook, tmp_path_factory, capsys, monkeypatch, data):
+    """`xlperf mark` of a damaged workbook: 0, 1 or 2, never an unexpected exception; the
+    source is never changed, and nothing but the marked copy is written."""
+    from xlperf import cli
+
+    folder = tmp_path_factory.mktemp("mark")
+    raw, _ = real_workbook
+    path = folder / "mutant.xlsx"
+    mutant = _mutate(data, raw)
+    path.write_bytes(mutant)
+    monkeypatch.setenv("XLPERF_DEBUG", "1")
+    code = cli.main(["mark", str(path), "-o", str(folder / "marked.xlsx")])
+    out, err = capsys.readouterr()
+    assert code in (0, 1, 2)
+    assert "Traceback" not in out + err
+    assert path.read_bytes() == mutant
+    assert {p.name for p in folder.iterdir()} <= {"mutant.xlsx", "marked.xlsx"}
+    if code == 2:
+        assert str(path) in err or "marked.xlsx" in err
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_mutated_zip_bytes_through_review(real_workbook, tmp_path_factory, data):
+    """A damaged workbook in a batch is one row (read, or 无法读取 with a code) and the
+    summary is written for the batch."""
+    from tests.badfiles import clean_data
+    from xlperf.outputs.review import review
+
+    folder = tmp_path_factory.mktemp("review")
+    raw, _ = real_workbook
+    (folder / "mutant.xlsx").write_bytes(_mutate(data, raw))
+    (folder / "good.json").write_text(__import__("json").dumps(clean_data(), ensure_ascii=False), encoding="utf-8")
+    out = folder.parent / (folder.name + "-summary.xlsx")
+
+    result = review([folder], out, jobs=1, progress=False)
+
+    rows = {Path(f.file).name: f for f in result.forms}
+    assert set(rows) == {"mutant.xlsx", "good.json"}
+    assert rows["good.json"].status == "通过"
+    assert rows["mutant.xlsx"].code != "INTERNAL", rows["mutant.xlsx"].cause
+    assert out.is_file()
