@@ -643,3 +643,56 @@ def test_in_excel_an_unexpected_error_becomes_a_message(built, monkeypatch):
 def test_every_button_has_its_handler():
     for button in L.BUTTONS:
         assert callable(getattr(excel, button.macro.removeprefix("xlperf_")))
+
+
+# ---- VML drawings numbered as Excel numbers them ------------------------------------------
+
+_V, _O = "urn:schemas-microsoft-com:vml", "urn:schemas-microsoft-com:office:office"
+
+
+def _vml_numbering(path: Path) -> list[tuple[list[int], list[int], bool]]:
+    """Per VML drawing: its idmap blocks, its shape ids, whether <o:shapelayout> is first."""
+    out = []
+    with zipfile.ZipFile(path) as z:
+        for name in sorted(n for n in z.namelist() if n.endswith(".vml")):
+            root = ET.fromstring(z.read(name))
+            layouts = root.findall(f"{{{_O}}}shapelayout")
+            assert len(layouts) == 1, name
+            blocks = [int(b) for b in layouts[0].find(f"{{{_O}}}idmap").get("data").split(",")]
+            ids = [int(s.get("id").removeprefix("_x0000_s")) for s in root.iter(f"{{{_V}}}shape")]
+            out.append((blocks, ids, root[0] is layouts[0]))
+    return out
+
+
+def _assert_numbered_like_excel(path: Path) -> None:
+    drawings = _vml_numbering(path)
+    assert len(drawings) >= 2
+    blocks = [b for d in drawings for b in d[0]]
+    ids = [i for d in drawings for i in d[1]]
+    assert len(blocks) == len(set(blocks)) and len(ids) == len(set(ids))
+    for own_blocks, own_ids, layout_first in drawings:
+        assert layout_first
+        assert own_ids == list(range(own_blocks[0] * 1024 + 1, own_blocks[0] * 1024 + 1 + len(own_ids)))
+        assert len(own_blocks) == max(1, -(-len(own_ids) // 1024))
+
+
+def test_mark_numbers_each_vml_drawing_as_excel_does(marked, tmp_path):
+    """After mark the buttons' drawing and the notes' drawings each have their own block
+    (data="k", shapes from k*1024+1) and <o:shapelayout> first, as in the files Excel wrote
+    that XlsxWriter compares itself against (and as XlsxWriter writes them)."""
+    import xlsxwriter
+
+    out, _ = marked
+    _assert_numbered_like_excel(out)
+    again = tmp_path / "again.xlsm"
+    excel.process_file(out, again, "mark")
+    _assert_numbered_like_excel(again)
+
+    reference = tmp_path / "reference.xlsx"
+    book = xlsxwriter.Workbook(str(reference))
+    for k in range(len(_vml_numbering(out))):
+        ws = book.add_worksheet()
+        for r in range(k + 1):
+            ws.write_comment(r, 0, "批注")
+    book.close()
+    assert sorted(d[0] for d in _vml_numbering(reference)) == sorted(d[0] for d in _vml_numbering(out))
