@@ -417,6 +417,33 @@ def auto_macro(folder: Path, base: Path, vba: bytes | None = None, name: str = "
     return rewrite_zip(base, p, change, {"xl/vbaProject.bin": vba})
 
 
+def event_macro_project() -> bytes:
+    """xlperf's own project with a Worksheet_Change handler put into a sheet's module: no
+    Auto_* name, but Excel runs it at the first edit."""
+    from xlperf.excel.vba import Module, build_vba_project
+    from xlperf.excel.vba_modules import vba_modules
+
+    modules = [
+        Module(m.name, 'Private Sub Worksheet_Change(ByVal Target As Range)\r\n    Shell "calc.exe"\r\nEnd Sub\r\n', m.kind)
+        if m.name == "Sheet1" else m
+        for m in vba_modules()
+    ]
+    return build_vba_project(modules)
+
+
+def event_macro(folder: Path, base: Path) -> Path:
+    return auto_macro(folder, base, event_macro_project(), "event-macro.xlsm")
+
+
+def foreign_project(folder: Path, base: Path) -> Path:
+    """xlperf's own project and one module more, with nothing that runs by itself."""
+    from xlperf.excel.vba import Module, build_vba_project
+    from xlperf.excel.vba_modules import vba_modules
+
+    extra = Module("Module1", 'Sub Helper()\r\n    Shell "calc.exe"\r\nEnd Sub\r\n')
+    return auto_macro(folder, base, build_vba_project([*vba_modules(), extra]), "foreign-project.xlsm")
+
+
 GARBAGE_VBA = bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504 + b'Attribute VB_Name = "Module1"\r\nSub Auto_Open()\r\n'
 """An OLE signature, an empty header and some VBA text: no compound file, no VBA/dir."""
 
@@ -755,6 +782,7 @@ MARK_CORPUS: list[MarkEntry] = [
     MarkEntry("giant-part", giant_unreferenced_part, "IN_ZIP_BOMB", ("xl/media/padding.bin", "压缩比异常")),
     MarkEntry("quadratic-format", quadratic_format, "IN_CORRUPT", ("数字格式长达400000个字符",)),
     MarkEntry("score-plan-huge", lambda f, b: score_plan_huge(f, b), "IN_CORRUPT", ("32767",)),
+    MarkEntry("foreign-project", foreign_project, "IN_INPUT", ("模块 Module1", "不是本机 xlperf 生成的", "xlperf new")),
 ]
 """Files within the safe reader's limits for the form's sheets, but not for a library that
 reads the whole workbook."""
@@ -793,6 +821,7 @@ CORPUS: list[Entry] = [
     Entry("external-link", external_link, "IN_EXTERNAL_LINK", ("外部链接", "秘密预算.xlsx")),
     Entry("auto-macro", auto_macro, "IN_AUTO_MACRO", ("自动运行的宏", "模块 ThisWorkbook 的 Workbook_Open", "不予读取")),
     Entry("garbage-macro", garbage_macro, "IN_MACRO_UNREADABLE", ("宏工程", "无法解析")),
+    Entry("event-macro", event_macro, "IN_AUTO_MACRO", ("自动运行的宏", "模块 Sheet1 的 Worksheet_Change")),
     Entry("text-in-amount", text_in_amount, "IN_INPUT", ("评价金额", "应为数字", "一百二十万"), True),
     Entry("date-as-text", date_as_text, "IN_INPUT", ("项目开始时间", "应为日期", "去年年初"), True),
     Entry("formula-in-input", formula_in_input, "IN_INPUT", ("评价金额", "公式"), True),

@@ -696,3 +696,21 @@ def test_mark_numbers_each_vml_drawing_as_excel_does(marked, tmp_path):
             ws.write_comment(r, 0, "批注")
     book.close()
     assert sorted(d[0] for d in _vml_numbering(reference)) == sorted(d[0] for d in _vml_numbering(out))
+
+
+def test_workbooks_built_with_the_earlier_udf_module_name_read_and_mark(tmp_path):
+    """A workbook built before the UDF module took xlwings' name (xlperf_udfs, with empty
+    interpreter rows) still reads as the example, and mark keeps its project."""
+    from xlperf.excel.vba_modules import foreign_modules
+    from xlperf.files.xlsx_grid import vba_projects
+
+    old = Path(__file__).parent / "fixtures" / "built-with-xlperf_udfs-2020.xlsm"
+    (project,) = vba_projects(old).values()
+    assert foreign_modules(project, max_bytes=1 << 24) == []
+    ev, _ = read_workbook_with_layout(old)
+    assert ev == SelfEvaluation.from_json(SEED.read_text(encoding="utf-8"))
+    out = tmp_path / "marked.xlsm"
+    excel.process_file(old, out, "mark")
+    assert vba_projects(out)  # the project is kept
+    (kept,) = vba_projects(out).values()
+    assert foreign_modules(kept, max_bytes=1 << 24) == []

@@ -326,8 +326,7 @@ def test_xlwings_conf_sheet_as_xlwings_reads_it(sheets):
     while ws.cell(row, 1).value not in (None, ""):  # xlwings reads A1 down to the first blank
         keys.append((ws.cell(row, 1).value, ws.cell(row, 2).value))
         row += 1
-    assert keys == [("Interpreter_Win", None), ("Interpreter_Mac", None), ("UDF Modules", "xlperf.udfs"),
-                    ("Use UDF Server", False)]
+    assert keys == [("UDF Modules", "xlperf.udfs"), ("Use UDF Server", False)]
     assert all(ws.cell(r, 3).value is None and ws.cell(r, 4).value for r in range(1, row))
 
 
@@ -582,3 +581,35 @@ def _vba() -> bytes:
 
 
 _VBA: dict[str, bytes] = {}
+
+
+def _conf_rows(path: Path) -> list[tuple]:
+    ws = openpyxl.load_workbook(path)[L.CONF]
+    rows, r = [], 1
+    while ws.cell(r, 1).value not in (None, ""):  # as xlwings reads it
+        rows.append((ws.cell(r, 1).value, ws.cell(r, 2).value))
+        r += 1
+    return rows
+
+
+@pytest.mark.parametrize(
+    "interpreter, key",
+    [
+        (r"C:\Users\张三\anaconda3\envs\绩效\pythonw.exe", "Interpreter_Win"),
+        ("/Users/zhang/.venv/bin/python", "Interpreter_Mac"),
+        (None, None),
+    ],
+)
+def test_new_writes_an_interpreter_row_only_when_given(tmp_path, interpreter, key):
+    """An empty Interpreter_Win/Mac row would override the user's ~/.xlwings/xlwings.conf:
+    none is written unless `xlperf new --interpreter PATH` names one."""
+    from xlperf import cli
+
+    out = tmp_path / "book.xlsm"
+    args = ["new", str(out)] + (["--interpreter", interpreter] if interpreter else [])
+    assert cli.main(args) == 0
+    rows = _conf_rows(out)
+    assert ("UDF Modules", "xlperf.udfs") in rows
+    assert all(v not in (None, "") for _, v in rows)
+    interpreters = [(k, v) for k, v in rows if k.startswith("Interpreter")]
+    assert interpreters == ([(key, interpreter)] if interpreter else [])

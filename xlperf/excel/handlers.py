@@ -249,6 +249,7 @@ class FileBook:
         check_output(self.out, force=force, source=self.source)
         self._grids = read_grids(self.source)
         check_whole_package(self.source)
+        _refuse_foreign_vba(self.source)
         self.wb = openpyxl.load_workbook(self.source, keep_vba=suffix == ".xlsm")
         for ws in self.wb.worksheets:
             _refill_merged(ws)
@@ -441,6 +442,32 @@ def _vml_in_sheet_order(parts: dict[str, bytes]) -> dict[str, int]:
             if kind.endswith("/vmlDrawing"):
                 order.setdefault(vml, len(order))
     return order
+
+
+def _refuse_foreign_vba(source: Path) -> None:
+    """Refuse to carry a sender's VBA project into a marked copy.
+
+    openpyxl (keep_vba) copies the project as it is, and whoever opens the marked copy
+    with macros enabled would run it. So a copy is written only when every module is
+    exactly one xlperf builds (with the installed xlwings; the UDF module under its new
+    or its earlier name). An .xlsm cannot be written without its project (Excel refuses
+    an .xlsm that holds none), so any other project is refused, naming its modules."""
+    from xlperf.excel.vba_modules import foreign_modules
+    from xlperf.files.safezip import DEFAULT_LIMITS
+    from xlperf.files.xlsx_grid import vba_projects
+
+    for part, data in vba_projects(source).items():
+        try:
+            foreign = foreign_modules(data, max_bytes=DEFAULT_LIMITS.max_part_bytes)
+        except ValueError:
+            foreign = ["（无法解析）"]
+        if foreign:
+            shown = "、".join(foreign[:5]) + (f" 等 {len(foreign)} 个" if len(foreign) > 5 else "")
+            raise InputError(
+                f"文件 {source}：工作簿中的宏（模块 {shown}）不是本机 xlperf 生成的，为安全起见不在其副本中写入标记；"
+                f"请用“xlperf new 新表.xlsm --from {source.name}”重新生成工作簿（已填内容会保留）后再标记，"
+                "或用 xlperf check 只做校验"
+            )
 
 
 def _refill_merged(ws: Any) -> None:

@@ -4,9 +4,12 @@
    xlwings.conf readers), taken unchanged from the installed xlwings package: it
    starts `pythonw` with the xlwings DLL of its own version, so it must be the
    version the user runs.
-2. `xlperf_udfs`: the wrappers of the worksheet functions in `xlperf.udfs`, written
+2. `xlwings_udfs`: the wrappers of the worksheet functions in `xlperf.udfs`, written
    by xlwings itself (`xlwings.udfs.generate_vba_wrapper`) under the header that
-   xlwings' "Import Functions" (`import_udfs`) writes.
+   xlwings' "Import Functions" (`import_udfs`) writes, and under the name it gives
+   them, so that a user who clicks Import Functions replaces the wrappers instead of
+   adding a second copy. (Workbooks built before call it `xlperf_udfs`; its wrappers
+   call the same Python module and keep working.)
 3. `xlperf_buttons`: one macro per button of the layout, each running a handler of
    `xlperf.excel` through RunPython. No text for the user lives in VBA: every
    message comes from Python, so the VBA stays ASCII.
@@ -28,7 +31,9 @@ from types import SimpleNamespace
 from xlperf.excel.vba.project import Module
 
 XLWINGS_MODULE = "xlwings"
-UDF_MODULE = "xlperf_udfs"
+UDF_MODULE = "xlwings_udfs"
+LEGACY_UDF_MODULE = "xlperf_udfs"
+"""The UDF module's name in workbooks built before it took xlwings' own name."""
 BUTTON_MODULE = "xlperf_buttons"
 WORKBOOK_MODULE = "ThisWorkbook"
 
@@ -85,7 +90,7 @@ def xlwings_module_source() -> str:
 
 
 def udf_module_source() -> str:
-    """`xlperf_udfs`: what xlwings' Import Functions would put into the workbook for `xlperf.udfs`."""
+    """`xlwings_udfs`: what xlwings' Import Functions would put into the workbook for `xlperf.udfs`."""
     from xlperf.excel._xlwings_compat import decorated_module, xlwings_udfs
 
     buffer = io.StringIO()
@@ -153,3 +158,28 @@ def _layout():
 
 def _field(item, name: str):
     return item[name] if isinstance(item, Mapping) else getattr(item, name)
+
+
+@functools.lru_cache(maxsize=1)
+def _own_sources() -> dict[str, str]:
+    """Module name -> source of the project xlperf builds, as read back from the built
+    project (document modules carry the attributes the builder adds); the UDF module
+    also under its earlier name."""
+    from xlperf.excel.vba import build_vba_project
+    from xlperf.excel.vba.inspect import project_modules
+
+    own = {name: source for name, _, source in project_modules(build_vba_project(vba_modules()), max_bytes=1 << 26)}
+    udfs = own[UDF_MODULE]
+    own[LEGACY_UDF_MODULE] = udfs.replace(f'Attribute VB_Name = "{UDF_MODULE}"', f'Attribute VB_Name = "{LEGACY_UDF_MODULE}"', 1)
+    return own
+
+
+def foreign_modules(project: bytes, *, max_bytes: int) -> list[str]:
+    """The modules of a vbaProject.bin that are not exactly those xlperf builds (with the
+    installed xlwings): unknown modules, and known ones whose source differs. Empty for
+    xlperf's own project. Raises ValueError for a project that cannot be parsed."""
+    from xlperf.excel.vba.inspect import project_modules
+
+    own = _own_sources()
+    return [name for name, _, source in project_modules(project, max_bytes=max_bytes) if own.get(name) != source]
+

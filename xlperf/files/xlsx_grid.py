@@ -715,6 +715,13 @@ def check_whole_package(path, limits: Limits = DEFAULT_LIMITS) -> None:
                 )
 
 
+def vba_projects(path, limits: Limits = DEFAULT_LIMITS) -> dict[str, bytes]:
+    """Part name -> bytes of each VBA project of a workbook, read within the limits."""
+    with SafePackage(path, limits) as pkg:
+        book = _read_book(pkg)
+        return {part: pkg.read(part) for part in _vba_parts(pkg, book)}
+
+
 def sheet_names(path, *, limits: Limits = DEFAULT_LIMITS) -> list[str]:
     """The workbook's sheet names in order."""
     with SafePackage(path, limits) as pkg:

@@ -37,7 +37,9 @@ from xlperf.forms.guangdong_1_1.layout import (
     SHEETS,
     STYLE_FILLS,
     WORKBOOK_CODENAME,
+    INTERPRETER_NOTES,
     XLWINGS_CONF,
+    interpreter_setting,
     Cell,
     Layout,
     SheetLayout,
@@ -316,6 +318,7 @@ def build_workbook(
     scorecard: Any = None,
     sheets: Sequence[str] | None = None,
     force: bool = True,
+    interpreter: str | None = None,
 ) -> Layout:
     """Write the self-evaluation workbook to `path` and return the layout it was built with.
 
@@ -325,7 +328,8 @@ def build_workbook(
     SHEET_CODENAMES (the file must then end .xlsm). layout: minimum capacities; rows
     grow to hold the data. sheets: the sheets to include (default all; the hidden
     _xlperf sheet is always written so the file reads back). force=False refuses to
-    replace an existing file (`OutputError`).
+    replace an existing file (`OutputError`). interpreter: the path of pythonw.exe (or of
+    macOS's python) for the xlwings.conf sheet; without it the sheet has no interpreter row.
     The file is written to a temporary file beside `path` and moved into place, so a
     failed build never leaves a half-written workbook.
     """
@@ -338,12 +342,13 @@ def build_workbook(
     if mode == "values":
         wanted.discard(CONF)
 
+    conf = [interpreter_setting(interpreter)] if interpreter else []
     with atomic_path(path, force=force) as tmp:
-        _write(str(tmp), ev, layout, card, vba, mode, wanted)
+        _write(str(tmp), ev, layout, card, vba, mode, wanted, conf)
     return layout
 
 
-def _write(tmp: str, ev, layout: Layout, card, vba, mode: Mode, wanted: set[str]) -> None:
+def _write(tmp: str, ev, layout: Layout, card, vba, mode: Mode, wanted: set[str], conf=()) -> None:
     book = xlsxwriter.Workbook(
         tmp,
         {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
@@ -367,6 +372,8 @@ def _write(tmp: str, ev, layout: Layout, card, vba, mode: Mode, wanted: set[str]
         for cell in sl.cells:
             _write_cell(writer, cell, ev, scores, mode, udfs)
         writer.finish()
+        if sl.name == CONF:
+            _write_conf_extra(ws, conf)
         if sl.hidden:
             ws.hide()
             continue
@@ -395,6 +402,14 @@ def _write_cell(writer: _SheetWriter, cell: Cell, ev, scores: dict[str, Any], mo
         value = _engine_value(cell, ev, scores, mode)
         live = mode == "macro" and cell.role == "formula" and (udfs or not cell.needs_udf)
         writer.write(cell, value, formula=cell.formula if live else "")
+
+
+def _write_conf_extra(ws: Any, settings: Sequence[tuple[str, str]]) -> None:
+    """Settings a person gave (an interpreter path) below the fixed xlwings.conf rows."""
+    for r, (key, value) in enumerate(settings, start=len(XLWINGS_CONF)):
+        ws.write_string(r, 0, key)
+        ws.write_string(r, 1, value)
+        ws.write_string(r, 3, INTERPRETER_NOTES[key])
 
 
 def _write_meta(ws: Any, layout: Layout, mode: Mode, sheets: Sequence[str]) -> None:

@@ -43,15 +43,19 @@ def new_workbook(
     budget_rows: int | None = None,
     purpose_rows: int | None = None,
     force: bool = False,
+    interpreter: str | None = None,
 ) -> Path:
     """Build the macro-enabled self-evaluation workbook, empty or filled from `source`.
 
     Rows per block are at least the given capacities (defaults from the layout) and grow to
     hold the data. The file is written atomically; an existing file needs `force`.
+    interpreter: the Python for the xlwings.conf sheet (`xlperf new --interpreter`).
     """
     from xlperf.files import sources
     from xlperf.files.atomic import check_output
-    from xlperf.forms.guangdong_1_1.layout import DEFAULT_BUDGET_ROWS, DEFAULT_INDICATOR_ROWS, DEFAULT_PURPOSE_ROWS, Layout
+    from xlperf.forms.guangdong_1_1.layout import (
+        DEFAULT_BUDGET_ROWS, DEFAULT_INDICATOR_ROWS, DEFAULT_PURPOSE_ROWS, Layout, interpreter_setting,
+    )
     from xlperf.workbook.build import build_workbook
 
     out = Path(out)
@@ -67,7 +71,12 @@ def new_workbook(
         )
     except ValueError as e:
         raise InputError(f"行数设置有误：{e}") from None
-    build_workbook(out, ev, rules=rules, vba=vba_project(), layout=minimum, mode="macro", force=force)
+    try:
+        setting = interpreter_setting(interpreter) if interpreter else None
+    except ValueError as e:
+        raise InputError(str(e)) from None
+    build_workbook(out, ev, rules=rules, vba=vba_project(), layout=minimum, mode="macro", force=force,
+                   interpreter=setting[1] if setting else None)
     return out
 
 

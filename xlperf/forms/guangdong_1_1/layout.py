@@ -860,14 +860,31 @@ def score_values(rows: Sequence[ScoreRow], card: Any) -> dict[str, Any]:
 # ------------------------------------------------------------------ xlwings.conf and _xlperf
 
 XLWINGS_CONF: tuple[tuple[str, Any, str], ...] = (
-    ("Interpreter_Win", "", "Windows 上运行 Python 的程序（pythonw.exe 的完整路径）；留空时使用 PATH 中的 pythonw。"
-                            "本行存在时会覆盖 xlwings 插件和用户配置文件中的同名设置，如需使用那些设置可删除本行。"),
-    ("Interpreter_Mac", "", "macOS 上 python 的完整路径；留空时使用默认的 python。"),
     ("UDF Modules", "xlperf.udfs", "提供 PERF_ 工作表函数的 Python 模块（需已安装 xlperf）。"),
     ("Use UDF Server", False, "保持 False。"),
 )
 """The xlwings settings sheet: column A key, column B value, read from A1 down to the
-first empty cell; explanations sit in column D, which xlwings never reads."""
+first empty cell; explanations sit in column D, which xlwings never reads.
+
+No Interpreter_Win/Interpreter_Mac row unless one is given (`xlperf new --interpreter`):
+a row on this sheet overrides the user's own ~/.xlwings/xlwings.conf and the add-in's
+setting even when it is empty, which breaks Anaconda, virtual-environment and py-launcher
+installs."""
+
+INTERPRETER_NOTES = {
+    "Interpreter_Win": "Windows 上运行 Python 的程序（pythonw.exe 的完整路径）。本行会覆盖 xlwings 插件和用户配置文件"
+                       "（%USERPROFILE%\\.xlwings\\xlwings.conf）中的同名设置；如需使用那些设置，请删除本行。",
+    "Interpreter_Mac": "macOS 上 python 的完整路径。本行会覆盖用户配置文件中的同名设置；如需使用那些设置，请删除本行。",
+}
+
+
+def interpreter_setting(path: str) -> tuple[str, str]:
+    """(xlwings key, path) for an interpreter a person names: a path starting with “/” is
+    macOS's (Interpreter_Mac), any other (C:\\...\\pythonw.exe) Windows' (Interpreter_Win)."""
+    text = str(path).strip()
+    if not text or len(text) > 1000 or any(ord(ch) < 32 for ch in text):
+        raise ValueError(f"解释器路径“{text[:80]}”无效：应为 pythonw.exe（Windows）或 python（macOS）的完整路径")
+    return ("Interpreter_Mac" if text.startswith("/") else "Interpreter_Win"), text
 
 
 def _conf_sheet() -> SheetLayout:
