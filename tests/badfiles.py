@@ -714,6 +714,24 @@ def json_infinite(folder: Path, base: Path) -> Path:
     return p
 
 
+def json_long_text(folder: Path, base: Path) -> Path:
+    """A text longer than a cell holds: it would be cut without a word when written."""
+    p = folder / "long-text.json"
+    data = example_data()
+    data["other_notes"] = "说明" * 20_000
+    p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return p
+
+
+def json_long_documents(folder: Path, base: Path) -> Path:
+    """Basis documents that each fit a cell but together overflow the one cell they share."""
+    p = folder / "long-documents.json"
+    data = example_data()
+    data["basic"]["basis_documents"] = [f"{i}.文件" + "字" * 12_000 for i in range(1, 4)]
+    p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return p
+
+
 def json_nan(folder: Path, base: Path) -> Path:
     p = folder / "nan.json"
     p.write_text(json.dumps(example_data(), ensure_ascii=False).replace('"eval_year": 2020', '"eval_year": NaN', 1), encoding="utf-8")
@@ -849,6 +867,8 @@ CORPUS: list[Entry] = [
     Entry("json-bom-control", json_bom, "IN_INPUT", ("项目名称", "控制字符")),
     Entry("json-infinite", json_infinite, "IN_INPUT", ("评价金额", "超出范围", "市本级")),
     Entry("json-nan", json_nan, "IN_INPUT", ("评价年度", "有限的数字")),
+    Entry("json-long-text", json_long_text, "IN_INPUT", ("其他情况", "文字过长", "32767")),
+    Entry("json-long-documents", json_long_documents, "IN_INPUT", ("实施文件依据", "32767")),
     Entry("quadratic-format", quadratic_format, "IN_CORRUPT", ("数字格式长达400000个字符",)),
 ]
 """Every input that must be refused, with the code and the words of the refusal."""

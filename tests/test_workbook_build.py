@@ -613,3 +613,22 @@ def test_new_writes_an_interpreter_row_only_when_given(tmp_path, interpreter, ke
     assert all(v not in (None, "") for _, v in rows)
     interpreters = [(k, v) for k, v in rows if k.startswith("Interpreter")]
     assert interpreters == ([(key, interpreter)] if interpreter else [])
+
+
+def test_a_text_longer_than_a_cell_is_never_cut_in_silence():
+    """XlsxWriter and openpyxl cut a text at 32,767 characters without a word: the builder
+    refuses it naming the cell's field, and the notes mark writes say where they were cut."""
+    from xlperf.errors import InputError
+    from xlperf.excel.handlers import _fit
+    from xlperf.workbook.build import _fits
+
+    lay = Layout()
+    cell = lay.cell_for("other_notes")
+    _fits(cell, "字" * 32_767)
+    with pytest.raises(InputError, match="32767"):
+        _fits(cell, "字" * 32_768)
+    with pytest.raises(InputError, match="实施文件依据"):
+        _fits(lay.cell_for("basic.basis_documents"), ["字" * 20_000, "字" * 20_000])
+    cut = _fit("说" * 40_000)
+    assert len(cut) == 32_767 and cut.endswith("以下从略）")
+    assert _fit("短") == "短"

@@ -310,7 +310,7 @@ class FileBook:
         target = self.wb[sheet][cell]
         if text:
             lines = text.count("\n") + 1 + len(text) // 22
-            target.comment = Comment(text, "xlperf", width=320, height=max(80, 20 * lines))
+            target.comment = Comment(_fit(text), "xlperf", width=320, height=max(80, 20 * lines))
         else:
             target.comment = None
 
@@ -483,8 +483,21 @@ def _refill_merged(ws: Any) -> None:
                     cell.fill = copy(first.fill)
 
 
+_CUT = "……（超过单元格上限 32767 字，以下从略）"
+
+
+def _fit(text: str) -> str:
+    """A text of ours (a note, a finding's message) cut to a cell's 32,767 characters with
+    a note saying so: openpyxl would cut it without a word. Input values never reach this
+    length (the model refuses them)."""
+    from xlperf.files.xlsx_grid import MAX_CELL_TEXT
+
+    return text if len(text) <= MAX_CELL_TEXT else text[: MAX_CELL_TEXT - len(_CUT)] + _CUT
+
+
 def _set(cell: Any, value: Any) -> None:
     """Set an openpyxl cell; a text stays a text even when it starts with “=”."""
+    value = _fit(value) if isinstance(value, str) else value
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"

@@ -27,6 +27,7 @@ import xlsxwriter
 
 from xlperf.forms.guangdong_1_1 import funding
 from xlperf.files.atomic import atomic_path
+from xlperf.files.xlsx_grid import MAX_CELL_TEXT
 from xlperf.engine.formulas import sum_filled
 
 from xlperf.forms.guangdong_1_1.layout import (
@@ -198,6 +199,16 @@ def _cell_text(value: Any) -> str:
 # ---------------------------------------------------------------------------- writing
 
 
+def _fits(cell: Cell, value: Any) -> None:
+    """Refuse a text longer than a cell holds: XlsxWriter would cut it without a word."""
+    text = "\n".join(value) if isinstance(value, list) else value
+    if isinstance(text, str) and len(text) > MAX_CELL_TEXT:
+        from xlperf.errors import InputError
+
+        where = cell.title or cell.path or f"{cell.sheet}!{cell.area.ref}"
+        raise InputError(f"{where}：文字长达{len(text)}个字，超过单元格上限（{MAX_CELL_TEXT}个字），无法完整写入工作簿，请精简")
+
+
 class _SheetWriter:
     """Writes one declared sheet: merges, values, formats, validation, row heights."""
 
@@ -207,6 +218,7 @@ class _SheetWriter:
 
     def write(self, cell: Cell, value: Any, *, formula: str = "") -> None:
         ws, area, fmt = self.ws, cell.area, self.formats.of(cell)
+        _fits(cell, value)
         r, c = area.row, area.col
         if area.merged:
             ws.merge_range(r, c, area.last_row, area.last_col, "", fmt)

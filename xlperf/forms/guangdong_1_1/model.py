@@ -160,6 +160,15 @@ class BasicInfo(_Model):
         default_factory=list, max_length=MAX_ROWS, description="实施文件依据，每条一项，保留原编号"
     )
 
+    @field_validator("basis_documents")
+    @classmethod
+    def _documents_fit_their_cell(cls, v: list[str]) -> list[str]:
+        """The documents share one cell of the form, one per line: together they must fit it."""
+        total = sum(map(len, v)) + max(len(v) - 1, 0)
+        if total > MAX_TEXT:
+            raise ValueError(f"各条合计{total}个字，超过一个单元格能容纳的{MAX_TEXT}个字，请精简")
+        return v
+
 
 class _FundRow(_Model):
     """What 资金安排情况 and 资金使用情况 rows share: three parts and their 资金合计 (`total`)."""
