@@ -632,3 +632,15 @@ def test_a_text_longer_than_a_cell_is_never_cut_in_silence():
     cut = _fit("说" * 40_000)
     assert len(cut) == 32_767 and cut.endswith("以下从略）")
     assert _fit("短") == "短"
+
+
+def test_score_sheet_numbers_are_words_a_person_reads(sheets):
+    """The 评分表's 编号 column: 产出-数量-1 and the like, never a field path or a rule id."""
+    ws = sheets[L.SCORE]
+    head = [c.value for c in ws[L.SCORE_FIRST_ROW]]
+    col = head.index("编号") + 1
+    numbers = [ws.cell(r, col).value for r in range(L.SCORE_FIRST_ROW + 1, ws.max_row + 1)]
+    numbers = [n for n in numbers if n]
+    assert "产出-数量-1" in numbers and "满意度-服务对象满意度-1" in numbers
+    assert not [n for n in numbers if re.search(r"[A-Za-z_\[\].]", str(n))]
+    assert len(numbers) == len(set(numbers))

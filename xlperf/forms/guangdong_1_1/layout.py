@@ -732,6 +732,38 @@ def score_rows(plan: Sequence[ScoreGroup], cap: "Capacity") -> tuple[ScoreRow, .
     return tuple(rows)
 
 
+_SUB_SHORT = {
+    SubCategory.quantity: "数量", SubCategory.quality: "质量", SubCategory.timeliness: "时效", SubCategory.cost: "成本",
+    SubCategory.economic: "经济效益", SubCategory.social: "社会效益", SubCategory.environmental: "环境效益",
+    SubCategory.sustainability: "可持续发展", SubCategory.satisfaction: "服务对象满意度",
+}
+
+
+def score_labels(rows: Sequence[ScoreRow]) -> dict[str, str]:
+    """Row id -> what the 编号 column shows, in words a person reads: an indicator slot
+    `产出-数量-1` (its 一级指标, 二级指标 and row on 附件1-1), a rule item its category
+    and its place in it (`决策-2`). The ids themselves (field paths such as
+    `indicators.quantity[0]`, rule ids) are the cells' paths in the layout; no cell needs
+    them on the sheet."""
+    labels: dict[str, str] = {}
+    heads = [row for row in rows if row.kind != "slot"]
+    sizes: dict[str, int] = {}
+    for row in heads:
+        sizes[row.group.category] = sizes.get(row.group.category, 0) + 1
+    counts: dict[str, int] = {}
+    for row in rows:
+        if row.kind == "slot":
+            sub_name, _, index = row.id.removeprefix("indicators.").partition("[")
+            sub = SubCategory[sub_name]
+            labels[row.id] = f"{CATEGORY_OF[sub].value.removesuffix('指标')}-{_SUB_SHORT[sub]}-{int(index.rstrip(']')) + 1}"
+            continue
+        category = row.group.category.removesuffix("指标") or "评分项"
+        counts[category] = counts.get(category, 0) + 1
+        alone = sizes[row.group.category] == 1
+        labels[row.id] = category if alone else f"{category}-{counts[category]}"
+    return labels
+
+
 def _score_sheet(
     rows: Sequence[ScoreRow], rules: str, form: SheetLayout, by_path: Mapping[str, Cell]
 ) -> SheetLayout:
@@ -747,9 +779,10 @@ def _score_sheet(
     s.height(2, 24)
     exec_rate = by_path["funding.exec_rate"].area.first
     r = SCORE_FIRST_ROW
+    labels = score_labels(rows)
     for n, row in enumerate(rows, 1):
         s.label(r, S_NO, r, S_NO, n)
-        s.label(r, S_ID, r, S_ID, row.id, "score_id")
+        s.label(r, S_ID, r, S_ID, labels[row.id], "score_id")
         s.label(r, S_CAT, r, S_CAT, row.category, "score_text")
         if row.kind == "slot":
             s.output(r, S_NAME, r, S_NAME, score_path(row.id, "name"), "评分项", "name", "score_text")
