@@ -78,7 +78,7 @@ def test_summary_workbook(batch):
     root, expected, result = batch
     path = root / "汇总.xlsx"
     grids = read_grids(path)
-    assert list(grids) == ["汇总", "问题清单", "统计"]
+    assert list(grids) == ["汇总", "问题清单", "统计", "问题类型统计"]
     summary = grids["汇总"]
     assert summary[0][:10] == ["文件", "填报单位", "项目名称", "评价金额（万元）", "预算执行率", "得分", "等级", "错误数", "警告数", "状态"]
     assert [r[0] for r in summary[1:]] == [f.file for f in result.forms]
@@ -101,6 +101,37 @@ def test_summary_workbook(batch):
     with zipfile.ZipFile(path) as z:
         chart = z.read("xl/charts/chart1.xml").decode()
         assert "统计!$A$3:$A$7" in chart and "统计!$B$3:$B$7" in chart and "<c:barChart>" in chart
+        codes_chart = z.read("xl/charts/chart2.xml").decode()
+        assert "问题类型统计!$D$2" in codes_chart
+
+    codes = grids["问题类型统计"]
+    assert codes[0] == ["代码", "问题类型", "级别", "出现次数", "涉及文件数"]
+    counted = {r[0]: (r[3], r[4]) for r in codes[1:] if r[0] and r[0] != "合计"}
+    files: dict[str, set] = {}
+    for f in result.findings:
+        files.setdefault(f.code, set()).add(f.file)
+    assert counted == {c: (n, len(files[c])) for c, n in Counter(f.code for f in result.findings).items()}
+    assert [r[3] for r in codes[1 : len(counted) + 1]] == sorted((n for n, _ in counted.values()), reverse=True)
+    assert all(r[1] and not r[1].isascii() for r in codes[1 : len(counted) + 1])
+
+    for name in ("汇总", "问题清单", "统计", "问题类型统计"):
+        setup = wb[name].page_setup
+        assert setup.orientation == "landscape" and str(setup.paperSize) == "9", name
+    for name in ("汇总", "问题清单"):
+        ws = wb[name]
+        assert ws.print_title_rows in ("1:1", "$1:$1")
+        assert ws.sheet_properties.pageSetUpPr.fitToPage  # one page wide (fitToWidth 1 is the default), any height
+        assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
+    for name in ("统计", "问题类型统计"):
+        assert wb[name].row_breaks.brk, name  # the chart starts a page of its own
+    summary_ws = wb["汇总"]
+    for row in range(2, summary_ws.max_row + 1):
+        cell = summary_ws.cell(row, 1)
+        target = cell.hyperlink.target.replace("\\", "/") if cell.hyperlink else None  # Excel's own separator
+        assert target is not None and not Path(target).is_absolute()
+        assert (root / target).resolve() == Path(cell.value).resolve()
+    widths = [summary_ws.column_dimensions[c].width for c in "ABC"]
+    assert all(12 <= w <= 40 for w in widths)
 
 
 def test_json_output(batch):
