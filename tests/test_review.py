@@ -131,7 +131,7 @@ def test_summary_workbook(batch):
         assert target is not None and not Path(target).is_absolute()
         assert (root / target).resolve() == Path(cell.value).resolve()
     widths = [summary_ws.column_dimensions[c].width for c in "ABC"]
-    assert all(12 <= w <= 40 for w in widths)
+    assert all(12 <= w <= 41 for w in widths), widths  # XlsxWriter stores width + 0.71
 
 
 def test_json_output(batch):
