@@ -106,7 +106,7 @@ def test_summary_workbook(batch):
 
     codes = grids["问题类型统计"]
     assert codes[0] == ["代码", "问题类型", "级别", "出现次数", "涉及文件数"]
-    counted = {r[0]: (r[3], r[4]) for r in codes[1:] if r[0] and r[0] != "合计"}
+    counted = {r[0]: (r[3], r[4]) for r in codes[1:] if r[0] and r[0] != "合计" and not r[0].startswith("图：")}
     files: dict[str, set] = {}
     for f in result.findings:
         files.setdefault(f.code, set()).add(f.file)
@@ -373,3 +373,57 @@ def test_unreadable_folders_and_links_out_are_rows(tmp_path, monkeypatch):
     assert rows["linked-dir"].code == "IN_LINK_OUTSIDE"
     assert "文件夹外的单位" not in {f.unit for f in result.forms}
     assert result.exit_code == 1
+
+
+# ---- the summary as it prints (LibreOffice) -------------------------------------------------
+
+
+def _pdf_pages(pdf: Path) -> list[str]:
+    import re
+    import subprocess
+
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    count = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    width, height = map(float, re.search(r"^Page size:\s+([\d.]+) x ([\d.]+)", info, re.M).groups())
+    assert width > height and abs(width - 841.9) < 2 and abs(height - 595.3) < 2  # landscape A4
+    out = []
+    for page in range(1, count + 1):
+        text = subprocess.run(["pdftotext", "-raw", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        out.append(re.sub(r"\s+", "", text))
+    return out
+
+
+def test_the_summary_prints_one_page_wide_with_headers_and_charts_alone(batch, tmp_path):
+    """LibreOffice renders the summary: landscape A4; every printed page of 汇总 and 问题清单
+    carries the header row and every column (one page wide); each chart is on a page of its
+    own. The picture in docs/ comes from the same conversion (page 1, pdftoppm -r 70)."""
+    import shutil
+    import subprocess
+
+    missing = [t for t in ("soffice", "pdftotext", "pdfinfo") if shutil.which(t) is None]
+    assert not missing, f"not installed: {', '.join(missing)} (run scripts/system-deps.sh)"
+    root, _, result = batch
+    source = tmp_path / "summary.xlsx"
+    shutil.copyfile(root / "汇总.xlsx", source)
+    fonts = Path(__file__).resolve().parent.parent / "xlperf" / "fonts" / "fonts.conf"
+    subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(source)],
+        env=dict(os.environ, FONTCONFIG_FILE=str(fonts)), check=True, capture_output=True, timeout=300,
+    )
+    pages = _pdf_pages(tmp_path / "summary.pdf")
+
+    head = "文件填报单位项目名称评价金额（万元）预算执行率得分等级错误数警告数状态说明"
+    summary = [i for i, p in enumerate(pages) if head in p]
+    assert summary == list(range(len(summary))) and len(summary) >= 2  # from page 1, each with the header
+    stats = next(i for i, p in enumerate(pages) if "问题条数" in p)
+    listed = pages[len(summary) : stats]
+    assert len(listed) >= 2
+    for page in listed:  # every column on every page: one page wide
+        assert "文件代码级别单元格说明" in page
+    grades = [i for i, p in enumerate(pages) if "自评等级分布" in p]
+    codes = [i for i, p in enumerate(pages) if "问题类型统计（按出现次数）" in p]
+    assert grades and codes
+    assert "问题条数" not in pages[grades[0]] and "问题条数" in pages[grades[0] - 1]
+    assert "合计" not in pages[codes[0]] and "合计" in pages[codes[0] - 1]  # the header row repeats; the table does not

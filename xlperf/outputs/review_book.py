@@ -23,11 +23,11 @@ from pathlib import Path
 from xlperf.files.atomic import atomic_path
 
 SUMMARY_HEADERS = ("文件", "填报单位", "项目名称", "评价金额（万元）", "预算执行率", "得分", "等级", "错误数", "警告数", "状态", "说明")
-SUMMARY_WIDTHS = ((12, 40), (12, 28), (12, 36), (10, 12), (8, 10), (6, 8), (6, 6), (6, 7), (6, 7), (8, 9), (16, 50))
+SUMMARY_WIDTHS = ((12, 38), (10, 20), (10, 24), (10, 12), (8, 10), (6, 8), (6, 6), (6, 7), (6, 7), (8, 9), (16, 40))
 """(least, most) width of each column, in Excel's character units; within them a column is
 as wide as its longest line."""
 FINDING_HEADERS = ("文件", "代码", "级别", "单元格", "说明")
-FINDING_WIDTHS = ((12, 40), (8, 18), (6, 6), (8, 18), (20, 80))
+FINDING_WIDTHS = ((12, 32), (8, 18), (6, 6), (8, 18), (20, 70))
 CODE_HEADERS = ("代码", "问题类型", "级别", "出现次数", "涉及文件数")
 CODE_WIDTHS = ((8, 20), (16, 40), (6, 8), (8, 10), (10, 12))
 _URL_UNSAFE = set('#%"<>|?*')
@@ -64,7 +64,7 @@ def _formats(book) -> dict:
         "int": book.add_format({**base, "num_format": "0"}),
         "bad": book.add_format({**base, "font_color": "#C00000", "text_wrap": True}),
         "title": book.add_format({"font_name": "宋体", "bold": True, "font_size": 14}),
-        "link": book.add_format({**base, "font_color": "#0563C1", "underline": 1}),
+        "link": book.add_format({**base, "font_color": "#0563C1", "underline": 1, "text_wrap": True}),
     }
 
 
@@ -84,6 +84,19 @@ def _widths(headers, bounds, rows) -> list[float]:
                 longest = max(longest, *(display_width(line) for line in str(value).splitlines() or [""]))
         out.append(float(min(most, max(least, longest + 2))))
     return out
+
+
+def _fit_rows(ws, rows, widths, first: int = 1) -> None:
+    """Row heights for wrapped text (XlsxWriter writes none, and LibreOffice then prints
+    one line): the most lines any cell of the row needs at its column's width."""
+    for r, row in enumerate(rows, start=first):
+        lines = 1
+        for value, width in zip(row, widths):
+            if value:
+                per_line = max(int(width) - 1, 1)
+                lines = max(lines, sum(max(1, math.ceil(display_width(part) / per_line)) for part in str(value).splitlines()))
+        if lines > 1:
+            ws.set_row(r, min(13.5 * lines, 409))
 
 
 def _printable(ws, rows: int, cols: int, *, one_page_wide: bool) -> None:
@@ -146,10 +159,12 @@ def _summary_sheet(book, fmt, result, folder: Path) -> None:
     ws = book.add_worksheet("汇总")
     shown = [(f.file, f.unit, f.project, "0000000.00", "00.00%", "100.00", f.grade, "0000", "0000", f.status, f.note)
              for f in result.forms]
-    _header(ws, fmt, SUMMARY_HEADERS, _widths(SUMMARY_HEADERS, SUMMARY_WIDTHS, shown), len(result.forms))
+    widths = _widths(SUMMARY_HEADERS, SUMMARY_WIDTHS, shown)
+    _header(ws, fmt, SUMMARY_HEADERS, widths, len(result.forms))
+    _fit_rows(ws, shown, widths)
     for r, form in enumerate(result.forms, start=1):
         bad = not form.readable
-        _link(ws, r, 0, form.file, folder, fmt["link"], fmt["plain"])
+        _link(ws, r, 0, form.file, folder, fmt["link"], fmt["text"])
         _text(ws, r, 1, form.unit, fmt["text"])
         _text(ws, r, 2, form.project, fmt["text"])
         _number(ws, r, 3, form.amount, fmt["money"])
@@ -167,9 +182,11 @@ def _findings_sheet(book, fmt, result) -> None:
 
     ws = book.add_worksheet("问题清单")
     shown = [(f.file, f.code, "错误", f.cell or f.field, f.message) for f in result.findings]
-    _header(ws, fmt, FINDING_HEADERS, _widths(FINDING_HEADERS, FINDING_WIDTHS, shown), len(result.findings))
+    widths = _widths(FINDING_HEADERS, FINDING_WIDTHS, shown)
+    _header(ws, fmt, FINDING_HEADERS, widths, len(result.findings))
+    _fit_rows(ws, shown, widths)
     for r, f in enumerate(result.findings, start=1):
-        _text(ws, r, 0, f.file, fmt["plain"])
+        _text(ws, r, 0, f.file, fmt["text"])
         _text(ws, r, 1, f.code, fmt["plain"])
         _text(ws, r, 2, SEVERITY_LABEL.get(f.severity, f.severity), fmt["bad"] if f.severity == "error" else fmt["plain"])
         _text(ws, r, 3, f.cell or f.field, fmt["plain"])
@@ -213,15 +230,17 @@ def _stats_sheet(book, fmt, result) -> None:
     chart.set_x_axis({"name": "等级", "num_font": {"name": "宋体"}})
     chart.set_y_axis({"name": "份数", "min": 0, "major_gridlines": {"visible": True}})
     chart.set_legend({"none": True})
-    _chart_on_its_own_page(ws, chart, last + 8, 4)
+    _chart_on_its_own_page(ws, chart, last + 8, 4, "图：自评等级分布", fmt["title"])
 
 
-def _chart_on_its_own_page(ws, chart, row: int, cols: int) -> None:
-    """The table on the first printed page, the chart alone on the next."""
+def _chart_on_its_own_page(ws, chart, row: int, cols: int, caption: str, fmt) -> None:
+    """The table on the first printed page, the chart alone on the next, under a caption
+    (a page that holds a chart but no cell is left out by LibreOffice)."""
     _printable(ws, row, cols, one_page_wide=False)
     ws.set_h_pagebreaks([row])
-    ws.print_area(0, 0, row + 22, max(cols, 9) - 1)
-    ws.insert_chart(row, 0, chart, {"x_scale": 1.5, "y_scale": 1.3})
+    ws.write_string(row, 0, caption, fmt)
+    ws.print_area(0, 0, row + 23, max(cols, 9) - 1)
+    ws.insert_chart(row + 1, 0, chart, {"x_scale": 1.5, "y_scale": 1.3})
 
 
 def _codes_sheet(book, fmt, result) -> None:
@@ -247,7 +266,6 @@ def _codes_sheet(book, fmt, result) -> None:
         ws.write_string(0, col, head, fmt["head"])
         ws.set_column(col, col, width)
     ws.freeze_panes(1, 0)
-    ws.repeat_rows(0)
     for r, (code, title, level, n, nfiles) in enumerate(rows, start=1):
         _text(ws, r, 0, code, fmt["plain"])
         _text(ws, r, 1, title, fmt["text"])
@@ -273,7 +291,8 @@ def _codes_sheet(book, fmt, result) -> None:
         }
     )
     chart.set_title({"name": "问题类型统计（按出现次数）", "name_font": {"name": "宋体", "size": 12}})
-    chart.set_x_axis({"name": "出现次数", "min": 0, "major_gridlines": {"visible": True}})
+    chart.set_x_axis({"name": "出现次数", "min": 0, "num_format": "0", "major_unit": max(1, math.ceil(max(counts.values()) / 10)),
+                      "major_gridlines": {"visible": True}})
     chart.set_y_axis({"reverse": True, "num_font": {"name": "宋体"}})
     chart.set_legend({"none": True})
-    _chart_on_its_own_page(ws, chart, last + 3, len(CODE_HEADERS))
+    _chart_on_its_own_page(ws, chart, last + 3, len(CODE_HEADERS), "图：问题类型统计", fmt["title"])
