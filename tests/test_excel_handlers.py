@@ -714,3 +714,27 @@ def test_workbooks_built_with_the_earlier_udf_module_name_read_and_mark(tmp_path
     assert vba_projects(out)  # the project is kept
     (kept,) = vba_projects(out).values()
     assert foreign_modules(kept, max_bytes=1 << 24) == []
+
+
+@pytest.mark.parametrize("module, line", [
+    ("xlwings_udfs", '    Shell "calc.exe"'),
+    ("xlperf_udfs", '    PERF_SCORE = XLPy.CallUDF("os", "system", Array("calc"))'),
+    ("xlperf_buttons", '    RunPython "import os; os.system(\'calc\')"'),
+    ("Sheet1", "Sub Helper()"),
+])
+def test_a_project_with_one_line_more_than_xlperfs_is_foreign(module, line):
+    """Wrappers and macros of any xlperf version are accepted; one line that is neither is not."""
+    from xlperf.excel.vba import Module, build_vba_project
+    from xlperf.excel.vba_modules import LEGACY_UDF_MODULE, UDF_MODULE, foreign_modules, vba_modules
+
+    modules = []
+    for m in vba_modules():
+        name = LEGACY_UDF_MODULE if (m.name == UDF_MODULE and module == LEGACY_UDF_MODULE) else m.name
+        source = m.source.replace(f'"{UDF_MODULE}"', f'"{name}"', 1) if m.name == UDF_MODULE else m.source
+        if name == module:
+            source = source.replace("End Function", line + "\r\nEnd Function", 1).replace("End Sub", line + "\r\nEnd Sub", 1)
+            if m.kind == "document":
+                source += line + "\r\nEnd Sub\r\n"
+        modules.append(Module(name, source, m.kind))
+    assert foreign_modules(build_vba_project(modules), max_bytes=1 << 24) == [module]
+    assert foreign_modules(build_vba_project(vba_modules()), max_bytes=1 << 24) == []
