@@ -20,10 +20,13 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
+from xlperf.errors import place
 from xlperf.files.atomic import atomic_path
 
-SUMMARY_HEADERS = ("文件", "填报单位", "项目名称", "评价金额（万元）", "预算执行率", "得分", "等级", "错误数", "警告数", "状态", "说明")
-SUMMARY_WIDTHS = ((12, 38), (10, 20), (10, 24), (10, 12), (8, 10), (6, 8), (6, 6), (6, 7), (6, 7), (8, 9), (16, 40))
+SUMMARY_HEADERS = ("文件", "填报单位", "项目名称", "评价金额（万元）", "预算执行率", "得分", "等级", "错误数", "警告数", "状态", "说明",
+                   "评分规则", "上年得分", "上年等级", "退回文件")
+SUMMARY_WIDTHS = ((12, 38), (10, 20), (10, 24), (10, 12), (8, 10), (6, 8), (6, 8), (6, 7), (6, 7), (8, 9), (16, 40),
+                  (8, 18), (8, 9), (8, 9), (10, 30))
 """(least, most) width of each column, in Excel's character units; within them a column is
 as wide as its longest line."""
 FINDING_HEADERS = ("文件", "代码", "级别", "单元格", "说明")
@@ -157,8 +160,8 @@ def _link(ws, row: int, col: int, file: str, folder: Path, fmt_link, fmt_plain) 
 
 def _summary_sheet(book, fmt, result, folder: Path) -> None:
     ws = book.add_worksheet("汇总")
-    shown = [(f.file, f.unit, f.project, "0000000.00", "00.00%", "100.00", f.grade, "0000", "0000", f.status, f.note)
-             for f in result.forms]
+    shown = [(f.file, f.unit, f.project, "0000000.00", "00.00%", "100.00", f.grade, "0000", "0000", f.status, f.note,
+              f.rules, "100.00", f.previous_grade, f.returned) for f in result.forms]
     widths = _widths(SUMMARY_HEADERS, SUMMARY_WIDTHS, shown)
     _header(ws, fmt, SUMMARY_HEADERS, widths, len(result.forms))
     _fit_rows(ws, shown, widths)
@@ -175,13 +178,17 @@ def _summary_sheet(book, fmt, result, folder: Path) -> None:
         _number(ws, r, 8, form.warnings, fmt["int"])
         _text(ws, r, 9, form.status, fmt["bad"] if bad or form.errors else fmt["plain"])
         _text(ws, r, 10, form.note, fmt["bad"] if bad else fmt["text"])
+        _text(ws, r, 11, form.rules, fmt["plain"])
+        _number(ws, r, 12, form.previous_score, fmt["score"])
+        _text(ws, r, 13, form.previous_grade, fmt["plain"])
+        _text(ws, r, 14, form.returned, fmt["plain"])
 
 
 def _findings_sheet(book, fmt, result) -> None:
     from xlperf.outputs.review import SEVERITY_LABEL
 
     ws = book.add_worksheet("问题清单")
-    shown = [(f.file, f.code, "错误", f.cell or f.field, f.message) for f in result.findings]
+    shown = [(f.file, f.code, "错误", place(f), f.message) for f in result.findings]
     widths = _widths(FINDING_HEADERS, FINDING_WIDTHS, shown)
     _header(ws, fmt, FINDING_HEADERS, widths, len(result.findings))
     _fit_rows(ws, shown, widths)
@@ -189,7 +196,7 @@ def _findings_sheet(book, fmt, result) -> None:
         _text(ws, r, 0, f.file, fmt["text"])
         _text(ws, r, 1, f.code, fmt["plain"])
         _text(ws, r, 2, SEVERITY_LABEL.get(f.severity, f.severity), fmt["bad"] if f.severity == "error" else fmt["plain"])
-        _text(ws, r, 3, f.cell or f.field, fmt["plain"])
+        _text(ws, r, 3, place(f), fmt["plain"])
         _text(ws, r, 4, f.message, fmt["text"])
 
 
