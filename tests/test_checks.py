@@ -17,6 +17,8 @@ from xlperf.engine.checks import (
     claimed_grade,
     claimed_score,
     claims_done,
+    claims_missed,
+    impossible_score,
     item_number,
     phone_ok,
     phones_match,
@@ -37,7 +39,8 @@ def seed() -> SelfEvaluation:
 
 
 def clean_seed() -> SelfEvaluation:
-    """The seed with its two real gaps mended: documents numbered 1..7, one social indicator."""
+    """The seed with its real gaps mended: documents numbered 1..7, one social indicator, and an
+    实际完成情况 that says what was done instead of repeating the goal."""
     ev = seed()
     ev.basic.basis_documents = [
         re.sub(r"^\d+", str(i + 1), doc) for i, doc in enumerate(ev.basic.basis_documents)
@@ -51,6 +54,10 @@ def clean_seed() -> SelfEvaluation:
             explanation="已完成。",
         )
     ]
+    ev.goals.actual = (
+        "市政务服务大厅和12345政府服务热线平台全年正常运行，大厅办件量增长1.12%，热线受理量增长117.8%，"
+        "最多跑一次事项率99.16%，群众满意度99.59%。"
+    )
     return ev
 
 
@@ -147,6 +154,7 @@ TRIGGERS = [
     ("AMT010", _spend("100.00"), AGREEING),
     ("GOL001", _set("goals.achieved_on_time", False), AGREEING),
     ("GOL002", _all(_set("indicators.quality[0].actual", "90%"), _set("indicators.quality[0].explanation", "部分事项未进驻。")), AGREEING),
+    ("GOL003", _set("goals.actual", "保障了市政务服务大厅和12345政府服务热线平台正常运行，提供了便民高效的公共服务，提升了政府形象。"), AGREEING),
     ("IND001", _set("indicators.timeliness", []), AGREEING),
     ("IND002", _all(_set("indicators.quantity", "无"), _set("indicators.quality", "无")), AGREEING),
     ("IND003", _set("indicators.satisfaction", "无"), AGREEING),
@@ -158,10 +166,16 @@ TRIGGERS = [
     ("IND009", _missed_quality(""), AGREEING),
     ("IND010", _missed_quality("已完成。"), AGREEING),
     ("IND011", _set("indicators.satisfaction[0].name", "最多跑一次事项率"), AGREEING),
+    ("IND020", _set("indicators.quality[0].explanation", "因疫情部分事项未能进驻，未完成。"), AGREEING),
+    ("IND020", _set("indicators.satisfaction[0].explanation", "受疫情影响，评价数量减少。"), AGREEING),
     ("RPT001", _set("report.project_name", "政务服务大厅运行经费"), AGREEING),
     ("RPT002", _set("report.filler_name", "张三"), AGREEING),
     ("RPT003", _set("report.phone", "0751-8877834"), AGREEING),
     ("RPT004", _set("report.self_assessment", "项目按计划实施，资金使用规范。"), AGREEING),
+    ("RPT005", _set("report.fund_performance", "自评良好，资金使用安全合规。"), AGREEING),
+    ("RPT005", _set("report.self_assessment", "自评优秀，分数97分。经综合评定，自评等级为良好。"), AGREEING),
+    ("RPT006", _set("report.self_assessment", "自评优秀，分数105分。"), AGREEING),
+    ("RPT006", _set("report.self_assessment", "自评优秀，得分-3分。"), AGREEING),
     ("SCR001", lambda ev: None, card(complete=False, pending=2)),
     ("SCR002", lambda ev: None, card(total="85", grade="良")),
     ("SCR003", lambda ev: None, card(total="100")),
@@ -192,10 +206,21 @@ NEAR_MISSES = [
     ("IND006", _set("indicators.quality[0].formula", "无")),
     ("IND009", _missed_quality("部分事项因疫情未能进驻大厅。")),
     ("IND010", _missed_quality("因疫情未完成，下一年度补齐。")),
+    ("GOL003", _set("goals.actual", "保障了市政务服务大厅和12345政府服务热线平台正常运行，全年大厅办件42.3万件，热线受理15.6万件，群众满意度99.59%。")),
+    ("GOL003", _set("goals.stage", "保障市政务服务大厅和12345政府服务热线平台正常运行，提供便民高效的公共服务，提升政府形象。")),
+    ("IND020", _set("indicators.quality[0].explanation", "未完成原因：无")),
+    ("IND020", _set("indicators.quality[0].explanation", "受疫情影响，仍按时完成。")),
+    ("IND020", _set("indicators.quality[0].explanation", "超额完成。")),
+    ("IND020", _missed_quality("因疫情未完成，下一年度补齐。")),
     ("RPT001", _set("report.project_name", " 市行政服务中心大厅、政府服务热线平台运行与服务 ")),
     ("RPT003", _set("report.phone", "0751 8877833")),
     ("SCR002", lambda ev: _set("report.self_assessment", "自评等级为优，分数97分。")(ev)),
     ("SCR003", lambda ev: _set("report.self_assessment", "自评优秀，分数97.4分。")(ev)),
+    ("RPT005", _set("report.fund_performance", "自评优秀，项目执行情况良好，资金使用合规。")),
+    ("RPT005", _set("report.problems", "个别事项办理质量良好但时效一般。")),
+    ("RPT006", _set("report.self_assessment", "自评优秀，分数100分（满分100分）。")),
+    ("RPT006", _set("report.self_assessment", "自评优秀，分数0分。")),
+    ("RPT004", _set("report.self_assessment", "自评优秀，分数105分。")),
 ]
 
 
@@ -233,9 +258,10 @@ def test_code_stays_quiet_on_a_near_miss(code, mutate):
 
 def test_seed_has_no_errors_and_only_its_real_warnings():
     findings = run_checks(seed())
-    assert [f.severity for f in findings] == ["warning", "warning"]
+    assert [f.severity for f in findings] == ["warning", "warning", "warning"]
     assert [(f.code, f.field) for f in findings] == [
         ("FMT003", "basic.basis_documents[1]"),
+        ("GOL003", "goals.actual"),
         ("IND004", "indicators.economic"),
     ]
     assert "从1跳到3" in findings[0].message and "第2项" in findings[0].message
@@ -247,7 +273,7 @@ def test_seed_under_national_2020_rules():
     scorecard = scoring.score(seed(), scoring.load_rules("national-2020"))
     findings = run_checks(seed(), scorecard)
     assert not [f for f in findings if f.severity == "error"]
-    extra = {f.code for f in findings} - {"FMT003", "IND004"}
+    extra = {f.code for f in findings} - {"FMT003", "GOL003", "IND004"}
     assert extra <= {"SCR001", "SCR003"}
     if scorecard.complete and abs(scorecard.total - 97) > Decimal("0.5"):
         assert "SCR003" in extra
@@ -392,6 +418,63 @@ def test_phone_matching(a, b, same):
 )
 def test_explanations_that_only_claim_completion(text, done):
     assert claims_done(text) is done
+
+
+@pytest.mark.parametrize(
+    ("text", "missed"),
+    [("未完成", True), ("因疫情未能全部完成", True), ("尚未达到预期", True), ("与目标仍有差距", True),
+     ("受疫情影响，办件量减少", True), ("由于系统升级，上线推迟", True),
+     ("已完成。", False), ("超额完成", False), ("未完成原因：无", False), ("没有未完成的事项", False),
+     ("受疫情影响，仍按时完成", False), ("无", False), ("", False)],
+)
+def test_explanations_that_say_the_indicator_was_missed(text, missed):
+    assert claims_missed(text) is missed
+
+
+def test_met_indicator_explained_as_missed_names_both_values():
+    ev = clean_seed()
+    ev.indicators.quality[0].explanation = "部分事项未完成。"
+    (f,) = [f for f in run_checks(ev) if f.code == "IND020"]
+    assert f.field == "indicators.quality[0].explanation" and f.severity == "warning"
+    assert "“99.16%”" in f.message and "“95%以上”" in f.message and "部分事项未完成" in f.message
+
+
+def test_goal_copy_is_found_word_for_word_and_nearly():
+    ev = clean_seed()
+    ev.goals.actual = ev.goals.overall
+    assert "GOL003" in codes(ev)
+    ev.goals.actual = ev.goals.overall.replace("提升政府形象", "提升了政府的形象")
+    assert "GOL003" in codes(ev)
+    ev.goals.actual = ev.goals.overall + "全年大厅办件42.3万件。"
+    assert "GOL003" not in codes(ev)
+
+
+def test_impossible_score_names_the_number_instead_of_missing_score():
+    ev = clean_seed()
+    ev.report.self_assessment = "自评优秀，分数995分。"
+    found = run_checks(ev, card(total="97"))
+    (f,) = [f for f in found if f.code == "RPT006"]
+    assert f.severity == "error" and "995分" in f.message and f.field == "report.self_assessment"
+    assert "RPT004" not in [x.code for x in found] and "SCR003" not in [x.code for x in found]
+
+
+def test_grade_disagreement_names_both_sections_and_both_grades():
+    ev = clean_seed()
+    ev.report.fund_performance = "自评良好，资金使用安全合规。"
+    (f,) = [f for f in run_checks(ev) if f.code == "RPT005"]
+    assert f.field == "report.self_assessment"
+    assert "“优秀”" in f.message and "“良好”" in f.message and "二（一）资金使用绩效" in f.message
+
+
+@pytest.mark.parametrize(
+    ("text", "score", "impossible"),
+    [("分数97分", Decimal("97"), None), ("自评优秀，分数105分", None, Decimal("105")),
+     ("得分-3分", None, Decimal("-3")), ("分数1000分", None, Decimal("1000")),
+     ("满分100分，得分97分", Decimal("97"), None), ("项目执行良好", None, None)],
+)
+def test_scores_within_and_outside_the_range(text, score, impossible):
+    assert claimed_score(text) == score
+    assert impossible_score(text) == impossible
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ Pure Python: no workbook, no file, no Excel.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -29,6 +30,7 @@ from xlperf.forms.guangdong_1_1.model import (
     CENT,
     Category,
     Indicator,
+    Report,
     SelfEvaluation,
     SubCategory,
     indicator_path,
@@ -85,6 +87,7 @@ CATALOGUE: dict[str, CheckInfo] = _catalogue(
     ("AMT010", "warning", "预算执行率低于90%且未说明原因"),
     ("GOL001", "error", "未如期实现预期总体目标但未说明原因"),
     ("GOL002", "warning", "填了如期实现但有指标未完成"),
+    ("GOL003", "warning", "实际完成情况照抄预期总体目标"),
     ("IND001", "error", "指标子类未填写"),
     ("IND002", "error", "没有产出指标"),
     ("IND003", "error", "没有满意度指标"),
@@ -96,10 +99,13 @@ CATALOGUE: dict[str, CheckInfo] = _catalogue(
     ("IND009", "error", "未完成的指标没有说明原因"),
     ("IND010", "error", "未完成的指标说明写成已完成"),
     ("IND011", "warning", "指标名称重复"),
+    ("IND020", "warning", "已完成的指标说明写成未完成"),
     ("RPT001", "error", "报告项目名称与基础信息表不一致"),
     ("RPT002", "warning", "报告填报人与联系人不一致"),
     ("RPT003", "warning", "报告联系电话与基础信息表不一致"),
     ("RPT004", "warning", "报告未写明自评等级和分数"),
+    ("RPT005", "error", "报告各部分的自评等级不一致"),
+    ("RPT006", "error", "报告自评分数超出0—100分"),
     ("SCR001", "warning", "评分表尚有待人工评分的项目"),
     ("SCR002", "error", "报告自评等级与评分表不符"),
     ("SCR003", "warning", "报告自评分数与评分表不符"),
@@ -623,6 +629,24 @@ def claims_done(text: str) -> bool:
     return bool(core) and _CLAIMS_DONE.fullmatch(core) is not None
 
 
+_MISSED = re.compile(
+    r"(?:未|没有?|尚未|未能|没能|不能|无法)(?:按时|按期|如期|全部|全面|完全|能)?(?:完成|达到|达成|实现|达标)"
+    r"|未达|差距|缺口"
+)
+_CAUSE = re.compile(r"(?:受|因|由于|因为).{0,30}?(?:影响|所致|导致|延误|延迟|推迟|暂停|滞后|减少|下降)")
+_DONE_WORD = re.compile(r"完成|达成|实现|达到|达标")
+_TITLE_WORDS = re.compile(r"(?:没有|无|不存在)未完成(?:的)?(?:情况|事项|指标)?|未完成(?:的)?原因(?:说明)?")
+
+
+def claims_missed(text: str) -> bool:
+    """An explanation that says the indicator was not met (未完成、未达到……), or only gives a cause
+    of failure (受疫情影响……) without saying it was met anyway."""
+    core = _TITLE_WORDS.sub("", re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)))
+    if _MISSED.search(core):
+        return True
+    return bool(_CAUSE.search(core)) and not _DONE_WORD.search(core)
+
+
 def _row_cells(row: Indicator) -> list[str]:
     return [row.name, row.formula, row.target, row.actual, row.explanation]
 
@@ -720,7 +744,14 @@ def _check_indicator_rows(ev: SelfEvaluation, found: _Findings) -> None:
             found.add("IND008", path("actual"), f"{label}的评价年度实现值未填写：请填写评价年度实际达到的值，如 99.16%。")
         if _blank(row.target) or _blank(row.actual):
             continue
-        if judge(row.actual, row.target).status != Status.NOT_MET:
+        status = judge(row.actual, row.target).status
+        if status == Status.MET and _said(row.explanation) and claims_missed(row.explanation):
+            found.add(
+                "IND020", path("explanation"),
+                f"{label}的实现值“{row.actual.strip()}”已达到预期值“{row.target.strip()}”，但未完成原因说明写的是"
+                f"“{row.explanation.strip()}”：请核对实现值是否如实填写；确已完成的，说明栏填“无”。",
+            )
+        if status != Status.NOT_MET:
             continue
         shortfall = f"{label}的实现值“{row.actual.strip()}”未达到预期值“{row.target.strip()}”"
         if not _said(row.explanation):
@@ -750,6 +781,35 @@ def _check_goals(ev: SelfEvaluation, found: _Findings) -> None:
                 f"是否如期实现预期总体目标填了“是”，但指标{names}的实现值未达到预期值：请核对是否如期实现，"
                 f"或核对这些指标的实现值。",
             )
+
+
+GOAL_COPY_SIMILARITY = 0.9
+"""实际完成情况 this similar to 预期总体目标 (difflib ratio, after dropping punctuation and the
+particles 了/已/的 that turn a goal into a past tense) is a copy: a reviewer wants what was
+actually done, and a copy states nothing. 0.9 lets a copy with a word or two changed through
+to the finding while an actual that adds its own sentences stays below it."""
+
+_PARTICLES = re.compile(r"[了已的得地均都经]|[\W_]")
+
+
+def _goal_copied(goal: str, actual: str) -> bool:
+    """实际完成情况 that repeats 预期总体目标 word for word or nearly, adding no number of its own."""
+    a = _PARTICLES.sub("", unicodedata.normalize("NFKC", goal))
+    b = _PARTICLES.sub("", unicodedata.normalize("NFKC", actual))
+    if not a or not b:
+        return False
+    new_numbers = set(re.findall(r"\d+(?:\.\d+)?", b)) - set(re.findall(r"\d+(?:\.\d+)?", a))
+    return not new_numbers and difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= GOAL_COPY_SIMILARITY
+
+
+def _check_goal_copy(ev: SelfEvaluation, found: _Findings) -> None:
+    goals = ev.goals
+    if _said(goals.overall) and _said(goals.actual) and _goal_copied(goals.overall, goals.actual):
+        found.add(
+            "GOL003", "goals.actual",
+            "实际完成情况与预期总体目标几乎一字不差：实际完成情况应写明评价年度实际做成了什么，"
+            "如办理了多少件、满意度多少、哪些任务按时完成（可引用绩效指标的实现值），未完成的也要写明。",
+        )
 
 
 # --------------------------------------------------------------------------- report vs table
@@ -795,16 +855,55 @@ def _check_report_cover(ev: SelfEvaluation, found: _Findings) -> None:
     text = report.self_assessment
     if _said(text):
         score, grade = claimed_score(text), claimed_grade(text)
+        impossible = impossible_score(text)
+        if score is None and impossible is not None:
+            found.add(
+                "RPT006", "report.self_assessment",
+                f"自评报告“自评等级和分数”一节写的分数{format_number(impossible)}分不可能：自评分数在0—100分之间，"
+                f"请按评分表写明实际得分，如“自评优秀，分数97分”。",
+            )
+            score = impossible
         missing = [w for w, v in (("自评等级", grade), ("自评分数", score)) if v is None]
         if missing:
             found.add(
                 "RPT004", "report.self_assessment",
                 f"自评报告“自评等级和分数”一节未写明{'和'.join(missing)}：请写明，如“自评优秀，分数97分”。",
             )
+    _check_report_grades(ev, found)
 
 
-_SCORE = re.compile(r"(?:分数|得分|评分|总分|分值)\s*(?:为|是|:|达到|共计|合计)?\s*(\d{1,3}(?:\.\d+)?)")
-_SCORE_LOOSE = re.compile(r"(?<![\d.满总共计占])(?<!满分)(\d{1,3}(?:\.\d+)?)\s*分(?![之类项配解别析钟布散期])")
+def _section_name(attr: str) -> str:
+    """A report section as its heading reads: 一（三）自评等级和分数."""
+    return (Report.model_fields[attr].description or attr).split("，")[0]
+
+
+_REPORT_SECTIONS = [
+    "self_assessment", "unit_overview", "implementation", "fund_performance", "problems", "improvements", "other",
+]
+"""The report's sections in which a grade may be claimed, the one that states it first."""
+
+
+def _check_report_grades(ev: SelfEvaluation, found: _Findings) -> None:
+    """Every grade a section claims (自评优秀, 等级为良好) must be the same grade."""
+    claims: list[tuple[str, str, str]] = []
+    for attr in _REPORT_SECTIONS:
+        text = getattr(ev.report, attr)
+        if _said(text):
+            claims += [(attr, word, key) for word, key in claimed_grades(text)]
+    if len({key for _, _, key in claims}) < 2:
+        return
+    first_attr, first_word, first_key = claims[0]
+    attr, word, _ = next(c for c in claims if c[2] != first_key)
+    where = "同一节中" if attr == first_attr else f"“{_section_name(attr)}”中"
+    found.add(
+        "RPT005", f"report.{first_attr}",
+        f"自评报告“{_section_name(first_attr)}”写的自评等级是“{first_word}”，{where}却写“{word}”："
+        f"请统一为评分表算出的等级。",
+    )
+
+
+_SCORE = re.compile(r"(?:分数|得分|评分|总分|分值)\s*(?:为|是|:|达到|共计|合计)?\s*(-?\d+(?:\.\d+)?)")
+_SCORE_LOOSE = re.compile(r"(?<![\d.满总共计占])(?<!满分)(-?\d+(?:\.\d+)?)\s*分(?![之类项配解别析钟布散期])")
 _GRADE = re.compile(
     r"(?:自评|等级|评定|评级|结论|档次|结果为)(?:为|是|:|等级为|结论为|结果为|等级|结果)?\s*[“\"']?"
     r"(?:(不合格|优秀|良好|中等|合格|较差)|(优|良|中|差)(?![\u4e00-\u9fff]|等)|(优|良|中|差)(?=等|级|档))"
@@ -817,24 +916,48 @@ _GRADE_KEY = {
 }
 
 
-def claimed_score(text: str) -> Decimal | None:
-    """The score the report claims (“分数97分” → 97), or None."""
+SCORE_RANGE = (Decimal(0), Decimal(100))
+"""A self-evaluation score is out of 100 (百分制)."""
+
+
+def _scores(text: str) -> Iterator[Decimal]:
+    """Every number the text states as a score, the explicit ones (分数97分) first."""
     t = unicodedata.normalize("NFKC", text)
     for pattern in (_SCORE, _SCORE_LOOSE):
         for match in pattern.finditer(t):
-            value = Decimal(match.group(1))
-            if value <= 100:
-                return value
-    return None
+            try:
+                yield Decimal(match.group(1))
+            except InvalidOperation:
+                continue
+
+
+def claimed_score(text: str) -> Decimal | None:
+    """The score the report claims (“分数97分” → 97), or None; only a score within 0—100."""
+    low, high = SCORE_RANGE
+    return next((v for v in _scores(text) if low <= v <= high), None)
+
+
+def impossible_score(text: str) -> Decimal | None:
+    """A score the report states outside 0—100 (“分数105分”), when it states none within."""
+    low, high = SCORE_RANGE
+    if claimed_score(text) is not None:
+        return None
+    return next((v for v in _scores(text) if not low <= v <= high), None)
+
+
+def claimed_grades(text: str) -> list[tuple[str, str]]:
+    """Every grade the text claims: (the word written, 优/良/中/差), in order."""
+    claims = []
+    for match in _GRADE.finditer(unicodedata.normalize("NFKC", text)):
+        word = next(g for g in match.groups() if g)
+        claims.append((word, _GRADE_KEY[word]))
+    return claims
 
 
 def claimed_grade(text: str) -> str | None:
     """The grade the report claims, as 优/良/中/差 (“自评优秀” → 优), or None."""
-    match = _GRADE.search(unicodedata.normalize("NFKC", text))
-    if not match:
-        return None
-    word = next(g for g in match.groups() if g)
-    return _GRADE_KEY[word]
+    claims = claimed_grades(text)
+    return claims[0][1] if claims else None
 
 
 def grade_key(name: str) -> str:
@@ -884,6 +1007,7 @@ _CHECKS: list[Callable[[SelfEvaluation, _Findings], None]] = [
     _check_eval_amount,
     _check_execution_rate,
     _check_goals,
+    _check_goal_copy,
     _check_indicator_categories,
     _check_indicator_rows,
     _check_report_cover,
