@@ -152,6 +152,11 @@ TRIGGERS = [
     ("AMT008", _set("funding.by_purpose[0].purpose", ""), AGREEING),
     ("AMT009", _set("basic.eval_amount", "100.00"), AGREEING),
     ("AMT010", _spend("100.00"), AGREEING),
+    ("AMT011", _all(_set("funding.spending[0].central_provincial", "22.17"), _set("funding.spending[0].municipal", "100.00")), AGREEING),
+    ("AMT012", _all(
+        _set("funding.budget[0].central_provincial", "22.17"), _set("funding.budget[0].municipal", "100.00"),
+        _set("funding.spending[0].central_provincial", "10.00"), _set("funding.spending[0].municipal", "112.17"),
+    ), AGREEING),
     ("GOL001", _set("goals.achieved_on_time", False), AGREEING),
     ("GOL002", _all(_set("indicators.quality[0].actual", "90%"), _set("indicators.quality[0].explanation", "部分事项未进驻。")), AGREEING),
     ("GOL003", _set("goals.actual", "保障了市政务服务大厅和12345政府服务热线平台正常运行，提供了便民高效的公共服务，提升了政府形象。"), AGREEING),
@@ -201,6 +206,18 @@ NEAR_MISSES = [
     ("AMT009", lambda ev: ev.funding.budget.append(BudgetRow(year=2021, municipal="0", total="0"))),
     ("AMT010", _all(_spend("100.00"), _set("other_notes", "年底部分合同未到付款节点，资金结转下年支付。"))),
     ("AMT010", _spend("109.96")),
+    ("AMT011", _all(
+        _set("funding.budget[0].central_provincial", "22.17"), _set("funding.budget[0].municipal", "100.00"),
+        _set("funding.spending[0].central_provincial", "22.17"), _set("funding.spending[0].municipal", "100.00"),
+    )),
+    ("AMT011", _set("funding.spending[0].central_provincial", "0")),
+    ("AMT012", _all(
+        _set("funding.budget[0].central_provincial", "22.17"), _set("funding.budget[0].municipal", "100.00"),
+        _set("funding.spending[0].central_provincial", "20.00"), _set("funding.spending[0].municipal", "90.00"),
+        _set("funding.spending[0].total", "110.00"), _set("funding.by_purpose[0].amount", "110.00"),
+        _set("other_notes", "年底部分合同未到付款节点。"),
+    )),
+    ("AMT012", _all(_set("funding.spending[0].year", 2021), _set("funding.by_purpose[0].year", 2021))),
     ("GOL001", _all(_set("goals.achieved_on_time", False), _set("other_notes", "疫情期间大厅暂停部分窗口服务。"))),
     ("IND004", _all(_set("indicators.social", "无"), _set("indicators.economic", [Indicator(name="节约群众办事成本", formula="无", target="明显节约", actual="明显节约")]))),
     ("IND006", _set("indicators.quality[0].formula", "无")),
@@ -513,6 +530,25 @@ def test_spending_by_purpose_is_compared_per_year():
     found = [f for f in run_checks(ev) if f.code == "AMT007"]
     assert [f.field for f in found] == ["funding.by_purpose[1].amount"]
     assert "2021年" in found[0].message and "30.00" in found[0].message and "40.00" in found[0].message
+
+
+def test_source_checks_name_the_source_the_year_and_both_amounts():
+    ev = clean_seed()
+    ev.funding.budget[0].central_provincial = Decimal("22.17")
+    ev.funding.budget[0].municipal = Decimal("100.00")
+    ev.funding.spending[0].central_provincial = Decimal("30.00")
+    ev.funding.spending[0].municipal = Decimal("92.17")
+    (f,) = [f for f in run_checks(ev) if f.code in ("AMT011", "AMT012", "AMT005")]
+    assert (f.code, f.field) == ("AMT012", "funding.spending[0].central_provincial")
+    assert "2020年" in f.message and "中央及省级支出30.00万元" in f.message and "中央及省级资金22.17万元" in f.message
+    assert "7.83" in f.message
+
+
+def test_source_with_only_a_total_budget_is_left_to_the_total_check():
+    ev = clean_seed()
+    ev.funding.budget[0].municipal = None
+    found = codes(ev)
+    assert "AMT003" in found and "AMT011" not in found
 
 
 def test_several_budget_years_sum_to_the_evaluation_amount():

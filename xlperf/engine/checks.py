@@ -27,6 +27,7 @@ from xlperf.engine.formulas import difference, format_number, format_percent, su
 from xlperf.forms.guangdong_1_1.funding import by_year, execution
 from xlperf.forms.guangdong_1_1.model import (
     CATEGORY_OF,
+    BudgetRow,
     CENT,
     Category,
     Indicator,
@@ -85,6 +86,8 @@ CATALOGUE: dict[str, CheckInfo] = _catalogue(
     ("AMT008", "error", "按方向划分的行填写不完整"),
     ("AMT009", "error", "评价金额与资金安排不符"),
     ("AMT010", "warning", "预算执行率低于90%且未说明原因"),
+    ("AMT011", "error", "资金来源没有预算却有支出"),
+    ("AMT012", "error", "某一来源的支出超过该来源的预算"),
     ("GOL001", "error", "未如期实现预期总体目标但未说明原因"),
     ("GOL002", "warning", "填了如期实现但有指标未完成"),
     ("GOL003", "warning", "实际完成情况照抄预期总体目标"),
@@ -525,6 +528,42 @@ def _check_budget_and_spending(ev: SelfEvaluation, found: _Findings) -> None:
                 f"{year}年资金使用情况的资金合计{_money(spent)}万元，超过资金安排情况的资金合计{_money(budget[year][0])}万元："
                 f"实际支出不应超过预算，请核对资金安排情况和资金使用情况的金额。",
             )
+
+
+_SOURCES = ["central_provincial", "municipal", "transfer_county"]
+"""The three sources of funds (中央及省级 / 市本级 / 转移支付), the same attribute on both blocks."""
+
+
+def _check_sources(ev: SelfEvaluation, found: _Findings) -> None:
+    """Money is spent from the source it was budgeted in: per year and per source, spending
+    needs a budget and stays within it. Years without a budget row are AMT006's, and a budget
+    year that gives only its 资金合计 (no source) is AMT003's."""
+    budget_years = by_year(ev.funding.budget)
+    for part in _SOURCES:
+        budgeted = by_year(ev.funding.budget, lambda r: getattr(r, part))
+        spent = by_year(ev.funding.spending, lambda r: getattr(r, part))
+        for year, (amount, i) in spent.items():
+            if year not in budget_years or amount <= 0:
+                continue
+            if not any(b.year == year and b.parts_total() is not None for b in ev.funding.budget):
+                continue
+            path = f"funding.spending[{i}].{part}"
+            spent_label = _field_label(ev.funding.spending[i], part)
+            budget_label = BudgetRow.model_fields[part].description
+            plan = budgeted.get(year, (None, 0))[0]
+            if plan is None or plan == 0:
+                found.add(
+                    "AMT011", path,
+                    f"{year}年资金使用情况的{spent_label}为{_money(amount)}万元，但资金安排情况{year}年的{budget_label}"
+                    f"{'为0' if plan == 0 else '没有安排'}：支出应记在安排了预算的资金来源下，请核对资金来源或预算安排。",
+                )
+            elif amount > plan:
+                found.add(
+                    "AMT012", path,
+                    f"{year}年资金使用情况的{spent_label}{_money(amount)}万元，超过资金安排情况的{budget_label}"
+                    f"{_money(plan)}万元（多{_money(difference(amount, plan))}万元）：每个资金来源的支出都不应超过该来源的预算，"
+                    f"请核对各来源的金额。",
+                )
 
 
 def _check_by_purpose(ev: SelfEvaluation, found: _Findings) -> None:
@@ -1003,6 +1042,7 @@ _CHECKS: list[Callable[[SelfEvaluation, _Findings], None]] = [
     _check_amount_values,
     _check_row_totals,
     _check_budget_and_spending,
+    _check_sources,
     _check_by_purpose,
     _check_eval_amount,
     _check_execution_rate,
