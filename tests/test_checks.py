@@ -112,6 +112,15 @@ def _spend(amount: str):
     )
 
 
+def _amounts(value: str):
+    """Every amount of the clean seed set to `value` (the form stays consistent)."""
+    return _all(
+        _set("basic.eval_amount", value),
+        _set("funding.budget[0].municipal", value), _set("funding.budget[0].total", value),
+        _spend(value),
+    )
+
+
 def _drop_document(ev):
     del ev.basic.basis_documents[1]
 
@@ -144,6 +153,8 @@ TRIGGERS = [
     ("DAT006", _set("report.fill_date", dt.date(2020, 11, 30)), AGREEING),
     ("AMT001", _set("funding.budget[0].central_provincial", "-10"), AGREEING),
     ("AMT002", _set("basic.eval_amount", "122.171"), AGREEING),
+    ("AMT013", _amounts("1221700"), AGREEING),
+    ("AMT014", _amounts("30000"), AGREEING),
     ("AMT003", _set("funding.budget[0].total", "122.00"), AGREEING),
     ("AMT004", _set("funding.spending[0].total", None), AGREEING),
     ("AMT005", _spend("130.00"), AGREEING),
@@ -202,6 +213,12 @@ NEAR_MISSES = [
     ("DAT006", _set("report.fill_date", dt.date(2020, 12, 31))),
     ("DAT006", _all(_set("basic.end_date", dt.date(2020, 6, 30)), _set("report.fill_date", dt.date(2020, 8, 1)))),
     ("AMT003", _all(_set("funding.budget[0].central_provincial", "22.17"), _set("funding.budget[0].municipal", "100"))),
+    ("AMT013", _amounts("100000")),
+    ("AMT013", _amounts("5230.50")),
+    ("AMT014", _amounts("100")),
+    ("AMT014", _amounts("20000.50")),
+    ("AMT014", lambda ev: (_amounts("30000")(ev), _set("funding.by_purpose[0].amount", "29999.99")(ev),
+                           ev.funding.by_purpose.append(PurposeRow(year=2020, purpose="热线", amount="0.01")))),
     ("AMT005", _spend("122.16")),
     ("AMT009", lambda ev: ev.funding.budget.append(BudgetRow(year=2021, municipal="0", total="0"))),
     ("AMT010", _all(_spend("100.00"), _set("other_notes", "年底部分合同未到付款节点，资金结转下年支付。"))),
@@ -549,6 +566,23 @@ def test_source_with_only_a_total_budget_is_left_to_the_total_check():
     ev.funding.budget[0].municipal = None
     found = codes(ev)
     assert "AMT003" in found and "AMT011" not in found
+
+
+def test_amounts_in_yuan_are_one_warning_that_says_what_to_write():
+    ev = clean_seed()
+    _amounts("1221700")(ev)
+    found = [f for f in run_checks(ev) if f.code in ("AMT013", "AMT014")]
+    assert [(f.code, f.field, f.severity) for f in found] == [("AMT013", "basic.eval_amount", "warning")]
+    assert "122.17亿元" in found[0].message and "除以10000" in found[0].message and "122.17" in found[0].message
+    assert "等6个金额" in found[0].message
+
+
+def test_amount_thresholds_are_data_with_reasons():
+    from xlperf.engine.reference import amount_limits
+
+    limits = amount_limits("guangdong_1_1")
+    assert limits.unit == "万元" and limits.ceiling.value == 100000 and limits.whole_multiple.value == 10000
+    assert CJK.search(limits.ceiling.reason) and CJK.search(limits.whole_multiple.reason)
 
 
 def test_several_budget_years_sum_to_the_evaluation_amount():

@@ -36,6 +36,7 @@ from xlperf.forms.guangdong_1_1.model import (
     SubCategory,
     indicator_path,
 )
+from xlperf.engine.reference import amount_limits
 from xlperf.engine.targets import Status, judge
 
 Severity = Literal["error", "warning"]
@@ -88,6 +89,8 @@ CATALOGUE: dict[str, CheckInfo] = _catalogue(
     ("AMT010", "warning", "预算执行率低于90%且未说明原因"),
     ("AMT011", "error", "资金来源没有预算却有支出"),
     ("AMT012", "error", "某一来源的支出超过该来源的预算"),
+    ("AMT013", "warning", "金额大得不合理"),
+    ("AMT014", "warning", "金额疑似以元填写"),
     ("GOL001", "error", "未如期实现预期总体目标但未说明原因"),
     ("GOL002", "warning", "填了如期实现但有指标未完成"),
     ("GOL003", "warning", "实际完成情况照抄预期总体目标"),
@@ -481,6 +484,48 @@ def _check_amount_values(ev: SelfEvaluation, found: _Findings) -> None:
                 "AMT002", path,
                 f"{label}“{_money(value)}”超过两位小数：金额以万元为单位、保留两位小数，请改为 {rounded} 或核对单位。",
             )
+
+
+FORM_KIND = "guangdong_1_1"
+"""The form kind these checks serve (its thresholds in xlperf/engine/data/)."""
+
+
+def _in_yuan(value: Decimal) -> str:
+    """An amount in 万元 restated in 元 and 亿元, for a message about magnitudes."""
+    yi = value / 10000
+    if yi >= 1:
+        return f"即{format_number(yi, None if yi == yi.to_integral_value() else 2)}亿元"
+    return f"即{format_number(value * 10000, 0)}元"
+
+
+def _check_magnitudes(ev: SelfEvaluation, found: _Findings) -> None:
+    """Amounts implausible for the unit the form declares (万元): over the ceiling, or every
+    amount a whole multiple of 10000 (integer 元 typed into 万元 cells). One finding per form:
+    the second is left out when the first is made, since both say "entered in 元"."""
+    limits = amount_limits(FORM_KIND)
+    amounts = [(p, label, v) for p, label, v in _amount_fields(ev) if v > 0]
+    if not amounts:
+        return
+    ceiling = limits.ceiling.value
+    over = [(p, label, v) for p, label, v in amounts if v > ceiling]
+    if over:
+        path, label, value = over[0]
+        more = f"等{len(over)}个金额" if len(over) > 1 else ""
+        found.add(
+            "AMT013", path,
+            f"{label}{_money(value)}万元（{_in_yuan(value)}）{more}超过{format_number(ceiling)}万元"
+            f"（{_in_yuan(ceiling)[1:]}）：表中金额单位是万元，这么大的数多半是按元填写的，请核对；按元填写的请除以10000"
+            f"（如 {_money((value / 10000).quantize(CENT, rounding=ROUND_HALF_UP))}），确实如此的可保留。",
+        )
+        return
+    step = limits.whole_multiple.value
+    if all(v % step == 0 for _, _, v in amounts):
+        path, label, value = amounts[0]
+        found.add(
+            "AMT014", path,
+            f"所有金额都是{format_number(step)}的整数倍、没有小数（如{label}{_money(value)}万元）：表中金额单位是万元，"
+            f"这多半是把元数填进了万元的格子（{format_number(value, 0)}元 = {_money(value / 10000)}万元），请核对金额单位。",
+        )
 
 
 def _check_row_totals(ev: SelfEvaluation, found: _Findings) -> None:
@@ -1040,6 +1085,7 @@ _CHECKS: list[Callable[[SelfEvaluation, _Findings], None]] = [
     _check_formats,
     _check_dates,
     _check_amount_values,
+    _check_magnitudes,
     _check_row_totals,
     _check_budget_and_spending,
     _check_sources,

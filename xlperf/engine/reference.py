@@ -1,0 +1,49 @@
+"""Reference data the checks read: thresholds and word lists, each entry with its reason.
+
+The numbers and words a reviewer's judgement rests on are data, not code
+(`xlperf/engine/data/*.json`), so that a finance bureau can see why each is what it is and
+change it without a release. Each file is parsed once, through a pydantic model that
+refuses unknown fields (a misspelt key is an error, not a silently ignored setting).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Threshold(_Data):
+    """A number and why it is that number."""
+
+    value: Decimal = Field(gt=0)
+    reason: str = Field(min_length=1)
+
+
+class AmountLimits(_Data):
+    """What is plausible for one form's amounts, in the unit the form declares."""
+
+    unit: str
+    ceiling: Threshold
+    whole_multiple: Threshold
+
+
+class AmountData(_Data):
+    about: str = ""
+    forms: dict[str, AmountLimits]
+
+
+def _read(name: str) -> bytes:
+    return (resources.files("xlperf.engine") / "data" / name).read_bytes()
+
+
+@lru_cache(maxsize=None)
+def amount_limits(form: str) -> AmountLimits:
+    """The amount thresholds of a form kind (data/amounts.json)."""
+    return AmountData.model_validate_json(_read("amounts.json")).forms[form]
