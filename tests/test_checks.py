@@ -18,6 +18,7 @@ from xlperf.engine.checks import (
     claimed_score,
     claims_done,
     claims_missed,
+    document_years,
     impossible_score,
     item_number,
     phone_ok,
@@ -151,6 +152,10 @@ TRIGGERS = [
     ("DAT004", _add_budget_2019, AGREEING),
     ("DAT005", _set("funding.by_purpose[0].year", None), AGREEING),
     ("DAT006", _set("report.fill_date", dt.date(2020, 11, 30)), AGREEING),
+    ("DAT006", _all(_set("basic.end_date", dt.date(2020, 6, 30)), _set("report.fill_date", dt.date(2020, 6, 1))), AGREEING),
+    ("DAT007", _set("report.fill_date", dt.date(2022, 1, 5)), AGREEING),
+    ("DAT008", _set("basic.basis_documents[6]", "7.《广东省政务服务“好差评”管理办法》（粤办函〔2022〕247号）。"), AGREEING),
+    ("DAT008", _set("basic.basis_documents[0]", "1.《韶关市行政服务中心机构编制方案》(韶机编发[2021]8号)；"), AGREEING),
     ("AMT001", _set("funding.budget[0].central_provincial", "-10"), AGREEING),
     ("AMT002", _set("basic.eval_amount", "122.171"), AGREEING),
     ("AMT013", _amounts("1221700"), AGREEING),
@@ -212,6 +217,11 @@ NEAR_MISSES = [
     ("DAT002", _all(_set("basic.start_date", dt.date(2019, 3, 1)), _set("basic.end_date", dt.date(2021, 6, 30)))),
     ("DAT006", _set("report.fill_date", dt.date(2020, 12, 31))),
     ("DAT006", _all(_set("basic.end_date", dt.date(2020, 6, 30)), _set("report.fill_date", dt.date(2020, 8, 1)))),
+    ("DAT007", _set("report.fill_date", dt.date(2021, 12, 31))),
+    ("DAT007", _set("report.fill_date", dt.date(2021, 1, 1))),
+    ("DAT008", _set("basic.basis_documents[6]", "7.《广东省政务服务“好差评”管理办法》（粤办函〔2020〕247号）。")),
+    ("DAT008", _set("basic.basis_documents[6]", "7.《广东省数字政府建设总体规划（2021-2025年）》。")),
+    ("DAT008", _set("basic.basis_documents[6]", "7.《广东省政务服务事项目录（2022）》。")),
     ("AMT003", _all(_set("funding.budget[0].central_provincial", "22.17"), _set("funding.budget[0].municipal", "100"))),
     ("AMT013", _amounts("100000")),
     ("AMT013", _amounts("5230.50")),
@@ -583,6 +593,23 @@ def test_amount_thresholds_are_data_with_reasons():
     limits = amount_limits("guangdong_1_1")
     assert limits.unit == "万元" and limits.ceiling.value == 100000 and limits.whole_multiple.value == 10000
     assert CJK.search(limits.ceiling.reason) and CJK.search(limits.whole_multiple.reason)
+
+
+def test_fill_date_before_the_period_ends_is_an_error_naming_both_dates():
+    ev = clean_seed()
+    ev.report.fill_date = dt.date(2020, 11, 30)
+    (f,) = [f for f in run_checks(ev) if f.code.startswith("DAT")]
+    assert (f.code, f.severity) == ("DAT006", "error")
+    assert "2020-11-30" in f.message and "2020-12-31" in f.message
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [("《甲》（粤办函〔2019〕247号）", [2019]), ("韶机编发[2017]8号", [2017]), ("韶政务（2018）27号", [2018]),
+     ("粤财预【2020】第5号", [2020]), ("《规划（2021-2025年）》", []), ("《目录（2022）》", []), ("2019年工作计划", [])],
+)
+def test_document_years(text, years):
+    assert document_years(text) == years
 
 
 def test_several_budget_years_sum_to_the_evaluation_amount():

@@ -76,7 +76,9 @@ CATALOGUE: dict[str, CheckInfo] = _catalogue(
     ("DAT003", "error", "年份不合理"),
     ("DAT004", "warning", "资金年度不在项目实施期间内"),
     ("DAT005", "error", "资金表的行未填写年度"),
-    ("DAT006", "warning", "填报日期早于评价期结束"),
+    ("DAT006", "error", "填报日期早于评价期结束"),
+    ("DAT007", "warning", "填报日期晚于评价年度一年以上"),
+    ("DAT008", "warning", "实施文件依据的文号年份晚于评价年度"),
     ("AMT001", "error", "金额为负数"),
     ("AMT002", "error", "金额超过两位小数"),
     ("AMT003", "error", "资金合计与分项之和不符"),
@@ -428,6 +430,7 @@ def _check_dates(ev: SelfEvaluation, found: _Findings) -> None:
                     f"（{first or '？'}年—{last or '？'}年）内：请核对年度，或核对项目开始、完成时间。",
                 )
     _check_fill_date(ev, found)
+    _check_basis_years(ev, found)
 
 
 def _check_fill_date(ev: SelfEvaluation, found: _Findings) -> None:
@@ -445,6 +448,37 @@ def _check_fill_date(ev: SelfEvaluation, found: _Findings) -> None:
             f"填报日期{filled.isoformat()}早于评价期结束（{close.isoformat()}）：自评应在评价年度"
             f"（或项目完成）之后填报，请核对填报日期和评价年度。",
         )
+    latest = dt.date(year + 1, 12, 31)
+    if filled > latest:
+        found.add(
+            "DAT007", "report.fill_date",
+            f"填报日期{filled.isoformat()}比评价年度（{year}年）晚了一年以上：自评一般在评价年度的次年（{year + 1}年）填报，"
+            f"请核对填报日期和评价年度；确是补报的，请在“单位需要说明的其他情况”中说明。",
+        )
+
+
+_DOC_YEAR = re.compile(r"[〔\[(【]\s*((?:19|20)\d{2})\s*[〕\])】]\s*第?\s*\d+\s*号")
+"""The year in a document number (文号): 粤办函〔2019〕247号, 韶机编发[2017]8号, （2018）41号."""
+
+
+def document_years(text: str) -> list[int]:
+    """The years of the document numbers (文号) a basis document cites."""
+    return [int(y) for y in _DOC_YEAR.findall(unicodedata.normalize("NFKC", text))]
+
+
+def _check_basis_years(ev: SelfEvaluation, found: _Findings) -> None:
+    """A document issued after the evaluation year cannot be a basis of that year's spending."""
+    year = ev.basic.eval_year
+    if not _plausible(year):
+        return
+    for i, doc in enumerate(ev.basic.basis_documents):
+        later = [y for y in document_years(doc) if y > year]
+        if later:
+            found.add(
+                "DAT008", f"basic.basis_documents[{i}]",
+                f"实施文件依据第{i + 1}项的文号年份是{later[0]}年，晚于评价年度{year}年：评价年度之后印发的文件不能作为"
+                f"该年度项目实施的依据，请核对文号年份（是否笔误）或评价年度；确需列出的（如后来的整改文件），请注明。",
+            )
 
 
 # --------------------------------------------------------------------------- amounts
