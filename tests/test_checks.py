@@ -21,6 +21,7 @@ from xlperf.engine.checks import (
     document_years,
     impossible_score,
     item_number,
+    likely_email_domain,
     phone_ok,
     phones_match,
     run_checks,
@@ -146,6 +147,9 @@ TRIGGERS = [
     ("FMT001", _set("basic.contact_phone", "12ab"), AGREEING),
     ("FMT002", _set("basic.contact_email", "2213245999@qq"), AGREEING),
     ("FMT003", _drop_document, AGREEING),
+    ("FMT004", lambda ev: ev.basic.__dict__.update(contact_phone="０７５１－８８７７８３３"), AGREEING),
+    ("FMT005", _set("basic.contact_email", "2213245999@qq.con"), AGREEING),
+    ("FMT005", _set("basic.contact_email", "xiaoshudan@gmial.com"), AGREEING),
     ("DAT001", _all(_set("basic.start_date", dt.date(2020, 12, 31)), _set("basic.end_date", dt.date(2020, 1, 1))), AGREEING),
     ("DAT002", _all(_set("basic.start_date", dt.date(2019, 1, 1)), _set("basic.end_date", dt.date(2019, 12, 31))), AGREEING),
     ("DAT003", _set("basic.eval_year", 20200), AGREEING),
@@ -211,6 +215,13 @@ NEAR_MISSES = [
     ("FMT001", _set("basic.contact_phone", "0751 8877833")),
     ("FMT001", _set("basic.contact_phone", "０７５１－８８７７８３３")),
     ("FMT001", _set("basic.contact_phone", "0751-8877833、138-0013-8000")),
+    ("FMT004", _set("basic.contact_phone", "0751-8877833")),
+    ("FMT004", _set("report.phone", "0751 8877833")),
+    ("FMT004", _set("basic.contact_phone", "１２ab")),
+    ("FMT005", _set("basic.contact_email", "2213245999@163.net")),
+    ("FMT005", _set("basic.contact_email", "2213245999@sina.cn")),
+    ("FMT005", _set("basic.contact_email", "sgxzfw@sg.gov.cn")),
+    ("FMT005", _set("basic.contact_email", "2213245999@qq")),
     ("FMT003", _set("basic.basis_documents", ["（1）《甲》", "（2）《乙》", "(3)《丙》"])),
     ("FMT003", _set("basic.basis_documents", ["一、《甲》", "二、《乙》"])),
     ("FMT003", _set("basic.basis_documents", ["《甲》（韶府〔2019〕3号）", "《乙》"])),
@@ -347,6 +358,55 @@ def test_an_empty_funding_block_is_required(block):
     ev = clean_seed()
     setattr(ev.funding, block, [])
     assert ("REQ001", f"funding.{block}[0]") in [(f.code, f.field) for f in run_checks(ev)]
+
+
+@pytest.mark.parametrize("path", ["basic.contact_phone", "report.phone"])
+@pytest.mark.parametrize("typed", ["０７５１－８８７７８３３", "0751－8877833", "０７５１-８８７７８３３", "0751—8877833"])
+def test_full_width_phone_is_normalised_or_flagged(path, typed):
+    """Like an amount typed in full-width digits: read as its half-width number, or named with it."""
+    ev = clean_seed()
+    _set(path, typed)(ev)
+    stored = _get(ev, path)
+    found = [f for f in run_checks(ev) if f.field == path]
+    if stored == "0751-8877833":
+        assert found == []
+    else:
+        (f,) = found
+        assert (f.code, f.severity) == ("FMT004", "warning")
+        assert f"“{typed}”" in f.message and "0751-8877833" in f.message
+
+
+@pytest.mark.parametrize(
+    ("email", "intended"),
+    [("a@qq.con", "qq.com"), ("a@163.cm", "163.com"), ("a@gmial.com", "gmail.com"), ("a@126.con", "126.com"),
+     ("a@sina.con", "sina.com"), ("a@foxmail.con", "foxmail.com"), ("a@QQ.CON", "qq.com"), ("a@hotmial.com", "hotmail.com"),
+     ("a@qq.com", None), ("a@163.net", None), ("a@sina.cn", None), ("a@139.com", None), ("a@189.cn", None),
+     ("a@sg.gov.cn", None), ("a@example.com", None)],
+)
+def test_email_domain_typos(email, intended):
+    assert likely_email_domain(email) == intended
+
+
+def test_email_typo_names_the_likely_address():
+    ev = clean_seed()
+    ev.basic.contact_email = "2213245999@qq.con"
+    (f,) = [f for f in run_checks(ev) if f.code == "FMT005"]
+    assert f.severity == "warning" and "“qq.con”" in f.message and "2213245999@qq.com" in f.message
+
+
+def test_email_providers_are_data_with_reasons():
+    from xlperf.engine.reference import EmailData, _read
+
+    data = EmailData.model_validate_json(_read("email_domains.json"))
+    assert all(CJK.search(p.reason) for p in data.providers)
+    assert len({p.domain for p in data.providers}) == len(data.providers)
+
+
+def _get(ev, path):
+    obj = ev
+    for name in path.split("."):
+        obj = getattr(obj, name)
+    return obj
 
 
 def test_message_names_the_phone_and_says_what_to_write():

@@ -36,7 +36,7 @@ from xlperf.forms.guangdong_1_1.model import (
     SubCategory,
     indicator_path,
 )
-from xlperf.engine.reference import amount_limits
+from xlperf.engine.reference import amount_limits, email_providers
 from xlperf.engine.targets import Status, judge
 
 Severity = Literal["error", "warning"]
@@ -71,6 +71,8 @@ CATALOGUE: dict[str, CheckInfo] = _catalogue(
     ("FMT001", "error", "联系电话格式不正确"),
     ("FMT002", "error", "联系邮箱格式不正确"),
     ("FMT003", "warning", "实施文件依据编号不连续"),
+    ("FMT004", "warning", "联系电话用了全角数字或符号"),
+    ("FMT005", "warning", "联系邮箱的域名疑似拼写错误"),
     ("DAT001", "error", "项目开始时间晚于完成时间"),
     ("DAT002", "error", "评价年度不在项目实施期间内"),
     ("DAT003", "error", "年份不合理"),
@@ -286,8 +288,16 @@ def _check_formats(ev: SelfEvaluation, found: _Findings) -> None:
         ("report.phone", "自评报告封面的联系电话", ev.report.phone),
     ]
     for path, label, text in phones:
-        if not _blank(text) and not phone_ok(text):
+        if _blank(text):
+            continue
+        if not phone_ok(text):
             found.add("FMT001", path, f"{label}“{text}”格式不正确：{_PHONE_HINT}。")
+        elif half_width_phone(text) != text.strip():
+            found.add(
+                "FMT004", path,
+                f"{label}“{text.strip()}”用了全角数字或符号：请改为半角的 {half_width_phone(text)}，"
+                f"以免财政部门的系统读不出号码。",
+            )
     email = ev.basic.contact_email
     if not _blank(email) and not email_ok(email):
         found.add(
@@ -295,7 +305,46 @@ def _check_formats(ev: SelfEvaluation, found: _Findings) -> None:
             "basic.contact_email",
             f"联系邮箱“{email}”格式不正确：请填写如 name@example.com 的邮箱地址（半角字符）。",
         )
+    elif not _blank(email):
+        intended = likely_email_domain(email)
+        if intended is not None:
+            name, _, domain = email.strip().rpartition("@")
+            found.add(
+                "FMT005", "basic.contact_email",
+                f"联系邮箱“{email.strip()}”的域名“{domain}”像是“{intended}”的笔误：请核对，"
+                f"应为 {name}@{intended} 的，请改正；确是这个域名的可保留。",
+            )
     _check_basis_numbering(ev, found)
+
+
+_DASHES = str.maketrans({c: "-" for c in "—–－﹣‐‑−"})
+
+
+def half_width_phone(text: str) -> str:
+    """A phone number in half-width characters (０７５１－８８７７８３３ → 0751-8877833), as amounts are read."""
+    return unicodedata.normalize("NFKC", text).translate(_DASHES).strip()
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Whether `a` becomes `b` by one letter added, dropped or changed, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        return len(diff) == 1 or (
+            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+        )
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
+def likely_email_domain(email: str) -> str | None:
+    """The common provider an e-mail's domain is one slip away from (qq.con → qq.com), or None."""
+    domain = email.strip().rpartition("@")[2].lower()
+    providers = email_providers()
+    if domain in providers:
+        return None
+    return next((p for p in providers if _one_slip(domain, p)), None)
 
 
 _CN_DIGITS = "一二三四五六七八九"

@@ -47,3 +47,20 @@ def _read(name: str) -> bytes:
 def amount_limits(form: str) -> AmountLimits:
     """The amount thresholds of a form kind (data/amounts.json)."""
     return AmountData.model_validate_json(_read("amounts.json")).forms[form]
+
+
+class EmailProvider(_Data):
+    domain: str = Field(min_length=3, pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$")
+    reason: str = Field(min_length=1)
+
+
+class EmailData(_Data):
+    about: str = ""
+    providers: list[EmailProvider] = Field(min_length=1)
+
+
+@lru_cache(maxsize=None)
+def email_providers() -> tuple[str, ...]:
+    """The domains of common e-mail providers (data/email_domains.json), in the file's order."""
+    data = EmailData.model_validate_json(_read("email_domains.json"))
+    return tuple(p.domain for p in data.providers)
