@@ -193,6 +193,8 @@ TRIGGERS = [
     ("IND011", _set("indicators.satisfaction[0].name", "最多跑一次事项率"), AGREEING),
     ("IND020", _set("indicators.quality[0].explanation", "因疫情部分事项未能进驻，未完成。"), AGREEING),
     ("IND020", _set("indicators.satisfaction[0].explanation", "受疫情影响，评价数量减少。"), AGREEING),
+    ("IND021", _set("indicators.satisfaction[0].actual", "995.9%"), AGREEING),
+    ("IND021", _set("indicators.quality[0].actual", "101%"), AGREEING),
     ("RPT001", _set("report.project_name", "政务服务大厅运行经费"), AGREEING),
     ("RPT002", _set("report.filler_name", "张三"), AGREEING),
     ("RPT003", _set("report.phone", "0751-8877834"), AGREEING),
@@ -267,6 +269,13 @@ NEAR_MISSES = [
     ("IND020", _set("indicators.quality[0].explanation", "受疫情影响，仍按时完成。")),
     ("IND020", _set("indicators.quality[0].explanation", "超额完成。")),
     ("IND020", _missed_quality("因疫情未完成，下一年度补齐。")),
+    ("IND021", _set("indicators.satisfaction[0].actual", "100%")),
+    ("IND021", _set("indicators.quantity[0].actual", "大厅办件量增长1.5%，热线增长率117.8%")),
+    ("IND021", _all(_set("indicators.social[0].name", "网上办件量占比提高幅度"), _set("indicators.social[0].actual", "120%"))),
+    ("IND021", _all(_set("indicators.social[0].name", "业务量超额完成率"), _set("indicators.social[0].actual", "120%"))),
+    ("IND009", _all(_set("indicators.satisfaction[0].actual", "93.5%"),
+                    _set("indicators.satisfaction[0].explanation", "受疫情影响，线下评价减少，下一年度加强回访。"),
+                    _set("goals.achieved_on_time", False), _set("other_notes", "满意度未达预期，已制定整改措施。"))),
     ("RPT001", _set("report.project_name", " 市行政服务中心大厅、政府服务热线平台运行与服务 ")),
     ("RPT003", _set("report.phone", "0751 8877833")),
     ("SCR002", lambda ev: _set("report.self_assessment", "自评等级为优，分数97分。")(ev)),
@@ -541,6 +550,30 @@ def test_met_indicator_explained_as_missed_names_both_values():
     (f,) = [f for f in run_checks(ev) if f.code == "IND020"]
     assert f.field == "indicators.quality[0].explanation" and f.severity == "warning"
     assert "“99.16%”" in f.message and "“95%以上”" in f.message and "部分事项未完成" in f.message
+
+
+def test_impossible_rate_says_what_is_wrong_and_what_to_write():
+    ev = clean_seed()
+    ev.indicators.satisfaction[0].actual = "995.9%"
+    found = [f for f in run_checks(ev) if f.field.startswith("indicators.satisfaction[0]")]
+    assert [(f.code, f.field, f.severity) for f in found] == [("IND021", "indicators.satisfaction[0].actual", "error")]
+    assert found[0].message.startswith("服务对象或公众满意度“群众满意度”的评价年度实现值")
+    for words in ["“995.9%”", "100%", "满意度", "重新计算"]:
+        assert words in found[0].message
+
+
+def test_bounded_rates_are_data_with_reasons():
+    from xlperf.engine.misreadings import bounded_rate_word
+    from xlperf.engine.reference import bounded_rates
+
+    data = bounded_rates()
+    for word in ("满意度", "合格率", "完成率", "知晓率", "达标率", "覆盖率", "及格率", "正确率", "准确率", "到位率", "执行率"):
+        assert word in {r.word for r in data.rates}
+    assert all(CJK.search(w.reason) for w in (*data.rates, *data.exceptions))
+    assert bounded_rate_word("群众满意度", "") == "满意度"
+    assert bounded_rate_word("群众评价", "满意率 = 满意数/评价数") == "满意率"
+    assert bounded_rate_word("业务办理增长率", "（年办理量-上年办理量）/上年办理量") is None
+    assert bounded_rate_word("办件数量", "") is None
 
 
 def test_goal_copy_is_found_word_for_word_and_nearly():

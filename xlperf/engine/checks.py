@@ -36,6 +36,7 @@ from xlperf.forms.guangdong_1_1.model import (
     SubCategory,
     indicator_path,
 )
+from xlperf.engine.misreadings import misreading
 from xlperf.engine.reference import amount_limits, email_providers
 from xlperf.engine.targets import Status, judge
 
@@ -110,6 +111,7 @@ CATALOGUE: dict[str, CheckInfo] = _catalogue(
     ("IND010", "error", "未完成的指标说明写成已完成"),
     ("IND011", "warning", "指标名称重复"),
     ("IND020", "warning", "已完成的指标说明写成未完成"),
+    ("IND021", "error", "比率超过100%"),
     ("RPT001", "error", "报告项目名称与基础信息表不一致"),
     ("RPT002", "warning", "报告填报人与联系人不一致"),
     ("RPT003", "warning", "报告联系电话与基础信息表不一致"),
@@ -910,6 +912,10 @@ def _check_indicator_rows(ev: SelfEvaluation, found: _Findings) -> None:
         if _blank(row.actual):
             found.add("IND008", path("actual"), f"{label}的评价年度实现值未填写：请填写评价年度实际达到的值，如 99.16%。")
         if _blank(row.target) or _blank(row.actual):
+            continue
+        bad = misreading(row.name, row.formula, row.target, row.actual)
+        if bad is not None:
+            found.add(bad.code, path("actual"), f"{label}的评价年度{bad.text}。")
             continue
         status = judge(row.actual, row.target).status
         if status == Status.MET and _said(row.explanation) and claims_missed(row.explanation):

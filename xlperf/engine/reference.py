@@ -64,3 +64,29 @@ def email_providers() -> tuple[str, ...]:
     """The domains of common e-mail providers (data/email_domains.json), in the file's order."""
     data = EmailData.model_validate_json(_read("email_domains.json"))
     return tuple(p.domain for p in data.providers)
+
+
+class Word(_Data):
+    word: str = Field(min_length=1)
+    reason: str = Field(min_length=1)
+
+
+class BoundedRates(_Data):
+    """Indicators whose rate cannot exceed 100 %: words matched in the name and the formula."""
+
+    about: str = ""
+    rates: tuple[Word, ...] = Field(min_length=1)
+    exceptions: tuple[Word, ...] = ()
+
+    def match(self, *texts: str) -> Word | None:
+        """The rate word the texts contain, unless they also contain an exception word."""
+        joined = " ".join(texts)
+        if any(e.word in joined for e in self.exceptions):
+            return None
+        return next((r for r in self.rates if r.word in joined), None)
+
+
+@lru_cache(maxsize=None)
+def bounded_rates() -> BoundedRates:
+    """The rates that cannot exceed 100 % (data/bounded_rates.json)."""
+    return BoundedRates.model_validate_json(_read("bounded_rates.json"))
