@@ -195,6 +195,12 @@ TRIGGERS = [
     ("IND020", _set("indicators.satisfaction[0].explanation", "受疫情影响，评价数量减少。"), AGREEING),
     ("IND021", _set("indicators.satisfaction[0].actual", "995.9%"), AGREEING),
     ("IND021", _set("indicators.quality[0].actual", "101%"), AGREEING),
+    ("IND021", _set("indicators.satisfaction[0].actual", "995.9"), AGREEING),
+    ("IND022", _set("indicators.satisfaction[0].actual", "满意评价12563条"), AGREEING),
+    ("IND023", _set("indicators.satisfaction[0].actual", "较好"), AGREEING),
+    ("IND024", _set("indicators.quality[0].actual", "0.9916"), AGREEING),
+    ("IND025", _set("indicators.quality[0].actual", "99.16"), AGREEING),
+    ("IND025", _all(_set("indicators.social[0].target", "≤100万元"), _set("indicators.social[0].actual", "90")), AGREEING),
     ("RPT001", _set("report.project_name", "政务服务大厅运行经费"), AGREEING),
     ("RPT002", _set("report.filler_name", "张三"), AGREEING),
     ("RPT003", _set("report.phone", "0751-8877834"), AGREEING),
@@ -273,6 +279,14 @@ NEAR_MISSES = [
     ("IND021", _set("indicators.quantity[0].actual", "大厅办件量增长1.5%，热线增长率117.8%")),
     ("IND021", _all(_set("indicators.social[0].name", "网上办件量占比提高幅度"), _set("indicators.social[0].actual", "120%"))),
     ("IND021", _all(_set("indicators.social[0].name", "业务量超额完成率"), _set("indicators.social[0].actual", "120%"))),
+    ("IND022", _set("indicators.satisfaction[0].actual", "99.59%（满意评价12563条）")),
+    ("IND022", _set("indicators.satisfaction[0].actual", "满意率99.59%，满意评价12563条")),
+    ("IND023", _set("indicators.quantity[0].actual", "略有增长")),
+    ("IND023", _all(_set("indicators.social[0].target", "效果明显"), _set("indicators.social[0].actual", "较好"))),
+    ("IND024", _set("indicators.quality[0].actual", "99.16%")),
+    ("IND024", _all(_set("indicators.social[0].target", "≥0.5"), _set("indicators.social[0].actual", "0.8"))),
+    ("IND025", _all(_set("indicators.social[0].target", "≥50个"), _set("indicators.social[0].actual", "60"))),
+    ("IND025", _set("indicators.quantity[0].actual", "1.5")),
     ("IND009", _all(_set("indicators.satisfaction[0].actual", "93.5%"),
                     _set("indicators.satisfaction[0].explanation", "受疫情影响，线下评价减少，下一年度加强回访。"),
                     _set("goals.achieved_on_time", False), _set("other_notes", "满意度未达预期，已制定整改措施。"))),
@@ -552,13 +566,21 @@ def test_met_indicator_explained_as_missed_names_both_values():
     assert "“99.16%”" in f.message and "“95%以上”" in f.message and "部分事项未完成" in f.message
 
 
-def test_impossible_rate_says_what_is_wrong_and_what_to_write():
+@pytest.mark.parametrize(
+    ("actual", "code", "says"),
+    [("995.9%", "IND021", ["“995.9%”", "100%", "满意度"]),
+     ("满意评价12563条", "IND022", ["数量", "比率", "群众满意舒/群众总评价数"]),
+     ("较好", "IND023", ["“较好”", "不是数值", "%"]),
+     ("0.9916", "IND024", ["小数", "百分比", "99.16%"]),
+     ("99.16", "IND025", ["没有写单位", "99.16%"])],
+)
+def test_wrong_values_say_what_is_wrong_and_what_to_write(actual, code, says):
     ev = clean_seed()
-    ev.indicators.satisfaction[0].actual = "995.9%"
+    ev.indicators.satisfaction[0].actual = actual
     found = [f for f in run_checks(ev) if f.field.startswith("indicators.satisfaction[0]")]
-    assert [(f.code, f.field, f.severity) for f in found] == [("IND021", "indicators.satisfaction[0].actual", "error")]
+    assert [(f.code, f.field, f.severity) for f in found] == [(code, "indicators.satisfaction[0].actual", "error")]
     assert found[0].message.startswith("服务对象或公众满意度“群众满意度”的评价年度实现值")
-    for words in ["“995.9%”", "100%", "满意度", "重新计算"]:
+    for words in says:
         assert words in found[0].message
 
 

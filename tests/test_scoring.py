@@ -387,6 +387,30 @@ def test_honest_full_satisfaction_still_earns_full_points():
     assert item.points == item.available and item.status == "scored"
 
 
+@pytest.mark.parametrize(
+    ("actual", "policy", "status", "full"),
+    [("0.9916", None, "pending", False), ("0.9916", "zero", "scored", False), ("0.9916", "proposed", "scored", True),
+     ("99.16", "proposed", "scored", True), ("99.16", None, "pending", False),
+     ("0.9", "proposed", "scored", False), ("较好", "proposed", "pending", False),
+     ("满意评价12563条", "proposed", "pending", False)],
+)
+def test_wrong_kind_of_actual_follows_the_declared_policy(actual, policy, status, full):
+    card = score(_seed_with(actual, "quality"), _policy("national-2020", policy))
+    item = card.item("indicators.quality[0]")
+    assert item.status == status
+    assert (item.points == item.available) is full
+    assert item.inputs["实现值写法"] and "：请" in item.inputs["实现值写法"]
+    if policy == "proposed" and status == "scored":
+        assert "以建议的读法" in item.explanation
+
+
+def test_proposed_reading_that_misses_scores_its_share():
+    card = score(_seed_with("0.9", "quality"), _policy("national-2020", "proposed"))
+    item = card.item("indicators.quality[0]")
+    assert "90%" in item.explanation
+    assert item.points == (item.available * D(90) / D(95)).quantize(D("0.01"))
+
+
 def test_aggregate_item_with_an_impossible_rate_waits_for_a_person():
     card = score(_seed_with("995.9%"), load_rules("guangdong-municipal"))
     item = card.item("fairness")

@@ -25,11 +25,14 @@ from decimal import Decimal
 
 from xlperf.engine.formulas import format_number
 from xlperf.engine.reference import bounded_rates
-from xlperf.engine.targets import Quantity, parse_actual, parse_target
+from xlperf.engine.targets import Kind, Quantity, parse_actual, parse_target
 
 RATE_UNITS = {"%": Decimal(100), "‰": Decimal(1000)}
 """Units of a rate, with the value that is 100 % in each."""
 
+UNIT_NEEDED = {*RATE_UNITS, "百分点", "个百分点", "元", "千元", "万元", "亿元"}
+"""Target units a bare actual number cannot borrow (99.16 or 0.9916 for %, 元 or 万元 for money);
+a bare count takes its target's unit (个, 次, 天 ...), as the judge does."""
 
 
 @dataclass(frozen=True)
@@ -67,18 +70,69 @@ def misreading(name: str, formula: str, target: str, actual: str) -> Misreading 
         over = [q for q in levels if q.unit in RATE_UNITS and q.value > RATE_UNITS[q.unit]]
         if over:
             return _impossible(word, over[0])
-    return None
+    if t.kind is not Kind.NUMERIC:
+        return None
+    shown_target = f"“{t.text}”"
+    if a.kind is Kind.QUALITATIVE:
+        return Misreading(
+            "IND023",
+            f"实现值“{a.text}”不是数值，而预期值{shown_target}是数值",
+            f"请填写评价年度实际达到的数值，单位与预期值相同{_unit_hint(t.unit)}，文字说明写在未完成原因说明或报告中",
+        )
+    if a.kind is not Kind.NUMERIC or not levels or t.unit not in RATE_UNITS:
+        return _unitless(t.unit, t.text, levels)
+    if any(q.unit in RATE_UNITS or q.unit in ("百分点", "个百分点") for q in levels):
+        return None
+    counted = [q for q in levels if q.unit]
+    if counted:
+        how = f"按计算公式“{formula.strip()}”" if formula and formula.strip() else "用计算公式"
+        return Misreading(
+            "IND022",
+            f"实现值“{a.text}”是数量{'' if counted[0].text == a.text else f'（{counted[0].text}）'}，而预期值{shown_target}是比率",
+            f"请{how}算出比率填写，如 99.59%；数量可写在括号中，如“99.59%（满意评价12563条）”",
+        )
+    if t.unit == "%" and len(levels) == 1 and Decimal(0) < levels[0].value < Decimal(1):
+        q = levels[0]
+        proposed = f"{format_number(q.value * 100)}%"
+        return Misreading(
+            "IND024",
+            f"实现值“{a.text}”是小数，而预期值{shown_target}是百分比",
+            f"请写成百分比，如 {proposed}" if proposed else "请写成百分比",
+            proposed,
+        )
+    return _unitless(t.unit, t.text, levels, word)
 
 
-def _impossible(word: str, q: Quantity) -> Misreading:
-    shown = f"“{q.text}”"
-    unit = q.unit
+def _unitless(unit: str, target_text: str, levels: list[Quantity], word: str | None = None) -> Misreading | None:
+    """A number written without the unit its target has (99.16 against 95%, 90 against 100万元)."""
+    bare = [q for q in levels if not q.unit]
+    if unit not in UNIT_NEEDED or not bare or len(bare) != len(levels):
+        return None
+    q = bare[0]
+    proposed = ""
+    if unit in RATE_UNITS and len(bare) == 1 and q.value != 1 and q.value >= 0:
+        if word is not None and q.value > RATE_UNITS[unit]:
+            return _impossible(word, q, unit)
+        proposed = f"{format_number(q.value)}{unit}"
+    advice = f"请写上单位，如 {proposed}" if proposed else f"请写上单位（{unit}），与预期值一致"
+    if unit in RATE_UNITS and q.value == 1 and len(bare) == 1:
+        advice = f"请写上单位：是 1{unit} 还是 100{unit}？"
+    return Misreading("IND025", f"实现值“{q.text}”没有写单位，而预期值“{target_text}”以“{unit}”为单位", advice, proposed)
+
+
+def _impossible(word: str, q: Quantity, unit: str | None = None) -> Misreading:
+    shown = f"“{q.text}”" if unit is None else f"“{q.text}”（按{unit}计）"
+    unit = unit if unit is not None else q.unit
     limit = f"{format_number(RATE_UNITS[unit])}{unit}"
     return Misreading(
         "IND021",
         f"实现值{shown}超过{limit}，而“{word}”这样的比率不可能超过{limit}（分子是分母的一部分）",
         f"请核对实现值（如 99.59% 误写成 995.9%），按计算公式重新计算后填写",
     )
+
+
+def _unit_hint(unit: str) -> str:
+    return f"（{unit}），如 99.16{unit}" if unit in RATE_UNITS else (f"（{unit}）" if unit else "")
 
 
 def _nfkc(text: str) -> str:
