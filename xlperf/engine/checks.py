@@ -18,12 +18,12 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
-from xlperf.engine.formulas import difference, format_number, format_percent, sum_filled
+from xlperf.engine.formulas import difference, format_number, format_percent, sum_filled, wide_context
 from xlperf.forms.guangdong_1_1.funding import by_year, execution
 from xlperf.forms.guangdong_1_1.model import (
     CATEGORY_OF,
@@ -581,7 +581,8 @@ FORM_KIND = "guangdong_1_1"
 
 def _in_yuan(value: Decimal) -> str:
     """An amount in 万元 restated in 元 and 亿元, for a message about magnitudes."""
-    yi = value / 10000
+    with localcontext(wide_context()):
+        yi = value / 10000
     if yi >= 1:
         return f"即{format_number(yi, None if yi == yi.to_integral_value() else 2)}亿元"
     return f"即{format_number(value * 10000, 0)}元"
@@ -604,17 +605,32 @@ def _check_magnitudes(ev: SelfEvaluation, found: _Findings) -> None:
             "AMT013", path,
             f"{label}{_money(value)}万元（{_in_yuan(value)}）{more}超过{format_number(ceiling)}万元"
             f"（{_in_yuan(ceiling)[1:]}）：表中金额单位是万元，这么大的数多半是按元填写的，请核对；按元填写的请除以10000"
-            f"（如 {_money((value / 10000).quantize(CENT, rounding=ROUND_HALF_UP))}），确实如此的可保留。",
+            f"（如 {format_number(_scaled(value, Decimal('0.0001')), 2)}），确实如此的可保留。",
         )
         return
     step = limits.whole_multiple.value
-    if all(v % step == 0 for _, _, v in amounts):
+    if all(_multiple_of(v, step) for _, _, v in amounts):
         path, label, value = amounts[0]
         found.add(
             "AMT014", path,
             f"所有金额都是{format_number(step)}的整数倍、没有小数（如{label}{_money(value)}万元）：表中金额单位是万元，"
-            f"这多半是把元数填进了万元的格子（{format_number(value, 0)}元 = {_money(value / 10000)}万元），请核对金额单位。",
+            f"这多半是把元数填进了万元的格子（{format_number(value, 0)}元 = {format_number(_scaled(value, Decimal('0.0001')), 2)}万元），"
+            f"请核对金额单位。",
         )
+
+
+def _scaled(value: Decimal, factor: Decimal) -> Decimal:
+    """value × factor, however absurd the value (never raises)."""
+    with localcontext(wide_context()):
+        return value * factor
+
+
+def _multiple_of(value: Decimal, step: Decimal) -> bool:
+    try:
+        with localcontext(wide_context()):
+            return value % step == 0
+    except (InvalidOperation, ArithmeticError):
+        return False
 
 
 def _check_row_totals(ev: SelfEvaluation, found: _Findings) -> None:

@@ -19,6 +19,7 @@ policy: never as met, and never by a guess unless the rule set says to use the p
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
@@ -59,8 +60,11 @@ def bounded_rate_word(name: str, formula: str) -> str | None:
     return found.word if found else None
 
 
+@functools.lru_cache(maxsize=4096)
 def misreading(name: str, formula: str, target: str, actual: str) -> Misreading | None:
-    """The reviewer's objection to an indicator row's actual value, or None when it is fit."""
+    """The reviewer's objection to an indicator row's actual value, or None when it is fit.
+
+    Remembered by its four texts: the checks and the scoring ask about the same rows."""
     if not actual or not actual.strip() or not target or not target.strip():
         return None
     t, a = parse_target(target), parse_actual(actual)
