@@ -403,6 +403,8 @@ def test_full_width_phone_is_normalised_or_flagged(path, typed):
     ("email", "intended"),
     [("a@qq.con", "qq.com"), ("a@163.cm", "163.com"), ("a@gmial.com", "gmail.com"), ("a@126.con", "126.com"),
      ("a@sina.con", "sina.com"), ("a@foxmail.con", "foxmail.com"), ("a@QQ.CON", "qq.com"), ("a@hotmial.com", "hotmail.com"),
+     ("a@vip.qq.con", "vip.qq.com"), ("a@gamil.com", "gmail.com"), ("a@163.comm", "163.com"), ("a@qq.cn", "qq.com"),
+     ("a@163.com.cn", "163.com"),
      ("a@qq.com", None), ("a@163.net", None), ("a@sina.cn", None), ("a@139.com", None), ("a@189.cn", None),
      ("a@sg.gov.cn", None), ("a@example.com", None)],
 )
@@ -423,6 +425,8 @@ def test_email_providers_are_data_with_reasons():
     data = EmailData.model_validate_json(_read("email_domains.json"))
     assert all(CJK.search(p.reason) for p in data.providers)
     assert len({p.domain for p in data.providers}) == len(data.providers)
+    providers = {p.domain for p in data.providers}
+    assert all(t.domain in providers and t.typo not in providers and CJK.search(t.reason) for t in data.typos)
 
 
 def _get(ev, path):
@@ -550,6 +554,7 @@ def test_explanations_that_only_claim_completion(text, done):
 @pytest.mark.parametrize(
     ("text", "missed"),
     [("未完成", True), ("因疫情未能全部完成", True), ("尚未达到预期", True), ("与目标仍有差距", True),
+     ("部分完成", True), ("未按计划推进", True),
      ("受疫情影响，办件量减少", True), ("由于系统升级，上线推迟", True),
      ("已完成。", False), ("超额完成", False), ("未完成原因：无", False), ("没有未完成的事项", False),
      ("受疫情影响，仍按时完成", False), ("无", False), ("", False)],

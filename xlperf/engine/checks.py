@@ -37,7 +37,7 @@ from xlperf.forms.guangdong_1_1.model import (
     indicator_path,
 )
 from xlperf.engine.misreadings import misreading
-from xlperf.engine.reference import amount_limits, email_providers
+from xlperf.engine.reference import amount_limits, email_providers, email_typos
 from xlperf.engine.targets import Status, judge
 
 Severity = Literal["error", "warning"]
@@ -347,9 +347,11 @@ def _one_slip(a: str, b: str) -> bool:
 def likely_email_domain(email: str) -> str | None:
     """The common provider an e-mail's domain is one slip away from (qq.con → qq.com), or None."""
     domain = email.strip().rpartition("@")[2].lower()
-    providers = email_providers()
+    providers, typos = email_providers(), email_typos()
     if domain in providers:
         return None
+    if domain in typos:
+        return typos[domain]
     return next((p for p in providers if _one_slip(domain, p)), None)
 
 
@@ -820,7 +822,7 @@ def claims_done(text: str) -> bool:
 
 _MISSED = re.compile(
     r"(?:未|没有?|尚未|未能|没能|不能|无法)(?:按时|按期|如期|全部|全面|完全|能)?(?:完成|达到|达成|实现|达标)"
-    r"|未达|差距|缺口"
+    r"|未达|差距|缺口|部分(?:完成|达到|达成|实现)|仅完成|只完成|未按(?:时|期|计划)"
 )
 _CAUSE = re.compile(r"(?:受|因|由于|因为).{0,30}?(?:影响|所致|导致|延误|延迟|推迟|暂停|滞后|减少|下降)")
 _DONE_WORD = re.compile(r"完成|达成|实现|达到|达标")

@@ -54,16 +54,33 @@ class EmailProvider(_Data):
     reason: str = Field(min_length=1)
 
 
+class EmailTypo(_Data):
+    """A slip more than one letter away from its provider (qq.cn for qq.com)."""
+
+    typo: str = Field(min_length=3, pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$")
+    domain: str = Field(min_length=3)
+    reason: str = Field(min_length=1)
+
+
 class EmailData(_Data):
     about: str = ""
     providers: list[EmailProvider] = Field(min_length=1)
+    typos: list[EmailTypo] = Field(default_factory=list)
 
 
 @lru_cache(maxsize=None)
+def _email_data() -> EmailData:
+    return EmailData.model_validate_json(_read("email_domains.json"))
+
+
 def email_providers() -> tuple[str, ...]:
     """The domains of common e-mail providers (data/email_domains.json), in the file's order."""
-    data = EmailData.model_validate_json(_read("email_domains.json"))
-    return tuple(p.domain for p in data.providers)
+    return tuple(p.domain for p in _email_data().providers)
+
+
+def email_typos() -> dict[str, str]:
+    """Known slips further than one letter from their provider: typo → intended domain."""
+    return {t.typo: t.domain for t in _email_data().typos}
 
 
 class Word(_Data):
