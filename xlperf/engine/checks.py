@@ -38,7 +38,7 @@ from xlperf.forms.guangdong_1_1.model import (
 )
 from xlperf.engine.misreadings import misreading
 from xlperf.engine.reference import amount_limits, email_providers, email_typos
-from xlperf.engine.targets import Status, judge
+from xlperf.engine.targets import Status, copied_target, judge
 
 Severity = Literal["error", "warning"]
 
@@ -110,6 +110,7 @@ CATALOGUE: dict[str, CheckInfo] = _catalogue(
     ("IND009", "error", "未完成的指标没有说明原因"),
     ("IND010", "error", "未完成的指标说明写成已完成"),
     ("IND011", "warning", "指标名称重复"),
+    ("IND012", "warning", "实现值带比较符号或照抄预期值"),
     ("IND020", "warning", "已完成的指标说明写成未完成"),
     ("IND021", "error", "比率超过100%"),
     ("IND022", "error", "实现值是数量而预期值是比率"),
@@ -877,7 +878,7 @@ def not_met(ev: SelfEvaluation) -> list[tuple[SubCategory, int, Indicator]]:
         (sub, i, row)
         for sub, i, row in _real_rows(ev)
         if not _blank(row.target) and not _blank(row.actual)
-        and judge(row.actual, row.target).status == Status.NOT_MET
+        and judge(row.actual, row.target, sub, row.name).status == Status.NOT_MET
     ]
 
 
@@ -935,11 +936,18 @@ def _check_indicator_rows(ev: SelfEvaluation, found: _Findings) -> None:
             found.add("IND008", path("actual"), f"{label}的评价年度实现值未填写：请填写评价年度实际达到的值，如 99.16%。")
         if _blank(row.target) or _blank(row.actual):
             continue
-        bad = misreading(row.name, row.formula, row.target, row.actual)
+        copied = copied_target(row.actual, row.target, sub, row.name)
+        if copied:
+            found.add(
+                "IND012", path("actual"),
+                f"{label}的评价年度实现值“{row.actual.strip()}”{copied}，是预期值的写法，不是实际达到的数值，"
+                "无法判断是否完成：请填写评价年度实际测得的数值（如 99.16%、266米）。",
+            )
+        bad = None if copied else misreading(row.name, row.formula, row.target, row.actual)
         if bad is not None:
             found.add(bad.code, path("actual"), f"{label}的评价年度{bad.text}。")
             continue
-        status = judge(row.actual, row.target).status
+        status = judge(row.actual, row.target, sub, row.name).status
         if status == Status.MET and _said(row.explanation) and claims_missed(row.explanation):
             found.add(
                 "IND020", path("explanation"),

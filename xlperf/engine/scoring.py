@@ -509,18 +509,18 @@ class _Assessed:
     unusable: str = ""
 
 
-def _assess(row: Indicator, rules: RuleSet) -> _Assessed:
+def _assess(sub: SubCategory, row: Indicator, rules: RuleSet) -> _Assessed:
     """Judge a row; an actual the checks object to (IND021–IND025) is never scored as met.
 
     What it earns instead is the rule set's `unusable_actuals`: a person's tier (manual,
     the default), 0 points (zero), or the one reading the finding proposes (proposed, e.g.
     0.9916 read as 99.16% against a 95% target; without a proposal, a person's tier)."""
-    judgement = targets.judge(row.actual, row.target)
+    judgement = targets.judge(row.actual, row.target, sub, row.name)
     bad = misreading(row.name, row.formula, row.target, row.actual)
     if bad is None:
         return _Assessed(judgement, achievement(judgement), judgement.reason)
     if rules.unusable_actuals == "proposed" and bad.proposed:
-        read = targets.judge(bad.proposed, row.target)
+        read = targets.judge(bad.proposed, row.target, sub, row.name)
         why = f"{bad.problem}；按评分规则，以建议的读法“{bad.proposed}”计分：{read.reason}"
         return _Assessed(read, achievement(read), why, bad.text)
     if rules.unusable_actuals == "zero":
@@ -533,7 +533,7 @@ def _assess(row: Indicator, rules: RuleSet) -> _Assessed:
 def _indicator_item(slot, ev, rules, common, weight) -> ScoreItem:
     sub, i, row = slot.rows[0]
     entry = ev.scoring.entry(slot.id)
-    assessed = _assess(row, rules)
+    assessed = _assess(sub, row, rules)
     judgement, frac = assessed.judgement, assessed.fraction
     inputs = _row_inputs(row, judgement)
     if assessed.unusable:
@@ -559,7 +559,7 @@ def _indicator_item(slot, ev, rules, common, weight) -> ScoreItem:
 
 
 def _aggregate_item(slot, rules, common, weight, entry) -> ScoreItem:
-    assessed = [(row.name or indicator_path(sub, i), _assess(row, rules)) for sub, i, row in slot.rows]
+    assessed = [(row.name or indicator_path(sub, i), _assess(sub, row, rules)) for sub, i, row in slot.rows]
     judged = [(name, a.judgement) for name, a in assessed]
     fracs = [a.fraction for _, a in assessed]
     inputs = {
