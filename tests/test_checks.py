@@ -286,6 +286,8 @@ NEAR_MISSES = [
     ("IND022", _set("indicators.satisfaction[0].actual", "99.59%（满意评价12563条）")),
     ("IND022", _set("indicators.satisfaction[0].actual", "满意率99.59%，满意评价12563条")),
     ("IND023", _set("indicators.quantity[0].actual", "略有增长")),
+    ("IND023", _all(_set("indicators.social[0].name", "安全事故"), _set("indicators.social[0].target", "无安全事故"),
+                    _set("indicators.social[0].actual", "未发生"))),
     ("IND023", _all(_set("indicators.social[0].target", "效果明显"), _set("indicators.social[0].actual", "较好"))),
     ("IND024", _set("indicators.quality[0].actual", "99.16%")),
     ("IND024", _all(_set("indicators.social[0].target", "≥0.5"), _set("indicators.social[0].actual", "0.8"))),

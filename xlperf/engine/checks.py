@@ -943,7 +943,7 @@ def _check_indicator_rows(ev: SelfEvaluation, found: _Findings) -> None:
                 f"{label}的评价年度实现值“{row.actual.strip()}”{copied}，是预期值的写法，不是实际达到的数值，"
                 "无法判断是否完成：请填写评价年度实际测得的数值（如 99.16%、266米）。",
             )
-        bad = None if copied else misreading(row.name, row.formula, row.target, row.actual)
+        bad = None if copied else misreading(row.name, row.formula, row.target, row.actual, sub)
         if bad is not None:
             found.add(bad.code, path("actual"), f"{label}的评价年度{bad.text}。")
             continue

@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from xlperf.engine.formulas import format_number
 from xlperf.engine.reference import bounded_rates
-from xlperf.engine.targets import Kind, Quantity, parse_actual, parse_target
+from xlperf.engine.targets import Kind, Quantity, Status, judge, parse_actual, parse_target
 
 RATE_UNITS = {"%": Decimal(100), "‰": Decimal(1000)}
 """Units of a rate, with the value that is 100 % in each."""
@@ -61,20 +61,26 @@ def bounded_rate_word(name: str, formula: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def misreading(name: str, formula: str, target: str, actual: str) -> Misreading | None:
+def misreading(
+    name: str, formula: str, target: str, actual: str, sub: object = None
+) -> Misreading | None:
     """The reviewer's objection to an indicator row's actual value, or None when it is fit.
 
-    Remembered by its four texts: the checks and the scoring ask about the same rows."""
+    `sub` is the row's sub-category (the judge's basis). An impossible rate is objected to
+    whatever the judge says (it would call 995.9 % met); the wrong kind of value only when
+    the judge could not compare it (a word the judge understands, such as 未发生 against
+    无安全事故, is a value). Remembered by its arguments: the checks and the scoring ask
+    about the same rows."""
     if not actual or not actual.strip() or not target or not target.strip():
         return None
-    t, a = parse_target(target), parse_actual(actual)
+    t, a = parse_target(target, sub, name), parse_actual(actual)
     word = bounded_rate_word(name, formula)
     levels = [q for q in a.quantities if not q.change]
     if word is not None:
         over = [q for q in levels if q.unit in RATE_UNITS and q.value > RATE_UNITS[q.unit]]
         if over:
             return _impossible(word, over[0])
-    if t.kind is not Kind.NUMERIC:
+    if t.kind is not Kind.NUMERIC or judge(actual, target, sub, name).status is not Status.REVIEW:
         return None
     shown_target = f"“{t.text}”"
     if a.kind is Kind.QUALITATIVE:

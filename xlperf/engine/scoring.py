@@ -516,7 +516,7 @@ def _assess(sub: SubCategory, row: Indicator, rules: RuleSet) -> _Assessed:
     the default), 0 points (zero), or the one reading the finding proposes (proposed, e.g.
     0.9916 read as 99.16% against a 95% target; without a proposal, a person's tier)."""
     judgement = targets.judge(row.actual, row.target, sub, row.name)
-    bad = misreading(row.name, row.formula, row.target, row.actual)
+    bad = misreading(row.name, row.formula, row.target, row.actual, sub)
     if bad is None:
         return _Assessed(judgement, achievement(judgement), judgement.reason)
     if rules.unusable_actuals == "proposed" and bad.proposed:
