@@ -107,7 +107,7 @@ def misreading(
         return Misreading(
             "IND024",
             f"实现值“{a.text}”是小数，而预期值{shown_target}是百分比",
-            f"请写成百分比，如 {proposed}" if proposed else "请写成百分比",
+            f"请写成百分比，如 {proposed}",
             proposed,
         )
     return _unitless(t.unit, t.text, levels, word)
