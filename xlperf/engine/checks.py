@@ -32,6 +32,7 @@ from xlperf.engine.formulas import (
     sum_filled,
     wide_context,
 )
+from xlperf.files.values import half_width
 from xlperf.forms.guangdong_1_1.funding import by_year, execution
 from xlperf.forms.guangdong_1_1.model import (
     CATEGORY_OF,
@@ -331,8 +332,11 @@ _DASHES = str.maketrans({c: "-" for c in "—–－﹣‐‑−"})
 
 
 def half_width_phone(text: str) -> str:
-    """A phone number in half-width characters (０７５１－８８７７８３３ → 0751-8877833), as amounts are read."""
-    return unicodedata.normalize("NFKC", text).translate(_DASHES).strip()
+    """A phone number in half-width characters, dashes included (0751—8877833 → 0751-8877833).
+
+    Reading a form already turns full-width digits and signs into half-width ones, as for
+    amounts (`xlperf.files.values.half_width`); the dashes it keeps are what FMT004 names."""
+    return half_width(text).translate(_DASHES).strip()
 
 
 def _one_slip(a: str, b: str) -> bool:
