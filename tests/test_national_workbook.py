@@ -262,3 +262,20 @@ def test_review_returns_a_marked_copy_of_a_national_workbook(tmp_path):
     assert len(returned) == 1 and returned[0].suffix == ".xlsx"
     assert [row[0] for row in read_grids(returned[0], ["校验结果"])["校验结果"][1:]].count("NAT007") == 2
     assert (folder / "zj.xlsx").read_bytes() == before
+
+
+def test_a_national_form_names_rule_files_only_beside_itself(tmp_path):
+    data = json.loads(CLEAN.read_text(encoding="utf-8"))
+    outside = tmp_path / "elsewhere" / "r.json"
+    outside.parent.mkdir()
+    outside.write_text((ROOT / "xlperf" / "rules" / "national-2020-provincial.json").read_text(encoding="utf-8"), encoding="utf-8")
+    form = tmp_path / "forms" / "f.json"
+    form.parent.mkdir()
+    form.write_text(json.dumps(dict(data, rules=str(outside)), ensure_ascii=False), encoding="utf-8")
+    r = run("check", str(form))
+    assert r.returncode == 2 and "不是内置规则" in r.stderr
+    (form.parent / "mine.json").write_bytes(outside.read_bytes())
+    form.write_text(json.dumps(dict(data, rules="mine.json"), ensure_ascii=False), encoding="utf-8")
+    r = run("score", str(form))
+    assert r.returncode == 0 and "省级系统常见的附加规则" in r.stdout
+    assert run("check", str(form), "--rules", str(outside)).returncode == 0

@@ -12,14 +12,20 @@ from xlperf.forms.national_2020.model import NationalForm as MODEL  # noqa: F401
 from xlperf.forms.national_2020.report_text import report_sections  # noqa: F401
 
 
-def evaluate(form, rules=None, locate=None):
-    """Score a national form under `rules` (a RuleSet, a name, a path or None) and run its checks."""
+def evaluate(form, rules=None, locate=None, folder=None):
+    """Score a national form under `rules` (a RuleSet, a name, a path or None) and run its checks.
+
+    As for every kind (`xlperf.engine.evaluate`): `rules` is the person's choice and may name
+    any file; None takes the form's own setting, a shipped name or a rule file inside
+    `folder` only (`scoring.form_rules`)."""
     from xlperf.engine import Evaluation
-    from xlperf.engine.scoring import load_rules
+    from xlperf.engine.scoring import form_rules, load_rules
     from xlperf.forms.national_2020 import checks, scoring
 
-    if rules is None or isinstance(rules, str):
-        rules = load_rules(rules if rules is not None else form.rules)
+    if rules is None:
+        rules = form_rules(form.rules, folder)
+    elif isinstance(rules, str):
+        rules = load_rules(rules)
     card = scoring.score(form, rules)
     if locate is None:
         locate = default_locator(form)
@@ -96,7 +102,7 @@ def mark_copy(source, out, *, force: bool = False):
     if out.suffix.lower() != src.suffix.lower():
         raise InputError(f"输出文件 {out}：扩展名应与原文件相同（{src.suffix}）")
     form, locate = sources.load_with_locator(src)
-    result = evaluate(form, locate=locate)
+    result = evaluate(form, locate=locate, folder=src.parent)
     workbook.build(out, form, findings=result.findings, force=force, source=src)
     return result
 

@@ -139,7 +139,8 @@ def export_report(ev, out_docx, *, rules=None, pdf: bool = False, force: bool = 
         check_output(pdf_path, force=force, source=source)
     from xlperf import forms
 
-    evaluation = evaluate(ev, rules=rules, locate=locate)
+    first = next(iter(source), None) if isinstance(source, (list, tuple)) else source
+    evaluation = evaluate(ev, rules=rules, locate=locate, folder=Path(first).parent if first else None)
     own = report_sections if forms.is_guangdong(ev) else forms.kind_of(ev).module().report_sections
     report = own(ev, evaluation.scorecard, evaluation.findings)
     known = {f.field for f in evaluation.findings}
