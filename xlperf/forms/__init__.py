@@ -49,7 +49,7 @@ class FormKind:
 
     Its package (`module()`) provides:
     - ``MODEL``: the pydantic model of a filled-in form;
-    - ``evaluate(form, rules=None, locate=None)``: findings and scorecard (an
+    - ``evaluate(form, rules=None, locate=None, folder=None)``: findings and scorecard (an
       `xlperf.engine.Evaluation`); optional for the Guangdong kind, whose checks and
       scoring are the engine's own;
     - ``CATALOGUE``: its own check codes (code → `CheckInfo`), empty when it only uses the
