@@ -98,7 +98,7 @@ _KIND_FORMAT: dict[str, dict[str, Any]] = {
 }
 """What an input kind adds to its style."""
 
-Mode = Literal["macro", "values"]
+Mode = Literal["macro", "formulas", "values"]
 
 
 class _Formats:
@@ -118,7 +118,7 @@ class _Formats:
                     props["align"] = "left"
             if cell.role == "input":
                 props["locked"] = False
-                if self.mode == "macro":
+                if self.mode != "values":
                     props["bg_color"] = INPUT_FILL
             self.cache[key] = self.book.add_format(props)
         return self.cache[key]
@@ -288,10 +288,10 @@ def _print_setup(ws: Any, sl: SheetLayout) -> None:
 
 
 def _check_args(path: Path, vba: bytes | None, mode: Mode, sheets: Sequence[str] | None) -> None:
-    if mode not in ("macro", "values"):
-        raise ValueError(f"mode 只能是 macro 或 values，实际为“{mode}”")
-    if vba is not None and mode == "values":
-        raise ValueError("values 模式的工作簿不含宏，不能传入 VBA 工程")
+    if mode not in ("macro", "formulas", "values"):
+        raise ValueError(f"mode 只能是 macro、formulas 或 values，实际为“{mode}”")
+    if vba is not None and mode != "macro":
+        raise ValueError(f"{mode} 模式的工作簿不含宏，不能传入 VBA 工程")
     if vba is not None and sheets is not None and set(sheets) != set(SHEETS):
         raise ValueError("含宏的工作簿必须包含全部工作表（VBA 工程为每个工作表带有一个文档模块）")
     want = ".xlsm" if vba is not None else ".xlsx"
@@ -330,7 +330,7 @@ def build_workbook(
     card, rule_set, recorded = _scorecard(ev, rules, scorecard)
     layout = Layout.for_model(ev, layout).with_rules(rule_set, recorded)
     wanted = set(SHEETS if sheets is None else sheets) | {META}
-    if mode == "values":
+    if mode != "macro":
         wanted.discard(CONF)
 
     with atomic_path(path, force=force) as tmp:
@@ -350,10 +350,12 @@ def _write(tmp: str, ev, layout: Layout, card, vba, mode: Mode, wanted: set[str]
         book.set_vba_name(WORKBOOK_CODENAME)
     formats = _Formats(book, mode)
     scores = layout.score_values(card)
+    sheets: dict[str, Any] = {}
     for sl in layout.sheets:
         if sl.name not in wanted:
             continue
         ws = book.add_worksheet(sl.name)
+        sheets[sl.name] = ws
         if vba is not None:
             ws.set_vba_name(sl.codename)
         if sl.name == META:
@@ -369,18 +371,31 @@ def _write(tmp: str, ev, layout: Layout, card, vba, mode: Mode, wanted: set[str]
             ws.hide_gridlines(2)
             ws.activate()
         _print_setup(ws, sl)
-        if mode == "macro" and sl.protected:
+        if mode != "values" and sl.protected:
             _protect(ws)
         if udfs:
             for b in sl.buttons:
                 r, c = parse_a1(b.cell)
                 ws.insert_button(r, c, {"macro": b.macro, "caption": b.caption, "width": b.width,
                                         "height": b.height})
+    if mode != "values":
+        _add_flags(book, sheets, layout, ev, mode)
     book.close()
 
 
+def _add_flags(book: Any, sheets: dict[str, Any], layout: Layout, ev: SelfEvaluation, mode: Mode) -> None:
+    """The checks computed by formulas (flags, their formatting and the 校验 summary), when
+    that module is present."""
+    import importlib
+    import importlib.util
+
+    if importlib.util.find_spec("xlperf.workbook.flags") is None:
+        return
+    importlib.import_module("xlperf.workbook.flags").add_flags(book, sheets, layout, ev, mode)
+
+
 def _write_cell(writer: _SheetWriter, cell: Cell, ev, scores: dict[str, Any], mode: Mode, udfs: bool) -> None:
-    if cell.helper and mode != "macro":
+    if cell.helper and (mode == "values" or (cell.needs_udf and not udfs)):
         return
     if cell.role == "label":
         writer.write(cell, cell.text)
@@ -388,7 +403,7 @@ def _write_cell(writer: _SheetWriter, cell: Cell, ev, scores: dict[str, Any], mo
         writer.write(cell, field_value(ev, cell.path or ""))
     else:
         value = _engine_value(cell, ev, scores, mode)
-        live = mode == "macro" and cell.role == "formula" and (udfs or not cell.needs_udf)
+        live = mode != "values" and cell.role == "formula" and (udfs or not cell.needs_udf)
         writer.write(cell, value, formula=cell.formula if live else "")
 
 
