@@ -44,6 +44,7 @@ from xlperf.forms.guangdong_1_1.layout import (
     col_px,
     field_value,
     parse_a1,
+    rule_values,
     text_height,
 )
 from xlperf.forms.guangdong_1_1.model import SelfEvaluation
@@ -77,6 +78,10 @@ STYLES: dict[str, dict[str, Any]] = {
     "helper_header": {**_BASE, "font_size": 9, "font_color": _GREY, "align": "center", "bold": True},
     "helper": {**_BASE, "font_size": 9, "font_color": _GREY, "align": "center"},
     "helper_percent": {**_BASE, "font_size": 9, "font_color": _GREY, "align": "center", "num_format": "0.00%"},
+    "helper_amount": {**_BASE, "font_size": 9, "font_color": _GREY, "align": "center", "num_format": "0.00"},
+    "helper_edit": {**_BASE, "font_size": 9, "align": "center", "locked": False, "num_format": "@"},
+    "helper_choice": {**_BASE, "font_size": 9, "align": "center", "locked": False},
+    "helper_number": {**_BASE, "font_size": 9, "align": "center", "locked": False},
     "conf": {"font_name": "Calibri", "font_size": 11},
     "input": {**_BOX},
     "input_line": {**_BASE, "text_wrap": False},
@@ -158,6 +163,36 @@ def _judge(ev: SelfEvaluation, row_path: str) -> str:
     return targets.judge(row.actual, row.target).status.value
 
 
+def _fraction(ev: SelfEvaluation, row_path: str) -> Any:
+    from xlperf.engine import scoring, targets
+
+    row = _real_row(ev, row_path)
+    return None if row is None else scoring.achievement(targets.judge(row.actual, row.target))
+
+
+def _real_row(ev: SelfEvaluation, row_path: str) -> Any:
+    """The indicator row at `row_path` when the form has it (not 无, not past its rows)."""
+    from xlperf.forms.guangdong_1_1.layout import path_tokens
+    from xlperf.forms.guangdong_1_1.model import SubCategory
+
+    (_, _), (name, index) = path_tokens(row_path)
+    rows = ev.indicators.rows(SubCategory[name])
+    i = int(index or 0)
+    return rows[i] if i < len(rows) else None
+
+
+def _understood(ev: SelfEvaluation, row_path: str, key: str) -> Any:
+    """The helper cells of what the engine understood of an indicator row."""
+    from xlperf.workbook import native
+
+    if key in ("t_src", "a_src"):
+        return field_value(ev, f"{row_path}.{'target' if key == 't_src' else 'actual'}")
+    row = _real_row(ev, row_path)
+    if row is None:
+        return None
+    return native.understood(row.actual, row.target)[key]
+
+
 def _engine_value(cell: Cell, ev: SelfEvaluation, scores: dict[str, Any], mode: Mode) -> Any:
     """What a formula or output cell shows: the engine's own value for it (`scores`: the
     评分表's values, `Layout.score_values`)."""
@@ -172,6 +207,15 @@ def _engine_value(cell: Cell, ev: SelfEvaluation, scores: dict[str, Any], mode: 
         return _judge(ev, cell.args[0])
     if calc == "exec_rate":
         return _exec_rate(ev)
+    if calc == "frac":
+        return _fraction(ev, cell.args[0])
+    if calc in ("year_budget", "year_spent"):
+        rows = ev.funding.budget if calc == "year_budget" else ev.funding.spending
+        return funding.year_total(rows, ev.basic.eval_year, amount=lambda row: row.parts_total())
+    if calc == "understood":
+        return _understood(ev, *cell.args)
+    if calc == "native":
+        return None
     if calc == "conf":
         return next(v for k, v, _ in XLWINGS_CONF if cell.path == f"xlwings.{k}")
     return scores.get(cell.path or "")
@@ -224,7 +268,7 @@ class _SheetWriter:
         if area.row == area.last_row:
             size = STYLES[cell.style].get("font_size", 11)
             self.texts[(r, c, area.last_col)] = (_cell_text(value), size)
-        if cell.validation is not None and cell.role == "input":
+        if cell.validation is not None and (cell.role == "input" or cell.style == "helper_choice"):
             ws.data_validation(r, c, area.last_row, area.last_col, _validation(cell))
 
     def finish(self) -> None:
@@ -334,11 +378,11 @@ def build_workbook(
         wanted.discard(CONF)
 
     with atomic_path(path, force=force) as tmp:
-        _write(str(tmp), ev, layout, card, vba, mode, wanted)
+        _write(str(tmp), ev, layout, card, vba, mode, wanted, rule_set)
     return layout
 
 
-def _write(tmp: str, ev, layout: Layout, card, vba, mode: Mode, wanted: set[str]) -> None:
+def _write(tmp: str, ev, layout: Layout, card, vba, mode: Mode, wanted: set[str], rule_set: Any) -> None:
     book = xlsxwriter.Workbook(
         tmp,
         {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
@@ -349,7 +393,7 @@ def _write(tmp: str, ev, layout: Layout, card, vba, mode: Mode, wanted: set[str]
         book.add_vba_project(io.BytesIO(vba), is_stream=True)
         book.set_vba_name(WORKBOOK_CODENAME)
     formats = _Formats(book, mode)
-    scores = layout.score_values(card)
+    scores = {**layout.score_values(card), **rule_values(rule_set)}
     sheets: dict[str, Any] = {}
     for sl in layout.sheets:
         if sl.name not in wanted:
