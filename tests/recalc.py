@@ -51,14 +51,29 @@ def make_profile(root: Path, recalc: bool = True) -> Path:
     return root
 
 
+BATCH = 100
+"""Files per soffice call: one start for many files, but not so many that one stuck file
+costs the whole run."""
+
+
 def recalculate(paths: Sequence[str | os.PathLike], out_dir: str | os.PathLike, *, recalc: bool = True,
                 timeout: float = TIMEOUT, fmt: str = "xlsx") -> dict[Path, Path]:
-    """Convert every workbook in `paths` with one soffice call; return {source: converted file}.
+    """Convert every workbook in `paths`, up to BATCH files per soffice call; return
+    {source: converted file}.
 
     recalc=False opens the files with LibreOffice's default (keep the stored values), the
     baseline of the benchmark. The file stems must differ (the converted files are named
-    after them). Raises RecalcError when soffice fails or a file is missing afterwards.
+    after them). A file soffice skipped (it happens under heavy load) is tried once more on
+    its own call; RecalcError when soffice fails or a file is still missing.
     """
+    sources = [Path(p).resolve() for p in paths]
+    result: dict[Path, Path] = {}
+    for k in range(0, len(sources), BATCH):
+        result.update(_convert(sources[k:k + BATCH], out_dir, recalc, timeout, fmt, retry=True))
+    return result
+
+
+def _convert(paths: Sequence[Path], out_dir, recalc: bool, timeout: float, fmt: str, retry: bool) -> dict[Path, Path]:
     program = soffice()
     if program is None:
         raise RecalcError("LibreOffice (soffice) is not installed")
@@ -85,7 +100,10 @@ def recalculate(paths: Sequence[str | os.PathLike], out_dir: str | os.PathLike, 
             proc.communicate()
             raise RecalcError(f"soffice took longer than {timeout:.0f} s for {len(sources)} files") from None
     result = {src: out / f"{src.stem}.{fmt}" for src in sources}
-    missing = [str(s) for s, o in result.items() if not o.is_file()]
+    missing = [s for s, o in result.items() if not o.is_file()]
+    if missing and retry and len(missing) < len(sources):
+        result.update(_convert(missing, out_dir, recalc, timeout, fmt, retry=False))
+        missing = [s for s, o in result.items() if not o.is_file()]
     if proc.returncode != 0 or missing:
         raise RecalcError(
             f"soffice exit {proc.returncode}; not converted: {missing[:5]}; "

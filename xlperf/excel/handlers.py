@@ -605,8 +605,9 @@ class _Session:
             return _score_text(card, [], on_sheet=False)
         values = self.layout.score_values(card)
         cells, rows = {}, []
+        old = self.layout.version < 3
         for c in self.layout.sheet(SCORE).cells:
-            if c.role != "output" or c.path not in values:
+            if (c.role != "output" and not (old and c.role == "formula")) or c.path not in values:
                 continue
             if c.area.merged:
                 self.book.write(SCORE, c.area.first, [[values[c.path]]])

@@ -21,7 +21,7 @@ ALLOWED_FUNCTIONS: frozenset[str] = frozenset({
     "ISERROR", "ISNUMBER", "ISTEXT", "LEFT", "LEN", "MATCH", "MAX", "MID", "MIN", "MOD", "NOT",
     "OR", "RIGHT", "ROUND", "SEARCH", "FIND", "SUBSTITUTE", "SUM", "SUMIF", "SUMPRODUCT", "TEXT",
     "TRIM", "VALUE", "IFERROR", "INT", "DATE", "YEAR", "MONTH", "DAY", "ISODD", "CHAR", "CODE",
-    "LOWER", "UPPER", "REPT", "ROWS", "COLUMNS", "ROW", "COLUMN", "N", "T",
+    "LOWER", "UPPER", "REPT", "ROWS", "COLUMNS", "ROW", "COLUMN",
 })
 """Functions a native formula may call: Excel 2007's set, which WPS and LibreOffice share
 with the same meaning (no _xlfn. function, no array-only function, no volatile one)."""
@@ -178,16 +178,19 @@ def functions_in(formula: str) -> set[str]:
 _REF = re.compile(
     r"(?:(?P<sheet>'(?:[^']|'')+'|[A-Za-z_][A-Za-z0-9_.]*)!)?"
     r"(?<![A-Za-z0-9_])\$?(?P<col>[A-Z]{1,3})\$?(?P<row>[0-9]+)(?![0-9(])"
+    r"(?::\$?(?P<col2>[A-Z]{1,3})\$?(?P<row2>[0-9]+)(?![0-9(]))?"
 )
 
 
 def references_in(formula: str, sheet: str) -> Iterable[tuple[str, str]]:
-    """(sheet, A1) of every cell reference in a formula (ranges give both corners)."""
+    """(sheet, A1) of every cell reference in a formula (a range gives both corners)."""
     for m in _REF.finditer(_STRING.sub('""', formula)):
         name = m.group("sheet")
         if name:
             name = name[1:-1].replace("''", "'") if name.startswith("'") else name
         yield (name or sheet), f"{m.group('col')}{m.group('row')}"
+        if m.group("col2"):
+            yield (name or sheet), f"{m.group('col2')}{m.group('row2')}"
 
 
 

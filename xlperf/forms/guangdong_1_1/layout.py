@@ -34,8 +34,13 @@ from typing import Any, Literal
 
 from xlperf.forms.guangdong_1_1.model import CATEGORY_OF, MAX_ROWS, Category, SelfEvaluation, SubCategory, indicator_path
 
-LAYOUT_VERSION = 2
-"""Bumped whenever a cell moves; a reader refuses a workbook of a newer version."""
+LAYOUT_VERSION = 3
+"""Bumped whenever a cell moves or changes role; a reader refuses a workbook of a newer version.
+3: native formulas (helper cells beside the indicator rows and the 评分表 rows; the 评分表's
+分值/得分/方式/档次分值范围, total and grade are formulas). 2 still reads: its input cells
+are where version 3 has them."""
+
+OLDEST_READABLE_VERSION = 2
 
 FORM = "附件1-1"
 SCORE = "评分表"
@@ -1302,6 +1307,10 @@ class Layout:
     """The rule set (name or path) the 评分表 scores with; "" for the default."""
     plan: tuple[ScoreGroup, ...] = field(default_factory=default_plan)
     """The rule set's items as the 评分表 lays them out."""
+    version: int = LAYOUT_VERSION
+    """The layout version of the workbook this layout was read from (a new build writes
+    LAYOUT_VERSION). In version 2 the 评分表's scores were values the engine wrote, not
+    formulas: the 计算得分 button still writes them there."""
 
     # -- construction
 
@@ -1331,12 +1340,13 @@ class Layout:
         return cls.of(cap, recorded, plan)
 
     @classmethod
-    def of(cls, capacity: Capacity, rules: str = "", plan: tuple[ScoreGroup, ...] | None = None) -> "Layout":
+    def of(cls, capacity: Capacity, rules: str = "", plan: tuple[ScoreGroup, ...] | None = None,
+           version: int = LAYOUT_VERSION) -> "Layout":
         """The layout of these capacities, rule-set name and plan, shared between calls.
 
         A layout is immutable, and its sheets and indexes (cached properties) take a few
         milliseconds to build: every form of a batch, read or located, reuses them."""
-        return _shared_layout(capacity, rules, default_plan() if plan is None else plan)
+        return _shared_layout(capacity, rules, default_plan() if plan is None else plan, version)
 
     @classmethod
     def for_model(cls, ev: SelfEvaluation | None, minimum: "Layout | None" = None) -> "Layout":
@@ -1474,7 +1484,7 @@ class Layout:
             raise ValueError("_xlperf 工作表缺少布局版本，这不是 xlperf 生成的工作簿") from None
         if version > LAYOUT_VERSION:
             raise ValueError(f"工作簿的布局版本为{version}，本程序只认识到{LAYOUT_VERSION}，请升级 xlperf")
-        if version < LAYOUT_VERSION:
+        if version < OLDEST_READABLE_VERSION:
             raise ValueError(
                 f"工作簿的布局版本为{version}，是旧版 xlperf 生成的，其评分表格式已改变（现为版本{LAYOUT_VERSION}）："
                 "请用 xlperf new 重新生成工作簿，再把内容复制过去"
@@ -1491,7 +1501,7 @@ class Layout:
             )
         except (ValueError, TypeError):
             raise ValueError("_xlperf 工作表中的评分项记录已损坏") from None
-        return Layout.of(layout.capacity, rules, plan)
+        return Layout.of(layout.capacity, rules, plan, version)
 
     # -- marks
 
@@ -1549,8 +1559,8 @@ class Layout:
 
 
 @functools.lru_cache(maxsize=16)
-def _shared_layout(capacity: Capacity, rules: str, plan: tuple[ScoreGroup, ...]) -> Layout:
-    return Layout(capacity, rules, plan)
+def _shared_layout(capacity: Capacity, rules: str, plan: tuple[ScoreGroup, ...], version: int) -> Layout:
+    return Layout(capacity, rules, plan, version)
 
 
 def cells_for_findings(findings: Iterable[Any], layout: Layout | None = None) -> list[Mark]:
