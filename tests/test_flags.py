@@ -84,6 +84,13 @@ class Built:
     path: Path
     mode: str
     values: dict | None = None
+    layout: L.Layout | None = None
+    found: list | None = None
+    """The engine's findings of the codes the sheet decides, on the form read back."""
+
+    @property
+    def expected(self) -> list[tuple[str, str]]:
+        return sorted((f.code, f.cell) for f in self.found)
 
 
 def _forms() -> dict[str, tuple[SelfEvaluation, str]]:
@@ -92,6 +99,7 @@ def _forms() -> dict[str, tuple[SelfEvaluation, str]]:
         "seeded": (seeded_mistakes(), "formulas"),
         "seeded-macro": (seeded_mistakes(), "macro"),
         "empty": (SelfEvaluation(), "formulas"),
+        "clean": (clean_seed(), "formulas"),
     }
     for n, (code, mutate, _) in enumerate(TRIGGERS):
         ev = clean_seed()
@@ -136,20 +144,16 @@ def books(tmp_path_factory) -> dict[str, Built]:
     built["seeded-xlsm"] = Built(xlsm, "macro")
     converted = recalc.recalculate([b.path for b in built.values()], folder / "out")
     for b in built.values():
-        b.values = recalc.values(converted[b.path.resolve()])
+        b.values = recalc.values(converted[b.path.resolve()], [L.FORM])
+        ev, b.layout = read_workbook_with_layout(b.path)
+        b.found = [f for f in run_checks(ev, None, b.layout.cell_of) if f.code in flags.DECIDED]
     return built
-
-
-def _engine(path: Path) -> tuple[list[tuple[str, str]], L.Layout, list]:
-    ev, layout = read_workbook_with_layout(path)
-    found = [f for f in run_checks(ev, None, layout.cell_of) if f.code in flags.DECIDED]
-    return sorted((f.code, f.cell) for f in found), layout, found
 
 
 def test_the_flags_are_the_engines_findings_on_every_form(books):
     wrong = {}
     for name, b in books.items():
-        expected, layout, _ = _engine(b.path)
+        expected, layout = b.expected, b.layout
         got = sorted(flags.raised(b.values, layout))
         if got != expected:
             wrong[name] = {"sheet only": sorted(set(got) - set(expected)),
@@ -159,7 +163,7 @@ def test_the_flags_are_the_engines_findings_on_every_form(books):
 
 def test_the_summary_counts_and_lists_every_raised_flag(books):
     for name, b in books.items():
-        _, layout, found = _engine(b.path)
+        layout, found = b.layout, b.found
         shown = flags.summary(b.values, layout)
         assert shown["错误数"] == sum(f.severity == "error" for f in found), name
         assert shown["警告数"] == sum(f.severity == "warning" for f in found), name
@@ -175,7 +179,7 @@ def test_the_summary_counts_and_lists_every_raised_flag(books):
 def test_the_seeded_mistakes_raise_exactly_the_expected_flags(books):
     for name in ("seeded", "seeded-macro", "seeded-xlsm"):
         b = books[name]
-        _, layout, _ = _engine(b.path)
+        layout = b.layout
         expected = sorted((code, layout.cell_of(field)) for code, field in SEEDED)
         assert sorted(flags.raised(b.values, layout)) == expected, name
         shown = flags.summary(b.values, layout)
@@ -186,20 +190,28 @@ def test_the_seeded_mistakes_raise_exactly_the_expected_flags(books):
 
 
 def test_a_clean_form_raises_nothing_and_says_so(books):
-    b = books["near-0-REQ001"]
-    _, layout, found = _engine(b.path)
-    shown = flags.summary(b.values, layout)
-    if not found:
-        assert shown["错误数"] == 0 and shown["警告数"] == 0
-    form = b.values[L.FORM]
-    r = flags.summary_origin(layout)
-    first_line = form.get(f"E{r + 4}")
-    assert first_line == ("未发现公式能判断的问题。" if not found else shown["lines"][0][2])
+    b = books["clean"]
+    assert b.found == []
+    shown = flags.summary(b.values, b.layout)
+    assert (shown["错误数"], shown["警告数"], shown["lines"]) == (0, 0, [])
+    assert b.values[L.FORM].get(f"E{flags.summary_origin(b.layout) + 4}") == flags.NOTHING_FOUND
+
+
+def test_the_stored_results_are_the_recalculated_ones(books, tmp_path):
+    """A program that shows the stored results without recalculating (LibreOffice's default
+    for .xlsx) shows the same flags, marks and summary."""
+    names = ["seeded", "seeded-macro", "seed", "clean", "gen-0", "gen-1"]
+    converted = recalc.recalculate([books[n].path for n in names], tmp_path, recalc=False)
+    for name in names:
+        b = books[name]
+        stored = recalc.values(converted[b.path.resolve()], [L.FORM])
+        assert flags.raised(stored, b.layout) == flags.raised(b.values, b.layout), name
+        assert flags.summary(stored, b.layout) == flags.summary(b.values, b.layout), name
 
 
 def test_no_error_value_in_the_summary_or_the_flags(books):
     for name, b in books.items():
-        _, layout, _ = _engine(b.path)
+        layout = b.layout
         p = flags.plan(layout)
         form = b.values[L.FORM]
         first = flags.summary_origin(layout) + 1

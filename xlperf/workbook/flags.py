@@ -691,6 +691,8 @@ def add_flags(book: Any, sheets: Mapping[str, Any], layout: L.Layout, ev: Any, m
     if ws is None:
         return
     p = plan(layout, with_report=L.REPORT in sheets)
+    on = engine_raised(ev, layout)
+    stored = [1 if (f.code, f.cell) in on else 0 for f in p.flags]
     small = book.add_format({"font_name": "宋体", "font_size": 9, "font_color": "#595959", "valign": "vcenter"})
     head = book.add_format({"font_name": "宋体", "font_size": 9, "bold": True, "font_color": "#595959"})
     cols = p.flag_cols
@@ -702,18 +704,19 @@ def add_flags(book: Any, sheets: Mapping[str, Any], layout: L.Layout, ev: Any, m
         ws.write_string(r, cols["code"], f.code, small)
         ws.write_string(r, cols["severity"], SEVERITY_SHOWN[f.severity], small)
         ws.write_string(r, cols["cell"], f.cell, small)
-        ws.write_formula(r, cols["raised"], "=" + f.test, small, 0)
+        ws.write_formula(r, cols["raised"], "=" + f.test, small, stored[k])
         ws.write_string(r, cols["message"], f.message, small)
         raised = p.raised_ref(k)
         first = p.raised_ref(0)
-        ws.write_formula(r, cols["counter"], f'=IF({raised}=1,SUM({first}:{raised.replace("$", "")}),"")', small, "")
+        ws.write_formula(r, cols["counter"], f'=IF({raised}=1,SUM({first}:{raised.replace("$", "")}),"")', small,
+                         sum(stored[:k + 1]) if stored[k] else "")
     for t in p.tables:
         for (i, name), formula in t.formulas.items():
             ws.write_formula(t.row + i, t.col + t.columns.index(name), "=" + formula, small, "")
         for (i, name), value in t.values.items():
             ws.write(t.row + i, t.col + t.columns.index(name), value, small)
-    _marks(book, ws, sheets, p)
-    _summary(book, ws, p)
+    _marks(book, ws, sheets, p, stored)
+    _summary(book, ws, p, stored)
     widths = {cols["code"]: 8, cols["severity"]: 5, cols["cell"]: 14, cols["raised"]: 5, cols["message"]: 40,
               cols["counter"]: 5}
     for c, w in widths.items():
@@ -722,7 +725,19 @@ def add_flags(book: Any, sheets: Mapping[str, Any], layout: L.Layout, ev: Any, m
     ws.set_column(p.helper_col, p.helper_col + widest + 1, 6, None, {"hidden": True})
 
 
-def _marks(book: Any, ws: Any, sheets: Mapping[str, Any], p: Plan) -> None:
+def engine_raised(ev: Any, layout: L.Layout) -> set[tuple[str, str]]:
+    """(code, cell) the engine reports, of the codes the sheet decides, for the form as the
+    sheet shows it (资金合计 is the sum of its parts): the flags' stored results, so that a
+    program that does not recalculate on opening shows the right marks and summary too."""
+    from xlperf.engine.checks import run_checks
+
+    shown = ev.model_copy(deep=True)
+    for row in [*shown.funding.budget, *shown.funding.spending]:
+        row.total = row.parts_total()
+    return {(f.code, f.cell) for f in run_checks(shown, None, layout.cell_of) if f.code in DECIDED}
+
+
+def _marks(book: Any, ws: Any, sheets: Mapping[str, Any], p: Plan, stored: list[int]) -> None:
     """The mark level of every flagged cell, and the conditional formats that show it."""
     fills = {sev: book.add_format({"bg_color": color}) for sev, color in L.MARK_FILLS.items()}
     groups: dict[tuple[str, L.Area], list[int]] = {}
@@ -731,8 +746,9 @@ def _marks(book: Any, ws: Any, sheets: Mapping[str, Any], p: Plan) -> None:
         groups.setdefault((c.sheet, c.area), []).append(k)
     col = p.mark_col
     for n, ((sheet, area), ks) in enumerate(groups.items()):
-        terms = [f"{p.raised_ref(k)}*{2 if p.flags[k].severity == 'error' else 1}" for k in ks]
-        ws.write_formula(n, col, f"=MAX(0,{','.join(terms)})", None, 0)
+        weight = {k: 2 if p.flags[k].severity == "error" else 1 for k in ks}
+        terms = [f"{p.raised_ref(k)}*{weight[k]}" for k in ks]
+        ws.write_formula(n, col, f"=MAX(0,{','.join(terms)})", None, max(stored[k] * weight[k] for k in ks))
         level = f"${L.col_letter(col)}${n + 1}"
         if sheet == L.FORM:
             target = ws
@@ -746,6 +762,8 @@ def _marks(book: Any, ws: Any, sheets: Mapping[str, Any], p: Plan) -> None:
                 "type": "formula", "criteria": f"={level}={value}", "format": fills[sev], "stop_if_true": True})
 
 
+NOTHING_FOUND = "未发现公式能判断的问题。"
+
 SUMMARY_TITLE = "校验（由公式计算，不打印；完整校验请用“校验”按钮或 xlperf check）"
 
 
@@ -756,7 +774,7 @@ def summary_origin(layout: L.Layout) -> int:
     return area.last_row + 2
 
 
-def _summary(book: Any, ws: Any, p: Plan) -> None:
+def _summary(book: Any, ws: Any, p: Plan, stored: list[int]) -> None:
     """Below the form: 错误数 and 警告数, each with its number to its right, then one line
     per raised flag (code, cell, message), found through the running counter."""
     bold = book.add_format({"font_name": "宋体", "font_size": 10.5, "bold": True})
@@ -766,21 +784,25 @@ def _summary(book: Any, ws: Any, p: Plan) -> None:
     ws.write_string(r, L.B, SUMMARY_TITLE, bold)
     sev, raised = p.flag_span("severity"), p.flag_span("raised")
     ws.write_string(r + 1, L.B, "错误数", bold)
-    ws.write_formula(r + 1, L.C, f'=SUMPRODUCT(--({sev}="错误"),{raised})', count, 0)
+    errors = sum(on for f, on in zip(p.flags, stored) if f.severity == "error")
+    ws.write_formula(r + 1, L.C, f'=SUMPRODUCT(--({sev}="错误"),{raised})', count, errors)
     ws.write_string(r + 1, L.D, "警告数", bold)
-    ws.write_formula(r + 1, L.E, f'=SUMPRODUCT(--({sev}="警告"),{raised})', count, 0)
+    ws.write_formula(r + 1, L.E, f'=SUMPRODUCT(--({sev}="警告"),{raised})', count, sum(stored) - errors)
     ws.write_string(r + 2, L.B, "代码", bold)
     ws.write_string(r + 2, L.C, "单元格", bold)
     ws.write_string(r + 2, L.E, "说明", bold)
     counters = p.flag_span("counter")
+    listed = [f for f, on in zip(p.flags, stored) if on]
     for k in range(len(p.flags)):
         row = r + 3 + k
         at = f"MATCH({k + 1},{counters},0)"
         for col, what in ((L.B, "code"), (L.C, "cell"), (L.E, "message")):
             shown = f'IF(ISNUMBER({at}),INDEX({p.flag_span(what)},{at}),"")'
+            value = getattr(listed[k], what) if k < len(listed) else ""
             if k == 0 and what == "message":
-                shown = f'IF(SUM({raised})=0,"未发现公式能判断的问题。",{shown})'
-            ws.write_formula(row, col, "=" + shown, plain, "")
+                shown = f'IF(SUM({raised})=0,{_q(NOTHING_FOUND)},{shown})'
+                value = value or NOTHING_FOUND
+            ws.write_formula(row, col, "=" + shown, plain, value)
 
 
 # ---------------------------------------------------------------------------- reading back
