@@ -9,7 +9,8 @@ small combinators over character classes, and a test checks it against the engin
 functions on many strings. Characters go through what the engine does first (NFKC and the
 dash look-alikes for phones), so a full-width ０７５１ is the same as 0751.
 
-A cell longer than `flags.PHONE_CAPACITY` characters is not read (no flag is raised).
+A cell longer than `flags.PHONE_CAPACITY` characters is not read: the sheet raises no flag
+for it and leaves it to the engine.
 """
 
 from __future__ import annotations
@@ -334,7 +335,8 @@ class Machine:
                 f'{a.other}))')
 
     def accepts(self, checks: Any, ref: str) -> str:
-        """A formula TRUE when the text of `ref` is in the machine's language."""
+        """A formula TRUE when the text of `ref` is in the machine's language (or too long
+        for the sheet to read)."""
         n = self.capacity
         row = self.plan.table(1, *(f"s{k}" for k in range(1, n + 1)))
         grid = f"{self.table.span('c1', 0, self.table.n - 1).split(':')[0]}:" \
@@ -344,7 +346,7 @@ class Machine:
             ch = f"MID(SUBSTITUTE({ref}&\"\",CHAR(13),CHAR(10)),{k},1)"
             prev = row.put(0, f"s{k}", f"INDEX({grid},{prev},{self.char_class(ch)})")
         accept = self.keys.ref(0, "accept")
-        return f'AND(LEN({ref}&"")<={n},ISNUMBER(FIND(","&{prev}&",",{accept})))'
+        return f'OR(LEN({ref}&"")>{n},ISNUMBER(FIND(","&{prev}&",",{accept})))'
 
 
 def table(plan: Any, kind: str) -> Machine:
