@@ -341,7 +341,9 @@ def test_native_parsing_of_targets_typed_later(tmp_path):
         i = used.get(sub, 0)
         used[sub] = i + 1
         row = lay.cell_for(indicator_path(SubCategory[sub], i, "target")).area.row + 1
-        ws[f"E{row}"], ws[f"G{row}"], ws[f"H{row}"] = "指标", target, actual
+        for col, text in (("E", "指标"), ("G", target), ("H", actual)):
+            ws[f"{col}{row}"].value = text
+            ws[f"{col}{row}"].data_type = "s"  # typed text, even "=100%"
         placed.append((row, sub, target, actual, want))
     book.save(path)
     got = recalc.recalc_values([path], tmp_path / "out", [L.FORM])[path.resolve()][L.FORM]

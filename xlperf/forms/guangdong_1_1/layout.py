@@ -419,10 +419,10 @@ class _Draft:
                  kind=kind, title=title, formula=formula, calc=calc, args=tuple(args), helper=helper)
         )
 
-    def output(self, r, c, r2, c2, path, title, calc, style="output") -> None:
+    def output(self, r, c, r2, c2, path, title, calc, style="output", helper=False) -> None:
         self.cells.append(
             Cell(self.sheet, Area(r, c, r2, c2), "output", style=style, path=path, kind="output",
-                 title=title, calc=calc)
+                 title=title, calc=calc, helper=helper)
         )
 
     def height(self, row: int, points: float) -> None:
@@ -911,7 +911,7 @@ def _rule_table(s: "_Draft", rows_first: int, rows_last: int, total_cents: int) 
     formula("total", "总分(分)", f"={total_cents}")
     label("rescale", "剔除后折算")
     s.output(_RULE_ROWS["rescale"], v, _RULE_ROWS["rescale"], v, "scoring.rule.rescale", "剔除后折算", "rule",
-             "helper")
+             "helper", helper=True)
     formula("dropped", "剔除分值(分)", f"=SUMPRODUCT({col['dropped']}*{col['pc']})")
     total, rescale, dropped = rule_cell("total"), rule_cell("rescale"), rule_cell("dropped")
     formula("den", "折算基数(分)",
@@ -920,21 +920,21 @@ def _rule_table(s: "_Draft", rows_first: int, rows_last: int, total_cents: int) 
     formula("pending", "待评分项", f'=COUNTIF({col["status"]},"待人工评分")')
     for key, text in (("title", "规则标题"), ("name", "规则名称")):
         label(key, text)
-        s.output(_RULE_ROWS[key], v, _RULE_ROWS[key], v, f"scoring.rule.{key}", text, "rule", "helper")
+        s.output(_RULE_ROWS[key], v, _RULE_ROWS[key], v, f"scoring.rule.{key}", text, "rule", "helper", helper=True)
     t0 = _RULE_ROWS["tiers"]
     for c, text in enumerate(("档次", "下限%", "上限%")):
         s.label(t0 - 1, RULE_COL + c, t0 - 1, RULE_COL + c, text, "helper_header", helper=True)
     for i in range(len(TIERS)):
         for c, attr in enumerate(("name", "min", "max")):
             s.output(t0 + i, RULE_COL + c, t0 + i, RULE_COL + c, f"scoring.rule.tier[{i}].{attr}", "档次", "rule",
-                     "helper")
+                     "helper", helper=True)
     g0 = _RULE_ROWS["grades"]
     for c, text in enumerate(("等级", "不低于")):
         s.label(g0 - 1, RULE_COL + c, g0 - 1, RULE_COL + c, text, "helper_header", helper=True)
     for i in range(RULE_GRADES):
         for c, attr in enumerate(("name", "min")):
             s.output(g0 + i, RULE_COL + c, g0 + i, RULE_COL + c, f"scoring.rule.grade[{i}].{attr}", "等级", "rule",
-                     "helper")
+                     "helper", helper=True)
 
 
 def rule_values(rule_set: Any) -> dict[str, Any]:
