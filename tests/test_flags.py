@@ -263,6 +263,13 @@ def test_every_flagged_cell_is_marked_and_the_block_sits_outside_the_print_area(
         assert re.search(r"[\u4e00-\u9fff]", f.message) and not re.search(r"\b(?:basic|funding|goals|indicators|report|header)\.", f.message), f
 
 
+def test_the_catalogue_lists_the_codes_the_sheet_decides():
+    text = (ROOT / "docs" / "checks.md").read_text(encoding="utf-8")
+    section = text.split("## 工作簿中的公式校验", 1)[1]
+    listed = re.findall(r"\b[A-Z]{3}\d{3}\b", section.split("其余代码", 1)[0])
+    assert listed == list(flags.DECIDED)
+
+
 def test_without_the_report_sheet_no_flag_points_at_it(tmp_path):
     path = tmp_path / "form.xlsx"
     layout = build_workbook(path, seeded_mistakes(), mode="formulas", sheets=[L.FORM])

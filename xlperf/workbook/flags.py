@@ -252,8 +252,6 @@ _REQUIRED_VALUE = ("basic.eval_year", "basic.eval_amount", "basic.start_date", "
 _REPORT_REQUIRED = ("report.filler_name", "report.phone", "report.fill_date")
 _SUGGESTED = ("basic.contact_email", "goals.stage")
 _BLOCK_LABEL = {"budget": "资金安排情况", "spending": "资金使用情况", "by_purpose": "按方向划分"}
-_NO = ("否", "N", "n", "no", "No", "false", "False", "FALSE")
-_YES = ("是", "Y", "y", "yes", "Yes", "true", "True", "TRUE")
 
 
 class _Checks:
@@ -601,8 +599,10 @@ class _Checks:
     def goals(self) -> None:
         p = self.p
         on_time = p.ref("goals.achieved_on_time")
-        no = ",".join(f"EXACT({on_time}&\"\",{_q(w)})" for w in _NO)
-        yes = ",".join(f"EXACT({on_time}&\"\",{_q(w)})" for w in _YES)
+        from xlperf.workbook.read import _NO, _YES
+
+        no = ",".join(f"EXACT({on_time}&\"\",{_q(w)})" for w in sorted(_NO))
+        yes = ",".join(f"EXACT({on_time}&\"\",{_q(w)})" for w in sorted(_YES))
         self.add("GOL001", "goals.achieved_on_time", f"AND(OR({no}),{self.notes_said}=0)",
                  "是否如期实现预期总体目标填了“否”，但没有说明原因：请在“单位需要说明的其他情况”中说明。")
         ind = self.ind
