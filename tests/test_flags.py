@@ -79,6 +79,32 @@ SEEDED = {
 """(code, field) of every flag the seeded mistakes raise."""
 
 
+TYPED_LATER: dict[str, dict[str, object]] = {
+    "typed-years": {"basic.eval_year": "2020年", "funding.budget[0].year": "2020 年",
+                    "funding.spending[0].year": "2019", "funding.by_purpose[0].year": 2020},
+    "typed-shapes": {"basic.contact_phone": "０７５１－８８７７８３３、138 0013 8000",
+                     "basic.contact_email": "  zhang.san@example.com.cn ", "report.phone": "8877833 转 12"},
+    "typed-bad-shapes": {"basic.contact_phone": "0751-8877833  转12", "basic.contact_email": "张三@qq.com",
+                         "report.phone": "138001380001"},
+    "typed-claims": {"indicators.quality[0].actual": "90%", "indicators.quality[0].explanation": "已全部按时完成了年度目标！",
+                     "indicators.satisfaction[0].actual": "90%",
+                     "indicators.satisfaction[0].explanation": "　无　", "goals.achieved_on_time": "是"},
+    "typed-amounts": {"funding.budget[0].municipal": 122.175, "funding.spending[0].municipal": -3,
+                      "basic.eval_amount": 122.17, "funding.by_purpose[1].purpose": "设备采购"},
+}
+"""Cells a person types after the workbook was built (written with openpyxl, as Excel would
+store them), so the flags are tested on input the builder never writes."""
+
+
+def _type_into(path: Path, edits: dict[str, object]) -> None:
+    layout = read_workbook_with_layout(path)[1]
+    book = openpyxl.load_workbook(path)
+    for field, value in edits.items():
+        cell = layout.cell_for(field)
+        book[cell.sheet][cell.area.first].value = value
+    book.save(path)
+
+
 @dataclass
 class Built:
     path: Path
@@ -131,12 +157,17 @@ def books(tmp_path_factory) -> dict[str, Built]:
     folder = tmp_path_factory.mktemp("flags")
     forms = _forms()
     for n, ev in enumerate(_generated(GENERATED)):
-        forms[f"gen-{n}"] = (ev, "formulas")
+        forms[f"gen-{n}"] = (ev, "macro" if n % 2 else "formulas")
     built: dict[str, Built] = {}
     for name, (ev, mode) in forms.items():
         path = folder / f"{name}.xlsx"
         build_workbook(path, ev, mode=mode)
         built[name] = Built(path, mode)
+    for name, edits in TYPED_LATER.items():
+        path = folder / f"{name}.xlsx"
+        build_workbook(path, clean_seed(), mode="formulas")
+        _type_into(path, edits)
+        built[name] = Built(path, "formulas")
     xlsm = folder / "seeded-xlsm.xlsm"
     source = folder / "seeded.json"
     source.write_text(seeded_mistakes().to_json(), encoding="utf-8")

@@ -295,7 +295,7 @@ class _Checks:
     @staticmethod
     def year_of(ref: str) -> str:
         """A year cell as the reader takes it: a number, or text like 2020 / 2020年."""
-        t = stripped(ref)
+        t = f'SUBSTITUTE({stripped(ref)}," ","")'
         return (f'IF(ISNUMBER({ref}),{ref},IF(AND(LEN({t})>=4,LEN({t})<=5,ISNUMBER(--LEFT({t},4)),'
                 f'OR(LEN({t})=4,RIGHT({t},1)="年")),--LEFT({t},4),""))')
 
