@@ -342,6 +342,11 @@ def test_an_indicator_added_in_the_workbook_gets_its_score_row(built, tmp_path):
     card = outcome.scorecard
     new = card.item("indicators.quality[1]")
     assert new is not None and new.points == new.available > 0
+    row = lay.cell_for("indicators.quality[1].target").area.row + 1
+    helpers = openpyxl.load_workbook(out)[L.FORM]
+    understood = {k: helpers[f"{L.col_letter(L.HELPER_COLUMN[k])}{row}"].value for k in L.ENGINE_HELPERS}
+    assert understood["t_src"] == "≥98%" and understood["a_src"] == "99%"  # the button wrote its reading
+    assert (understood["dir"], understood["t_num"], understood["a_num"]) == ("≥", 98, 99)
     from tests import recalc
 
     if recalc.soffice() is None:

@@ -181,8 +181,9 @@ def _real_row(ev: SelfEvaluation, row_path: str) -> Any:
     return rows[i] if i < len(rows) else None
 
 
-def _understood(ev: SelfEvaluation, row_path: str, key: str) -> Any:
-    """The helper cells of what the engine understood of an indicator row."""
+def understood_values(ev: SelfEvaluation, row_path: str, key: str) -> Any:
+    """A helper cell of what the engine understood of an indicator row (key of
+    `ENGINE_HELPERS`); written by the builder and again by the Excel buttons."""
     from xlperf.workbook import native
 
     if key in ("t_src", "a_src"):
@@ -213,7 +214,7 @@ def _engine_value(cell: Cell, ev: SelfEvaluation, scores: dict[str, Any], mode: 
         rows = ev.funding.budget if calc == "year_budget" else ev.funding.spending
         return funding.year_total(rows, ev.basic.eval_year, amount=lambda row: row.parts_total())
     if calc == "understood":
-        return _understood(ev, *cell.args)
+        return understood_values(ev, *cell.args)
     if calc == "native":
         return None
     if calc == "conf":
