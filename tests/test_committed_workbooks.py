@@ -42,3 +42,42 @@ def test_committed_workbooks_carry_the_vba_modules(committed):
     finally:
         parser.close()
     assert {"xlwings.bas", "xlperf_udfs.bas", "xlperf_buttons.bas"} <= names
+
+
+LAYOUT_V2 = sorted((ROOT / "tests" / "fixtures" / "layout-v2").glob("*.xlsm"))
+"""The workbooks of the previous release (layout version 2, before the native formulas),
+kept as fixtures: workbooks in users' hands keep working."""
+
+
+@pytest.mark.parametrize("old", LAYOUT_V2, ids=lambda p: p.stem)
+def test_workbooks_of_layout_version_2_still_read(tmp_path, old):
+    from xlperf.cli import main
+    from xlperf.engine import evaluate
+    from xlperf.outputs.review import review
+
+    ev, lay = read_workbook_with_layout(old)
+    assert lay.version == 2
+    if "示例" in old.name:
+        assert ev == SelfEvaluation.from_json(EXAMPLE.read_text(encoding="utf-8"))
+    card = evaluate(ev, locate=lay.cell_of).scorecard
+    assert main(["check", str(old), "--json"]) in (0, 1)
+    assert main(["score", str(old)]) in (0, 1)
+    assert main(["export", str(old), "-o", str(tmp_path / "r.docx")]) in (0, 1)
+    assert (tmp_path / "r.docx").is_file()
+    result = review([old], tmp_path / "summary.xlsx")
+    assert [f.score for f in result.forms] == [card.total]
+
+
+def test_the_button_on_a_version_2_workbook_still_writes_its_scores(tmp_path):
+    import openpyxl
+
+    from xlperf.excel import process_file
+    from xlperf.forms.guangdong_1_1 import layout as L
+
+    old = next(p for p in LAYOUT_V2 if "示例" in p.name)
+    out = tmp_path / "scored.xlsm"
+    outcome = process_file(old, out, "score")
+    _, lay = read_workbook_with_layout(out)
+    sheet = openpyxl.load_workbook(out)[L.SCORE]
+    total = sheet[lay.cell_for("scoring.total").area.first].value
+    assert lay.version == 2 and total == float(outcome.scorecard.total)
