@@ -1,11 +1,11 @@
 """The native formulas against the engine (differential test, LibreOffice doing the arithmetic).
 
 Workbooks of both editions are built for the seed, for edge cases of targets, actual values,
-funding and scoring entries, and for hypothesis-generated forms; ONE soffice call per
-module recalculates them all (tests/recalc.py). For each form the recalculated funding
-totals, 预算执行率, per-row judgement and fraction, every 评分表 row's 分值/得分/方式, the
-total and the grade must equal what the engine computes for the form read back from the
-same file. A row the formulas leave to 需人工判断 is a disagreement like any other: the
+funding and scoring entries, and for hypothesis-generated forms; soffice recalculates them
+all in as few calls as it can (tests/recalc.py). For each form the recalculated funding
+totals, 预算执行率, per-row judgement, every 评分表 row's 分值/得分/方式, the total, the
+grade, the raised flags and the 错误数/警告数 of the 校验 summary must equal what the engine
+computes for the form read back from the same file. A row the formulas leave to 需人工判断 is a disagreement like any other: the
 helper cells carry the engine's reading, so the two must agree exactly.
 """
 
@@ -200,7 +200,7 @@ def recalculated(tmp_path_factory):
     found = {}
     for b in built:
         ev, lay = read_workbook_with_layout(b.path)
-        found[b.path.name] = (b, ev, lay, recalc.values(out[b.path.resolve()], [L.FORM, L.SCORE]))
+        found[b.path.name] = (b, ev, lay, recalc.values(out[b.path.resolve()], [L.FORM, L.SCORE, L.REPORT]))
     return found
 
 
@@ -273,6 +273,17 @@ def disagreements(ev: SelfEvaluation, lay: L.Layout, values: dict) -> list[str]:
     grade = score.get(lay.cell_for("scoring.grade").area.first)
     if total != card.total or grade != card.grade:
         found.append(f"总分/等级 {total}/{grade} != {card.total}/{card.grade}")
+    from xlperf.engine.checks import run_checks
+    from xlperf.workbook import flags
+
+    engine = [f for f in run_checks(ev, None, lay.cell_of) if f.code in flags.DECIDED]
+    got, want = sorted(flags.raised(values, lay)), sorted((f.code, f.cell) for f in engine)
+    if got != want:
+        found.append(f"校验标记：多出 {sorted(set(got) - set(want))}，缺少 {sorted(set(want) - set(got))}")
+    shown = flags.summary(values, lay)
+    counts = (sum(f.severity == "error" for f in engine), sum(f.severity == "warning" for f in engine))
+    if (shown["错误数"], shown["警告数"]) != counts:
+        found.append(f"错误数/警告数 {shown['错误数']}/{shown['警告数']} != {counts[0]}/{counts[1]}")
     return found
 
 
