@@ -44,10 +44,11 @@ from xlperf.forms.guangdong_1_1.layout import (
     col_px,
     field_value,
     parse_a1,
+    path_tokens,
     rule_values,
     text_height,
 )
-from xlperf.forms.guangdong_1_1.model import SelfEvaluation
+from xlperf.forms.guangdong_1_1.model import SelfEvaluation, SubCategory
 
 BODY_FONT = "宋体"
 TITLE_FONT = "宋体"
@@ -157,24 +158,25 @@ def _exec_rate(ev: SelfEvaluation) -> Decimal | None:
 def _judge(ev: SelfEvaluation, row_path: str) -> str:
     from xlperf.engine import targets
 
-    row = field_value(ev, row_path)
-    if row is None or (not row.actual and not row.target):
+    row = _real_row(ev, row_path)
+    if row is None:
         return ""
-    return targets.judge(row.actual, row.target).status.value
+    sub = SubCategory[path_tokens(row_path)[1][0]]
+    return targets.judge(row.actual, row.target, sub, row.name).status.value
 
 
 def _fraction(ev: SelfEvaluation, row_path: str) -> Any:
     from xlperf.engine import scoring, targets
 
     row = _real_row(ev, row_path)
-    return None if row is None else scoring.achievement(targets.judge(row.actual, row.target))
+    if row is None:
+        return None
+    sub = SubCategory[path_tokens(row_path)[1][0]]
+    return scoring.achievement(targets.judge(row.actual, row.target, sub, row.name))
 
 
 def _real_row(ev: SelfEvaluation, row_path: str) -> Any:
     """The indicator row at `row_path` when the form has it (not 无, not past its rows)."""
-    from xlperf.forms.guangdong_1_1.layout import path_tokens
-    from xlperf.forms.guangdong_1_1.model import SubCategory
-
     (_, _), (name, index) = path_tokens(row_path)
     rows = ev.indicators.rows(SubCategory[name])
     i = int(index or 0)
@@ -191,7 +193,8 @@ def understood_values(ev: SelfEvaluation, row_path: str, key: str) -> Any:
     row = _real_row(ev, row_path)
     if row is None:
         return None
-    return native.understood(row.actual, row.target)[key]
+    sub = SubCategory[path_tokens(row_path)[1][0]]
+    return native.understood(row.actual, row.target, sub, row.name)[key]
 
 
 def _engine_value(cell: Cell, ev: SelfEvaluation, scores: dict[str, Any], mode: Mode) -> Any:

@@ -22,7 +22,6 @@ the form's growing blocks), the mark level of every flagged cell (2 error, 1 war
 from __future__ import annotations
 
 import functools
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -69,18 +68,21 @@ def _variants(word: str) -> set[str]:
     return out
 
 
-@functools.lru_cache(maxsize=None)
 def _preimages(ch: str) -> tuple[str, ...]:
-    return tuple(sorted({ch} | {c for c in map(chr, range(0x20, 0x10000))
-                                if c != ch and unicodedata.normalize("NFKC", c) == ch}))
+    from xlperf.workbook.shapes import sources_of
+
+    return tuple(sorted({ch} | sources_of(ch)))
 
 
-NONE_VARIANTS: tuple[str, ...] = tuple(sorted({v for w in _NONE_WORDS for v in _variants(w)}))
+@functools.lru_cache(maxsize=1)
+def none_variants() -> tuple[str, ...]:
+    """“无” and its look-alikes as a cell may hold them (before NFKC)."""
+    return tuple(sorted({v for w in _NONE_WORDS for v in _variants(w)}))
 
 
 def none_word(text: str) -> str:
     """TRUE when a stripped text is “无” or one of its look-alikes (`checks._is_none_word`)."""
-    words = ",".join(_q(w) for w in NONE_VARIANTS)
+    words = ",".join(_q(w) for w in none_variants())
     return f"SUMPRODUCT(--EXACT({text},{{{words}}}))>0"
 
 

@@ -217,33 +217,25 @@ def outcome(direction: str, target, actual, relative: bool):
     return NOT_MET, None if ratio is None else min(Decimal(1), max(Decimal(0), ratio))
 
 
-def understood(actual: object, target: object) -> dict[str, object]:
+def understood(actual: object, target: object, basis: object = None, name: str = "") -> dict[str, object]:
     """What the engine understood of an indicator row, as the helper cells hold it: the
     direction (定性 when the engine leaves the row to a person), the target and the actual
     in one unit, the unit, and whether the numbers are changes against last year (较上年).
 
+    basis and name: the row's sub-category and indicator name, as `targets.judge` takes them.
     When the actual states several numbers, the one that decides the engine's verdict is
     kept, so that the native formulas reach the engine's judgement and points exactly; a
     verdict no single number reproduces is left to a person (定性)."""
     from xlperf.engine import scoring, targets
 
-    j = targets.judge(actual, target)
+    u = targets.understand(target, actual, basis, name)
     review = {"dir": "定性", "t_num": None, "a_num": None, "unit": "", "rel": ""}
-    if j.status is targets.Status.REVIEW:
+    if u.status is targets.Status.REVIEW or u.direction is None or u.threshold is None:
         return review
-    t = j.target
-    want = (j.status.value, scoring.achievement(j))
-    relative = t.kind is targets.Kind.RELATIVE
-    try:
-        quantities = targets._relevant(t, j.actual.quantities)
-        pairs = [targets._in_common_unit(q, t) for q in quantities]
-        unit = targets._scale(t.unit)[0]
-    except (AttributeError, TypeError, ValueError):
-        return review
-    for pair in pairs:
-        if isinstance(pair, str):
-            continue
-        a, tv = pair
-        if outcome(t.comparator.value, tv, a, relative) == want:
-            return {"dir": t.comparator.value, "t_num": tv, "a_num": a, "unit": unit, "rel": "是" if relative else ""}
+    j = targets.judge(actual, target, basis, name)
+    want = (u.status.value, scoring.achievement(j))
+    for value in u.values:
+        if outcome(u.direction, u.threshold, value, u.relative) == want:
+            return {"dir": u.direction, "t_num": u.threshold, "a_num": value, "unit": u.unit,
+                    "rel": "是" if u.relative else ""}
     return review

@@ -184,12 +184,35 @@ _XML_OK = re.compile(r"[\t\n\x20-\ud7ff\ue000-\ufffd]")
 `Machine.accepts` does that to the text it reads, and the control characters cannot be stored)."""
 
 
-def alphabet(named: Sequence[str], classify: Callable[[str], str | None]) -> Alphabet:
-    """Classes named in `named` order (1..), then other, then end; `classify(ch)` names the
-    class of a character after the engine's normalisation, or None."""
-    chars, codes = [], []
+@functools.lru_cache(maxsize=1)
+def nfkc_sources() -> dict[str, tuple[str, ...]]:
+    """The characters a cell can hold (Basic Multilingual Plane), by what NFKC makes of each
+    when that is one character: "0" -> ("0", "０", "⁰", "₀", "⓪", ...)."""
+    found: dict[str, list[str]] = {}
     for cp in range(0x10000):
         ch = chr(cp)
+        n = unicodedata.normalize("NFKC", ch)
+        if len(n) == 1 and _XML_OK.fullmatch(ch):
+            found.setdefault(n, []).append(ch)
+    return {n: tuple(chs) for n, chs in found.items()}
+
+
+def sources_of(targets: Iterable[str]) -> set[str]:
+    """Every character whose NFKC form is one of `targets`."""
+    table = nfkc_sources()
+    return {ch for t in targets for ch in table.get(t, ())}
+
+
+def _white() -> set[str]:
+    return {n for n in nfkc_sources() if n.isspace()}
+
+
+def alphabet(named: Sequence[str], classify: Callable[[str], str | None], candidates: Iterable[str]) -> Alphabet:
+    """Classes named in `named` order (1..), then other, then end; `classify(ch)` names the
+    class of a character after the engine's normalisation, or None; only `candidates` are
+    asked (every other character is of the class other)."""
+    chars, codes = [], []
+    for ch in sorted(candidates):
         if not _XML_OK.fullmatch(ch):
             continue
         name = classify(ch)
@@ -237,7 +260,8 @@ def _phone_class(ch: str) -> str | None:
 @functools.lru_cache(maxsize=1)
 def phone_machine() -> tuple[Alphabet, Dfa]:
     names = _PHONE_CLASSES
-    a = alphabet(names, _phone_class)
+    a = alphabet(names, _phone_class,
+                 sources_of({*"0123456789eExXtT+-()转分机.#、,;/，； ", *_DASHES, *_white()}))
     c = {n: k + 1 for k, n in enumerate(names)}
     digit = sym(*(c[d] for d in "012368"))
     dash_space = sym(c["-"], c[" "])
@@ -279,7 +303,7 @@ def _email_class(ch: str) -> str | None:
 @functools.lru_cache(maxsize=1)
 def email_machine() -> tuple[Alphabet, Dfa]:
     names = _EMAIL_CLASSES
-    a = alphabet(names, _email_class)
+    a = alphabet(names, _email_class, {*map(chr, range(0x20, 0x7F)), *sources_of(_white()), *_white()})
     c = {n: k + 1 for k, n in enumerate(names)}
     label = sym(c["letter"], c["digit"], c["-"])
     local = sym(c["letter"], c["digit"], c["."], c["-"], c["sym"])
