@@ -242,13 +242,14 @@ def disagreements(ev: SelfEvaluation, lay: L.Layout, values: dict) -> list[str]:
     if not _close(_num(rate), want_rate):
         found.append(f"预算执行率 {rate!r} != {want_rate}")
     judges = {c.args[0]: c for c in lay.sheet(L.FORM).cells if c.calc == "judge"}
-    real = {indicator_path(sub, i): row for sub, i, row in ev.indicators.each()}
+    real = {indicator_path(sub, i): (sub, row) for sub, i, row in ev.indicators.each()}
     for path, cell in judges.items():
         got = at(form, cell) or ""
-        row = real.get(path)
-        want = targets.judge(row.actual, row.target).status.value if row is not None else ""
+        sub, row = real.get(path, (None, None))
+        want = targets.judge(row.actual, row.target, sub, row.name).status.value if row is not None else ""
         if got != want:
-            seen = "" if row is None else f"（预期值“{row.target}”，实现值“{row.actual}”，{understood(row.actual, row.target)}）"
+            seen = "" if row is None else (f"（预期值“{row.target}”，实现值“{row.actual}”，"
+                                           f"{understood(row.actual, row.target, sub, row.name)}）")
             found.append(f"{path} 判断 {got!r} != {want!r}{seen}")
     card = scoring.score(ev, scoring.load_rules(lay.rules or None))
     items = {i.id: i for i in card.items}
@@ -327,7 +328,8 @@ def test_native_parsing_of_targets_typed_later(tmp_path):
         ("cost", "不超过90", "90", "已完成"), ("quantity", "＞5", "5", "未完成"), ("quantity", "<5", "4", "已完成"),
         ("quality", "=100%", "100%", "已完成"), ("quantity", "10以下", "11", "未完成"),
         ("quantity", "12", "12", "已完成"), ("cost", "12", "13", "未完成"), ("timeliness", "95%", "96%", "已完成"),
-        ("timeliness", "3", "2", "需人工判断"), ("economic", "5", "6", "需人工判断"), ("quantity", "0", "0", "需人工判断"),
+        ("timeliness", "3", "2", "需人工判断"), ("economic", "5", "6", "已完成"), ("quantity", "0", "0", "需人工判断"),
+        ("cost", "5%", "4%", "需人工判断"), ("social", "80%", "70%", "未完成"),
         ("quality", "≥95%", "96", "需人工判断"), ("quality", "约95%", "96%", "需人工判断"),
         ("quality", "≥95%以上", "96%", "需人工判断"), ("quality", ">= 95 %", " 96 % ", "已完成"),
     ]
@@ -360,7 +362,7 @@ def test_native_parsing_of_targets_typed_later(tmp_path):
     got = recalc.recalc_values([path], tmp_path / "out", [L.FORM])[path.resolve()][L.FORM]
     wrong = []
     for row, sub, target, actual, want in placed:
-        engine = targets.judge(actual, target).status.value
+        engine = targets.judge(actual, target, SubCategory[sub], "指标").status.value
         value = got.get(f"K{row}")
         if value != want:
             wrong.append(f"{sub} {target!r}/{actual!r}: {value!r} != {want!r}")

@@ -109,9 +109,12 @@ def native_direction(norm: str, pre: str, suf: str, ok: str, num: str, bare: str
 
 def bare_direction(rule: str, pct: str) -> str:
     """The direction of a bare number (no sign, no words) for a sub-category whose rule is
-    "≥", "≤", "定性" or "%≥" (≥ for a percentage, a person judges anything else)."""
+    "≥", "定性", "≤" (a percentage goes to a person) or "%≥" (≥ for a percentage, a person
+    judges a number without unit)."""
     if rule == "%≥":
         return f'IF({pct}=1,"≥","定性")'
+    if rule == "≤":
+        return f'IF({pct}=1,"定性","≤")'
     return _quote(rule)
 
 

@@ -512,9 +512,12 @@ ENGINE_HELPERS = ("t_src", "a_src", "dir", "t_num", "a_num", "unit", "rel")
 
 BARE_DIRECTION: dict[str, str] = {
     "quantity": "≥", "quality": "≥", "satisfaction": "≥", "cost": "≤", "timeliness": "%≥",
+    "economic": "≥", "social": "≥", "environmental": "≥", "sustainability": "≥",
 }
-"""The direction native formulas give a bare number, by sub-category (成本 ≤; 时效 ≥ for a
-percentage; 数量、质量、满意度 ≥); the other sub-categories leave a bare number to a person."""
+"""The direction native formulas give a bare number (a number alone, or with %), by
+sub-category, as the engine reads it (docs/targets.md): 成本 ≤ (a percentage goes to a
+person); 时效 ≥ for a percentage (a number without unit goes to a person); the others ≥.
+A bare 0 goes to a person in the formulas."""
 
 
 def _helper_validation() -> Validation:
