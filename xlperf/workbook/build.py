@@ -467,6 +467,7 @@ def _write_cell(writer: _SheetWriter, cell: Cell, ev, scores: dict[str, Any], mo
     else:
         value = _engine_value(cell, ev, scores, mode)
         live = mode != "values" and cell.role == "formula" and (udfs or not cell.needs_udf)
+        live = live or (mode == "formulas" and cell.role == "output" and bool(cell.formula))
         writer.write(cell, value, formula=cell.formula if live else "")
 
 

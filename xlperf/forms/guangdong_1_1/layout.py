@@ -20,6 +20,7 @@ Pure data and small functions: no openpyxl, XlsxWriter or xlwings here.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import json
@@ -77,7 +78,9 @@ Kind = Literal[
 ]
 """What a cell holds. `lines`: a list of texts, one per line of one cell (实施文件依据).
 `formula`: computed by Excel (read back as what it computes, never typed).
-`output`: written by the engine (scores, explanations), never read back."""
+`output`: written by the engine (scores, explanations), never read back; an output cell
+with a `formula` holds that native formula in the formulas edition, where no button
+rewrites it (the 评分表's 计算说明)."""
 
 
 # ---------------------------------------------------------------------------- cells
@@ -1116,6 +1119,18 @@ def _score_sheet(
                       f'=IF({h["n"]}>0,{subtotal},"{empty}")', "explanation", kind="output", style="score_text")
         else:
             s.output(r, S_EXPL, r, S_EXPL, score_path(row.id, "explanation"), "计算说明", "explanation", "score_text")
+            judged = ""
+            if row.kind == "slot":
+                judged = f'{quoted}{a1(form_row, K)}&"；"&'
+            elif g.method == "execution_rate":
+                judged = f'"预算执行率"&TEXT({quoted}{exec_rate},"0.00%")&"；"&'
+            frac = h["frac"]
+            computed = (f'{judged}"按完成比例"&TEXT({frac},"0.00%")&"计分："&TEXT({avail},"0.00")&"分 × "'
+                        f'&TEXT({frac},"0.00%")&" = "&TEXT({score},"0.00")&"分。"')
+            s.cells[-1] = dataclasses.replace(s.cells[-1], formula=(
+                f'=IF({h["status"]}="自动计算",{computed},IF({h["status"]}="人工评分","评分人给分"&TEXT({score},"0.00")'
+                f'&"分。",IF({h["status"]}="待人工评分","需人工评分：请选择档次并在档次分值范围内给分。",'
+                f'IF({h["status"]}="不适用","无适用指标，不计分。",""))))'))
         if row.inputs:
             s.input(r, S_TIER, r, S_TIER, score_path(row.id, "tier"), "tier", "档次")
             s.input(r, S_GIVEN, r, S_GIVEN, score_path(row.id, "points"), "points", "给分",
