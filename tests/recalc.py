@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -69,47 +70,64 @@ def recalculate(paths: Sequence[str | os.PathLike], out_dir: str | os.PathLike, 
     sources = [Path(p).resolve() for p in paths]
     result: dict[Path, Path] = {}
     for k in range(0, len(sources), BATCH):
-        result.update(_convert(sources[k:k + BATCH], out_dir, recalc, timeout, fmt, retry=True))
+        result.update(Running(sources[k:k + BATCH], out_dir, recalc=recalc, timeout=timeout, fmt=fmt).result())
     return result
 
 
-def _convert(paths: Sequence[Path], out_dir, recalc: bool, timeout: float, fmt: str, retry: bool) -> dict[Path, Path]:
-    program = soffice()
-    if program is None:
-        raise RecalcError("LibreOffice (soffice) is not installed")
-    sources = [Path(p).resolve() for p in paths]
-    stems = [p.stem for p in sources]
-    if len(set(stems)) != len(stems):
-        raise RecalcError("workbooks to recalculate in one call need distinct file names")
-    out = Path(out_dir).resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    if not sources:
-        return {}
-    with tempfile.TemporaryDirectory(prefix=f"lo-recalc-{uuid.uuid4().hex[:8]}-") as tmp:
-        profile = make_profile(Path(tmp) / "profile", recalc)
+class Running:
+    """One soffice call converting `paths`, started at once and left running, so that the
+    caller can build the next workbooks meanwhile (two cores: Python builds, LibreOffice
+    recalculates); `result()` waits for it."""
+
+    def __init__(self, paths: Sequence[str | os.PathLike], out_dir: str | os.PathLike, *, recalc: bool = True,
+                 timeout: float = TIMEOUT, fmt: str = "xlsx", retry: bool = True):
+        program = soffice()
+        if program is None:
+            raise RecalcError("LibreOffice (soffice) is not installed")
+        self.sources = [Path(p).resolve() for p in paths]
+        stems = [p.stem for p in self.sources]
+        if len(set(stems)) != len(stems):
+            raise RecalcError("workbooks to recalculate in one call need distinct file names")
+        self.out = Path(out_dir).resolve()
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.recalc, self.timeout, self.fmt, self.retry = recalc, timeout, fmt, retry
+        self.started = time.monotonic()
+        self.tmp = tempfile.TemporaryDirectory(prefix=f"lo-recalc-{uuid.uuid4().hex[:8]}-")
+        profile = make_profile(Path(self.tmp.name) / "profile", recalc)
         cmd = [program, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-               "--nologo", "--nodefault", "--nolockcheck", "--convert-to", fmt, "--outdir", str(out),
-               *map(str, sources)]
+               "--nologo", "--nodefault", "--nolockcheck", "--convert-to", fmt, "--outdir", str(self.out),
+               *map(str, self.sources)]
         env = dict(os.environ, SAL_USE_VCLPLUGIN="svp")
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                                start_new_session=True, cwd=tmp)
+        self.proc = None
+        if self.sources:
+            self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                                         start_new_session=True, cwd=self.tmp.name)
+
+    def result(self) -> dict[Path, Path]:
+        if self.proc is None:
+            self.tmp.cleanup()
+            return {}
+        left = max(1.0, self.timeout - (time.monotonic() - self.started))
         try:
-            stdout, stderr = proc.communicate(timeout=timeout)
+            _, stderr = self.proc.communicate(timeout=left)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            raise RecalcError(f"soffice took longer than {timeout:.0f} s for {len(sources)} files") from None
-    result = {src: out / f"{src.stem}.{fmt}" for src in sources}
-    missing = [s for s, o in result.items() if not o.is_file()]
-    if missing and retry and len(missing) < len(sources):
-        result.update(_convert(missing, out_dir, recalc, timeout, fmt, retry=False))
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.communicate()
+            raise RecalcError(f"soffice took longer than {self.timeout:.0f} s for {len(self.sources)} files") from None
+        finally:
+            self.tmp.cleanup()
+        result = {src: self.out / f"{src.stem}.{self.fmt}" for src in self.sources}
         missing = [s for s, o in result.items() if not o.is_file()]
-    if proc.returncode != 0 or missing:
-        raise RecalcError(
-            f"soffice exit {proc.returncode}; not converted: {missing[:5]}; "
-            f"stderr: {stderr.decode(errors='replace')[-2000:]}"
-        )
-    return result
+        if missing and self.retry and len(missing) < len(self.sources):
+            again = Running(missing, self.out, recalc=self.recalc, timeout=self.timeout, fmt=self.fmt, retry=False)
+            result.update(again.result())
+            missing = [s for s, o in result.items() if not o.is_file()]
+        if self.proc.returncode != 0 or missing:
+            raise RecalcError(
+                f"soffice exit {self.proc.returncode}; not converted: {[str(m) for m in missing[:5]]}; "
+                f"stderr: {stderr.decode(errors='replace')[-2000:]}"
+            )
+        return result
 
 
 def values(path: str | os.PathLike, sheets: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
