@@ -342,34 +342,42 @@ def test_native_parsing_of_targets_typed_later(tmp_path):
         ("quality", "≥95%", "96", "需人工判断"), ("quality", "约95%", "96%", "需人工判断"),
         ("quality", "≥95%以上", "96%", "需人工判断"), ("quality", ">= 95 %", " 96 % ", "已完成"),
     ]
-    ev = _form({"quality": [("≥1", "2")]})
+    stale = [("持平或略有增长", "大厅办件量增长1.12%"), ("95%以上", "99.16%"), ("持平或略有增长", "增长3%")]
+    ev = _form({"environmental": stale})
     path = tmp_path / "typed.xlsx"
-    lay = build_workbook(path, ev, mode="formulas")
+    used: dict[str, int] = {}
+    for sub, *_ in cases:
+        used[sub] = used.get(sub, 0) + 1
+    lay = L.Layout.for_capacity(indicator_rows=max(max(used.values()), len(stale)))
+    build_workbook(path, ev, mode="formulas", layout=lay)
     import openpyxl
 
     book = openpyxl.load_workbook(path)
     ws = book[L.FORM]
-    sub_rows = {}
-    for sub, target, actual, _ in cases:
-        i = sub_rows.get(sub, 0)
-        sub_rows[sub] = i + 1
-    lay = L.Layout.for_capacity(indicator_rows=max(sub_rows.values()))
-    build_workbook(path, ev, mode="formulas", layout=lay)
-    book = openpyxl.load_workbook(path)
-    ws = book[L.FORM]
+
+    def put(cell: str, text: str) -> None:
+        ws[cell].value = text
+        ws[cell].data_type = "s"  # typed text, even "=100%"
+
     placed = []
-    used: dict[str, int] = {}
+    used = {}
     for sub, target, actual, want in cases:
         i = used.get(sub, 0)
         used[sub] = i + 1
         row = lay.cell_for(indicator_path(SubCategory[sub], i, "target")).area.row + 1
         for col, text in (("E", "指标"), ("G", target), ("H", actual)):
-            ws[f"{col}{row}"].value = text
-            ws[f"{col}{row}"].data_type = "s"  # typed text, even "=100%"
+            put(f"{col}{row}", text)
         placed.append((row, sub, target, actual, want))
+    # Rows whose helper cells hold the engine's reading: edited ones are read afresh, the other is kept.
+    env = [lay.cell_for(indicator_path(SubCategory.environmental, i, "target")).area.row + 1 for i in range(3)]
+    put(f"H{env[0]}", "下降2%")
+    put(f"G{env[1]}", "≥99.5%")
     book.save(path)
     got = recalc.recalc_values([path], tmp_path / "out", [L.FORM])[path.resolve()][L.FORM]
     wrong = []
+    stale_got = [got.get(f"K{row}") for row in env]
+    if stale_got != ["需人工判断", "未完成", "已完成"]:
+        wrong.append(f"helper cells used on edited text or lost on kept text: {stale_got}")
     for row, sub, target, actual, want in placed:
         engine = targets.judge(actual, target, SubCategory[sub], "指标").status.value
         value = got.get(f"K{row}")
