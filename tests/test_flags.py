@@ -199,6 +199,7 @@ def test_the_summary_counts_and_lists_every_raised_flag(books):
         shown = flags.summary(b.values, layout)
         assert shown["错误数"] == sum(f.severity == "error" for f in found), name
         assert shown["警告数"] == sum(f.severity == "warning" for f in found), name
+        assert shown["top"] == (shown["错误数"], shown["警告数"]), name
         p = flags.plan(layout)
         raised = set(flags.raised(b.values, layout))
         lines = [(f.code, f.cell, f.message) for f in p.flags if (f.code, f.cell) in raised]
@@ -225,7 +226,7 @@ def test_a_clean_form_raises_nothing_and_says_so(books):
     b = books["clean"]
     assert b.found == []
     shown = flags.summary(b.values, b.layout)
-    assert (shown["错误数"], shown["警告数"], shown["lines"]) == (0, 0, [])
+    assert (shown["错误数"], shown["警告数"], shown["lines"], shown["top"]) == (0, 0, [], (0, 0))
     assert b.values[L.FORM].get(f"E{flags.summary_origin(b.layout) + 4}") == flags.NOTHING_FOUND
 
 

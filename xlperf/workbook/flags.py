@@ -769,6 +769,10 @@ NOTHING_FOUND = "未发现公式能判断的问题。"
 SUMMARY_TITLE = "校验（由公式计算，不打印；完整校验请用“校验”按钮或 xlperf check）"
 
 
+TOP_COUNTS = 2
+"""0-based row, under the buttons, where 错误数 and 警告数 are repeated (columns K..N)."""
+
+
 def summary_origin(layout: L.Layout) -> int:
     """0-based row of the summary's title: two rows below 附件1-1's print area."""
     area = layout.sheet(L.FORM).print_area
@@ -790,6 +794,12 @@ def _summary(book: Any, ws: Any, p: Plan, stored: list[int]) -> None:
     ws.write_formula(r + 1, L.C, f'=SUMPRODUCT(--({sev}="错误"),{raised})', count, errors)
     ws.write_string(r + 1, L.D, "警告数", bold)
     ws.write_formula(r + 1, L.E, f'=SUMPRODUCT(--({sev}="警告"),{raised})', count, sum(stored) - errors)
+    top = TOP_COUNTS
+    ws.write_string(top, L.K, "错误数", bold)
+    ws.write_formula(top, L.K + 1, f"={L.a1(r + 1, L.C)}", count, errors)
+    ws.write_string(top, L.K + 2, "警告数", bold)
+    ws.write_formula(top, L.K + 3, f"={L.a1(r + 1, L.E)}", count, sum(stored) - errors)
+    ws.write_string(top + 1, L.K, f"公式校验的明细见第{r + 1}行起（不打印）", plain)
     ws.write_string(r + 2, L.B, "代码", bold)
     ws.write_string(r + 2, L.C, "单元格", bold)
     ws.write_string(r + 2, L.E, "说明", bold)
@@ -821,16 +831,21 @@ def raised(values: Mapping[str, Mapping[str, Any]], layout: L.Layout, with_repor
 
 
 def summary(values: Mapping[str, Mapping[str, Any]], layout: L.Layout) -> dict[str, Any]:
-    """What the 校验 summary shows: {"错误数", "警告数", "lines": [(code, cell, message)]}."""
+    """What the 校验 summary shows: {"错误数", "警告数", "lines": [(code, cell, message)],
+    "top": (错误数, 警告数) as repeated under the buttons}."""
     form = values.get(L.FORM, {})
     r = summary_origin(layout)
     b, c, d, e = (L.col_letter(x) for x in (L.B, L.C, L.D, L.E))
     shown: dict[str, Any] = {form.get(f"{b}{r + 2}"): form.get(f"{c}{r + 2}"),
                              form.get(f"{d}{r + 2}"): form.get(f"{e}{r + 2}")}
+    k, l, m, n = (L.col_letter(L.K + i) for i in range(4))
+    top = TOP_COUNTS + 1
+    repeated = {form.get(f"{k}{top}"): form.get(f"{l}{top}"), form.get(f"{m}{top}"): form.get(f"{n}{top}")}
     lines = []
     row = r + 4
     while form.get(f"{b}{row}") not in (None, ""):
         lines.append((form.get(f"{b}{row}"), form.get(f"{c}{row}"), form.get(f"{e}{row}")))
         row += 1
-    return {"错误数": shown.get("错误数"), "警告数": shown.get("警告数"), "lines": lines}
+    return {"错误数": shown.get("错误数"), "警告数": shown.get("警告数"), "lines": lines,
+            "top": (repeated.get("错误数"), repeated.get("警告数"))}
 
