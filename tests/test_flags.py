@@ -375,13 +375,19 @@ def _pixels(ppm: Path) -> set[bytes]:
     return {body[i:i + 3] for i in range(0, int(width) * int(height) * 3, 3)}
 
 
-def render_first_page(path: Path, folder: Path, dpi: int = 80, fmt: str = "png") -> Path:
+def render_first_page(path: Path, folder: Path, dpi: int = 80, fmt: str = "png", area: str | None = None) -> Path:
     """The first printed page of a workbook as PNG (LibreOffice recalculates, prints to PDF
-    in colour, pdftoppm rasterises); also how docs/flags-page1.png is made."""
+    in colour, pdftoppm rasterises); also how docs/flags-page1.png is made. area: print this
+    range of 附件1-1 instead of the form: docs/flags-summary.png is the 校验 summary of the
+    seeded workbook, area B{r+1}:N{r+4+len(SEEDED)} (r = flags.summary_origin), cropped from
+    the PDF with pdftoppm -r 200 -x 80 -y 90 -W 1300 -H 460)."""
     colour = folder / f"{path.stem}-colour.xlsx"
     book = openpyxl.load_workbook(path)
     for ws in book.worksheets:
         ws.page_setup.blackAndWhite = False
+    if area:
+        book[L.FORM].print_area = area
+        book[L.FORM]._print_rows = None  # openpyxl has no public way to drop the repeated header row
     book.save(colour)
     env = dict(os.environ, FONTCONFIG_FILE=str(FONTS))
     old = os.environ.get("FONTCONFIG_FILE")
