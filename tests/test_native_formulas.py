@@ -478,3 +478,30 @@ def test_the_formulas_edition_has_no_macro_layer(tmp_path):
 
     with OpenWorkbook(out) as book:
         assert L.CONF not in book.sheet_names
+
+
+def test_every_command_reads_both_editions_like_the_data(tmp_path, capsys):
+    import json
+
+    from xlperf.cli import main
+    from xlperf.outputs.review import review
+    from xlperf.workbook.editions import new_workbook
+
+    books = [new_workbook(tmp_path / "表.xlsx", source=EXAMPLE, edition="formulas"),
+             new_workbook(tmp_path / "表.xlsm", source=EXAMPLE)]
+
+    def checked(path) -> dict:
+        capsys.readouterr()
+        main(["check", str(path), "--json"])
+        return json.loads(capsys.readouterr().out)
+
+    want = checked(EXAMPLE)
+    for book in books:
+        got = checked(book)
+        assert got["score"] == want["score"] and [f["code"] for f in got["findings"]] == \
+            [f["code"] for f in want["findings"]], book.name
+        assert main(["score", str(book)]) == 0
+        assert main(["export", str(book), "-o", str(tmp_path / f"{book.stem}{book.suffix}.docx")]) == 0
+        assert main(["submit", str(book), "-o", str(tmp_path / f"报送{book.suffix}.xlsx")]) == 0
+    result = review(books, tmp_path / "汇总.xlsx")
+    assert [f.score for f in result.forms] == [Decimal(str(want["score"]["total"]))] * 2
