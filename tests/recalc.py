@@ -24,9 +24,9 @@ _PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
 xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">\
-<value>0</value></prop></item>
+<value>{mode}</value></prop></item>
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse">\
-<value>0</value></prop></item>
+<value>{mode}</value></prop></item>
 </oor:items>
 """
 
@@ -44,11 +44,11 @@ def soffice() -> str | None:
 
 
 def make_profile(root: Path, recalc: bool = True) -> Path:
-    """A fresh LibreOffice user profile under `root` (recalc: always recalculate on load)."""
+    """A fresh LibreOffice user profile under `root`: recalculate on load always (0), or
+    never (1: keep the stored results, unless the file itself asks for a full calculation)."""
     user = root / "user"
     user.mkdir(parents=True, exist_ok=True)
-    if recalc:
-        (user / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
+    (user / "registrymodifications.xcu").write_text(_PROFILE.format(mode=0 if recalc else 1), encoding="utf-8")
     return root
 
 
@@ -62,8 +62,8 @@ def recalculate(paths: Sequence[str | os.PathLike], out_dir: str | os.PathLike, 
     """Convert every workbook in `paths`, up to BATCH files per soffice call; return
     {source: converted file}.
 
-    recalc=False opens the files with LibreOffice's default (keep the stored values), the
-    baseline of the benchmark. The file stems must differ (the converted files are named
+    recalc=False tells LibreOffice never to recalculate on load (it still does for a file
+    whose workbook.xml asks for a full calculation on load, as XlsxWriter's files do). The file stems must differ (the converted files are named
     after them). A file soffice skipped (it happens under heavy load) is tried once more on
     its own call; RecalcError when soffice fails or a file is still missing.
     """
