@@ -89,7 +89,8 @@ TYPED_LATER: dict[str, dict[str, object]] = {
                          "report.phone": "138001380001"},
     "typed-claims": {"indicators.quality[0].actual": "90%", "indicators.quality[0].explanation": "已全部按时完成了年度目标！",
                      "indicators.satisfaction[0].actual": "90%",
-                     "indicators.satisfaction[0].explanation": "　无　", "goals.achieved_on_time": "是"},
+                     "indicators.satisfaction[0].explanation": "　无　", "goals.achieved_on_time": " 是 "},
+    "typed-no": {"goals.achieved_on_time": "否 ", "other_notes": "　无　"},
     "typed-amounts": {"funding.budget[0].municipal": 122.175, "funding.spending[0].municipal": -3,
                       "basic.eval_amount": 122.17, "funding.by_purpose[1].purpose": "设备采购"},
 }

@@ -600,11 +600,11 @@ class _Checks:
 
     def goals(self) -> None:
         p = self.p
-        on_time = p.ref("goals.achieved_on_time")
         from xlperf.workbook.read import _NO, _YES
 
-        no = ",".join(f"EXACT({on_time}&\"\",{_q(w)})" for w in sorted(_NO))
-        yes = ",".join(f"EXACT({on_time}&\"\",{_q(w)})" for w in sorted(_YES))
+        on_time = self.scalar(stripped(p.ref("goals.achieved_on_time")))
+        no = ",".join(f"EXACT({on_time},{_q(w)})" for w in sorted(_NO))
+        yes = ",".join(f"EXACT({on_time},{_q(w)})" for w in sorted(_YES))
         self.add("GOL001", "goals.achieved_on_time", f"AND(OR({no}),{self.notes_said}=0)",
                  "是否如期实现预期总体目标填了“否”，但没有说明原因：请在“单位需要说明的其他情况”中说明。")
         ind = self.ind
