@@ -3,12 +3,16 @@
 Everything about positions comes from `xlperf.layout`; this module only knows how a
 declared cell looks (formats), what value goes in it, and how the sheets print.
 
-Two modes:
+Three modes:
 - "macro": the working copy. Input cells unlocked and pale yellow, sheets protected
-  without password, native validation, 资金合计 as =SUM formulas, and, when a VBA
-  project is given, the PERF_ worksheet functions, the buttons and the xlwings.conf
-  sheet. Every formula carries the engine's value as its cached result, so a reader
-  that does not recalculate (and LibreOffice) shows the right numbers.
+  without password, native validation, the native formulas (`xlperf.workbook.native`:
+  totals, 预算执行率, judgements, the 评分表's points, total and grade, the flags of
+  `xlperf.workbook.flags`) and, when a VBA project is given, the PERF_ worksheet
+  functions, the buttons and the xlwings.conf sheet. Every formula carries the engine's
+  value as its cached result (helper cells excepted), so a reader that does not
+  recalculate shows the right numbers.
+- "formulas": the same working copy without VBA, xlwings.conf or any PERF_ call (.xlsx),
+  for WPS, LibreOffice and Excel with macros blocked; the 评分表's 计算说明 is a formula too.
 - "values": a plain copy (.xlsx) with the same form, every formula replaced by its
   value, no fills and no live checks beside the form: what is printed or submitted.
 """

@@ -207,7 +207,9 @@ class Cell:
     args: tuple[str, ...] = ()
     validation: Validation | None = None
     helper: bool = False
-    """Outside the printed form, only in the macro workbook (a live check beside the form)."""
+    """Outside the printed form: in the macro and formulas editions, not in the submission copy
+    (live computations and checks beside the form). One that calls PERF_ only where the VBA
+    project is."""
 
     @property
     def ref(self) -> str:
