@@ -505,3 +505,13 @@ def test_every_command_reads_both_editions_like_the_data(tmp_path, capsys):
         assert main(["submit", str(book), "-o", str(tmp_path / f"报送{book.suffix}.xlsx")]) == 0
     result = review(books, tmp_path / "汇总.xlsx")
     assert [f.score for f in result.forms] == [Decimal(str(want["score"]["total"]))] * 2
+
+
+def test_an_edition_with_the_wrong_suffix_is_refused_in_chinese(tmp_path, capsys):
+    from xlperf.cli import main
+
+    assert main(["new", str(tmp_path / "表.xlsm"), "--edition", "formulas"]) == 2
+    assert "只用公式、不含宏的工作簿应保存为 .xlsx 文件" in capsys.readouterr().err
+    assert main(["new", str(tmp_path / "表.xlsx")]) == 2
+    assert "启用宏的工作簿应保存为 .xlsm 文件" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
