@@ -78,6 +78,34 @@ def _form(rows: dict[str, list[tuple[str, str]]], **extra) -> SelfEvaluation:
     })
 
 
+def pairs_from_the_tests() -> list[tuple[str | None, str, str, str]]:
+    """(sub-category name or None, indicator name, target, actual) of every judgement case in
+    the target tests (their parametrize tables), and every target they read, against a few
+    actual values."""
+    import tests.test_target_classes as classes
+    import tests.test_targets as plain
+
+    subs = {**{s.name: s.name for s in SubCategory}, **{s.value: s.name for s in SubCategory}}
+    found = []
+    for module in (plain, classes):
+        for func in vars(module).values():
+            for mark in getattr(func, "pytestmark", []):
+                if mark.name != "parametrize":
+                    continue
+                names = [n.strip() for n in mark.args[0].split(",")]
+                for values in mark.args[1]:
+                    values = getattr(values, "values", values)
+                    row = dict(zip(names, values if isinstance(values, (tuple, list)) else [values]))
+                    sub = row.get("sub")
+                    sub = subs.get(getattr(sub, "name", sub)) if sub is not None else None
+                    name = str(row.get("name") or "指标")
+                    if isinstance(row.get("target"), str) and isinstance(row.get("actual"), str):
+                        found.append((sub, name, row["target"], row["actual"]))
+                    elif "text" in row and isinstance(row["text"], str) and "target" in func.__name__:
+                        found += [(None, "指标", row["text"], a) for a in ("96%", "5", "增长3%")]
+    return found
+
+
 def edge_forms() -> list[tuple[str, SelfEvaluation]]:
     """Every target shape against actual values, in every sub-category with a bare-number rule,
     plus funding and scoring-entry edge cases."""
@@ -89,6 +117,14 @@ def edge_forms() -> list[tuple[str, SelfEvaluation]]:
         chunk = pairs[k:k + per_form]
         rows = {sub: chunk[j::len(subs)] for j, sub in enumerate(subs)}
         forms.append((f"edge{k // per_form}", _form(rows)))
+    cases = pairs_from_the_tests()
+    cycle = itertools.cycle([s.name for s in SubCategory])
+    for k in range(0, len(cases), per_form):
+        rows: dict[str, list[Indicator]] = {}
+        for sub, name, target, actual in cases[k:k + per_form]:
+            rows.setdefault(sub or next(cycle), []).append(Indicator(name=name, target=target, actual=actual))
+        ev = _form({})
+        forms.append((f"tests{k // per_form}", ev.model_copy(update={"indicators": ev.indicators.model_validate(rows)})))
     funding_cases = [
         {"budget": [], "spending": []},
         {"budget": [{"year": 2020, "municipal": "0"}], "spending": [{"year": 2020, "municipal": "5"}]},
