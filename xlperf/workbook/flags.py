@@ -600,11 +600,16 @@ class _Checks:
 
     def goals(self) -> None:
         p = self.p
-        from xlperf.workbook.read import _NO, _YES
+        from xlperf.files.values import NO, YES
+
+        def spellings(words):
+            """The words and their full-width spellings (the reader makes text half-width first)."""
+            wide = {"".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in w) for w in words}
+            return sorted(set(words) | wide)
 
         on_time = self.scalar(stripped(p.ref("goals.achieved_on_time")))
-        no = ",".join(f"EXACT({on_time},{_q(w)})" for w in sorted(_NO))
-        yes = ",".join(f"EXACT({on_time},{_q(w)})" for w in sorted(_YES))
+        no = ",".join(f"EXACT({on_time},{_q(w)})" for w in spellings(NO))
+        yes = ",".join(f"EXACT({on_time},{_q(w)})" for w in spellings(YES))
         self.add("GOL001", "goals.achieved_on_time", f"AND(OR({no}),{self.notes_said}=0)",
                  "是否如期实现预期总体目标填了“否”，但没有说明原因：请在“单位需要说明的其他情况”中说明。")
         ind = self.ind
