@@ -58,6 +58,8 @@ def seeded_mistakes() -> SelfEvaluation:
     ev.indicators.quality[0].explanation = ""
     ev.indicators.satisfaction[0].actual = "90%"
     ev.indicators.satisfaction[0].explanation = "已完成。"
+    for row in [*ev.funding.budget, *ev.funding.spending]:
+        row.total = row.parts_total()  # typed totals would hide nothing: the sheet sums the parts
     return ev
 
 
