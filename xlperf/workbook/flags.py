@@ -247,12 +247,6 @@ SCR001–SCR003 scoring against the report) only the engine reports."""
 # ---------------------------------------------------------------------------- the checks
 
 
-_REQUIRED_TEXT = ("header.unit_name", "basic.project_name", "basic.contact_name", "basic.contact_phone",
-                  "goals.overall", "goals.actual")
-_REQUIRED_VALUE = ("basic.eval_year", "basic.eval_amount", "basic.start_date", "basic.end_date",
-                   "goals.achieved_on_time")
-_REPORT_REQUIRED = ("report.filler_name", "report.phone", "report.fill_date")
-_SUGGESTED = ("basic.contact_email", "goals.stage")
 _BLOCK_LABEL = {"budget": "资金安排情况", "spending": "资金使用情况", "by_purpose": "按方向划分"}
 
 
@@ -418,13 +412,12 @@ class _Checks:
     # -- REQ
 
     def required(self) -> None:
+        from xlperf.engine.checks import _REQUIRED, _SUGGESTED
+
         p = self.p
-        paths = [*_REQUIRED_TEXT, *_REQUIRED_VALUE]
-        if p.with_report:
-            paths += _REPORT_REQUIRED
-        for path in _in_engine_order(paths):
-            title = p.cell(path).title or path
-            self.add("REQ001", path, self.blank(p.ref(path)), f"{title}未填写：请填写。")
+        for path, label, hint in _REQUIRED:
+            if p.with_report or not path.startswith("report."):
+                self.add("REQ001", path, self.blank(p.ref(path)), f"{label}未填写：{hint}。")
         basis = p.ref("basic.basis_documents")
         self.add("REQ001", "basic.basis_documents", f"{self.said_of(basis)}=0",
                  "实施文件依据未填写：请逐条列出立项和实施依据的文件（文件名和文号）。")
@@ -432,10 +425,9 @@ class _Checks:
             t = self.rows[block]
             self.add("REQ001", f"funding.{block}[0]", f'SUM({t.span("filled", 0, t.n - 1)})=0',
                      f"{_BLOCK_LABEL[block]}未填写：请至少填写评价年度一行。")
-        suggested = [*_SUGGESTED, *(("report.department",) if p.with_report else ())]
-        for path in suggested:
-            title = p.cell(path).title or path
-            self.add("REQ002", path, self.blank(p.ref(path)), f"{title}未填写：建议填写。")
+        for path, label, hint in _SUGGESTED:
+            if p.with_report or not path.startswith("report."):
+                self.add("REQ002", path, self.blank(p.ref(path)), f"{label}未填写：{hint}。")
 
     # -- FMT
 
@@ -670,22 +662,14 @@ class _Checks:
         p = self.p
         if not p.with_report:
             return
+        from xlperf.engine.checks import _SAME_AS_TABLE
+
         white = " " + chr(0x3000) + chr(0xA0)
-        for code, ours, theirs, what in (
-            ("RPT001", "report.project_name", "basic.project_name", "项目名称与基础信息表的项目名称不一致：请统一为批复的项目全称。"),
-            ("RPT002", "report.filler_name", "basic.contact_name", "填报人姓名与基础信息表的联系人不一致：请核对；确为不同人员的可忽略。"),
-        ):
-            a, b = p.ref(ours), p.ref(theirs)
-            self.add(code, ours,
+        for code, field_label, ours, label, theirs, advice in _SAME_AS_TABLE:
+            a, b = p.ref(f"report.{ours}"), p.ref(f"basic.{theirs}")
+            self.add(code, f"report.{ours}",
                      f"AND(NOT({self.blank(a)}),NOT({self.blank(b)}),NOT(EXACT({_without(a, white)},{_without(b, white)})))",
-                     f"自评报告的{what}")
-
-
-def _in_engine_order(paths: list[str]) -> list[str]:
-    from xlperf.engine.checks import _REQUIRED
-
-    order = [p for p, _, _ in _REQUIRED]
-    return sorted(paths, key=order.index)
+                     f"自评报告的{field_label}与基础信息表的{label}不一致：{advice}。")
 
 
 # ---------------------------------------------------------------------------- writing
