@@ -343,6 +343,10 @@ def test_the_recalculated_workbooks_agree_with_the_engine(recalculated):
     assert not problems, f"{len(problems)} of {len(recalculated)} workbooks disagree:\n{shown}"
 
 
+def test_the_grade_words_are_the_engines():
+    assert (L.PENDING_GRADE, L.UNSCORABLE_GRADE) == (scoring.PENDING_GRADE, scoring.UNSCORABLE_GRADE)
+
+
 def test_both_editions_and_enough_forms_were_compared(recalculated):
     editions = {b.edition for b, *_ in recalculated.values()}
     assert editions == {"macro", "formulas"}

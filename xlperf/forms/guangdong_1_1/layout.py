@@ -870,6 +870,11 @@ def score_rows(plan: Sequence[ScoreGroup], cap: "Capacity") -> tuple[ScoreRow, .
     return tuple(rows)
 
 
+PENDING_GRADE = "待评分"
+UNSCORABLE_GRADE = "无法评分"
+"""The 等级 while an item waits for a person, and when nothing could be scored (as
+`xlperf.engine.scoring.PENDING_GRADE` / `UNSCORABLE_GRADE`; a test keeps them equal)."""
+
 SCORE_HELPERS: dict[str, tuple[str, float]] = {
     "n": ("组内指标数", 7.0),
     "unit": ("计分单元", 6.0),
@@ -1156,7 +1161,11 @@ def _score_sheet(
               kind="output", style="score_number")
     s.label(r, S_METHOD, r, last_col, "")
     s.label(r + 1, 0, r + 1, S_AVAIL, "等级", "score_header")
-    s.formula(r + 1, S_SCORE, "scoring.grade", "等级", f"=INDEX({grade_names},MATCH({total_ref},{grade_mins},1))",
+    st = f"${status_col}${first_row + 1}:${status_col}${last_row + 1}"
+    scored = f'COUNTIF({st},"自动计算")+COUNTIF({st},"人工评分")'
+    s.formula(r + 1, S_SCORE, "scoring.grade", "等级",
+              f'=IF({rule_cell("pending")}>0,"{PENDING_GRADE}",IF({scored}=0,"{UNSCORABLE_GRADE}",'
+              f"INDEX({grade_names},MATCH({total_ref},{grade_mins},1))))",
               "grade", kind="output", style="label")
     s.label(r + 1, S_METHOD, r + 1, last_col, "")
     s.label(r + 2, 0, r + 2, last_col, SCORE_NOTE, "note")
