@@ -93,6 +93,12 @@ TYPED_LATER: dict[str, dict[str, object]] = {
                      "indicators.satisfaction[0].actual": "90%",
                      "indicators.satisfaction[0].explanation": "　无　", "goals.achieved_on_time": " 是 "},
     "typed-no": {"goals.achieved_on_time": "否 ", "other_notes": "　无　"},
+    "typed-names": {"indicators.quality[0].name": "ＡＢＣ 事项率", "indicators.quality[1].name": "ABC事项率",
+                    "indicators.quality[1].formula": "无", "indicators.quality[1].target": "≥90%",
+                    "indicators.quality[1].actual": "95%",
+                    "report.project_name": "市行政服务中心大厅、政府服务热线平台运行与服务（２０２０）",
+                    "basic.project_name": "市行政服务中心大厅、政府服务热线平台运行与服务(2020)",
+                    "report.filler_name": "Ｌｉ　Ｍｉｎｇ", "basic.contact_name": "LiMing"},
     "typed-amounts": {"funding.budget[0].municipal": 122.175, "funding.spending[0].municipal": -3,
                       "basic.eval_amount": 122.17, "funding.by_purpose[1].purpose": "设备采购"},
 }

@@ -99,6 +99,23 @@ def _without(ref: str, chars: Iterable[str]) -> str:
     return text
 
 
+_FULL_WIDTH: tuple[tuple[str, str], ...] = tuple((chr(c), chr(c - 0xFEE0)) for c in range(0xFF01, 0xFF5F))
+"""Full-width letters, digits and signs and their half-width forms (what NFKC does to them)."""
+
+
+def _half_width(ref: str, pairs: Iterable[tuple[str, str]]) -> str:
+    text = ref
+    for wide, narrow in pairs:
+        text = f"SUBSTITUTE({text},{_q(wide)},{_q(narrow)})"
+    return text
+
+
+def _compared(half: str) -> str:
+    """A name as `checks._norm` compares it: full-width forms made half-width (the first 48 by
+    `half`, a helper cell: Excel 2007 nests at most 64 functions), every blank removed."""
+    return _without(_half_width(half, _FULL_WIDTH[48:]), " " + chr(0x3000) + chr(0xA0))
+
+
 def _any(*terms: str) -> str:
     terms = tuple(t for t in terms if t)
     if not terms:
@@ -370,7 +387,7 @@ class _Checks:
         p = self.p
         self.slots: list[tuple[SubCategory, int]] = [
             (sub, i) for sub in SubCategory for i in range(self.cap.rows_for(sub))]
-        cols = ("tn", "tf", "tt", "ta", "te", "nb", "nw", "state", "key", "judged",
+        cols = ("tn", "tf", "tt", "ta", "te", "nb", "nw", "state", "hw", "key", "judged",
                 "core", "s1", "s2", "s3", "s4", "s5", "claims")
         t = self.ind = p.table(len(self.slots), *cols)
         attrs = ("name", "formula", "target", "actual", "explanation")
@@ -385,8 +402,9 @@ class _Checks:
             # 0 blank, 1 only 无, 2 a real indicator row (`checks._row_state`)
             t.put(k, "state", f"IF({nb}=0,0,IF({nw}={nb},1,2))")
             name = t.ref(k, "tn")
+            half = t.put(k, "hw", _half_width(p.ref(indicator_path(sub, i, "name")), _FULL_WIDTH[:48]))
             t.put(k, "key", f'IF(AND({t.ref(k, "state")}=2,LEN({name})>0,NOT({none_word(name)})),'
-                            f'{_without(p.ref(indicator_path(sub, i, "name")), " " + chr(0x3000) + chr(0xA0))},"")')
+                            f'{_compared(half)},"")')
             cell = judge.get(indicator_path(sub, i))
             t.put(k, "judged", f'IF(ISERROR({cell.area.first}),"",{cell.area.first}&"")' if cell else '""')
             self.claims(t, k, p.ref(indicator_path(sub, i, "explanation")))
@@ -664,11 +682,11 @@ class _Checks:
             return
         from xlperf.engine.checks import _SAME_AS_TABLE
 
-        white = " " + chr(0x3000) + chr(0xA0)
         for code, field_label, ours, label, theirs, advice in _SAME_AS_TABLE:
             a, b = p.ref(f"report.{ours}"), p.ref(f"basic.{theirs}")
+            ha, hb = (self.scalar(_half_width(x, _FULL_WIDTH[:48])) for x in (a, b))
             self.add(code, f"report.{ours}",
-                     f"AND(NOT({self.blank(a)}),NOT({self.blank(b)}),NOT(EXACT({_without(a, white)},{_without(b, white)})))",
+                     f"AND(NOT({self.blank(a)}),NOT({self.blank(b)}),NOT(EXACT({_compared(ha)},{_compared(hb)})))",
                      f"自评报告的{field_label}与基础信息表的{label}不一致：{advice}。")
 
 
