@@ -148,11 +148,12 @@ def judgement(exists: str, d: str, t: str, a: str) -> str:
             f'IF({holds},"{MET}","{NOT_MET}")))')
 
 
-def miss_ratio(judged: str, d: str, t: str, a: str, relative: str) -> str:
-    """The achievement ratio of a missed target (as `targets._ratio`), or "" when there is none."""
+def miss_ratio(judged: str, d: str, t: str, a: str, relative: str, whole: str) -> str:
+    """The achievement ratio of a missed target (as `targets._ratio`), or "" when there is none
+    (`whole` = 1: the engine scores this miss only as a whole, by a person)."""
     down = f'IF({t}<0,MAX({a}/{t},0),IF({a}<=0,1,{t}/{a}))'
     up = f'IF({t}<=0,"",MAX({a}/{t},0))'
-    return (f'=IF({judged}<>"{NOT_MET}","",IF(AND({relative}=1,{t}=0),"",'
+    return (f'=IF({judged}<>"{NOT_MET}","",IF(OR(AND({relative}=1,{t}=0),{whole}=1),"",'
             f'IF(OR({d}="≤",{d}="<"),{down},{up})))')
 
 
@@ -200,7 +201,7 @@ def references_in(formula: str, sheet: str) -> Iterable[tuple[str, str]]:
 # ---------------------------------------------------------------------------- the engine's reading
 
 
-def outcome(direction: str, target, actual, relative: bool):
+def outcome(direction: str, target, actual, relative: bool, whole: bool = False):
     """(status, fraction) that the native formulas give for helper values: a mirror of
     `judgement`, `miss_ratio` and `achievement` above, in Decimal."""
     from decimal import Decimal
@@ -212,7 +213,7 @@ def outcome(direction: str, target, actual, relative: bool):
     if holds:
         return MET, Decimal(1)
     ratio = None
-    if not (relative and t == 0):
+    if not (relative and t == 0) and not whole:
         if direction in ("≤", "<"):
             ratio = max(a / t, Decimal(0)) if t < 0 else Decimal(1) if a <= 0 else t / a
         elif t > 0:
@@ -223,7 +224,9 @@ def outcome(direction: str, target, actual, relative: bool):
 def understood(actual: object, target: object, basis: object = None, name: str = "") -> dict[str, object]:
     """What the engine understood of an indicator row, as the helper cells hold it: the
     direction (定性 when the engine leaves the row to a person), the target and the actual
-    in one unit, the unit, and whether the numbers are changes against last year (较上年).
+    in one unit, the unit, whether the numbers are changes against last year (较上年), and
+    按比例 否 when the engine scores a miss only as a whole (one number misses while another
+    cannot be compared: 未完成, but a person gives the points).
 
     basis and name: the row's sub-category and indicator name, as `targets.judge` takes them.
     When the actual states several numbers, the one that decides the engine's verdict is
@@ -232,13 +235,34 @@ def understood(actual: object, target: object, basis: object = None, name: str =
     from xlperf.engine import scoring, targets
 
     u = targets.understand(target, actual, basis, name)
-    review = {"dir": "定性", "t_num": None, "a_num": None, "unit": "", "rel": ""}
+    review = {"dir": "定性", "t_num": None, "a_num": None, "unit": "", "rel": "", "prop": ""}
     if u.status is targets.Status.REVIEW or u.direction is None or u.threshold is None:
         return review
     j = targets.judge(actual, target, basis, name)
     want = (u.status.value, scoring.achievement(j))
-    for value in u.values:
-        if outcome(u.direction, u.threshold, value, u.relative) == want:
+    values = list(u.values)
+    whole = not values and u.status is targets.Status.NOT_MET and want[1] is None
+    if whole:
+        values = _missed_values(j)
+    for value in values:
+        if outcome(u.direction, u.threshold, value, u.relative, whole) == want:
             return {"dir": u.direction, "t_num": u.threshold, "a_num": value, "unit": u.unit,
-                    "rel": "是" if u.relative else ""}
+                    "rel": "是" if u.relative else "", "prop": "否" if whole else ""}
     return review
+
+
+def _missed_values(j) -> list:
+    """The numbers of an actual that miss the target, in the target's unit, when the engine
+    gives no list of compared values (another number could not be compared)."""
+    from xlperf.engine import targets
+
+    found = []
+    try:
+        for q in targets._relevant(j.target, j.actual.quantities):
+            if targets._judge_one(q, j.target).status is targets.Status.NOT_MET:
+                pair = targets._in_common_unit(q, j.target)
+                if not isinstance(pair, str):
+                    found.append(pair[0])
+    except (AttributeError, TypeError, ValueError):
+        return []
+    return found

@@ -482,6 +482,7 @@ INDICATOR_HELPERS: dict[str, tuple[str, float]] = {
     "a_num": ("实现数值", 9.0),
     "unit": ("单位", 6.0),
     "rel": ("较上年", 6.0),
+    "prop": ("按比例", 6.0),
     # what native formulas read from a target typed later (≥X, X以上, 不低于X, bare X ...)
     "t_norm": ("预期值规范", 10.0),
     "t_pre": ("前缀长", 5.0),
@@ -503,6 +504,7 @@ INDICATOR_HELPERS: dict[str, tuple[str, float]] = {
     "e_t": ("采用预期", 8.0),
     "e_a": ("采用实现", 8.0),
     "e_rel": ("采用较上年", 6.0),
+    "e_prop": ("不按比例", 6.0),
     "exists": ("指标行", 5.0),
     "ratio": ("未达比例", 8.0),
     "frac": ("完成比例", 8.0),
@@ -512,7 +514,7 @@ The judgement itself (自动判断) is in column K; `frac` is what the 评分表
 
 HELPER_FIRST_COL = 15
 HELPER_COLUMN: dict[str, int] = {key: HELPER_FIRST_COL + k for k, key in enumerate(INDICATOR_HELPERS)}
-ENGINE_HELPERS = ("t_src", "a_src", "dir", "t_num", "a_num", "unit", "rel")
+ENGINE_HELPERS = ("t_src", "a_src", "dir", "t_num", "a_num", "unit", "rel", "prop")
 """The helper cells xlperf writes from the engine's reading (calc "understood")."""
 
 BARE_DIRECTION: dict[str, str] = {
@@ -574,6 +576,7 @@ def _indicator_helpers(s: "_Draft", sub: SubCategory, i: int, row: int, first: i
     f("e_t", native.chosen(ref["same"], ref["t_num"], ref["n_t"], True))
     f("e_a", native.chosen(ref["same"], ref["a_num"], ref["n_a"], True))
     f("e_rel", f'=IF(AND({ref["same"]}=1,{ref["rel"]}="是"),1,0)')
+    f("e_prop", f'=IF(AND({ref["same"]}=1,{ref["prop"]}="否"),1,0)')
     block = f"{a1(first, E)}:{a1(last, I)}"
     below = f"{a1(row, E)}:{a1(last, I)}"
     none = f'AND({a1(first, E)}="无",{native.only_none_marks(block)})'
@@ -581,7 +584,7 @@ def _indicator_helpers(s: "_Draft", sub: SubCategory, i: int, row: int, first: i
     judged = a1(row, K)
     s.formula(row, K, None, "自动判断", native.judgement(ref["exists"], ref["e_dir"], ref["e_t"], ref["e_a"]),
               "judge", (path,), kind="output", style="helper", helper=True)
-    f("ratio", native.miss_ratio(judged, ref["e_dir"], ref["e_t"], ref["e_a"], ref["e_rel"]))
+    f("ratio", native.miss_ratio(judged, ref["e_dir"], ref["e_t"], ref["e_a"], ref["e_rel"], ref["e_prop"]))
     f("frac", native.achievement(judged, ref["ratio"]), "frac")
 
 
