@@ -322,12 +322,26 @@ def test_fill_date_format():
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(ev=extreme_evaluations(), amount=st.sampled_from(["1E+999999999", "-1E+30", "1E-999999999", "122.17", None]))
+@given(ev=extreme_evaluations(), amount=st.sampled_from(["999999999999.9999", "-999999999999", "1E-999999999", "122.17", None]))
 def test_absurd_numbers_give_a_report_not_an_exception(ev, amount):
-    """Huge and tiny amounts, targets and actuals through scoring, the checks and the report."""
+    """Huge and tiny amounts (as large as the model accepts), targets and actuals through scoring,
+    the checks and the report."""
     ev.basic.eval_amount = amount
     card = score(ev, load_rules(None))
     report = report_sections(ev, card, run_checks(ev, card))
     text = all_text(report)
     assert "万元" in report.section("fund_performance").text or "未填写资金" in text
     assert len(text) < 20_000
+
+
+def test_an_impossible_rate_is_never_reported_as_completed():
+    ev = cleared()
+    ev.indicators.satisfaction[0].actual = "995.9%"
+    report, _ = text_of(ev)
+    text = all_text(report)
+    assert "群众满意度" in text
+    assert "已完成3项" not in report.section("implementation").text
+    outcome = report.section("self_assessment").text
+    clause = outcome[outcome.index("群众满意度"):]
+    clause = clause[: clause.index("。") + 1]
+    assert "已完成" not in clause and "需人工判断" in clause, clause

@@ -32,6 +32,7 @@ from xlperf.forms.guangdong_1_1 import funding
 from xlperf.errors import InputError
 from xlperf.errors import describe_validation_error
 from xlperf.engine.formulas import format_amount, format_number, format_percent
+from xlperf.engine.misreadings import misreading
 from xlperf.forms.guangdong_1_1.model import (
     Indicator,
     ScoreEntry,
@@ -50,7 +51,7 @@ class RulesError(InputError, ValueError):
 
     An `InputError`, so every command and button reports it like any unusable input.
 
-    `code` is stable (RULES_UNKNOWN, RULES_NOT_FOUND, RULES_BAD_JSON, RULES_INVALID);
+    `code` is stable (RULES_UNKNOWN, RULES_NOT_FOUND, RULES_OUTSIDE, RULES_BAD_JSON, RULES_INVALID);
     the message is Chinese and names the file and the problem.
     """
 
@@ -162,6 +163,7 @@ class RuleSet(_Rule):
     weights_are_defaults: bool = False
     total: Decimal = Field(Decimal(100), gt=0)
     rescale: bool = True
+    unusable_actuals: Literal["manual", "zero", "proposed"] = "manual"
     tiers: list[RuleTier] = Field(min_length=1)
     grades: list[RuleGrade] = Field(min_length=1)
     categories: list[RuleCategory] = Field(min_length=1)
@@ -214,6 +216,8 @@ def load_rules(name_or_path: str | Path | None = None) -> RuleSet:
     path = Path(text)
     if _looks_like_path(text) or path.is_file():
         if not path.is_file():
+            if path.exists():
+                raise RulesError("RULES_NOT_FOUND", f"评分规则“{text}”不是普通文件，无法作为规则文件读取。")
             raise RulesError("RULES_NOT_FOUND", f"找不到评分规则文件“{text}”，请检查路径。")
         return _load_file(text, path.stat().st_mtime_ns)
     if text not in shipped_rule_names():
@@ -225,10 +229,62 @@ def load_rules(name_or_path: str | Path | None = None) -> RuleSet:
     return _load_shipped(text)
 
 
+MAX_RULES_BYTES = 1024 * 1024
+"""A rule file is a few KB; the shipped ones are under 20 KB."""
+
+
 @lru_cache(maxsize=32)
 def _load_file(text: str, mtime_ns: int) -> RuleSet:
     path = Path(text)
-    return _parse(path.read_bytes(), str(path), path.stem)
+    return _parse(_read_rule_file(path, text), str(path), path.stem)
+
+
+def _read_rule_file(path: Path, shown: str) -> bytes:
+    """The bytes of a rule file, once it is known to be a regular file of a sane size (a
+    device, a fifo or a 2 GB file is refused before a byte is read)."""
+    import os
+    import stat
+
+    try:
+        with open(path, "rb", opener=lambda p, flags: os.open(p, flags | getattr(os, "O_NONBLOCK", 0))) as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise RulesError("RULES_NOT_FOUND", f"评分规则“{shown}”不是普通文件，无法作为规则文件读取。")
+            if st.st_size > MAX_RULES_BYTES:
+                raise RulesError(
+                    "RULES_INVALID", f"评分规则文件“{shown}”过大（{st.st_size} 字节，上限 {MAX_RULES_BYTES} 字节），不是规则文件。"
+                )
+            return fh.read(MAX_RULES_BYTES + 1)[:MAX_RULES_BYTES]
+    except OSError as e:
+        raise RulesError("RULES_NOT_FOUND", f"评分规则文件“{shown}”无法读取（{e.strerror or '读取失败'}）。") from None
+
+
+def form_rules(name: str | None, folder: str | Path | None) -> RuleSet:
+    """The rule set a form or workbook names (its 评分规则 setting), which its sender chose.
+
+    Only a shipped rule set, or a rule file inside `folder` (the folder of the form or
+    workbook) named by a relative path: no absolute path, no drive, no “..”, nothing that
+    resolves (through a symlink) outside the folder. The refusal reads the same whether such
+    a file exists or not. A rule path a person gives on the command line goes through
+    `load_rules` instead, and may point anywhere."""
+    text = str(name or "").strip()
+    if not text or not _looks_like_path(text):
+        return load_rules(text or None)
+    refused = RulesError(
+        "RULES_OUTSIDE",
+        f"评分规则“{text[:100]}”不是内置规则，也不是本文件所在文件夹中的规则文件：表内只能填写内置规则名，"
+        "或同一文件夹中规则文件的相对路径（如需使用其他位置的规则文件，请用 --rules 指定）。",
+    )
+    parts = text.replace("\\", "/").split("/")
+    if folder is None or text.startswith(("/", "\\")) or ":" in text or any(p in ("..", "") for p in parts[:-1]) or parts[-1] in ("..", ""):
+        raise refused
+    base = Path(folder).resolve()
+    target = (base / Path(*parts)).resolve()
+    if base not in target.parents:
+        raise refused
+    if not target.is_file():
+        raise RulesError("RULES_NOT_FOUND", f"找不到评分规则文件“{text[:100]}”（应在本文件所在的文件夹中），请检查路径。")
+    return load_rules(str(target))
 
 
 @lru_cache(maxsize=None)
@@ -561,46 +617,85 @@ def _execution_item(slot, ev, rules, common, weight, entry) -> ScoreItem:
     return _computed(common, pts, inputs, text + _ignored(entry))
 
 
+@dataclass(frozen=True)
+class _Assessed:
+    """An indicator row as scored: its judgement, the fraction it earns (None: a person must
+    judge), and, when its actual value cannot be used as written, why and what the rule set did."""
+
+    judgement: targets.Judgement
+    fraction: Decimal | None
+    reason: str
+    unusable: str = ""
+
+
+def _assess(sub: SubCategory, row: Indicator, rules: RuleSet) -> _Assessed:
+    """Judge a row; an actual the checks object to (IND021–IND025) is never scored as met.
+
+    What it earns instead is the rule set's `unusable_actuals`: a person's tier (manual,
+    the default), 0 points (zero), or the one reading the finding proposes (proposed, e.g.
+    0.9916 read as 99.16% against a 95% target; without a proposal, a person's tier)."""
+    judgement = targets.judge(row.actual, row.target, sub, row.name)
+    bad = misreading(row.name, row.formula, row.target, row.actual, sub)
+    if bad is None:
+        return _Assessed(judgement, achievement(judgement), judgement.reason)
+    if rules.unusable_actuals == "proposed" and bad.proposed:
+        read = targets.judge(bad.proposed, row.target, sub, row.name)
+        why = f"{bad.problem}；按评分规则，以建议的读法“{bad.proposed}”计分：{read.reason}"
+        return _Assessed(read, achievement(read), why, bad.text)
+    if rules.unusable_actuals == "zero":
+        why = f"{bad.problem}；按评分规则，实现值写法有误的行按未完成计0分，改正实现值后重新计分"
+        return _Assessed(judgement, Decimal(0), why, bad.text)
+    why = f"{bad.problem}，不能按已完成计分；请改正实现值后重新计分，或由评分人按档次评定"
+    return _Assessed(judgement, None, why, bad.text)
+
+
 def _indicator_item(slot, ev, rules, common, weight) -> ScoreItem:
     sub, i, row = slot.rows[0]
     entry = ev.scoring.entry(slot.id)
-    judgement = targets.judge(row.actual, row.target, sub, row.name)
+    assessed = _assess(sub, row, rules)
+    judgement, frac = assessed.judgement, assessed.fraction
     inputs = _row_inputs(row, judgement)
-    frac = achievement(judgement)
+    if assessed.unusable:
+        inputs["实现值写法"] = assessed.unusable
     if frac is None:
-        if judgement.status == targets.Status.NOT_MET:
+        if assessed.unusable:
+            why = f"{assessed.reason}。"
+        elif judgement.status == targets.Status.NOT_MET:
             why = f"{judgement.reason}，但无法按比例计分，请评分人按档次评定。"
         else:
             shown = f"（实现值“{row.actual}”）" if row.actual.strip() else ""
             why = f"{judgement.reason}{shown}，请评分人按档次评定。"
         return _manual_item(slot.available, entry, rules, common, weight, why, inputs)
     pts = earned_points(slot.available, frac)
-    if judgement.status == targets.Status.MET:
+    if judgement.status == targets.Status.MET and frac == 1:
         how = f"得满分{pts}分"
+    elif frac == 0 and assessed.unusable:
+        how = "得0分"
     else:
         how = f"按完成比例{format_percent(frac)}计分：{slot.available}分 × {format_percent(frac)} = {pts}分"
-    text = f"{judgement.reason}；{how}。{weight}"
+    text = f"{assessed.reason}；{how}。{weight}"
     return _computed(common, pts, inputs, text + _ignored(entry))
 
 
 def _aggregate_item(slot, rules, common, weight, entry) -> ScoreItem:
-    judged = [
-        (row.name or indicator_path(sub, i), targets.judge(row.actual, row.target, sub, row.name))
-        for sub, i, row in slot.rows
-    ]
-    fracs = [achievement(j) for _, j in judged]
+    assessed = [(row.name or indicator_path(sub, i), _assess(sub, row, rules)) for sub, i, row in slot.rows]
+    judged = [(name, a.judgement) for name, a in assessed]
+    fracs = [a.fraction for _, a in assessed]
     inputs = {
         f"{indicator_path(sub, i)} {name}": j.status.value + (f" {format_percent(f)}" if f is not None else "")
         for (sub, i, _), (name, j), f in zip(slot.rows, judged, fracs)
     }
-    waiting = [f"“{name}”（{j.reason}）" for (name, j), f in zip(judged, fracs) if f is None]
+    waiting = [f"“{name}”（{a.reason}）" for name, a in assessed if a.fraction is None]
     if waiting:
         why = f"本项有指标需人工判断：{'、'.join(waiting)}，不能按指标自动计分，请评分人对本项按档次评定。"
         return _manual_item(slot.available, entry, rules, common, weight, why, inputs)
     mean = sum(fracs, Decimal(0)) / len(fracs)
     inputs["平均完成比例"] = format_percent(mean)
     pts = earned_points(slot.available, mean)
-    listing = "、".join(f"{name} {j.status.value}（{format_percent(f)}）" for (name, j), f in zip(judged, fracs))
+    listing = "、".join(
+        f"{name} {'实现值写法有误' if a.unusable else a.judgement.status.value}（{format_percent(a.fraction)}）"
+        for name, a in assessed
+    )
     how = f"按{len(fracs)}个指标的平均完成比例计分：{listing}，平均{format_percent(mean)}" if len(fracs) > 1 \
         else f"按指标完成比例计分：{listing}"
     text = f"{how}；得分 = {slot.available}分 × {format_percent(mean)} = {pts}分。{weight}"

@@ -47,6 +47,7 @@ def _load_json(p: Path):
         data = p.read_bytes()
     except OSError as e:
         raise InputError(f"文件 {p}：无法读取（{e.strerror or e}）") from None
+    data = data.removeprefix(b"\xef\xbb\xbf")
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:

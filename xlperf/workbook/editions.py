@@ -29,6 +29,16 @@ def _require_suffix(path: Path, suffix: str, what: str) -> None:
         raise InputError(f"输出文件 {path}：{what}应保存为 {suffix} 文件")
 
 
+def _form_rule_file(ev, rules, source):
+    """`rules` as given; else the rule file the form names, read from the form's folder
+    (the builder itself knows no folder, so it accepts only shipped names from a form)."""
+    from xlperf.engine.scoring import _looks_like_path, form_rules
+
+    if rules is not None or ev is None or not _looks_like_path(str(ev.scoring.rules or "")):
+        return rules
+    return form_rules(ev.scoring.rules, Path(source).parent)
+
+
 def new_workbook(
     out: str | os.PathLike,
     *,
@@ -39,6 +49,7 @@ def new_workbook(
     purpose_rows: int | None = None,
     force: bool = False,
     edition: str = "macro",
+    interpreter: str | None = None,
 ) -> Path:
     """Build the self-evaluation workbook, empty or filled from `source`.
 
@@ -47,10 +58,13 @@ def new_workbook(
     and native formulas, and no VBA, no xlwings.conf and no PERF_ call.
     Rows per block are at least the given capacities (defaults from the layout) and grow to
     hold the data. The file is written atomically; an existing file needs `force`.
+    interpreter: the Python for the xlwings.conf sheet (`xlperf new --interpreter`).
     """
     from xlperf.files import sources
     from xlperf.files.atomic import check_output
-    from xlperf.forms.guangdong_1_1.layout import DEFAULT_BUDGET_ROWS, DEFAULT_INDICATOR_ROWS, DEFAULT_PURPOSE_ROWS, Layout
+    from xlperf.forms.guangdong_1_1.layout import (
+        DEFAULT_BUDGET_ROWS, DEFAULT_INDICATOR_ROWS, DEFAULT_PURPOSE_ROWS, Layout, interpreter_setting,
+    )
     from xlperf.workbook.build import build_workbook
 
     out = Path(out)
@@ -62,6 +76,7 @@ def new_workbook(
         _require_suffix(out, ".xlsx", "只用公式、不含宏的工作簿")
     check_output(out, force=force, source=source)
     ev = sources.load(source) if source is not None else None
+    rules = _form_rule_file(ev, rules, source)
     try:
         minimum = Layout.for_capacity(
             budget_rows=DEFAULT_BUDGET_ROWS if budget_rows is None else budget_rows,
@@ -72,8 +87,13 @@ def new_workbook(
         raise InputError(f"行数设置有误：{e}") from None
     if ev is not None:
         _refuse_hidden_totals(source, ev, Layout.for_model(ev, minimum))
+    try:
+        setting = interpreter_setting(interpreter) if interpreter else None
+    except ValueError as e:
+        raise InputError(str(e)) from None
     vba = vba_project() if edition == "macro" else None
-    build_workbook(out, ev, rules=rules, vba=vba, layout=minimum, mode=edition, force=force)
+    build_workbook(out, ev, rules=rules, vba=vba, layout=minimum, mode=edition, force=force,
+                   interpreter=setting[1] if setting else None)
     return out
 
 
@@ -180,6 +200,7 @@ def submission_copy(
     check_output(out, force=force, source=source)
     if ev is None:
         ev = sources.load(source)
+    rules = _form_rule_file(ev, rules, source)
     build_workbook(out, ev, rules=rules, vba=None, mode="values", force=force)
     return out
 
@@ -214,7 +235,7 @@ def submit(
     _require_suffix(out, ".xlsx", "报送副本")
     check_output(out, force=force, source=source)
     ev, locate = sources.load_with_locator(source)
-    result = evaluate(ev, rules=rules, locate=locate)
+    result = evaluate(ev, rules=rules, locate=locate, folder=Path(source).parent)
     done = Submission(None, list(result.findings))
     if done.errors and not allow_errors:
         return done
