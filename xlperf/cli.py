@@ -99,8 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="输出数据文件的 JSON Schema", description="输出数据文件的 JSON Schema")
     p.add_argument("--form", metavar="KIND", help="表式：guangdong-1-1（默认）或 national")
 
-    p = sub.add_parser("new", help="生成启用宏的自评工作簿（.xlsm）", description="生成启用宏的自评工作簿（.xlsm），可由数据文件预填")
-    p.add_argument("out", metavar="OUT.xlsm", help="要生成的工作簿（项目支出绩效自评表为 .xlsx）")
+    p = sub.add_parser(
+        "new", help="生成自评工作簿（启用宏的 .xlsm，或只用公式的 .xlsx）",
+        description="生成自评工作簿，可由数据文件预填。默认为启用宏的 .xlsm（Excel + Python）；"
+        "--edition formulas 生成不含宏的 .xlsx，全部计算由表格自带公式完成（WPS、LibreOffice、宏被禁用的 Excel）",
+    )
+    p.add_argument("out", metavar="OUT.xlsm|OUT.xlsx", help="要生成的工作簿（项目支出绩效自评表为 .xlsx）")
+    p.add_argument("--edition", choices=("macro", "formulas"), default="macro",
+                   help="macro：启用宏的 .xlsm（默认）；formulas：不含宏、只用公式的 .xlsx")
     p.add_argument("--form", metavar="KIND", help="表式：guangdong-1-1（广东省市级附件1-1，默认）或 national（项目支出绩效自评表）；默认取预填数据的表式")
     p.add_argument("--from", dest="source", metavar="DATA", help="预填的数据文件（.json）或工作簿")
     p.add_argument("--rules", metavar="NAME|PATH", help=rules_help)
@@ -228,6 +234,7 @@ def _cmd_new(args) -> int:
         purpose_rows=args.purpose_rows,
         force=args.force,
         form=args.form,
+        edition=args.edition,
         interpreter=args.interpreter,
     )
     print(f"已生成工作簿：{path}")

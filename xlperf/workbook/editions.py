@@ -49,14 +49,19 @@ def new_workbook(
     purpose_rows: int | None = None,
     force: bool = False,
     form: str | None = None,
+    edition: str = "macro",
     interpreter: str | None = None,
 ) -> Path:
-    """Build the macro-enabled self-evaluation workbook, empty or filled from `source`.
+    """Build the self-evaluation workbook, empty or filled from `source`.
 
+    edition "macro" (default): the macro-enabled .xlsm, native formulas with the xlwings layer
+    on top (buttons, PERF_ functions); "formulas": the macro-free .xlsx with the same form
+    and native formulas, and no VBA, no xlwings.conf and no PERF_ call.
     Rows per block are at least the given capacities (defaults from the layout) and grow to
     hold the data. The file is written atomically; an existing file needs `force`.
     `form` names the form kind (`xlperf.forms`); without it, the kind of `source`, else
-    Guangdong's. Another kind builds its own workbook (`new_workbook` of its package).
+    Guangdong's. Another kind builds its own workbook (`new_workbook` of its package; the
+    national table has no macros and no formulas, so `edition` does not apply to it).
     interpreter: the Python for the xlwings.conf sheet (`xlperf new --interpreter`).
     """
     from xlperf import forms
@@ -75,7 +80,12 @@ def new_workbook(
         return sources.kind_of_file(source).module().new_workbook(
             out, source=source, rules=rules, force=force, indicator_rows=indicator_rows
         )
-    _require_suffix(out, ".xlsm", "启用宏的工作簿")
+    if edition not in ("macro", "formulas"):
+        raise InputError(f"工作簿版本只能是 macro（启用宏）或 formulas（只用公式），实际为“{edition}”")
+    if edition == "macro":
+        _require_suffix(out, ".xlsm", "启用宏的工作簿")
+    else:
+        _require_suffix(out, ".xlsx", "只用公式、不含宏的工作簿")
     check_output(out, force=force, source=source)
     ev = sources.load(source) if source is not None else None
     if ev is not None and not forms.is_guangdong(ev):
@@ -95,7 +105,8 @@ def new_workbook(
         setting = interpreter_setting(interpreter) if interpreter else None
     except ValueError as e:
         raise InputError(str(e)) from None
-    build_workbook(out, ev, rules=rules, vba=vba_project(), layout=minimum, mode="macro", force=force,
+    vba = vba_project() if edition == "macro" else None
+    build_workbook(out, ev, rules=rules, vba=vba, layout=minimum, mode=edition, force=force,
                    interpreter=setting[1] if setting else None)
     return out
 
