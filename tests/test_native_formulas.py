@@ -45,7 +45,6 @@ EXAMPLE = ROOT / "examples" / "shaoguan-2020.json"
 HYPOTHESIS_FORMS = int(os.environ.get("XLPERF_NATIVE_FORMS", "200"))
 """Hypothesis-generated forms compared (at least 200 in CI; fewer while developing)."""
 
-pytestmark = pytest.mark.skipif(recalc.soffice() is None, reason="needs LibreOffice (CI installs it)")
 
 # ------------------------------------------------------------------------ forms
 
