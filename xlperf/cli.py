@@ -127,10 +127,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _evaluate(args):
     from xlperf.files import sources
-    from xlperf.engine import evaluate
 
-    ev, locate = sources.load_with_locator(args.file)
-    return ev, evaluate(ev, rules=args.rules, locate=locate)
+    loaded = sources.load_form(args.file)
+    return loaded.form, loaded.evaluate(rules=args.rules)
 
 
 def _cmd_check(args) -> int:

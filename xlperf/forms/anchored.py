@@ -153,10 +153,15 @@ def _after_label(text: str, label: str) -> str:
     """What follows "label：" in a cell's text, up to the next known inline label."""
     import re
 
-    pattern = r"\s*".join(re.escape(ch) for ch in label.rstrip("：:")) + r"\s*[:：]\s*"
+    import unicodedata
+
+    def either(ch: str) -> str:
+        return "[" + "".join(sorted({re.escape(ch), re.escape(unicodedata.normalize("NFKC", ch))})) + "]"
+
+    pattern = r"\s*".join(either(ch) for ch in label.rstrip("：:")) + r"\s*[:：]\s*"
     m = re.search(pattern, text)
     rest = text[m.end():] if m else ""
-    return rest.strip()
+    return re.sub(r"\s*金额单位\s*[:：].*$", "", rest, flags=re.S).strip()
 
 
 class Reader:

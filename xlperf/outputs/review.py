@@ -29,8 +29,9 @@ from pathlib import Path
 
 from xlperf.errors import InputError
 from xlperf.files.safezip import DEFAULT_LIMITS, Limits
+from xlperf.files import sources as _sources
 
-FORM_SUFFIXES = (".xlsx", ".xlsm", ".json")
+FORM_SUFFIXES = tuple(sorted(_sources.FORM_SUFFIXES))
 GRADES = ("优", "良", "中", "差")
 UNREADABLE = "无法读取"
 STATUS_OK, STATUS_ERRORS = "通过", "有错误"
@@ -220,12 +221,12 @@ def _can_alarm() -> bool:
 
 def _review(shown: str, rules) -> tuple[FormRow, list[FindingRow]]:
     from xlperf.files import sources
-    from xlperf.engine import evaluate
     from xlperf.engine.scoring import RulesError
 
-    ev, locate = sources.load_with_locator(shown)
+    loaded = sources.load_form(shown)
+    ev = loaded.form
     try:
-        result = evaluate(ev, rules=rules if rules is not None else ev.scoring.rules, locate=locate)
+        result = loaded.evaluate(rules=rules if rules is not None else ev.scoring.rules)
     except RulesError as e:
         raise InputError(f"文件 {shown}：评分规则无法使用（{e}）") from None
     card = result.scorecard
