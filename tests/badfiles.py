@@ -795,6 +795,41 @@ def garbage_xls(folder: Path, base: Path) -> Path:
     return p
 
 
+def cfb_with_stream(name: str, data: bytes) -> bytes:
+    """A valid compound file (version 3) holding one stream of >= 4096 bytes in regular sectors."""
+    data = data.ljust(max(4096, -(-len(data) // 512) * 512), b"\0")
+    n = len(data) // 512
+    header = bytearray(512)
+    header[:8] = bytes.fromhex("D0CF11E0A1B11AE1")
+    struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<IIIIIIIII", header, 40, 0, 1, 1, 0, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
+    struct.pack_into("<I", header, 76, 0)
+    header[80:512] = b"\xff" * 432
+    fat = [0xFFFFFFFD, 0xFFFFFFFE] + [3 + i for i in range(n - 1)] + [0xFFFFFFFE]
+    fat_sector = struct.pack(f"<{len(fat)}I", *fat).ljust(512, b"\xff")
+    directory = bytearray(512)
+
+    def entry(i, entry_name, kind, child, start, size):
+        raw = entry_name.encode("utf-16-le") + b"\0\0"
+        directory[i * 128: i * 128 + len(raw)] = raw
+        struct.pack_into("<HBBIII", directory, i * 128 + 64, len(raw), kind, 1, 0xFFFFFFFF, 0xFFFFFFFF, child)
+        struct.pack_into("<IQ", directory, i * 128 + 116, start, size)
+
+    entry(0, "Root Entry", 5, 1, 0xFFFFFFFE, 0)
+    entry(1, name, 2, 0xFFFFFFFF, 2, len(data))
+    for i in (2, 3):
+        struct.pack_into("<III", directory, i * 128 + 68, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF)
+    return bytes(header) + fat_sector + bytes(directory) + data
+
+
+def excel95_xls(folder: Path, base: Path) -> Path:
+    """An Excel 95 (BIFF5) workbook: a "Book" stream starting with a BIFF5 BOF record."""
+    p = folder / "excel95.xls"
+    bof = struct.pack("<HHHHHH", 0x0809, 8, 0x0500, 0x0005, 0x0DBB, 0x07CC)
+    p.write_bytes(cfb_with_stream("Book", bof + struct.pack("<HH", 0x000A, 0)))
+    return p
+
+
 CORPUS += [
     Entry("docx-span-bomb", docx_span_bomb, "IN_TOO_MANY_CELLS", ("表格结构异常", "跨 1000000000 列")),
     Entry("docx-dtd", docx_dtd, "IN_UNSAFE_XML", ("文档类型声明",)),
@@ -804,4 +839,5 @@ CORPUS += [
     Entry("html-xls", html_xls, "IN_WRONG_FORMAT", ("网页（HTML）", "另存为")),
     Entry("xml2003-xls", xml2003_xls, "IN_WRONG_FORMAT", ("XML", "另存为")),
     Entry("garbage-xls", garbage_xls, "IN_CORRUPT", ("损坏",)),
+    Entry("excel95-xls", excel95_xls, "IN_OLD_EXCEL", ("Excel 95", "中文无法可靠读取", "另存为")),
 ]

@@ -136,14 +136,16 @@ class Anchors:
         return None
 
     def below(self, r: int, c: int) -> tuple[int, int] | None:
-        """The cell under a label that has nothing right of it, in the same sheet or table."""
-        if any(v not in (None, "") for v in self.grid.rows[r][c + 1:]):
+        """The cell under a label, where a row of labels only stands over a row of values
+        only (in the same sheet or table)."""
+        filled = lambda v: v is not None and not (isinstance(v, str) and not v.strip())  # noqa: E731
+        if not all(self.is_label(v) for v in self.grid.rows[r] if filled(v)):
             return None
-        if r + 1 in self.rows and self.grid.places[r + 1][0] == self.grid.places[r][0]:
-            v = self.grid.value(r + 1, c)
-            if v is not None and not (isinstance(v, str) and not v.strip()) and not self.is_label(v):
-                return (r + 1, c)
-        return None
+        if r + 1 not in self.rows or self.grid.places[r + 1][0] != self.grid.places[r][0]:
+            return None
+        if any(self.is_label(v) for v in self.grid.rows[r + 1]) or not filled(self.grid.value(r + 1, c)):
+            return None
+        return (r + 1, c)
 
     def label_row(self, r: int) -> bool:
         return any(self.is_label(v) for v in self.grid.rows[r])
