@@ -323,3 +323,121 @@ def test_a_docx_that_is_not_a_form_exits_2(tmp_path):
     done = run_cli("check", "memo.docx", cwd=tmp_path)
     assert done.returncode == 2
     assert "memo.docx" in done.stderr and "不是绩效自评表" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_import_command_writes_json_and_workbooks_and_lists_what_was_read(tmp_path):
+    src = seed_docx(tmp_path / "seed.docx")
+    before = src.read_bytes()
+    done = run_cli("import", src.name, "-o", "seed.json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "读取了 81 项" in done.stdout and "第1个表格第1行第9格" in done.stdout and "全部栏目都已读取" in done.stdout
+    assert comparable(SelfEvaluation.from_json((tmp_path / "seed.json").read_text(encoding="utf-8"))) == comparable(seed())
+    for out in ("seed.xlsm", "seed.xlsx"):
+        done = run_cli("import", src.name, "-o", out, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert comparable(sources.load(tmp_path / out)) == comparable(seed())
+    again = run_cli("import", src.name, "-o", "seed.json", cwd=tmp_path)
+    assert again.returncode == 2 and "已存在" in again.stderr
+    assert src.read_bytes() == before
+
+
+def test_import_command_exits_1_when_something_was_not_read(tmp_path):
+    grid_path = tmp_path / "gap.xlsx"
+    write_xlsx(seed(), grid_path, report=False)
+    from openpyxl import load_workbook
+
+    wb = load_workbook(grid_path)
+    ws = wb["附件1-1"]
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value == "评价金额":
+                cell.value = "金额"
+    wb.save(grid_path)
+    done = run_cli("import", "gap.xlsx", "-o", "gap.json", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "IMP001" in done.stdout and "评价金额" in done.stdout and "IMP005" in done.stdout
+    assert (tmp_path / "gap.json").exists()
+
+
+# ---- carry-over --------------------------------------------------------------------------
+
+
+def test_carry_over_of_the_seed_to_2021_checks_with_only_an_unfilled_years_findings(tmp_path):
+    src = seed_docx(tmp_path / "2020.docx")
+    done = run_cli("new", "2021.xlsm", "--from", src.name, "--next-year", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.index("保留（") < out.index("顺延一年（") < out.index("清空（") < out.index("已生成工作簿")
+    assert "评价年度：2020 → 2021" in out and "业务办理增长率（上年实现值 大厅办件量增长1.12%，热线增长率117.8%）" in out
+    ev = sources.load(tmp_path / "2021.xlsm")
+    last = seed()
+    assert ev.basic.eval_year == 2021 and str(ev.basic.start_date) == "2021-01-01" and str(ev.basic.end_date) == "2021-12-31"
+    assert (ev.header, ev.basic.project_name, ev.basic.basis_documents) == (last.header, last.basic.project_name, last.basic.basis_documents)
+    assert ev.goals.overall == last.goals.overall and ev.goals.actual == "" and ev.goals.achieved_on_time is None
+    assert [(r.name, r.formula, r.target, r.actual, r.explanation) for _, _, r in ev.indicators.each()] == [
+        (r.name, r.formula, r.target, "", "") for _, _, r in last.indicators.each()]
+    assert ev.indicators.quantity[0].previous_actual == last.indicators.quantity[0].actual
+    assert ev.indicators.quality[0].previous_actual == ""
+    assert [b.model_dump() for b in ev.funding.budget] == [{"year": 2021, "central_provincial": None, "municipal": None,
+                                                            "transfer_county": None, "total": None}]
+    assert ev.report.self_assessment == "" and ev.report.filler_name == last.report.filler_name
+    result = json.loads(run_cli("check", "2021.xlsm", "--json", cwd=tmp_path).stdout)
+    found = sorted((f["code"], f["field"]) for f in result["findings"])
+    unfilled = {("REQ001", "basic.eval_amount"), ("REQ001", "funding.budget[0]"), ("REQ001", "funding.spending[0]"),
+                ("AMT008", "funding.by_purpose[0].amount"), ("REQ001", "goals.achieved_on_time"), ("REQ001", "goals.actual"),
+                ("IND008", "indicators.quantity[0].actual"), ("IND008", "indicators.quality[0].actual"),
+                ("IND008", "indicators.satisfaction[0].actual"), ("SCR001", "scoring")}
+    kept_from_the_seed = {("FMT003", "basic.basis_documents[1]"), ("IND004", "indicators.economic")}
+    assert set(found) == unfilled | kept_from_the_seed
+
+
+def test_next_year_needs_a_source(tmp_path):
+    done = run_cli("new", "x.xlsm", "--next-year", cwd=tmp_path)
+    assert done.returncode == 2 and "--from" in done.stderr and not (tmp_path / "x.xlsm").exists()
+
+
+# ---- review over a folder of whatever units sent ------------------------------------------------
+
+
+def test_review_over_a_mixed_folder_matches_what_was_seeded(tmp_path, xls_files):
+    from tests.badfiles import SEEDS, clean_data, docx_span_bomb, html_xls
+    from tests.badfiles import form_workbook
+    from xlperf.outputs.review import UNREADABLE, review
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+
+    def form(name, unit):
+        data = clean_data(unit, f"{unit}的项目")
+        SEEDS[name].apply(data)
+        return SelfEvaluation.model_validate(data)
+
+    expected = {}
+    form_workbook(folder / "a-workbook.xlsx", form("missing-phone", "甲单位"))
+    expected["a-workbook.xlsx"] = ("甲单位", SEEDS["missing-phone"].findings)
+    (folder / "b.json").write_text(form("bad-email", "乙单位").to_json(), encoding="utf-8")
+    expected["b.json"] = ("乙单位", SEEDS["bad-email"].findings)
+    write_docx(form("dates-reversed", "丙单位"), folder / "c-word.docx")
+    expected["c-word.docx"] = ("丙单位", SEEDS["dates-reversed"].findings)
+    write_xlsx(form("wrong-total", "丁单位"), folder / "d-excel.xlsx", Variant("no-merges", merges=False))
+    expected["d-excel.xlsx"] = ("丁单位", SEEDS["wrong-total"].findings)
+    shutil.copyfile(xls_files, folder / "e-old.xls")
+    expected["e-old.xls"] = ("韶关市行政服务中心", {("FMT003", "basic.basis_documents[1]"), ("IND004", "indicators.economic"),
+                                                    ("SCR003", "report.self_assessment")})
+    shutil.copyfile(docx_span_bomb(tmp_path, tmp_path), folder / "f-broken.docx")
+    shutil.copyfile(html_xls(tmp_path, tmp_path), folder / "g-web.xls")
+    broken = {"f-broken.docx": "IN_TOO_MANY_CELLS", "g-web.xls": "IN_WRONG_FORMAT"}
+
+    result = review([folder], tmp_path / "汇总.xlsx", jobs=2, progress=False)
+    rows = {Path(f.file).name: f for f in result.forms}
+    assert sorted(rows) == sorted([*expected, *broken])
+    found: dict[str, set] = {}
+    for f in result.findings:
+        found.setdefault(Path(f.file).name, set()).add((f.code, f.field))
+    for name, (unit, findings) in expected.items():
+        assert rows[name].unit == unit, name
+        assert found.get(name, set()) == set(findings), name
+    for name, code in broken.items():
+        assert rows[name].status == UNREADABLE and rows[name].code == code
+    cells = {f.code: f.cell for f in result.findings if Path(f.file).name == "c-word.docx"}
+    assert cells["DAT001"].startswith("第1个表格第")

@@ -1,4 +1,4 @@
-"""Command line: `xlperf check|score|schema|new|export|submit`.
+"""Command line: `xlperf check|score|schema|new|import|export|submit|mark|review`.
 
 Exit codes: 0 no errors, 1 the form has errors, 2 the input or the request cannot be used.
 Heavy modules are imported inside each command so that `xlperf --help` starts fast.
@@ -57,11 +57,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("new", help="生成启用宏的自评工作簿（.xlsm）", description="生成启用宏的自评工作簿（.xlsm），可由数据文件预填")
     p.add_argument("out", metavar="OUT.xlsm", help="要生成的工作簿")
-    p.add_argument("--from", dest="source", metavar="DATA", help="预填的数据文件（.json）或工作簿")
+    p.add_argument("--from", dest="source", metavar="DATA",
+                   help="预填的数据文件（.json）、工作簿，或 Word/Excel/WPS 填写的官方表格（.docx/.xlsx/.xls）")
+    p.add_argument("--next-year", action="store_true",
+                   help="结转下一年度：保留单位、项目、联系人、文件依据、目标和指标，评价年度和日期顺延一年，清空金额、实现值和报告正文")
     p.add_argument("--rules", metavar="NAME|PATH", help=rules_help)
     p.add_argument("--indicator-rows", type=int, metavar="N", help="每个二级指标预留的行数（默认 3，数据更多时自动加行）")
     p.add_argument("--budget-rows", type=int, metavar="N", help="资金安排、资金使用各预留的年度行数")
     p.add_argument("--purpose-rows", type=int, metavar="N", help="按方向划分预留的行数")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+
+    p = sub.add_parser("import", help="导入 Word/Excel/WPS 填写的官方表格（.docx/.xlsx/.xls）",
+                       description="按栏目名称读取 Word/Excel/WPS 填写的附件1-1 和附件3，列出每一项从哪里读取、哪些没有读到，"
+                                   "并保存为数据文件（.json）、启用宏的工作簿（.xlsm）或无宏工作簿（.xlsx）")
+    p.add_argument("file", metavar="FILE", help="填写好的官方表格（.docx、.xlsx、.xlsm、.xls）")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="输出：.json、.xlsm 或 .xlsx")
     p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
 
     p = sub.add_parser("export", help="导出附件3 自评报告（.docx，可选 PDF）", description="导出附件3 自评报告（.docx，可选 PDF）")
@@ -104,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         "submit": _cmd_submit,
         "review": _cmd_review,
         "mark": _cmd_mark,
+        "import": _cmd_import,
     }[args.command]
     from xlperf.errors import InputError
 
@@ -164,10 +175,23 @@ def _cmd_schema(args) -> int:
 
 
 def _cmd_new(args) -> int:
+    from xlperf.errors import InputError
     from xlperf.workbook.editions import new_workbook
 
+    form = None
+    if args.next_year:
+        from xlperf.files import sources
+        from xlperf.forms.guangdong_1_1.carry import next_year
+
+        if args.source is None:
+            raise InputError("--next-year 需要用 --from 给出上一年度的自评表")
+        form, plan = next_year(sources.load(args.source))
+        print(f"由 {args.source} 结转下一年度（评价年度 {form.basic.eval_year or '未填'}）：")
+        for line in plan.lines():
+            print(line)
     path = new_workbook(
         args.out,
+        form=form,
         source=args.source,
         rules=args.rules,
         indicator_rows=args.indicator_rows,
@@ -177,6 +201,47 @@ def _cmd_new(args) -> int:
     )
     print(f"已生成工作簿：{path}")
     return EXIT_OK
+
+
+def _cmd_import(args) -> int:
+    from pathlib import Path
+
+    from xlperf.errors import InputError
+    from xlperf.files import sources
+    from xlperf.files.atomic import write_atomic
+
+    out = Path(args.output)
+    suffix = out.suffix.lower()
+    if suffix not in (".json", ".xlsm", ".xlsx"):
+        raise InputError(f"输出文件“{out}”的扩展名应为 .json、.xlsm 或 .xlsx")
+    loaded = sources.load_form(args.file)
+    record = loaded.imported
+    if record is not None:
+        print(f"从 {args.file} 读取了 {len(record.read)} 项：")
+        rows = [(item.title, item.where, _clip(item.text)) for item in record.read]
+        widths = [max((_width(r[i]) for r in rows), default=0) for i in range(2)]
+        for r in rows:
+            print("  " + _pad(r[0], widths[0]) + "  " + _pad(r[1], widths[1]) + "  " + r[2])
+        print()
+        _print_findings(loaded.findings, ok_text="全部栏目都已读取，没有缺少或有歧义的项目。")
+        print()
+    if suffix == ".json":
+        write_atomic(out, loaded.form.to_json().encode("utf-8"), force=args.force, source=args.file)
+    elif suffix == ".xlsm":
+        from xlperf.workbook.editions import new_workbook
+
+        new_workbook(out, form=loaded.form, source=args.file, force=args.force)
+    else:
+        from xlperf.workbook.editions import submission_copy
+
+        submission_copy(args.file, out, form=loaded.form, force=args.force)
+    print(f"已保存：{out}")
+    return EXIT_FINDINGS if any(f.severity == "error" for f in loaded.findings) else EXIT_OK
+
+
+def _clip(text: str, n: int = 40) -> str:
+    one = " ".join(text.split())
+    return one if len(one) <= n else one[: n - 1] + "…"
 
 
 def _cmd_export(args) -> int:
@@ -259,9 +324,9 @@ def _pad(text: str, width: int) -> str:
 SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
 
 
-def _print_findings(findings) -> None:
+def _print_findings(findings, ok_text: str = "校验通过：没有发现问题。") -> None:
     if not findings:
-        print("校验通过：没有发现问题。")
+        print(ok_text)
         return
     n_err = sum(f.severity == "error" for f in findings)
     print(f"校验发现 {n_err} 个错误、{len(findings) - n_err} 个警告：")

@@ -236,7 +236,7 @@ class Reader:
             if header is None:
                 return None
         hr, cols = header
-        return [values for _, values in self.rows_under(path, columns, hr, cols, stop)]
+        return [values for _, values in self.rows_under(path, columns, hr, cols, stop, title)]
 
     def header(self, path: str, title: str, columns: Sequence[Column]) -> tuple[int, dict[str, int]] | None:
         anchor = next(col for col in columns if col.key != "year")
@@ -258,7 +258,7 @@ class Reader:
         return candidates[0]
 
     def rows_under(self, path: str, columns: Sequence[Column], hr: int, cols: dict[str, int],
-                   stop: Callable[[int], bool] | None) -> Iterable[tuple[int, dict]]:
+                   stop: Callable[[int], bool] | None, title: str = "") -> Iterable[tuple[int, dict]]:
         """(row index, values) of each filled row below a header, until a label row."""
         bands = sorted((c, key) for key, c in cols.items())
         first = bands[0][0]
@@ -294,7 +294,7 @@ class Reader:
                 values = {}
                 for key, (c, v) in cells.items():
                     col = by_key[key]
-                    values[key] = self.value(f"{path}[{i}].{key}", col.title, col.kind, r, c)
+                    values[key] = self.value(f"{path}[{i}].{key}", f"{title}第{i + 1}行的{col.title}", col.kind, r, c)
                 if clash:
                     self.ambiguous(f"{path}[{i}]", "该行", [self.grid.where(r, c) for c, _ in cells.values()])
                 yield r, values

@@ -33,8 +33,10 @@ def new_workbook(
     budget_rows: int | None = None,
     purpose_rows: int | None = None,
     force: bool = False,
+    form=None,
 ) -> Path:
-    """Build the macro-enabled self-evaluation workbook, empty or filled from `source`.
+    """Build the macro-enabled self-evaluation workbook, empty or filled from `source`
+    (or from `form`, a form already loaded from `source`, e.g. carried over a year).
 
     Rows per block are at least the given capacities (defaults from the layout) and grow to
     hold the data. The file is written atomically; an existing file needs `force`.
@@ -47,7 +49,7 @@ def new_workbook(
     out = Path(out)
     _require_suffix(out, ".xlsm", "启用宏的工作簿")
     check_output(out, force=force, source=source)
-    ev = sources.load(source) if source is not None else None
+    ev = form if form is not None else (sources.load(source) if source is not None else None)
     try:
         minimum = Layout.for_capacity(
             budget_rows=DEFAULT_BUDGET_ROWS if budget_rows is None else budget_rows,
@@ -61,7 +63,7 @@ def new_workbook(
 
 
 def submission_copy(
-    source: str | os.PathLike, out: str | os.PathLike, *, rules=None, force: bool = False
+    source: str | os.PathLike, out: str | os.PathLike, *, rules=None, force: bool = False, form=None
 ) -> Path:
     """A copy for the finance bureau: same layout and print setup, no macros and no
     worksheet functions; every computed cell holds the engine's value."""
@@ -72,6 +74,6 @@ def submission_copy(
     out = Path(out)
     _require_suffix(out, ".xlsx", "报送副本")
     check_output(out, force=force, source=source)
-    ev = sources.load(source)
+    ev = form if form is not None else sources.load(source)
     build_workbook(out, ev, rules=rules, vba=None, mode="values", force=force)
     return out

@@ -18,7 +18,7 @@ from xlperf.forms.guangdong_1_1.layout import (
     REPORT_TITLE,
     SPENDING_PARTS,
 )
-from xlperf.forms.guangdong_1_1.model import NONE_MARK, Category, SubCategory
+from xlperf.forms.guangdong_1_1.model import NONE_MARK, Category, Report, SubCategory
 
 KIND = "guangdong_1_1"
 TITLE = "广东省市级财政支出项目绩效自评（附件1-1）"
@@ -56,9 +56,11 @@ _LEFT_OF_INDICATORS = {norm(x) for x in (*(s.value for s in SubCategory), *(c.va
                                           "绩效目标", "绩效指标情况", "绩效指标")}
 
 COVER = tuple(
-    ScalarField(f"report.{attr}", (prompt,), kind, norm(prompt).removesuffix("(公章)")) for attr, prompt, kind in REPORT_COVER
+    ScalarField(f"report.{attr}", (prompt,), kind, "自评报告封面的" + norm(prompt).removesuffix("(公章)"))
+    for attr, prompt, kind in REPORT_COVER
 )
 SECTIONS = tuple((norm(prompt).rstrip("。"), attr) for prompt, attr in REPORT_SECTIONS)
+SECTION_TITLES = {attr: Report.model_fields[attr].description for _, attr in REPORT_SECTIONS if attr}
 
 DISTINCTIVE = ("资金安排情况", "实际明细支出", "按方向划分", "是否如期实现预期总体目标", "中央及省级资金",
                "市本级资金", "实施文件依据", "单位需要说明的其他情况", "评价金额")
@@ -178,13 +180,15 @@ def _indicators(rd: Reader, data: dict) -> None:
 
     rows: dict[SubCategory, list[dict]] = {}
     mapping: dict[str, str] = {}
-    for n, (r, values) in enumerate(rd.rows_under("indicators", INDICATOR, hr, cols, stop)):
+    titles: dict[str, str] = {}
+    for n, (r, values) in enumerate(rd.rows_under("indicators", INDICATOR, hr, cols, stop, "绩效指标")):
         sub = current[0]
         if sub is None:
             rd.findings.append(finding("IMP004", "indicators", grid.where(r, first),
                                        f"{grid.where(r, first)}一行指标不在任何二级指标（数量指标、质量指标……）之下，没有读取；请在该行左侧填写二级指标"))
             continue
         mapping[f"indicators[{n}]"] = f"indicators.{sub.name}[{len(rows.setdefault(sub, []))}]"
+        titles[f"绩效指标第{n + 1}行"] = f"{sub.value}第{len(rows[sub]) + 1}行"
         rows[sub].append(values)
     for sub in SubCategory:
         if sub not in seen:
@@ -196,6 +200,9 @@ def _indicators(rd: Reader, data: dict) -> None:
         else:
             data["indicators"][sub.name] = [{k: v for k, v in row.items() if v is not None} for row in got]
     for item in rd.read:
+        if item.field.startswith("indicators["):
+            head, _, col = item.title.partition("的")
+            item.title = f"{titles.get(head, head)}的{col}"
         item.field = _renamed(item.field, mapping)
     rd.findings = [f.model_copy(update={"field": _renamed(f.field, mapping)}) for f in rd.findings]
 
@@ -236,7 +243,7 @@ def _report(grid: TextGrid, rows: range, parse, out: Imported) -> dict:
     for prompt, attr in SECTIONS:
         if attr is None:
             continue
-        title = prompt.strip("。")
+        title = f"自评报告{SECTION_TITLES[attr]}"
         path = f"report.{attr}"
         cells = hits.get(prompt, [])
         if not cells:

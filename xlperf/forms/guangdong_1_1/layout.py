@@ -395,11 +395,11 @@ class _Draft:
     def label(self, r, c, r2, c2, text, style="label", path=None, helper=False) -> None:
         self.cells.append(Cell(self.sheet, Area(r, c, r2, c2), "label", text, style, path, helper=helper))
 
-    def input(self, r, c, r2, c2, path, kind, title, style="input", validation=None) -> None:
+    def input(self, r, c, r2, c2, path, kind, title, style="input", validation=None, helper=False) -> None:
         title = title.replace("\n", "")
         self.cells.append(
             Cell(self.sheet, Area(r, c, r2, c2), "input", style=style, path=path, kind=kind, title=title,
-                 validation=validation or _validation_for(kind, title))
+                 validation=validation or _validation_for(kind, title), helper=helper)
         )
 
     def field(self, r, label_cols, input_cols, path, kind, label) -> None:
@@ -436,7 +436,10 @@ class _Draft:
 
 
 # columns of 附件1-1
-A, B, C, D, E, F, G, H, I, K = 0, 1, 2, 3, 4, 5, 6, 7, 8, 10
+A, B, C, D, E, F, G, H, I, K, L = 0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11
+PREVIOUS_ACTUAL = "上年实现值"
+"""Beside the form (macro workbook only): last year's actual, kept by a carry-over where
+a growth formula needs it."""
 FORM_WIDTHS = (4.3, 9.5, 7.0, 14.5, 10.5, 13.5, 9.0, 12.0, 11.5, 2.0, 13.0, 13.0, 13.0, 13.0)
 """A..I print; J is a gap; K..N hold the live checks and the buttons."""
 
@@ -572,6 +575,7 @@ def _form_sheet(cap: "Capacity") -> SheetLayout:
         s.label(ri, E + k, ri, E + k, title)
     s.height(ri, 36)
     s.label(ri, K, ri, K, "自动判断", "helper_header", helper=True)
+    s.label(ri, L, ri, L, PREVIOUS_ACTUAL, "helper_header", helper=True)
     row = ri + 1
     for category in Category:
         first = row
@@ -584,6 +588,7 @@ def _form_sheet(cap: "Capacity") -> SheetLayout:
                 for k, (attr, title) in enumerate(INDICATOR_COLUMNS):
                     s.input(row, E + k, row, E + k, indicator_path(sub, i, attr), "text", title)
                 name, target, actual = a1(row, E), a1(row, G), a1(row, H)
+                s.input(row, L, row, L, indicator_path(sub, i, "previous_actual"), "text", PREVIOUS_ACTUAL, helper=True)
                 s.formula(row, K, None, "自动判断", f'=IF({name}="无","",PERF_JUDGE({actual},{target}))',
                           "judge", (indicator_path(sub, i),), kind="output", style="helper", helper=True)
                 s.height(row, ROW_DATA)

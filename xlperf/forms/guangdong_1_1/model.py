@@ -23,6 +23,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     field_validator,
+    model_serializer,
 )
 
 from xlperf.engine.formulas import sum_filled
@@ -205,6 +206,18 @@ class Indicator(_Model):
     target: Text = Field("", description="评价年度预期值")
     actual: Text = Field("", description="评价年度实现值")
     explanation: Text = Field("", description="未完成原因说明")
+    previous_actual: Text = Field(
+        "", description="上年实现值（结转下一年度时保留，供增长率等需要上年数据的公式使用）"
+    )
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler):
+        """上年实现值 appears in a data file only when there is one (files of earlier
+        versions stay byte for byte the same)."""
+        data = handler(self)
+        if isinstance(data, dict) and not data.get("previous_actual"):
+            data.pop("previous_actual", None)
+        return data
 
 
 NONE_MARK = "无"
