@@ -55,12 +55,17 @@ def test_decorators_attach_xlwings_metadata(xl):
             assert re.search(r"[\u4e00-\u9fff]", arg["doc"]), (name, arg["name"])
 
 
-def test_only_the_optional_rules_argument_has_a_default(xl):
+def test_only_the_rules_and_direction_arguments_have_a_default(xl):
     optional = {
         (name, arg["name"]) for name in udfs.UDF_NAMES for arg in getattr(xl.module, name).__xlfunc__["args"]
         if "optional" in arg
     }
-    assert optional == {("PERF_GRADE", "rules")}
+    assert optional == {
+        ("PERF_GRADE", "rules"),
+        ("PERF_JUDGE", "direction"),
+        ("PERF_JUDGE_REASON", "direction"),
+        ("PERF_POINTS", "direction"),
+    }
 
 
 # --------------------------------------------------------------------------- rates
@@ -145,7 +150,8 @@ def test_a_failing_engine_shows_an_internal_error_text(xl, monkeypatch):
         (0.99, 0.95, "已完成"),
         (12.0, "≥10个", "已完成"),
         (8.0, "≥10个", "未完成"),
-        (0.06, "增长5%以上", "已完成"),
+        (0.06, "增长5%以上", "需人工判断"),
+        ("增长6%", "增长5%以上", "已完成"),
         ("大厅办件量增长1.12%，热线增长率117.8%", "持平或略有增长", "已完成"),
         ("按时完成", "按时完成", "需人工判断"),
         (None, "95%", "需人工判断"),
@@ -158,6 +164,72 @@ def test_a_failing_engine_shows_an_internal_error_text(xl, monkeypatch):
 def test_judge(xl, actual, target, status):
     assert xl.value("PERF_JUDGE", actual, target) == status
     assert udfs.PERF_JUDGE(actual, target) == status
+
+
+@pytest.mark.parametrize(
+    "actual, target, direction, status",
+    [
+        ("120万元", "100万元", MISSING, "需人工判断"),
+        ("120万元", "100万元", "成本指标", "未完成"),
+        ("90万元", "100万元", "成本指标", "已完成"),
+        ("120万元", "100万元", "成本", "未完成"),
+        ("120万元", "100万元", "≤", "未完成"),
+        ("120万元", "100万元", "<=", "未完成"),
+        ("120万元", "100万元", "＜＝", "未完成"),
+        ("120万元", "100万元", ">=", "已完成"),
+        ("120万元", "100万元", "数量指标", "已完成"),
+        ("6个工作日", "5个工作日", "时效指标", "未完成"),
+        ("4个工作日", "5个工作日", "时效指标", "已完成"),
+        (0.98, "100%", "时效指标", "未完成"),
+        (1.0, "100%", "时效指标", "已完成"),
+        ("8%", "5%", "成本指标", "需人工判断"),
+        ("99%", "≥95%", "≤", "需人工判断"),
+        ("99%", "≥95%", None, "已完成"),
+        ("99%", "≥95%", "", "已完成"),
+        ("2起", "0起", MISSING, "未完成"),
+        ("无", "无安全事故", "质量指标", "已完成"),
+        ("≥266米", "≥250米", MISSING, "需人工判断"),
+        ("95%", "较上年提高", "数量指标", "需人工判断"),
+    ],
+)
+def test_judge_with_a_direction_or_a_sub_category(xl, actual, target, direction, status):
+    assert xl.value("PERF_JUDGE", actual, target, direction) == status
+    given = None if direction is MISSING else direction
+    assert udfs.PERF_JUDGE(actual, target, given) == status
+    if isinstance(actual, str):
+        assert xl.value("PERF_JUDGE_REASON", actual, target, direction) == targets.judge(actual, target, given).reason
+
+
+def test_the_reason_says_the_direction_came_from_the_sub_category(xl):
+    reason = xl.value("PERF_JUDGE_REASON", "120万元", "100万元", "成本指标")
+    assert reason == "预期值未写比较方向，按成本指标视为上限；实现值120万元高于预期值100万元，未完成"
+    reason = xl.value("PERF_JUDGE_REASON", "120万元", "100万元", MISSING)
+    assert reason == "预期值“100万元”未写比较方向，而金额或时长可能是上限也可能是下限，需人工判断"
+    reason = xl.value("PERF_JUDGE_REASON", "≥266米", "≥250米", MISSING)
+    assert "带有比较符号“≥”" in reason and "不是实际达到的数值" in reason
+
+
+@pytest.mark.parametrize(
+    "direction, expected",
+    [
+        ("foo", "#错误：“foo”既不是比较方向（≥、≤、=），也不是指标子类（如 成本指标）"),
+        (5.0, "#错误：比较方向或指标子类应是文字，如“≥”“≤”或“成本指标”"),
+        (True, "#错误：比较方向或指标子类应是文字，如“≥”“≤”或“成本指标”"),
+        (DIV0, "#错误：比较方向或指标子类是Excel错误值#DIV/0!，请先修正它引用的单元格"),
+        ((("≥", "≤"),), "#错误：比较方向或指标子类应是一个单元格，不能是多个单元格的区域"),
+    ],
+)
+def test_a_bad_direction_is_named(xl, direction, expected):
+    assert xl.value("PERF_JUDGE", "99%", "95%", direction) == expected
+    assert xl.value("PERF_JUDGE_REASON", "99%", "95%", direction) == expected
+    assert xl.value("PERF_POINTS", "99%", "95%", 10.0, direction) == expected
+
+
+def test_points_follow_the_direction(xl):
+    assert xl.value("PERF_POINTS", "125万元", "100万元", 10.0, "成本指标") == 8.0
+    assert xl.value("PERF_POINTS", "125万元", "100万元", 10.0, MISSING).startswith("#需人工判断：")
+    assert xl.value("PERF_POINTS", "2起", "0起", 10.0, MISSING) == 0.0
+    assert xl.value("PERF_POINTS", "0起", "零事故", 10.0, "质量指标") == 10.0
 
 
 @pytest.mark.parametrize(
@@ -330,7 +402,7 @@ CELL_VALUES = st.one_of(
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.sampled_from(udfs.UDF_NAMES), st.lists(CELL_VALUES, min_size=3, max_size=3))
+@given(st.sampled_from(udfs.UDF_NAMES), st.lists(CELL_VALUES, min_size=4, max_size=4))
 def test_no_argument_makes_a_function_raise(name, values):
     function = getattr(udfs, name)
     result = function(*values[: len(inspect.signature(function).parameters)])

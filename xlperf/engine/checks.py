@@ -33,7 +33,7 @@ from xlperf.forms.guangdong_1_1.model import (
     SubCategory,
     indicator_path,
 )
-from xlperf.engine.targets import Status, judge
+from xlperf.engine.targets import Status, copied_target, judge
 
 Severity = Literal["error", "warning"]
 
@@ -96,6 +96,7 @@ CATALOGUE: dict[str, CheckInfo] = _catalogue(
     ("IND009", "error", "未完成的指标没有说明原因"),
     ("IND010", "error", "未完成的指标说明写成已完成"),
     ("IND011", "warning", "指标名称重复"),
+    ("IND012", "warning", "实现值带比较符号或照抄预期值"),
     ("RPT001", "error", "报告项目名称与基础信息表不一致"),
     ("RPT002", "warning", "报告填报人与联系人不一致"),
     ("RPT003", "warning", "报告联系电话与基础信息表不一致"),
@@ -667,7 +668,7 @@ def not_met(ev: SelfEvaluation) -> list[tuple[SubCategory, int, Indicator]]:
         (sub, i, row)
         for sub, i, row in _real_rows(ev)
         if not _blank(row.target) and not _blank(row.actual)
-        and judge(row.actual, row.target).status == Status.NOT_MET
+        and judge(row.actual, row.target, sub, row.name).status == Status.NOT_MET
     ]
 
 
@@ -725,7 +726,14 @@ def _check_indicator_rows(ev: SelfEvaluation, found: _Findings) -> None:
             found.add("IND008", path("actual"), f"{label}的评价年度实现值未填写：请填写评价年度实际达到的值，如 99.16%。")
         if _blank(row.target) or _blank(row.actual):
             continue
-        if judge(row.actual, row.target).status != Status.NOT_MET:
+        copied = copied_target(row.actual, row.target, sub, row.name)
+        if copied:
+            found.add(
+                "IND012", path("actual"),
+                f"{label}的评价年度实现值“{row.actual.strip()}”{copied}，是预期值的写法，不是实际达到的数值，"
+                "无法判断是否完成：请填写评价年度实际测得的数值（如 99.16%、266米）。",
+            )
+        if judge(row.actual, row.target, sub, row.name).status != Status.NOT_MET:
             continue
         shortfall = f"{label}的实现值“{row.actual.strip()}”未达到预期值“{row.target.strip()}”"
         if not _said(row.explanation):

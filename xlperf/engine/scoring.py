@@ -499,7 +499,7 @@ def _execution_item(slot, ev, rules, common, weight, entry) -> ScoreItem:
 def _indicator_item(slot, ev, rules, common, weight) -> ScoreItem:
     sub, i, row = slot.rows[0]
     entry = ev.scoring.entry(slot.id)
-    judgement = targets.judge(row.actual, row.target)
+    judgement = targets.judge(row.actual, row.target, sub, row.name)
     inputs = _row_inputs(row, judgement)
     frac = achievement(judgement)
     if frac is None:
@@ -519,7 +519,10 @@ def _indicator_item(slot, ev, rules, common, weight) -> ScoreItem:
 
 
 def _aggregate_item(slot, rules, common, weight, entry) -> ScoreItem:
-    judged = [(row.name or indicator_path(sub, i), targets.judge(row.actual, row.target)) for sub, i, row in slot.rows]
+    judged = [
+        (row.name or indicator_path(sub, i), targets.judge(row.actual, row.target, sub, row.name))
+        for sub, i, row in slot.rows
+    ]
     fracs = [achievement(j) for _, j in judged]
     inputs = {
         f"{indicator_path(sub, i)} {name}": j.status.value + (f" {format_percent(f)}" if f is not None else "")

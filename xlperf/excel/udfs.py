@@ -27,6 +27,11 @@ percentage, and a cell does not tell which scale it uses. The rule:
 The reading used is named in the reason (PERF_JUDGE_REASON). The same rule applies to
 a number in the target cell when the actual value is text with %. Two numbers are
 compared as they are.
+
+PERF_JUDGE, PERF_JUDGE_REASON and PERF_POINTS take an optional last argument, `direction`:
+a comparison ("≥", "<=", "＞") or the indicator's sub-category ("成本指标", "时效"), for a
+target written as a bare number ("100万元"); docs/targets.md has the table. Left out, the
+call is the two-argument call of earlier workbooks, whose VBA wrappers keep working.
 """
 
 from __future__ import annotations
@@ -297,14 +302,30 @@ def _in_percent(value: Cell, label: str) -> bool:
     return any(q.unit == "%" for q in targets.parse_actual(value).quantities)
 
 
-def _judge(actual: Cell, target: Cell) -> _Verdict:
+def _basis(value: Cell):
+    """The optional direction or sub-category argument, as `xlperf.engine.targets.read_basis` reads it."""
+    from xlperf.engine import targets
+
+    value = _checked(value, "比较方向或指标子类")
+    if _empty(value):
+        return None
+    if not isinstance(value, str):
+        raise _Refusal(f"{ERROR}比较方向或指标子类应是文字，如“≥”“≤”或“成本指标”")
+    basis = targets.read_basis(value)
+    if basis.problem:
+        raise _Refusal(ERROR + basis.problem)
+    return basis
+
+
+def _judge(actual: Cell, target: Cell, direction: Cell = None) -> _Verdict:
     """PERF_JUDGE's verdict: `xlperf.targets.judge` on the text(s) the two cells stand for."""
     from xlperf.engine import targets
 
+    basis = _basis(direction)
     actuals = _readings(actual, "实现值", _in_percent(target, "预期值"))
     expected = _readings(target, "预期值", _in_percent(actual, "实现值"))
     (first_a, first_t, first), *others = [
-        (a, t, targets.judge(a.text, t.text)) for a in actuals for t in expected
+        (a, t, targets.judge(a.text, t.text, basis)) for a in actuals for t in expected
     ]
     notes = [note for note in (first_a.note, first_t.note) if note]
     judgement = first
@@ -328,23 +349,25 @@ def _judge(actual: Cell, target: Cell) -> _Verdict:
 @xw.func(category=CATEGORY)
 @_arg("actual", "评价年度实现值，如“99.16%”或0.9916")
 @_arg("target", "评价年度预期值，如“95%以上”“≤5%”“按时完成”")
+@_arg("direction", "可省略：比较方向（≥、≤、=）或指标子类（如 成本指标、时效指标），用于预期值未写比较方向时")
 @_cell_function
-def PERF_JUDGE(actual: Cell, target: Cell) -> Shown:
+def PERF_JUDGE(actual: Cell, target: Cell, direction: Cell = None) -> Shown:
     """判断指标是否完成：返回“已完成”“未完成”或“需人工判断”（定性指标由人判断）。"""
     if _empty(_single(actual, "实现值")) and _empty(_single(target, "预期值")):
         return ""
-    return _judge(actual, target).status
+    return _judge(actual, target, direction).status
 
 
 @xw.func(category=CATEGORY)
 @_arg("actual", "评价年度实现值，如“99.16%”或0.9916")
 @_arg("target", "评价年度预期值，如“95%以上”“≤5%”“按时完成”")
+@_arg("direction", "可省略：比较方向（≥、≤、=）或指标子类（如 成本指标、时效指标），用于预期值未写比较方向时")
 @_cell_function
-def PERF_JUDGE_REASON(actual: Cell, target: Cell) -> Shown:
+def PERF_JUDGE_REASON(actual: Cell, target: Cell, direction: Cell = None) -> Shown:
     """说明PERF_JUDGE的判断依据：比较了哪些数值，为何完成、未完成或需人工判断。"""
     if _empty(_single(actual, "实现值")) and _empty(_single(target, "预期值")):
         return ""
-    return _judge(actual, target).reason
+    return _judge(actual, target, direction).reason
 
 
 MAX_POINTS = 1000
@@ -355,8 +378,9 @@ MAX_POINTS = 1000
 @_arg("actual", "评价年度实现值")
 @_arg("target", "评价年度预期值")
 @_arg("points", "该指标的分值")
+@_arg("direction", "可省略：比较方向（≥、≤、=）或指标子类（如 成本指标、时效指标），用于预期值未写比较方向时")
 @_cell_function
-def PERF_POINTS(actual: Cell, target: Cell, points: Cell) -> Shown:
+def PERF_POINTS(actual: Cell, target: Cell, points: Cell, direction: Cell = None) -> Shown:
     """定量指标得分：完成得满分；未完成按完成比例得分（分值×实现值÷预期值，“≤”类反之）。"""
     if _empty(_single(actual, "实现值")) and _empty(_single(target, "预期值")):
         return ""
@@ -365,7 +389,7 @@ def PERF_POINTS(actual: Cell, target: Cell, points: Cell) -> Shown:
         raise _Refusal(f"{ERROR}分值不能为负数")
     if available > MAX_POINTS:
         raise _Refusal(f"{ERROR}分值 {_plain(available)} 过大，一项指标的分值不超过 {MAX_POINTS} 分")
-    verdict = _judge(actual, target)
+    verdict = _judge(actual, target, direction)
     if verdict.judgement is None:
         return REVIEW + verdict.reason
     from xlperf.engine import scoring

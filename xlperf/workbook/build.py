@@ -44,9 +44,10 @@ from xlperf.forms.guangdong_1_1.layout import (
     col_px,
     field_value,
     parse_a1,
+    path_tokens,
     text_height,
 )
-from xlperf.forms.guangdong_1_1.model import SelfEvaluation
+from xlperf.forms.guangdong_1_1.model import SelfEvaluation, SubCategory
 
 BODY_FONT = "宋体"
 TITLE_FONT = "宋体"
@@ -155,7 +156,8 @@ def _judge(ev: SelfEvaluation, row_path: str) -> str:
     row = field_value(ev, row_path)
     if row is None or (not row.actual and not row.target):
         return ""
-    return targets.judge(row.actual, row.target).status.value
+    sub = SubCategory[path_tokens(row_path)[1][0]]
+    return targets.judge(row.actual, row.target, sub, row.name).status.value
 
 
 def _engine_value(cell: Cell, ev: SelfEvaluation, scores: dict[str, Any], mode: Mode) -> Any:

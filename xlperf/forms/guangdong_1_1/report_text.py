@@ -462,7 +462,7 @@ class _Facts:
 
 
 def _outcome(sub: SubCategory, index: int, row: Indicator, item) -> _Outcome:
-    judgement = targets.judge(row.actual, row.target)
+    judgement = targets.judge(row.actual, row.target, sub, row.name)
     if judgement.status == targets.Status.MET:
         state = "met"
     elif judgement.status == targets.Status.NOT_MET:

@@ -1,0 +1,45 @@
+"""Workbooks of every released layout, as users hold them, still read after an upgrade.
+
+tests/fixtures/layout-v<N>/ keeps the workbooks that release built (the committed
+workbook/ files of that time). They are never rebuilt.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from xlperf.files import sources
+from xlperf.forms.guangdong_1_1.model import SelfEvaluation
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+EXAMPLE = ROOT / "examples" / "shaoguan-2020.json"
+RELEASED = sorted(FIXTURES.glob("layout-v*/*.xlsm"))
+
+
+def test_every_released_layout_has_fixtures():
+    assert {p.parent.name for p in RELEASED} >= {"layout-v2"}
+
+
+@pytest.mark.parametrize("path", RELEASED, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_a_released_workbook_reads(path):
+    ev = sources.load(path)
+    if path.stem.startswith("shaoguan"):
+        assert ev == SelfEvaluation.from_json(EXAMPLE.read_text(encoding="utf-8"))
+    else:
+        assert ev.basic.project_name in (None, "")
+
+
+@pytest.mark.parametrize("path", [p for p in RELEASED if p.stem.startswith("shaoguan")], ids=lambda p: p.parent.name)
+def test_a_released_workbook_checks_and_scores_like_its_data(path):
+    def run(file):
+        out = subprocess.run([sys.executable, "-m", "xlperf.cli", "check", str(file), "--json"],
+                             capture_output=True, text=True, cwd=ROOT)
+        assert out.returncode in (0, 1), out.stderr
+        result = json.loads(out.stdout)
+        return [f["code"] for f in result["findings"]], result["score"]["total"], result["score"]["grade"]
+
+    assert run(path) == run(EXAMPLE)
