@@ -10,6 +10,7 @@ it; they never know which file format it came from.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -24,7 +25,12 @@ def norm(text: object) -> str:
     break removed, a trailing colon and an appended "（万元）" dropped."""
     if text is None:
         return ""
-    s = unicodedata.normalize("NFKC", str(text))
+    return _norm(text if isinstance(text, str) else str(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _norm(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text)
     s = _SPACE.sub("", s).rstrip(":")
     s = _UNIT.sub("", s).rstrip(":")
     return s
