@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     rules_help = "评分规则：内置名称（national-2020、guangdong-municipal）或规则文件路径；默认取数据中的设置，否则 national-2020"
     for name, help_text in (("check", "校验自评表，列出问题并给出得分"), ("score", "计算自评得分，逐项说明")):
         p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("file", metavar="FILE", help="自评数据文件（.json）或工作簿（.xlsx/.xlsm）")
+        p.add_argument("file", metavar="FILE", help="自评数据文件（.json）、工作簿（.xlsx/.xlsm），或 Word/Excel/WPS 填写的官方表格（.docx/.xlsx/.xls）")
         p.add_argument("--rules", metavar="NAME|PATH", help=rules_help)
         p.add_argument("--json", action="store_true", help="输出一个 JSON 对象（供程序读取）")
 
@@ -75,14 +75,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
 
     p = sub.add_parser("export", help="导出附件3 自评报告（.docx，可选 PDF）", description="导出附件3 自评报告（.docx，可选 PDF）")
-    p.add_argument("file", metavar="FILE", help="自评数据文件（.json）或工作簿（.xlsx/.xlsm）")
+    p.add_argument("file", metavar="FILE", help="自评数据文件（.json）、工作簿（.xlsx/.xlsm），或 Word/Excel/WPS 填写的官方表格（.docx/.xlsx/.xls）")
     p.add_argument("-o", "--output", required=True, metavar="REPORT.docx", help="报告输出路径")
     p.add_argument("--pdf", action="store_true", help="同时生成 PDF（需要 LibreOffice）")
     p.add_argument("--rules", metavar="NAME|PATH", help=rules_help)
     p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
 
     p = sub.add_parser("submit", help="生成报送财政局的干净副本（.xlsx，无宏、无自定义函数）", description="生成报送财政局的干净副本（.xlsx，无宏、无自定义函数，数值由引擎计算）")
-    p.add_argument("file", metavar="FILE", help="自评数据文件（.json）或工作簿（.xlsx/.xlsm）")
+    p.add_argument("file", metavar="FILE", help="自评数据文件（.json）、工作簿（.xlsx/.xlsm），或 Word/Excel/WPS 填写的官方表格（.docx/.xlsx/.xls）")
     p.add_argument("-o", "--output", required=True, metavar="COPY.xlsx", help="副本输出路径")
     p.add_argument("--rules", metavar="NAME|PATH", help=rules_help)
     p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="标记后的副本（扩展名与原文件相同）")
     p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
 
-    p = sub.add_parser("review", help="批量审核多份自评表，生成汇总表", description="批量审核文件夹或文件中的自评表（.xlsm/.xlsx/.json），生成汇总表")
+    p = sub.add_parser("review", help="批量审核多份自评表，生成汇总表", description="批量审核文件夹或文件中的自评表（.xlsm/.xlsx/.json，以及 Word/Excel/WPS 填写的 .docx/.xls），生成汇总表")
     p.add_argument("paths", nargs="+", metavar="DIR|FILE", help="文件夹（含子文件夹）或文件")
     p.add_argument("-o", "--output", metavar="SUMMARY.xlsx", help="汇总表输出路径（使用 --json 时可省略）")
     p.add_argument("--jobs", type=int, metavar="N", help="并行进程数（默认为 CPU 核数）")
