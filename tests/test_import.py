@@ -441,3 +441,51 @@ def test_review_over_a_mixed_folder_matches_what_was_seeded(tmp_path, xls_files)
         assert rows[name].status == UNREADABLE and rows[name].code == code
     cells = {f.code: f.cell for f in result.findings if Path(f.file).name == "c-word.docx"}
     assert cells["DAT001"].startswith("第1个表格第")
+
+
+def test_report_typed_as_paragraphs_is_read_section_by_section(tmp_path):
+    """附件3 typed without a table: each prompt a paragraph, its answer in the paragraphs
+    below (or after the prompt in its own paragraph)."""
+    from docx import Document
+
+    from xlperf.forms.guangdong_1_1.layout import REPORT_COVER, REPORT_SECTIONS
+
+    ev = seed()
+    ev.report.problems = "细项的预算准确度还有待提升。\n部分合同付款滞后。"
+    path = tmp_path / "report.docx"
+    write_docx(ev, path, report=False)
+    doc = Document(path)
+    doc.add_paragraph("附件3")
+    doc.add_paragraph("市级财政支出项目绩效自评报告")
+    for attr, prompt, _ in REPORT_COVER:
+        value = getattr(ev.report, attr)
+        doc.add_paragraph(f"{prompt}{value if value is not None else ''}")
+    for prompt, attr in REPORT_SECTIONS:
+        if attr == "fund_performance":
+            doc.add_paragraph(prompt + ev.report.fund_performance)
+            continue
+        doc.add_paragraph(prompt)
+        for line in (getattr(ev.report, attr).split("\n") if attr else []):
+            doc.add_paragraph(line)
+    doc.save(path)
+    result = import_file(path)
+    assert result.findings == []
+    assert result.form.report == ev.report
+    where = {item.field: item.where for item in result.record.read}
+    assert where["report.problems"].endswith("段") and where["report.fund_performance"].endswith("段")
+
+
+def test_carry_over_plan_and_leap_day():
+    import datetime as dt
+
+    from xlperf.forms.guangdong_1_1.carry import next_year
+
+    ev = seed()
+    ev.basic.end_date = dt.date(2020, 2, 29)
+    new, plan = next_year(ev)
+    assert new.basic.end_date == dt.date(2021, 2, 28)
+    assert ev.basic.eval_year == 2020 and ev.goals.actual, "the source form is left as it was"
+    assert any(line.startswith("评价年度：2020 → 2021") for line in plan.moved)
+    assert "绩效指标的实现值和未完成原因说明" in plan.cleared
+    again, _ = next_year(new)
+    assert again.basic.eval_year == 2022 and again.indicators.quantity[0].previous_actual == ""

@@ -82,7 +82,7 @@ class TextGrid:
         """The cell in words a person finds in the original file."""
         part, number, style = self.places[r]
         if style == "a1":
-            return f"{part}!{_col_letter(c)}{number}"
+            return f"{part}!{col_letter(c)}{number}"
         if style == "table":
             return f"{part}第{number}行第{c + 1}格"
         return part
@@ -92,7 +92,8 @@ class TextGrid:
         self.places.extend(other.places)
 
 
-def _col_letter(col: int) -> str:
+def col_letter(col: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
     letters = ""
     col += 1
     while col:

@@ -17,8 +17,8 @@ from xlperf.errors import InputError
 from xlperf.files.grid import TextGrid
 from xlperf.files.safezip import DEFAULT_LIMITS, Limits, refuse
 
-DOCX_SUFFIXES = {".docx", ".docm", ".dotx"}
-XLS_SUFFIXES = {".xls", ".et"}
+DOCX_SUFFIXES = {".docx"}
+XLS_SUFFIXES = {".xls"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 IMPORT_SUFFIXES = DOCX_SUFFIXES | XLS_SUFFIXES | XLSX_SUFFIXES
 

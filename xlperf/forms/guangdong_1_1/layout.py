@@ -32,6 +32,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any, Literal
 
+from xlperf.files.grid import col_letter
 from xlperf.forms.guangdong_1_1.model import CATEGORY_OF, MAX_ROWS, Category, SelfEvaluation, SubCategory, indicator_path
 
 LAYOUT_VERSION = 2
@@ -94,16 +95,6 @@ def text_height(text: str, width_px: int, size: float = 10.5) -> float:
         px = sum(em if unicodedata.east_asian_width(ch) in "WF" else em * 0.55 for ch in para)
         lines += max(1, math.ceil(px / usable))
     return round(lines * size * 1.3 + 5, 1)
-
-
-def col_letter(col: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def a1(row: int, col: int) -> str:
