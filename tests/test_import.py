@@ -489,3 +489,14 @@ def test_carry_over_plan_and_leap_day():
     assert "绩效指标的实现值和未完成原因说明" in plan.cleared
     again, _ = next_year(new)
     assert again.basic.eval_year == 2022 and again.indicators.quantity[0].previous_actual == ""
+
+
+def test_labels_with_required_marks_and_values_with_units(tmp_path):
+    grid = _replace(_seed_grid(tmp_path), "项目名称", "*项目名称：")
+    grid = _replace(grid, "122.17", "122.17万元")
+    grid.rows[2][0] = "填报单位（盖章）：韶关市行政服务中心    金额单位：万元"
+    result = import_grid(grid)
+    assert result.findings == []
+    assert result.form.basic.project_name == seed().basic.project_name
+    assert str(result.form.basic.eval_amount) == "122.17"
+    assert result.form.header.unit_name == "韶关市行政服务中心"

@@ -22,7 +22,8 @@ _UNIT = re.compile(r"\((?:单位:)?万元\)$")
 
 def norm(text: object) -> str:
     """A label as it is compared: full-width forms folded (NFKC), every space and line
-    break removed, a trailing colon and an appended "（万元）" dropped."""
+    break removed, a trailing colon, an appended "（万元）" and a leading required-field
+    mark (*, ※, ★) dropped."""
     if text is None:
         return ""
     return _norm(text if isinstance(text, str) else str(text))
@@ -32,7 +33,7 @@ def norm(text: object) -> str:
 def _norm(text: str) -> str:
     s = unicodedata.normalize("NFKC", text)
     s = _SPACE.sub("", s).rstrip(":")
-    s = _UNIT.sub("", s).rstrip(":")
+    s = _UNIT.sub("", s).rstrip(":").lstrip("*※★")
     return s
 
 

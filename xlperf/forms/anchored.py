@@ -158,7 +158,9 @@ def _after_label(text: str, label: str) -> str:
     import unicodedata
 
     def either(ch: str) -> str:
-        return "[" + "".join(sorted({re.escape(ch), re.escape(unicodedata.normalize("NFKC", ch))})) + "]"
+        half = unicodedata.normalize("NFKC", ch)
+        forms = {ch, half} | ({chr(ord(half) + 0xFEE0)} if len(half) == 1 and "!" <= half <= "~" else set())
+        return "[" + "".join(sorted(re.escape(f) for f in forms)) + "]"
 
     pattern = r"\s*".join(either(ch) for ch in label.rstrip("：:")) + r"\s*[:：]\s*"
     m = re.search(pattern, text)
@@ -312,7 +314,7 @@ def _clean(text: str, kind: str) -> str:
         return text.strip() if kind != "lines" else text
     t = unicodedata.normalize("NFKC", text).strip()
     if kind == "amount":
-        t = re.sub(r"(?<=\d),(?=\d{3})", "", t).replace(" ", "").removesuffix("万元")
+        t = re.sub(r"(?<=\d),(?=\d{3})", "", t).replace(" ", "").removesuffix("万元").removesuffix("万")
     if kind == "date":
         if re.fullmatch(r"[\s年月日]*", t):
             return ""

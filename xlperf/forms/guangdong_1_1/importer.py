@@ -24,7 +24,7 @@ KIND = "guangdong_1_1"
 TITLE = "广东省市级财政支出项目绩效自评（附件1-1）"
 
 FIELDS: tuple[ScalarField, ...] = (
-    ScalarField("header.unit_name", ("填报单位名称", "填报单位"), "text", "填报单位名称"),
+    ScalarField("header.unit_name", ("填报单位名称", "填报单位", "填报单位(盖章)", "填报单位名称(盖章)"), "text", "填报单位名称"),
     ScalarField("basic.project_name", ("项目名称",), "text", "项目名称"),
     ScalarField("basic.eval_year", ("评价年度",), "int", "评价年度"),
     ScalarField("basic.eval_amount", ("评价金额",), "amount", "评价金额"),
@@ -80,11 +80,13 @@ def detect(grid: TextGrid) -> int:
     return len(keys & seen)
 
 
-def _row_of(grid: TextGrid, *texts: str) -> int | None:
-    keys = [norm(t) for t in texts]
+def _row_of(grid: TextGrid, title: str) -> int | None:
+    """The first row holding a title cell (the title, maybe after its 附件 mark)."""
+    key = norm(title)
     for r, row in enumerate(grid.rows):
         for v in row:
-            if isinstance(v, str) and any(k and k in norm(v) for k in keys):
+            t = norm(v) if isinstance(v, str) else ""
+            if t.endswith(key) and len(t) <= len(key) + 6:
                 return r
     return None
 
