@@ -23,8 +23,10 @@ XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 IMPORT_SUFFIXES = DOCX_SUFFIXES | XLS_SUFFIXES | XLSX_SUFFIXES
 
 KINDS: tuple[str, ...] = ("xlperf.forms.guangdong_1_1.importer",)
-"""Modules of the form kinds that can be imported; each has KIND, TITLE, detect(grid)
-and read(grid, parse). A new kind adds its module here."""
+"""Modules of the form kinds that can be imported. Each supplies its label table and
+says: KIND, TITLE, MODEL (its pydantic model), detect(grid) -> how many of its
+distinctive labels the grid holds, read(grid, parse) -> `anchored.Imported`. A new kind
+adds its module here."""
 
 MIN_LABELS = 3
 """Distinctive labels a kind must see before a file is taken for its form."""
@@ -114,9 +116,7 @@ def import_grid(grid: TextGrid, shown: str = "") -> ImportResult:
     kind = scored[0][2]
     record = kind.read(grid, parse_value)
     record.source = shown or grid.source
-    model = getattr(kind, "MODEL", None)
-    if model is None:
-        from xlperf.forms.guangdong_1_1.model import SelfEvaluation as model
+    model = kind.MODEL
     try:
         form = model.model_validate(record.data)
     except ValidationError as e:

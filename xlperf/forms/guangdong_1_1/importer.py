@@ -18,10 +18,11 @@ from xlperf.forms.guangdong_1_1.layout import (
     REPORT_TITLE,
     SPENDING_PARTS,
 )
-from xlperf.forms.guangdong_1_1.model import NONE_MARK, Category, Report, SubCategory
+from xlperf.forms.guangdong_1_1.model import NONE_MARK, Category, Report, SelfEvaluation, SubCategory
 
 KIND = "guangdong_1_1"
 TITLE = "广东省市级财政支出项目绩效自评（附件1-1）"
+MODEL = SelfEvaluation
 
 FIELDS: tuple[ScalarField, ...] = (
     ScalarField("header.unit_name", ("填报单位名称", "填报单位", "填报单位(盖章)", "填报单位名称(盖章)"), "text", "填报单位名称"),
