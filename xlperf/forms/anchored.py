@@ -180,7 +180,7 @@ class Reader:
 
     # -- findings ---------------------------------------------------------------------
     def missing(self, path: str, title: str) -> None:
-        self.findings.append(finding("IMP001", path, None, f"文件中未找到“{title}”一栏，该项没有读取；请核对原表是否缺了这一栏或标签写法不同"))
+        self.findings.append(finding("IMP001", path, f"（未找到“{title}”）", f"文件中未找到“{title}”一栏，该项没有读取；请核对原表是否缺了这一栏或标签写法不同"))
 
     def ambiguous(self, path: str, title: str, places: Sequence[str]) -> None:
         shown = "、".join(places[:4])

@@ -127,7 +127,7 @@ def read(grid: TextGrid, parse) -> Imported:
     _indicators(rd, data)
     out = Imported(kind=KIND, data=data)
     if report_rows is None:
-        out.findings.append(finding("IMP005", "report", None, "文件中没有附件3（市级财政支出项目绩效自评报告），报告各项没有读取；"
+        out.findings.append(finding("IMP005", "report", "（未找到附件3）", "文件中没有附件3（市级财政支出项目绩效自评报告），报告各项没有读取；"
                                     "如另有报告文件，请一并导入或在工作簿中填写"))
     else:
         data["report"] = _report(grid, report_rows, parse, out)
