@@ -25,6 +25,8 @@ MAX_SPAN = 64
 """Grid columns one Word cell may span; the official tables have under 15 columns."""
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_STRICT = b"http://purl.oclc.org/ooxml/wordprocessingml/main"
+_TRANSITIONAL = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _SPAN = re.compile(rb"<w:gridSpan\s+w:val=\"(\d+)\"")
 _BEFORE = re.compile(rb"<w:gridBefore\s+w:val=\"(\d+)\"")
 
@@ -38,6 +40,7 @@ def read_docx(path, limits: Limits = DEFAULT_LIMITS) -> TextGrid:
         if part is None:
             raise refuse(p, "IN_CORRUPT", "不是 Word 文档（.docx 中没有正文部件 word/document.xml）")
         data = pkg.read(part)
+    data = data.replace(_STRICT, _TRANSITIONAL)
     _check_geometry(p, data, limits)
     root = _parse(p, data)
     return _walk(p, root, limits)
@@ -53,9 +56,27 @@ def _sniff(p: Path) -> None:
         raise refuse(p, "IN_ENCRYPTED", "文件为旧版 .doc 格式或已加密（设置了打开密码），无法读取；请在 Word 或 WPS 中取消密码并另存为 .docx 再提交")
 
 
+def _check_prolog(p: Path, data: bytes) -> None:
+    """The workbook reader's prolog guard: expat reads up to the root element and refuses
+    a DTD, the only place entities can be declared (no XXE, no billion laughs)."""
+    from xml.parsers import expat
+
+    from defusedxml import DTDForbidden
+
+    from xlperf.files.xlsx_grid import _prolog_guard, _RootReached
+
+    try:
+        _prolog_guard().Parse(data, True)
+    except _RootReached:
+        return
+    except DTDForbidden:
+        raise refuse(p, "IN_UNSAFE_XML", "文档含有 XML 文档类型声明（DTD），为安全起见不予读取") from None
+    except expat.ExpatError as e:
+        raise refuse(p, "IN_CORRUPT", f"文档正文已损坏，无法解析（{e}）") from None
+
+
 def _check_geometry(p: Path, data: bytes, limits: Limits) -> None:
-    if re.search(rb"<!DOCTYPE|<!ENTITY", data[:4096 * 4]):
-        raise refuse(p, "IN_UNSAFE_XML", "文档含有 XML 文档类型声明（DTD），为安全起见不予读取")
+    _check_prolog(p, data)
     cells = len(re.findall(rb"<w:tc[ >]", data))
     rows = len(re.findall(rb"<w:tr[ >]", data))
     if cells > limits.max_cells or rows > limits.max_rows:
@@ -112,6 +133,7 @@ def _walk(p: Path, root, limits: Limits) -> TextGrid:
     if body is None:
         raise refuse(p, "IN_CORRUPT", "文档正文已损坏（没有 body 元素）")
     n_par = n_tbl = 0
+    budget = [limits.max_rows, limits.max_cells]
     for el in _blocks(body):
         if el.tag == _W + "p":
             n_par += 1
@@ -120,18 +142,23 @@ def _walk(p: Path, root, limits: Limits) -> TextGrid:
                 grid.add_row([text], f"第{n_par}段", None, "paragraph")
         else:
             n_tbl += 1
-            for i, row in enumerate(_table_rows(p, el, limits)):
+            for i, row in enumerate(_table_rows(p, el, limits, budget)):
                 grid.add_row(row, f"第{n_tbl}个表格", i + 1, "table")
     return grid
 
 
-def _table_rows(p: Path, tbl, limits: Limits) -> list[list]:
+def _table_rows(p: Path, tbl, limits: Limits, budget: list[int]) -> list[list]:
     """The table's rows on its grid: a cell spanning columns or continuing a vertical
-    merge leaves None where its first cell holds the text."""
+    merge leaves None where its first cell holds the text. `budget` counts rows and
+    cells of the whole document down (the raw-byte bound assumes the usual "w" prefix;
+    this one holds whatever the prefix)."""
     rows: list[list] = []
     for tr in tbl.iter(_W + "tr"):
         if tr.getparent() is not tbl:
             continue
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise refuse(p, "IN_TOO_MANY_CELLS", f"文档中的表格过大（超过 {limits.max_rows} 行），不是正常的自评表")
         row: list = []
         before = tr.find(f"{_W}trPr/{_W}gridBefore")
         if before is not None:
@@ -148,6 +175,9 @@ def _table_rows(p: Path, tbl, limits: Limits) -> list[list]:
                 vm = pr.find(_W + "vMerge")
                 if vm is not None:
                     merge = vm.get(_W + "val", "continue")
+            budget[1] -= span
+            if budget[1] < 0:
+                raise refuse(p, "IN_TOO_MANY_CELLS", f"文档中的表格过大（超过 {limits.max_cells} 格），不是正常的自评表")
             text = None if merge == "continue" else _cell_text(tc)
             row.append(text if text else None)
             row.extend([None] * (span - 1))
