@@ -14,3 +14,4 @@ $x new out/shaoguan-2020.xlsm --from "$data" --force
 $x export "$data" -o out/shaoguan-2020-附件3.docx --force $(command -v soffice >/dev/null && echo --pdf)
 $x submit "$data" -o out/shaoguan-2020-报送.xlsx --force
 ls -l out/
+echo "命令行：先运行 source .venv/bin/activate，之后可直接用 xlperf（或写作 .venv/bin/xlperf）。"

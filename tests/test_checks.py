@@ -54,13 +54,13 @@ def clean_seed() -> SelfEvaluation:
     return ev
 
 
-def card(total: str = "97", grade: str = "优", complete: bool = True, pending: int = 0):
+def card(total: str = "97", grade: str = "优", complete: bool = True, pending: int = 0, unknown=()):
     """A scorecard as the checks see it (the attributes of scoring.Scorecard they read)."""
     items = [SimpleNamespace(name=f"定性指标{i + 1}", status="pending") for i in range(pending)]
     items.append(SimpleNamespace(name="预算执行率", status="scored"))
     return SimpleNamespace(
         rules="national-2020", title="项目支出绩效自评表", total=Decimal(total),
-        grade=grade, complete=complete, items=items,
+        grade=grade, complete=complete, items=items, unknown_entries=list(unknown),
     )
 
 
@@ -129,6 +129,7 @@ TRIGGERS = [
     ("FMT001", _set("basic.contact_phone", "12ab"), AGREEING),
     ("FMT002", _set("basic.contact_email", "2213245999@qq"), AGREEING),
     ("FMT003", _drop_document, AGREEING),
+    ("FMT010", lambda ev: None, card(unknown=["不存在的评分项"])),
     ("DAT001", _all(_set("basic.start_date", dt.date(2020, 12, 31)), _set("basic.end_date", dt.date(2020, 1, 1))), AGREEING),
     ("DAT002", _all(_set("basic.start_date", dt.date(2019, 1, 1)), _set("basic.end_date", dt.date(2019, 12, 31))), AGREEING),
     ("DAT003", _set("basic.eval_year", 20200), AGREEING),
@@ -518,3 +519,14 @@ def test_checks_import_no_workbook_or_document_library():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_messages_write_dates_and_amounts_as_the_report_does():
+    ev = clean_seed()
+    ev.basic.start_date, ev.basic.end_date = dt.date(2020, 12, 31), dt.date(2020, 1, 1)
+    ev.funding.spending[0].municipal = Decimal("1234.5")
+    ev.funding.spending[0].total = Decimal("1234.5")
+    found = {f.code: f.message for f in run_checks(ev)}
+    assert "项目开始时间（2020年12月31日）晚于项目完成时间（2020年1月1日）" in found["DAT001"]
+    assert "1,234.50万元" in found["AMT005"]
+    assert "2020-" not in " ".join(found.values())

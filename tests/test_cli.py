@@ -88,7 +88,7 @@ def test_score_with_the_guangdong_rules_waits_for_a_person(capsys):
         (lambda d: (d / "a.txt").write_text("x") and d / "a.txt", ["不支持的文件类型"]),
         (lambda d: (d / "bad.json").write_text("{") and d / "bad.json", ["bad.json", "不是有效的 JSON"]),
         (lambda d: (d / "t.json").write_text('{"basic": {"eval_amount": "一百"}}', encoding="utf-8") and d / "t.json",
-         ["评价金额", "不是数字"]),
+         ["评价金额", "应为数字"]),
         (lambda d: (d / "b.json").write_bytes(b"\xff\xfe{}") and d / "b.json", ["UTF-8"]),
     ],
 )
@@ -220,3 +220,47 @@ def test_new_records_the_users_rule_file(capsys, tmp_path):
     assert run(capsys, "new", book, "--rules", rules)[0] == 0
     _, layout = read_workbook_with_layout(book)
     assert layout.rules == str(rules)
+
+
+@pytest.mark.parametrize(("argv", "wanted"), [
+    ([], "缺少必需的参数：COMMAND"),
+    (["check"], "缺少必需的参数：FILE"),
+    (["frob"], "参数 COMMAND：无效的选择 “frob”（可选：“check”"),
+    (["check", "x.json", "--rules"], "参数 --rules：后面应跟一个值"),
+    (["review", "d", "--jobs", "x"], "参数 --jobs：“x” 不是整数"),
+    (["check", "x.json", "--bogus"], "无法识别的参数：--bogus"),
+    (["export", "x.json"], "缺少必需的参数：-o/--output"),
+])
+def test_argparse_messages_are_chinese(capsys, argv, wanted):
+    with pytest.raises(SystemExit) as e:
+        main(argv)
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("用法：xlperf")
+    assert f"xlperf：命令参数有误：{wanted}" in err
+    for english in ("usage", "required", "invalid", "argument", "choose", "unrecognized", "expected"):
+        assert english not in err
+
+
+def test_help_is_chinese(capsys):
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("用法：xlperf check") and "选项" in out and "usage" not in out
+
+
+def test_readme_examples_run_as_written():
+    """Every `.venv/bin/xlperf …` example in the README runs (here through this interpreter),
+    and the README says how the bare `xlperf …` examples get onto PATH."""
+    import re as _re
+    import shlex
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "source .venv/bin/activate" in readme
+    examples = [e for e in _re.findall(r"`\.venv/bin/xlperf ([^`]+)`", readme) if e != "…"]
+    assert examples
+    for example in examples:
+        done = subprocess.run([sys.executable, "-m", "xlperf", *shlex.split(example)], cwd=ROOT,
+                              capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        assert done.returncode in (0, 1), (example, done.stderr)
+        assert done.stdout

@@ -53,7 +53,7 @@ def message(data: dict, noun: str = "本表") -> str:
     [
         ({"name": ""}, "name：不能为空"),
         ({"count": "三"}, "count：应为整数"),
-        ({"amount": "一百"}, "评价金额（amount）：应为数字"),
+        ({"amount": "一百"}, "评价金额：应为数字"),
         ({"positive": 0}, "positive：应大于0"),
         ({"at_least": -1}, "at_least：应不小于0"),
         ({"below": 10}, "below：应小于10"),
@@ -62,7 +62,7 @@ def message(data: dict, noun: str = "本表") -> str:
         ({"few": [1, 2, 3]}, "few：最多只能有2项"),
         ({"flag": "也许"}, "flag：应为 true 或 false"),
         ({"kind": "magic"}, "kind：取值应为 'manual' 或 'computed'"),
-        ({"inner": {"when": "2020-13-01"}}, "填报日期（inner.when）：应为日期"),
+        ({"inner": {"when": "2020-13-01"}}, "填报日期：应为日期"),
         ({"inner": 5}, "inner：应为对象 {...}"),
         ({"items": "1"}, "items：应为列表 [...]"),
         ({"name": "whole"}, "各项合计不等于总分"),
@@ -91,4 +91,19 @@ def test_missing_and_unknown_fields_name_the_kind_of_file():
 def test_at_most_ten_problems_are_listed():
     bad = {name: "坏" for name in ("count", "amount", "positive", "at_least", "below", "at_most", "flag", "kind")}
     text = message({**bad, "a": 1, "b": 2, "c": 3})
-    assert text.count("；") == 10 and text.endswith("；……")
+    assert text.count("；") == 10 and text.endswith("；……另有 1 处")
+
+
+def test_every_refusal_code_is_explained_in_chinese():
+    """docs/refusals.md explains, in Chinese, every IN_/OUT_/RULES_ code the code can raise."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    used = set()
+    for path in (root / "xlperf").rglob("*.py"):
+        used |= set(re.findall(r"[\"']((?:IN|OUT|RULES)_[A-Z_]+)[\"']", path.read_text(encoding="utf-8")))
+    documented = set(re.findall(r"^\| ((?:IN|OUT|RULES)_[A-Z_]+) \| (.+?) \|", (root / "docs" / "refusals.md").read_text(encoding="utf-8"), re.M))
+    codes = {code for code, _ in documented}
+    assert used - codes == set(), "codes without a Chinese explanation"
+    assert all(re.search(r"[\u4e00-\u9fff]", meaning) for _, meaning in documented)

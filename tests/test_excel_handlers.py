@@ -120,7 +120,7 @@ def expected_marks(lay: L.Layout, findings) -> dict[tuple[str, str], tuple[str, 
     """{(sheet, cell): (severity, codes)} for every cell of every marked area."""
     wanted = {}
     for mark in lay.marks_for(findings):
-        codes = re.findall(r"【(?:错误|提醒) (\w+)】", mark.comment)
+        codes = re.findall(r"【(?:错误|警告) (\w+)】", mark.comment)
         for r, c in L.Area.parse(mark.area).cells():
             wanted[(mark.sheet, L.a1(r, c))] = (mark.severity, codes if L.a1(r, c) == mark.cell else [])
     return wanted
@@ -163,7 +163,7 @@ def test_validate_marks_exactly_the_cells_of_the_findings(built, engine, tmp_pat
         fill, comment = got[tuple(lay.cell_of(path).split("!"))]
         assert fill == "error" and f"【错误 {code}】" in comment
     errors = sum(1 for f in evaluation.findings if f.severity == "error")
-    assert outcome.message.startswith(f"校验发现{errors}个错误、{len(evaluation.findings) - errors}个提醒")
+    assert outcome.message.startswith(f"校验发现 {errors} 个错误、{len(evaluation.findings) - errors} 个警告")
     assert "附件1-1!F5：联系电话“12345”格式不正确" in outcome.message
     assert not outcome.ok and outcome.out == out
 
@@ -180,7 +180,7 @@ def test_the_findings_sheet_lists_every_finding_with_a_link_to_its_cell(marked, 
     for row, finding in zip(rows, evaluation.findings):
         level, code, where, message = row
         assert (level.value, code.value, where.value, message.value) == (
-            "错误" if finding.severity == "error" else "提醒", finding.code, finding.cell, finding.message)
+            "错误" if finding.severity == "error" else "警告", finding.code, finding.cell, finding.message)
         link = where.hyperlink
         assert link is not None and not link.target  # an internal link, no relationship
         sheet, ref = finding.cell.split("!")
@@ -195,7 +195,7 @@ def test_score_writes_the_engines_scorecard_into_fixed_cells(built, engine, tmp_
     outcome = excel.process_file(built, out, "score")
     card = evaluation.scorecard
     assert outcome.scorecard.total == card.total
-    assert outcome.message.startswith(f"评分完成：总分{card.total}分，等级“{card.grade}”")
+    assert outcome.message.startswith(f"评分完成，总分：{card.total} 分，等级：{card.grade}（")
     sheet = openpyxl.load_workbook(out)[L.SCORE]
 
     def at(path):
@@ -388,7 +388,7 @@ def test_export_writes_the_report_beside_the_workbook_and_fills_the_sheets(built
     assert outcome.report == report and report.is_file()
     with zipfile.ZipFile(report) as z:
         assert "word/document.xml" in z.namelist()
-    assert outcome.message.startswith(f"已生成自评报告（附件3）：{report}")
+    assert outcome.message.startswith("已生成自评报告（附件3）草稿，标有“草稿：校验未通过”") and str(report) in outcome.message
     assert "不生成 PDF" in outcome.message and "另存为" in outcome.message
     assert {f.code for f in evaluation.findings} <= {f.code for f in outcome.findings}
     assert_marked_exactly(out, lay, outcome.findings)
@@ -430,9 +430,14 @@ class _Links:
         self.sheet.links.append((Anchor.ref, Address, SubAddress, TextToDisplay))
 
 
+class _PageSetup:
+    """Excel's PageSetup: whatever the adapter sets is kept for the test to read."""
+
+
 class _SheetApi:
     def __init__(self, sheet, protected):
         self.sheet, self.ProtectContents, self.Hyperlinks = sheet, protected, _Links(sheet)
+        self.PageSetup = _PageSetup()
 
     def Unprotect(self, Password=None):
         self.ProtectContents = False
@@ -506,6 +511,9 @@ class _Range:
     column_width = None
     WrapText = None
 
+    def merge(self):
+        self.sheet.merged.append(self.ref)
+
 
 def _corner(arg):
     if isinstance(arg, _Range):
@@ -519,7 +527,7 @@ class _Sheet:
     def __init__(self, book, name, rows=(), protected=False):
         self.book, self.name = book, name
         self.cells = {(r, c): v for r, row in enumerate(rows) for c, v in enumerate(row) if v is not None}
-        self.fills, self.notes, self.links = {}, {}, []
+        self.fills, self.notes, self.links, self.merged = {}, {}, [], []
         self.api = _SheetApi(self, protected)
 
     def range(self, first, last=None):
@@ -599,6 +607,9 @@ def test_the_excel_adapter_reads_each_sheet_once_and_writes_in_batches(built, en
     findings = fake.sheets[excel.FINDINGS_SHEET]
     assert [link[2] for link in findings.links] == [excel.link_target(f.cell) for f in evaluation.findings]
     assert all(link[1] == "" for link in findings.links)
+    setup = findings.api.PageSetup
+    assert (setup.FitToPagesWide, setup.FitToPagesTall, setup.Zoom, setup.PrintTitleRows) == (1, False, False, "$2:$2")
+    assert findings.merged == ["A1:D1"]
 
     fake.log.clear()
     message = excel.score(excel.ExcelBook(fake))

@@ -231,3 +231,15 @@ def test_execution_rate_times_budget_gives_spending_back(spent, budget):
     result = execution_rate(spent, budget)
     assert isinstance(result, Decimal)
     assert abs(result * budget - spent) < Decimal("1E-15") * max(budget, spent, 1)
+
+
+def test_amounts_and_dates_as_finance_staff_read_them():
+    import datetime as dt
+
+    from xlperf.engine.formulas import format_amount, format_date
+
+    assert format_amount(Decimal("1234567.5")) == "1,234,567.50"
+    assert format_amount(Decimal("-1234.565")) == "-1,234.565"  # a third decimal stays visible
+    assert format_amount(Decimal("1234.565"), 2) == "1,234.57"
+    assert format_amount(Decimal("122.17")) == "122.17" and format_amount(None) == "—"
+    assert format_date(dt.date(2021, 3, 8)) == "2021年3月8日"

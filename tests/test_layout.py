@@ -313,7 +313,7 @@ def test_marks_group_findings_per_cell():
     assert set(by_cell) == {"I4", "C4", "D21"}
     amount = by_cell["I4"]
     assert amount.severity == "error" and amount.fill == L.MARK_FILLS["error"]
-    assert amount.comment == "【提醒 W1】金额偏大\n【错误 E2】与预算不符"
+    assert amount.comment == "【警告 W1】金额偏大\n【错误 E2】与预算不符"
     assert amount.original_fill == L.INPUT_FILL
     name = by_cell["C4"]
     assert (name.area, name.severity, name.fill) == ("C4:E4", "warning", L.MARK_FILLS["warning"])

@@ -55,12 +55,13 @@ def test_amounts_are_decimal_with_two_places_when_they_have_at_most_two(raw, exp
 @pytest.mark.parametrize(
     "doc, words",
     [
-        ({"basic": {"eval_amount": "一百万"}}, ["评价金额", "basic.eval_amount", "不是数字"]),
+        ({"basic": {"eval_amount": "一百万"}}, ["评价金额（万元）：应为数字，实际为“一百万”"]),
         ({"basic": {"eval_year": "二〇二〇"}}, ["评价年度", "应为整数"]),
         ({"basic": {"start_date": "2020-13-01"}}, ["项目开始时间", "应为日期"]),
         ({"goals": {"achieved_on_time": "也许"}}, ["是否如期实现", "“是”或“否”"]),
         ({"indicators": {"quality": "有"}}, ["质量指标", "应填“无”"]),
-        ({"indicators": {"quality": [{"nam": "x"}]}}, ["indicators.quality[0].nam", "不是本表的字段"]),
+        ({"indicators": {"quality": [{"nam": "x"}]}}, ["质量指标第1行的“nam”", "不是本表的字段"]),
+        ({"funding": {"budget": [{}, {"total": "x"}]}}, ["资金安排情况第2行的资金合计：应为数字"]),
         ({"funding": {"budget": [{"total": True}]}}, ["资金合计", "数字"]),
     ],
 )
@@ -70,6 +71,7 @@ def test_invalid_data_gives_chinese_messages_naming_the_field(doc, words):
     message = describe_validation_error(info.value, SelfEvaluation)
     for w in words:
         assert w in message
+    assert "basic." not in message and "funding." not in message and "[0]" not in message
 
 
 def test_yes_no_accepts_the_chinese_words():
@@ -101,7 +103,8 @@ def test_every_list_holds_at_most_max_rows(section, field, row):
     doc = {section: {field: [row] * (MAX_ROWS + 1)}}
     with pytest.raises(ValidationError) as info:
         SelfEvaluation.model_validate(doc)
-    assert f"{section}.{field}）：最多只能有{MAX_ROWS}项" in describe_validation_error(info.value, SelfEvaluation)
+    message = describe_validation_error(info.value, SelfEvaluation)
+    assert f"：最多只能有{MAX_ROWS}项" in message and f"{section}.{field}" not in message
 
 
 def test_scoring_entries_are_bounded():
@@ -132,6 +135,29 @@ def test_a_json_of_twenty_thousand_indicator_rows_is_refused_in_chinese(tmp_path
     out, err = capsys.readouterr()
     assert out == ""
     assert str(path) in err
-    assert f"质量指标（indicators.quality）：最多只能有{MAX_ROWS}项" in err
+    assert f"质量指标：最多只能有{MAX_ROWS}项" in err
     assert "应填“无”" not in err  # the 无 branch of the union is not the problem here
     assert "Traceback" not in err
+
+
+def test_schema_titles_are_chinese_names():
+    import re as _re
+
+    titles = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "title" and isinstance(value, str):
+                    titles.append(value)
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json_schema())
+    assert len(titles) > 50
+    assert all(_re.search(r"[\u4e00-\u9fff]", t) for t in titles), [t for t in titles if not _re.search(r"[\u4e00-\u9fff]", t)]
+    assert all("，" not in t and "；" not in t for t in titles)
+    props = json_schema()["$defs"]["BasicInfo"]["properties"]
+    assert props["eval_amount"]["title"] == "评价金额（万元）"

@@ -16,7 +16,7 @@ from xlperf.files import atomic
 from xlperf.files.atomic import OutputError
 from xlperf.forms.guangdong_1_1.model import SelfEvaluation
 from xlperf.outputs.report import export_report, report_path_for
-from xlperf.forms.guangdong_1_1.report_text import PARTS
+from xlperf.forms.guangdong_1_1.report_text import DRAFT_MARK, PARTS
 
 SEED = Path(__file__).resolve().parent.parent / "examples" / "shaoguan-2020.json"
 PROMPTS = {key: prompt for _, rows in PARTS for key, prompt in rows}
@@ -190,7 +190,7 @@ def test_messages_name_generated_sections(exported):
     text = "\n".join(result.messages())
     assert text.startswith("已生成自评报告：")
     assert "已根据表内数据生成" in text and "（一）资金使用绩效" in text
-    assert f"自评得分：{result.scorecard.total}分" in text
+    assert f"总分：{result.scorecard.total} 分，等级：优" in text
 
 
 # ---- writing safely
@@ -325,3 +325,61 @@ def test_fonts_conf_maps_windows_fonts():
     for family, expected in (("宋体", "Noto Serif CJK SC"), ("仿宋", "Noto Serif CJK SC"), ("黑体", "Noto Sans CJK SC")):
         got = subprocess.run(["fc-match", "-f", "%{family}", family], capture_output=True, text=True, env=env).stdout
         assert expected in got, (family, got)
+
+
+# ---- drafts: a form with errors
+
+
+def _with_errors() -> SelfEvaluation:
+    ev = seed()
+    ev.basic.contact_phone = "12ab"
+    return ev
+
+
+def test_form_with_errors_gives_a_marked_draft(tmp_path):
+    out = tmp_path / "r.docx"
+    result = export_report(_with_errors(), out)
+    assert result.draft and not result.ok
+    doc = docx.Document(str(out))
+    header = "\n".join(p.text for s in doc.sections for p in s.header.paragraphs)
+    assert DRAFT_MARK in header
+    title_at = next(i for i, p in enumerate(doc.paragraphs) if p.text == "市级财政支出项目绩效自评报告")
+    assert doc.paragraphs[title_at + 1].text == DRAFT_MARK
+    text = "\n".join(result.messages())
+    assert text.startswith("已生成自评报告草稿")
+    assert "FMT001" in text and "1 个错误" in text
+
+
+def test_form_without_errors_is_not_a_draft(exported):
+    result, doc = exported
+    assert not result.draft
+    header = "\n".join(p.text for s in doc.sections for p in s.header.paragraphs)
+    assert DRAFT_MARK not in header and DRAFT_MARK not in all_text(doc)
+
+
+def test_final_writes_nothing_while_errors_remain(tmp_path):
+    out = tmp_path / "r.docx"
+    result = export_report(_with_errors(), out, final=True, pdf=True)
+    assert result.docx is None and not out.exists() and not out.with_suffix(".pdf").exists()
+    assert list(tmp_path.iterdir()) == []
+    text = "\n".join(result.messages())
+    assert text.startswith("未生成自评报告") and "FMT001" in text
+
+
+def test_final_writes_a_clean_form(tmp_path):
+    out = tmp_path / "r.docx"
+    result = export_report(seed(), out, final=True)
+    assert result.docx == out and out.exists() and not result.draft
+
+
+def test_cli_export_draft_exits_1_and_final_refuses(tmp_path, capsys):
+    from xlperf.cli import main
+
+    src = tmp_path / "form.json"
+    src.write_text(_with_errors().to_json(), encoding="utf-8")
+    assert main(["export", str(src), "-o", str(tmp_path / "a.docx")]) == 1
+    out = capsys.readouterr().out
+    assert DRAFT_MARK in out and "FMT001" in out and (tmp_path / "a.docx").exists()
+    assert main(["export", str(src), "-o", str(tmp_path / "b.docx"), "--final"]) == 1
+    out = capsys.readouterr().out
+    assert "未生成自评报告" in out and "FMT001" in out and not (tmp_path / "b.docx").exists()

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.test_scoring import extreme_evaluations
-from xlperf.engine.checks import Finding, run_checks
+from xlperf.engine.checks import run_checks
 from xlperf.engine.formulas import format_percent
 from xlperf.forms.guangdong_1_1.model import SelfEvaluation
 from xlperf.forms.guangdong_1_1.report_text import COVER_FIELDS, PARTS, money, report_sections, sentence
@@ -242,22 +242,42 @@ def test_problems_and_answers_are_numbered_alike():
     assert problems[0].startswith("1.") and answers[1].startswith("2.")
 
 
-def test_check_findings_are_listed_briefly_but_not_report_ones():
-    findings = [
-        Finding(code="FMT001", severity="error", field="basic.contact_phone",
-                message="联系电话“12”格式不正确。请填写如 0751-8877833 的号码。"),
-        Finding(code="RPT002", severity="warning", field="report.filler_name", message="报告填报人与联系人不一致。"),
-    ]
-    report, _ = text_of(cleared(), findings=findings)
-    problems = report.section("problems").text
-    assert "填报数据存在1处问题：联系电话“12”格式不正确。" in problems
-    assert "请填写如" not in problems
-    two = findings[:1] + [Finding(code="GOL002", severity="warning", field="goals.achieved_on_time",
-                                  message="填了“是：如期”，但指标“甲”未完成：请核对。")]
-    problems = text_of(cleared(), findings=two)[0].section("problems").text
-    assert "填报数据存在2处问题：（1）联系电话“12”格式不正确；（2）填了“是：如期”，但指标“甲”未完成。" in problems
-    assert "报告填报人" not in problems
-    assert "核实并补正填报数据" in report.section("improvements").text
+def _first_clause(message: str) -> str:
+    """What a finding says is wrong: its message up to the first colon or full stop."""
+    for pos, ch in enumerate(message):
+        if ch in "：。":
+            return message[:pos]
+    return message
+
+
+def test_report_never_speaks_of_data_entry_but_names_a_missed_indicator():
+    """A form with data-entry errors and warnings: the report is about the project only."""
+    ev = cleared()
+    ev.basic.contact_phone = "12"
+    ev.funding.spending[0].total = Decimal("1.00")
+    ev.basic.eval_amount = Decimal("99.99")
+    ev.indicators.quality[0].actual = "90%"
+    ev.indicators.quality[0].explanation = "部分事项尚未进驻大厅"
+    card = score(ev, load_rules("national-2020"))
+    findings = run_checks(ev, card)
+    codes = {f.code for f in findings}
+    assert {"FMT001", "AMT003", "AMT009", "FMT003", "IND004"} <= codes
+    assert any(f.severity == "error" for f in findings) and any(f.severity == "warning" for f in findings)
+    report = report_sections(ev, card, findings)
+    text = all_text(report)
+    for f in findings:
+        assert _first_clause(f.message) not in text, f.code
+    for word in ("填报数据", "补正", "校验", "“12”", "编号"):
+        assert word not in text
+    assert "未达到预期" in report.section("problems").text
+    assert "部分事项尚未进驻大厅" in report.section("problems").text
+
+
+def test_only_warnings_give_no_problem_of_data_entry():
+    ev = cleared()
+    report, card = text_of(ev)
+    assert report.section("problems").text == "未发现明显问题。"
+    assert "补正" not in report.section("improvements").text
 
 
 def test_other_notes():

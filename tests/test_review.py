@@ -88,19 +88,19 @@ def test_summary_workbook(batch):
     assert listed[0] == ["文件", "代码", "级别", "单元格", "说明"]
     assert len(listed) - 1 == len(result.findings)
     assert {(r[0], r[1]) for r in listed[1:]} == {(f.file, f.code) for f in result.findings}
-    stats = {row[0]: row[1] for row in grids["统计"][2:7]}
+    stats = {row[0]: row[1] for row in grids["统计"][2 : 2 + len(result.grade_counts())]}
     assert stats == result.grade_counts() and sum(stats.values()) == N
 
     import openpyxl
 
     wb = openpyxl.load_workbook(path)
-    for name, last_col in (("汇总", "K"), ("问题清单", "E")):
+    for name, last_col in (("汇总", "O"), ("问题清单", "E")):
         ws = wb[name]
         assert ws.freeze_panes == "A2"
         assert ws.auto_filter.ref == f"A1:{last_col}{ws.max_row}"
     with zipfile.ZipFile(path) as z:
         chart = z.read("xl/charts/chart1.xml").decode()
-        assert "统计!$A$3:$A$7" in chart and "统计!$B$3:$B$7" in chart and "<c:barChart>" in chart
+        assert "统计!$A$3:$A$10" in chart and "统计!$B$3:$B$10" in chart and "<c:barChart>" in chart
 
 
 def test_json_output(batch):
@@ -111,7 +111,7 @@ def test_json_output(batch):
     assert data["grades"][UNREADABLE] == data["unreadable"]
     assert len(data["findings"]) == len(result.findings)
     assert data["ok"] is False
-    assert "审核 200 份自评表" in summary_text(result)
+    assert "审核 200 个文件" in summary_text(result)
 
 
 def test_one_process_gives_the_same_rows(batch, tmp_path):
@@ -227,3 +227,24 @@ def test_hanging_and_crashing_forms_in_workers(sabotaged):
     assert rows["hang.json"].code == "IN_TIMEOUT"
     assert rows["crash.json"].code == "IN_CRASH" and "意外终止" in rows["crash.json"].cause
     assert all(rows[n].status == "通过" for n in ("a.json", "b.json", "c.json", "d.json"))
+
+
+def test_pending_forms_are_counted_apart_with_their_rule_set_and_execution_rate(tmp_path):
+    from xlperf.forms.guangdong_1_1.model import SelfEvaluation
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "shaoguan-2020.json"
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    (folder / "empty.json").write_text(SelfEvaluation().to_json(), encoding="utf-8")
+    (folder / "seed.json").write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+    result = review([folder], tmp_path / "汇总.xlsx", jobs=1, rules="guangdong-municipal", progress=False)
+    rows = _rows(result)
+    assert rows["empty.json"].grade == "待评分" and rows["seed.json"].grade == "待评分"
+    counts = result.grade_counts()
+    assert counts["待评分"] == 2 and counts["差"] == 0 and counts["无法评分"] == 0
+    assert rows["seed.json"].rules == "guangdong-municipal"
+    assert rows["seed.json"].exec_rate is not None and rows["seed.json"].exec_rate > 0
+    summary = read_grids(tmp_path / "汇总.xlsx")["汇总"]
+    col = summary[0].index("评分规则")
+    assert {r[col] for r in summary[1:]} == {"guangdong-municipal"}
+    assert "待评分 2" in summary_text(result)

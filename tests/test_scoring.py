@@ -597,3 +597,82 @@ def test_extreme_numbers_never_raise(ev, name):
     card = score(ev, load_rules(name))
     _check_card(card)
     assert card.to_text()
+
+
+# ---- honest grades: never a band while items wait, never 差 for an empty form
+
+
+def test_pending_items_give_the_grade_pending_with_the_points_so_far():
+    rows = FULL | {"quality": [("效果明显", "效果较好")]}
+    card = score(make_ev(rows), load_rules(None))
+    assert card.complete is False and card.grade == scoring.PENDING_GRADE == "待评分"
+    assert card.total == D("83.33")
+    line = card.headline()
+    assert "已评项目得分：83.33 分" in line and "1 项待人工评分" in line and line.endswith("等级：待评分")
+    assert "优" not in line and "差" not in line
+    done = score(make_ev(rows, entries=[{"item": "indicators.quality[0]", "tier": "部分达成", "points": "12"}]),
+                 load_rules(None))
+    assert done.complete and done.grade == "优" and done.headline() == "总分：95.33 分，等级：优"
+
+
+@pytest.mark.parametrize("rules", ["national-2020", "guangdong-municipal"])
+def test_empty_form_is_pending_never_poor(rules):
+    card = score(SelfEvaluation(), load_rules(rules))
+    assert card.grade == "待评分" and card.total == D("0.00")
+    assert "差" not in card.headline() and "差" not in card.to_text().splitlines()[1]
+
+
+def test_nothing_scorable_is_unscorable(tmp_path):
+    data = json.loads((Path(scoring.__file__).parent.parent / "rules" / "national-2020.json").read_text(encoding="utf-8"))
+    data["categories"] = [c for c in data["categories"] if c["items"][0]["method"] == "indicators"]
+    for c in data["categories"]:
+        c["items"][0]["when_empty"] = "drop"
+    data["total"] = sum(c["items"][0]["points"] for c in data["categories"])
+    path = tmp_path / "only-indicators.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    card = score(SelfEvaluation(), load_rules(str(path)))
+    assert card.complete and card.grade == scoring.UNSCORABLE_GRADE == "无法评分"
+
+
+def test_cli_shows_pending_not_a_grade(tmp_path, capsys):
+    from xlperf.cli import main
+
+    ev = SelfEvaluation()
+    src = tmp_path / "empty.json"
+    src.write_text(ev.to_json(), encoding="utf-8")
+    main(["score", str(src)])
+    out = capsys.readouterr().out
+    assert "已评项目得分：0.00 分" in out and "等级：待评分" in out and "等级：差" not in out
+
+
+# ---- scoring entries named as `score` shows them
+
+
+def test_entry_by_the_indicator_name_is_used_like_its_id():
+    from xlperf.engine import evaluate
+
+    rows = FULL | {"quality": [("效果明显", "效果较好")]}
+    by_id = score(make_ev(rows, entries=[{"item": "indicators.quality[0]", "tier": "达成", "points": "15"}]), load_rules(None))
+    name = by_id.item("indicators.quality[0]").name
+    for typed in (name, f"质量指标·{name}", "质量指标第1行"):
+        ev = make_ev(rows, entries=[{"item": typed, "tier": "达成", "points": "15"}])
+        card = score(ev, load_rules(None))
+        assert card.complete and card.total == by_id.total and card.unknown_entries == []
+        assert "FMT010" not in {f.code for f in evaluate(ev).findings}
+        assert ev.scoring.entries[0].item == typed  # the form itself is not changed
+
+
+def test_entry_by_a_rule_item_name_and_by_group():
+    ev = make_ev(FULL, entries=[{"item": "论证决策", "tier": "达成", "points": "5"}])
+    card = score(ev, load_rules("guangdong-municipal"))
+    assert card.item("decision").points == D("5.00") and card.unknown_entries == []
+
+
+def test_unknown_or_ambiguous_entry_is_an_error_never_ignored():
+    from xlperf.engine import evaluate
+
+    ev = make_ev(FULL, entries=[{"item": "不存在的项", "points": "5"}, {"item": "资金落实", "points": "3"}])
+    card = score(ev, load_rules("guangdong-municipal"))
+    assert card.unknown_entries == ["不存在的项", "资金落实"]
+    found = [f for f in evaluate(ev, rules="guangdong-municipal").findings if f.code == "FMT010"]
+    assert len(found) == 2 and found[0].severity == "error" and "“不存在的项”" in found[0].message

@@ -88,3 +88,44 @@ def test_libreoffice_renders_the_copy(copy, tmp_path):
     squashed = "".join(text.split())
     for label in ("市级财政支出项目绩效自评基础信息表", "韶关市行政服务中心", "122.17", "绩效自评评分表", "市级财政支出项目绩效自评报告"):
         assert label in squashed
+
+
+# ---- the gate: a form with errors gets no copy unless asked
+
+
+def _form(tmp_path, phone: str) -> Path:
+    ev = SelfEvaluation.from_json(EXAMPLE.read_text(encoding="utf-8"))
+    ev.basic.contact_phone = phone
+    src = tmp_path / "form.json"
+    src.write_text(ev.to_json(), encoding="utf-8")
+    return src
+
+
+def test_submit_refuses_a_form_with_errors_and_prints_them(tmp_path, capsys):
+    from xlperf.cli import main
+
+    out = tmp_path / "报送.xlsx"
+    assert main(["submit", str(_form(tmp_path, "12ab")), "-o", str(out)]) == 1
+    text = capsys.readouterr().out
+    assert not out.exists()
+    assert text.startswith("未生成报送副本：自评表有 1 个错误") and "--allow-errors" in text
+    assert "FMT001" in text and "FMT003" in text  # the error, and the warnings too
+
+
+def test_submit_with_allow_errors_writes_the_copy_and_still_prints_them(tmp_path, capsys):
+    from xlperf.cli import main
+
+    out = tmp_path / "报送.xlsx"
+    assert main(["submit", str(_form(tmp_path, "12ab")), "-o", str(out), "--allow-errors"]) == 1
+    text = capsys.readouterr().out
+    assert out.exists() and "带着 1 个错误" in text and "FMT001" in text
+
+
+def test_submit_prints_warnings_of_a_form_without_errors(tmp_path, capsys):
+    from xlperf.cli import main
+
+    out = tmp_path / "报送.xlsx"
+    assert main(["submit", str(_form(tmp_path, "0751-8877833")), "-o", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith(f"已生成报送副本：{out}") and out.exists()
+    assert "0 个错误、" in text and "FMT003" in text and "IND004" in text

@@ -501,7 +501,7 @@ def test_every_bad_cell_is_reported_at_once():
         read_grid(grid)
     text = str(err.value)
     assert "附件1-1!G4（评价年度）应为年份（整数），实际为“二〇二〇”" in text
-    assert "附件1-1!C6（项目开始时间）应为日期（如2020-01-01），实际为“明年”" in text
+    assert "附件1-1!C6（项目开始时间）应为日期（如 2020-01-01 或 2020年1月1日），实际为“明年”" in text
     assert "附件1-1!I21（是否如期实现预期总体目标）应填“是”或“否”，实际为“也许”" in text
     assert "附件1-1!F11（市本级资金）应为数字，实际为“abc”" in text
     assert len(err.value.problems) == 4
@@ -582,3 +582,50 @@ def _vba() -> bytes:
 
 
 _VBA: dict[str, bytes] = {}
+
+
+# ---- nothing typed is silently replaced (xlperf new --from)
+
+
+def _json_source(tmp_path, **changes) -> Path:
+    import json as _json
+
+    data = _json.loads((Path(__file__).resolve().parent.parent / "examples" / "shaoguan-2020.json").read_text(encoding="utf-8"))
+    for dotted, value in changes.items():
+        *parents, last = dotted.split("__")
+        obj = data
+        for name in parents:
+            obj = obj[int(name)] if name.isdigit() else obj[name]
+        obj[int(last) if last.isdigit() else last] = value
+    src = tmp_path / "form.json"
+    src.write_text(_json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return src
+
+
+def test_new_refuses_a_typed_total_that_disagrees_with_its_parts(tmp_path, capsys):
+    from xlperf.cli import main
+
+    src = _json_source(tmp_path, funding__budget__0__total="130.00")
+    out = tmp_path / "new.xlsm"
+    assert main(["new", str(out), "--from", str(src)]) == 2
+    err = capsys.readouterr().err
+    assert "资金安排情况2020年的资金合计（生成后位于附件1-1!I10）填的是 130.00 万元，分项之和为 122.17 万元" in err
+    assert not out.exists() and list(tmp_path.iterdir()) == [src]
+    # the check still reports it, from the same file
+    assert main(["check", str(src)]) == 1
+    assert "AMT003" in capsys.readouterr().out
+
+
+def test_new_lists_every_value_reading_changed(tmp_path, capsys):
+    from xlperf.cli import main
+
+    src = _json_source(tmp_path, basic__eval_amount="122.17万元", basic__contact_phone="０７５１－８８７７８３３",
+                       basic__start_date="2020年1月1日", funding__by_purpose__0__amount="１２２.１７")
+    out = tmp_path / "new.xlsm"
+    assert main(["new", str(out), "--from", str(src)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == "读入时改写了 3 个值（工作簿中是右边的写法）："
+    assert set(lines[2:]) == {"  评价金额（万元）：“122.17万元” → 122.17", "  联系电话：“０７５１－８８７７８３３” → “0751-8877833”",
+                              "  按方向划分第1行的支出额度：“１２２.１７” → 122.17"}
+    assert main(["new", str(tmp_path / "seed.xlsm"), "--from", str(_json_source(tmp_path))]) == 0
+    assert "没有改写" in capsys.readouterr().out

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import unicodedata
 
@@ -19,19 +20,60 @@ def _add_help(parser) -> None:
     parser.add_argument("-h", "--help", action="help", help="显示帮助并退出")
 
 
+_ARGPARSE_MESSAGES: tuple[tuple[re.Pattern, str], ...] = tuple(
+    (re.compile(pattern, re.S), chinese)
+    for pattern, chinese in (
+        (r"^argument (?P<arg>.+?): (?P<rest>.*)$", "参数 {arg}：{rest}"),
+        (r"^the following arguments are required: (?P<args>.*)$", "缺少必需的参数：{args}"),
+        (r"^invalid choice: (?P<value>.*) \(choose from (?P<choices>.*)\)$", "无效的选择 {value}（可选：{choices}）"),
+        (r"^invalid int value: (?P<value>.*)$", "{value} 不是整数"),
+        (r"^invalid (?P<type>\w+) value: (?P<value>.*)$", "{value} 不是有效的值"),
+        (r"^unrecognized arguments: (?P<args>.*)$", "无法识别的参数：{args}"),
+        (r"^expected one argument$", "后面应跟一个值"),
+        (r"^expected at most one argument$", "后面最多跟一个值"),
+        (r"^expected at least one argument$", "后面至少应跟一个值"),
+        (r"^ambiguous option: (?P<option>\S+) could match (?P<matches>.*)$", "选项 {option} 不明确，可能是：{matches}"),
+        (r"^one of the arguments (?P<args>.*) is required$", "以下参数必须给出一个：{args}"),
+        (r"^not allowed with argument (?P<arg>.*)$", "不能与参数 {arg} 同时使用"),
+        (r"^ignored explicit argument (?P<value>.*)$", "这个选项不接受值，多余的值 {value}"),
+        (r"^unexpected option string: (?P<option>.*)$", "意外的选项 {option}"),
+    )
+)
+"""argparse's own messages (Python's English) and their Chinese; the rest of a message
+(the names of arguments, the values typed) is kept as it is."""
+
+
+def chinese_argparse_message(message: str) -> str:
+    """argparse's English error message in Chinese (nested: "argument X: invalid choice ...")."""
+    for pattern, chinese in _ARGPARSE_MESSAGES:
+        m = pattern.match(message)
+        if m:
+            parts = {k: (chinese_argparse_message(v) if k == "rest" else v) for k, v in m.groupdict().items()}
+            return re.sub(r"'([^']*)'", r"“\1”", chinese.format(**parts))
+    return message
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser that speaks Chinese: titles, usage, help and its own errors."""
+
     def __init__(self, *args, **kwargs):
         own_help = kwargs.get("add_help", True)
         kwargs["add_help"] = False
+        kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(*args, **kwargs)
         self._positionals.title = "参数"
         self._optionals.title = "选项"
         if own_help:
             _add_help(self)
 
-    def error(self, message):  # argparse's own errors: exit 2 with a Chinese lead
+    def error(self, message):  # argparse's own errors: exit 2, in Chinese
         self.print_usage(sys.stderr)
-        print(f"xlperf：命令参数有误：{message}", file=sys.stderr)
+        print(f"xlperf：命令参数有误：{chinese_argparse_message(message)}", file=sys.stderr)
         raise SystemExit(EXIT_UNUSABLE)
 
 
@@ -78,12 +120,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="自评数据文件（.json）、工作簿（.xlsx/.xlsm），或 Word/Excel/WPS 填写的官方表格（.docx/.xlsx/.xls）")
     p.add_argument("-o", "--output", required=True, metavar="REPORT.docx", help="报告输出路径")
     p.add_argument("--pdf", action="store_true", help="同时生成 PDF（需要 LibreOffice）")
+    p.add_argument("--final", action="store_true", help="正式报告：仍有错误时不生成任何文件（默认生成标有“草稿：校验未通过”的草稿）")
     p.add_argument("--rules", metavar="NAME|PATH", help=rules_help)
     p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
 
     p = sub.add_parser("submit", help="生成报送财政局的干净副本（.xlsx，无宏、无自定义函数）", description="生成报送财政局的干净副本（.xlsx，无宏、无自定义函数，数值由引擎计算）")
     p.add_argument("file", metavar="FILE", help="自评数据文件（.json）、工作簿（.xlsx/.xlsm），或 Word/Excel/WPS 填写的官方表格（.docx/.xlsx/.xls）")
     p.add_argument("-o", "--output", required=True, metavar="COPY.xlsx", help="副本输出路径")
+    p.add_argument("--allow-errors", action="store_true", help="自评表仍有错误时也生成副本（默认不生成，并列出错误）")
     p.add_argument("--rules", metavar="NAME|PATH", help=rules_help)
     p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
 
@@ -99,7 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, metavar="N", help="并行进程数（默认为 CPU 核数）")
     p.add_argument("--rules", metavar="NAME|PATH", help=rules_help)
     p.add_argument("--json", action="store_true", help="输出一个 JSON 对象（供程序读取）")
-    p.add_argument("--force", action="store_true", help="覆盖已存在的汇总表")
+    p.add_argument("--return-dir", metavar="OUT/", help="为每份有问题的自评表生成退回材料：工作簿为标记后的副本，JSON 为以单位命名的问题清单（.xlsx）")
+    p.add_argument("--previous", metavar="LAST.xlsx", help="上年的汇总表（由 xlperf review 生成），在汇总表中列出上年得分和等级")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的汇总表和退回材料")
     return parser
 
 
@@ -191,7 +237,7 @@ def _cmd_new(args) -> int:
             print(line)
     path = new_workbook(
         args.out,
-        form=form,
+        ev=form,
         source=args.source,
         rules=args.rules,
         indicator_rows=args.indicator_rows,
@@ -200,6 +246,18 @@ def _cmd_new(args) -> int:
         force=args.force,
     )
     print(f"已生成工作簿：{path}")
+    if args.source is not None:
+        from xlperf.workbook.editions import normalised_values
+
+        changed = normalised_values(args.source)
+        if changed is None:
+            pass
+        elif changed:
+            print(f"读入时改写了 {len(changed)} 个值（工作簿中是右边的写法）：")
+            for line in changed:
+                print(f"  {line}")
+        else:
+            print("读入的值都按原样写入，没有改写。")
     return EXIT_OK
 
 
@@ -230,11 +288,11 @@ def _cmd_import(args) -> int:
     elif suffix == ".xlsm":
         from xlperf.workbook.editions import new_workbook
 
-        new_workbook(out, form=loaded.form, source=args.file, force=args.force)
+        new_workbook(out, ev=loaded.form, source=args.file, force=args.force)
     else:
         from xlperf.workbook.editions import submission_copy
 
-        submission_copy(args.file, out, form=loaded.form, force=args.force)
+        submission_copy(args.file, out, ev=loaded.form, force=args.force)
     print(f"已保存：{out}")
     return EXIT_FINDINGS if any(f.severity == "error" for f in loaded.findings) else EXIT_OK
 
@@ -249,18 +307,28 @@ def _cmd_export(args) -> int:
     from xlperf.outputs.report import export_report
 
     ev, _ = sources.load_with_locator(args.file)
-    result = export_report(ev, args.output, rules=args.rules, pdf=args.pdf, force=args.force, source=args.file)
+    result = export_report(ev, args.output, rules=args.rules, pdf=args.pdf, force=args.force, source=args.file,
+                           final=args.final)
     for line in result.messages():
         print(line)
     return EXIT_OK if result.ok else EXIT_FINDINGS
 
 
 def _cmd_submit(args) -> int:
-    from xlperf.workbook.editions import submission_copy
+    from xlperf.workbook.editions import submit
 
-    path = submission_copy(args.file, args.output, rules=args.rules, force=args.force)
-    print(f"已生成报送副本：{path}")
-    return EXIT_OK
+    done = submit(args.file, args.output, rules=args.rules, force=args.force, allow_errors=args.allow_errors)
+    n_err = len(done.errors)
+    if done.path is None:
+        print(f"未生成报送副本：自评表有 {n_err} 个错误，请改正后再报送（确需带着错误报送时加 --allow-errors）。")
+    elif n_err:
+        print(f"已生成报送副本（按 --allow-errors 带着 {n_err} 个错误）：{done.path}")
+    else:
+        print(f"已生成报送副本：{done.path}")
+    if done.findings:
+        print()
+        _print_findings(done.findings)
+    return EXIT_FINDINGS if n_err else EXIT_OK
 
 
 def _cmd_mark(args) -> int:
@@ -279,7 +347,8 @@ def _cmd_review(args) -> int:
         raise InputError("请用 -o 给出汇总表的输出路径（如 -o 汇总.xlsx），或使用 --json 输出结果")
     if args.jobs is not None and args.jobs < 1:
         raise InputError(f"--jobs 应为正整数，实际为 {args.jobs}")
-    result = review(args.paths, args.output, jobs=args.jobs, rules=args.rules, force=args.force)
+    result = review(args.paths, args.output, jobs=args.jobs, rules=args.rules, force=args.force,
+                    return_dir=args.return_dir, previous=args.previous)
     if args.json:
         print(json.dumps(review_json(result), ensure_ascii=False, indent=2))
     else:
@@ -330,16 +399,17 @@ def _print_findings(findings, ok_text: str = "校验通过：没有发现问题�
         return
     n_err = sum(f.severity == "error" for f in findings)
     print(f"校验发现 {n_err} 个错误、{len(findings) - n_err} 个警告：")
-    rows = [(SEVERITY_LABEL[f.severity], f.code, f.cell or f.field, f.message) for f in findings]
+    from xlperf.errors import place
+
+    rows = [(SEVERITY_LABEL[f.severity], f.code, place(f), f.message) for f in findings]
     widths = [max(_width(r[i]) for r in rows) for i in range(3)]
     for r in rows:
         print("  " + "  ".join(_pad(r[i], widths[i]) for i in range(3)) + "  " + r[3])
 
 
 def _print_scorecard(card) -> None:
-    state = "" if card.complete else "（尚有待人工评分的项目，得分未定）"
     print(f"评分规则：{card.title}（{card.rules}）")
-    print(f"总分：{card.total} 分，等级：{card.grade}{state}")
+    print(card.headline())
     rows = []
     for item in card.items:
         points = "—" if item.points is None else str(item.points)

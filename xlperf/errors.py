@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 class InputError(Exception):
     """An input that cannot be used at all (exit code 2)."""
@@ -15,12 +17,20 @@ class InputError(Exception):
 
 
 def describe_validation_error(error, model_cls, noun: str = "本表") -> str:
-    """A pydantic ValidationError in Chinese, one clause per problem, naming the field.
+    """A pydantic ValidationError in Chinese, one clause per problem ("；"), naming each field.
+
+    See `validation_problems`."""
+    return "；".join(validation_problems(error, model_cls, noun))
+
+
+def validation_problems(error, model_cls, noun: str = "本表", limit: int = 10) -> list[str]:
+    """A pydantic ValidationError in Chinese, one line per problem, naming the field.
 
     Serves every file a person writes: the data file (`noun` "本表") and rule files
-    ("规则文件"). A field with a Chinese description is named by it and its path
-    ("评价金额（basic.eval_amount）"), others by the path alone; a problem of the whole
-    file by its reason alone. At most ten problems are listed.
+    ("规则文件"). A field is named in words, never by its path: its Chinese description,
+    with the row for a list ("资金安排情况第1行的资金合计"); a key the model does not know
+    is shown as typed. A problem of the whole file is given by its reason alone. At most
+    `limit` problems are listed, then "……另有 N 处".
     """
     items = [dict(i, loc=_clean(i.get("loc", ()))) for i in error.errors()]
     lines = []
@@ -33,14 +43,101 @@ def describe_validation_error(error, model_cls, noun: str = "本表") -> str:
             ):
                 continue
             item = {"type": "value_error", "loc": item["loc"], "msg": "应填“无”，或逐行填写指标"}
-        label = _label(model_cls, item["loc"])
-        where = f"{label}（{path}）" if label else path
+        where = _name(model_cls, item["loc"])
         reason = _reason(item, noun)
         line = f"{where}：{reason}" if where else reason
         if line not in seen:
             seen.add(line)
             lines.append(line)
-    return "；".join(lines[:10]) + ("；……" if len(lines) > 10 else "")
+    if len(lines) > limit:
+        return [*lines[:limit], f"……另有 {len(lines) - limit} 处"]
+    return lines
+
+
+_FIELD_PART = re.compile(r"(\w+)|\[(\d+)\]")
+
+
+def place(finding, workbook: bool = True) -> str:
+    """Where a finding is, for a person: its cell in a workbook; for a form without cells
+    (a JSON file) or a finding without one, the field's name in words, never its path."""
+    cell = getattr(finding, "cell", None)
+    if cell and (workbook or not finding.field):
+        return cell
+    if not finding.field:
+        return "整个文件"
+    from xlperf.forms.guangdong_1_1.model import SelfEvaluation
+
+    loc = tuple(int(i) if i else name for name, i in _FIELD_PART.findall(finding.field))
+    return field_name(SelfEvaluation, loc) or "整个文件"
+
+
+def field_name(model_cls, loc) -> str:
+    """A field of `model_cls` at `loc` (keys and row indexes) in words; see `_name`."""
+    return _name(model_cls, tuple(loc))
+
+
+def _name(model_cls, loc) -> str:
+    """A field in words: its description, inside a list "<list>第n行的<field>"; keys the
+    model does not have as typed, in quotes. A model without descriptions (a rule file,
+    whose keys are what its author typed) gives the keys' path."""
+    from pydantic import BaseModel
+
+    cls, label, row, leaf, described = model_cls, "", "", "", False
+    for part in loc:
+        if isinstance(part, int):
+            row = f"{leaf or label}第{part + 1}行"
+            leaf = ""
+            continue
+        fields = getattr(cls, "model_fields", {}) if cls is not None else {}
+        if part in fields:
+            info = fields[part]
+            if info.description:
+                leaf = label = re.split(r"[，；：]", info.description, maxsplit=1)[0]  # the name, not the guidance
+                described = True
+            cls = _inner_model(info.annotation, BaseModel)
+        else:
+            leaf, cls = f"“{part}”", None
+    if not described:
+        return _path(loc)
+    if leaf and row:
+        return f"{row}的{leaf}"
+    return leaf or row
+
+
+def problems_text(lead: str, problems: list[str], what: str = "内容无法读取") -> str:
+    """Problems for a person: one on the lead's line, several one per line, counted
+    ("文件 x.json 有 3 处内容无法读取：" then each on its own indented line)."""
+    if len(problems) == 1:
+        return f"{lead}：{problems[0]}"
+    counted = sum(not p.startswith("……") for p in problems)
+    space = " " if lead[-1:].isascii() else ""
+    return f"{lead}{space}有 {counted} 处{what}：\n" + "\n".join(f"  {p}" for p in problems)
+
+
+_JSON_SYNTAX = (
+    ("Expecting value", "此处应为一个值（数字、文字、true/false、null、{...} 或 [...]），可能多了逗号或少了引号"),
+    ("Expecting ',' delimiter", "缺少逗号（,）"),
+    ("Expecting ':' delimiter", "缺少冒号（:）"),
+    ("Expecting property name enclosed in double quotes", "字段名应放在英文双引号中，或最后一项后面多了逗号"),
+    ("Unterminated string", "文字缺少结尾的英文双引号"),
+    ("Extra data", "JSON 结束后还有多余的内容"),
+    ("Invalid control character", "文字中有换行或控制字符，换行请写作 \\n"),
+    ("Invalid \\escape", "文字中有无效的反斜杠转义"),
+)
+
+
+def json_syntax_error(data: bytes | str) -> str | None:
+    """Where and why `data` is not JSON, in Chinese ("第3行第17列：缺少逗号（,）"); None if it is."""
+    import json
+
+    try:
+        json.loads(data)
+    except json.JSONDecodeError as e:
+        why = next((chinese for english, chinese in _JSON_SYNTAX if e.msg.startswith(english)), "语法错误")
+        return f"不是有效的 JSON：第{e.lineno}行第{e.colno}列：{why}（常见原因：用了中文标点“，”“：”或中文引号）"
+    except (ValueError, RecursionError):
+        return "不是有效的 JSON：内容无法解析"
+    return None
 
 
 def _clean(loc) -> tuple:
@@ -63,24 +160,6 @@ def _path(loc) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
-
-
-def _label(model_cls, loc) -> str:
-    """The field's Chinese description, followed through nested models."""
-    from pydantic import BaseModel
-
-    cls = model_cls
-    label = ""
-    for part in loc:
-        if isinstance(part, int) or cls is None:
-            continue
-        fields = getattr(cls, "model_fields", {})
-        if part not in fields:
-            continue
-        info = fields[part]
-        label = info.description or label
-        cls = _inner_model(info.annotation, BaseModel)
-    return label
 
 
 def _inner_model(annotation, base):

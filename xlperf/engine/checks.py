@@ -22,7 +22,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
-from xlperf.engine.formulas import difference, format_number, format_percent, sum_filled
+from xlperf.engine.formulas import difference, format_amount, format_date, format_number, format_percent, sum_filled
 from xlperf.forms.guangdong_1_1.funding import by_year, execution
 from xlperf.forms.guangdong_1_1.model import (
     CATEGORY_OF,
@@ -67,6 +67,7 @@ CATALOGUE: dict[str, CheckInfo] = _catalogue(
     ("FMT001", "error", "联系电话格式不正确"),
     ("FMT002", "error", "联系邮箱格式不正确"),
     ("FMT003", "warning", "实施文件依据编号不连续"),
+    ("FMT010", "error", "评分记录的评分项不存在"),
     ("DAT001", "error", "项目开始时间晚于完成时间"),
     ("DAT002", "error", "评价年度不在项目实施期间内"),
     ("DAT003", "error", "年份不合理"),
@@ -175,13 +176,7 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-def _money(value: Decimal) -> str:
-    """An amount as written on the form: two places, or every place when there are more."""
-    try:
-        cents = value.quantize(CENT)
-    except InvalidOperation:
-        cents = None
-    return format_number(value, 2 if cents == value else None)
+_money = format_amount
 
 
 # --------------------------------------------------------------------------- required fields
@@ -401,7 +396,7 @@ def _check_dates(ev: SelfEvaluation, found: _Findings) -> None:
     if start and end and start > end:
         found.add(
             "DAT001", "basic.start_date",
-            f"项目开始时间（{start.isoformat()}）晚于项目完成时间（{end.isoformat()}）：请核对两个日期。",
+            f"项目开始时间（{format_date(start)}）晚于项目完成时间（{format_date(end)}）：请核对两个日期。",
         )
     first, last = _period(ev)
     year = basic.eval_year
@@ -436,7 +431,7 @@ def _check_fill_date(ev: SelfEvaluation, found: _Findings) -> None:
     if filled < close:
         found.add(
             "DAT006", "report.fill_date",
-            f"填报日期{filled.isoformat()}早于评价期结束（{close.isoformat()}）：自评应在评价年度"
+            f"填报日期{format_date(filled)}早于评价期结束（{format_date(close)}）：自评应在评价年度"
             f"（或项目完成）之后填报，请核对填报日期和评价年度。",
         )
 
@@ -856,6 +851,12 @@ def grade_key(name: str) -> str:
 
 
 def _check_score(ev: SelfEvaluation, card: Any, found: _Findings) -> None:
+    for typed in getattr(card, "unknown_entries", ()):
+        found.add(
+            "FMT010", "scoring",
+            f"评分记录中的评分项“{typed}”在评分表中找不到（或对应不止一项），这条评分没有计入："
+            f"请填写评分表上显示的项目名称（如“群众满意度”“论证决策”）或项目编号。",
+        )
     if not card.complete:
         pending = [it for it in card.items if it.status == "pending"]
         names = "、".join(f"“{it.name}”" for it in pending[:5]) + ("等" if len(pending) > 5 else "")

@@ -147,6 +147,31 @@ def format_number(value: object, places: int | None = None) -> str:
     return text[1:] if text.startswith("-") and not text.strip("-0.") else text
 
 
+def format_amount(value: object, places: int | None = None) -> str:
+    """An amount in 万元 as finance staff read it: thousands separated (1,234.50); with
+    `places` exactly that many decimals, else two, or every place when it has more (so that
+    a slip such as 122.175 stays visible in a check's message)."""
+    number = to_decimal(value) if not isinstance(value, Undefined) else None
+    if number is None:
+        return "—"
+    if places is None:
+        try:
+            places = 2 if number == number.quantize(Decimal("0.01")) else None
+        except InvalidOperation:
+            places = None
+    text = format_number(number, places)
+    if "E" in text:
+        return text
+    negative = text.startswith("-")
+    whole, dot, frac = text.lstrip("-").partition(".")
+    return f"{'-' if negative else ''}{int(whole):,}{dot}{frac}"
+
+
+def format_date(value) -> str:
+    """A date as every output of xlperf writes it in sentences: 2021年3月18日."""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
 def format_percent(fraction: object, places: int = 2) -> str:
     """A fraction as a percentage with `places` decimals, half up: 0.99155 -> "99.16%".
 

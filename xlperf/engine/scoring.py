@@ -31,7 +31,7 @@ from xlperf.engine import formulas, targets
 from xlperf.forms.guangdong_1_1 import funding
 from xlperf.errors import InputError
 from xlperf.errors import describe_validation_error
-from xlperf.engine.formulas import format_number, format_percent
+from xlperf.engine.formulas import format_amount, format_number, format_percent
 from xlperf.forms.guangdong_1_1.model import (
     Indicator,
     ScoreEntry,
@@ -293,18 +293,30 @@ class Scorecard(BaseModel):
     title: str
     total: Decimal
     grade: str
+    """A grade band of the rule set once scoring is finished, else 待评分 or 无法评分."""
     complete: bool
     items: list[ScoreItem]
     notes: list[str] = Field(default_factory=list)
+    unknown_entries: list[str] = Field(default_factory=list)
+    """Scoring entries whose item is neither an item's id nor its name as shown: the
+    person's typing, reported by the checks (FMT010), never silently ignored."""
 
     def item(self, item_id: str) -> ScoreItem | None:
         return next((i for i in self.items if i.id == item_id), None)
+
+    def headline(self) -> str:
+        """The score in one line, the same words in every command: a grade only when it is one."""
+        if self.complete:
+            return f"总分：{format_number(self.total, 2)} 分，等级：{self.grade}"
+        pending = sum(i.status == "pending" for i in self.items)
+        return (f"已评项目得分：{format_number(self.total, 2)} 分（尚有 {pending} 项待人工评分，总分未定），"
+                f"等级：{self.grade}")
 
     def to_text(self) -> str:
         """The scorecard as plain Chinese text (for the terminal and for logs)."""
         lines = [
             f"评分规则：{self.rules}（{self.title}）",
-            f"总分：{self.total}分　等级：{self.grade}　"
+            f"{'总分' if self.complete else '已评项目得分'}：{self.total}分　等级：{self.grade}　"
             f"{'评分完成' if self.complete else '评分未完成（有待评分人打分的项目）'}",
         ]
         lines += [f"注：{n}" for n in self.notes]
@@ -350,6 +362,7 @@ class _Slot:
 def score(ev: SelfEvaluation, rules: RuleSet) -> Scorecard:
     """Score one self-evaluation. Pure: reads `ev`, never changes it."""
     slots = _plan(ev, rules)
+    ev, unknown = _named_entries(ev, rules, slots)
     rescaled, notes = _rescale(slots, rules)
     _apportion(slots)
     items = [_evaluate(slot, ev, rules, rescaled) for slot in slots]
@@ -364,11 +377,63 @@ def score(ev: SelfEvaluation, rules: RuleSet) -> Scorecard:
         rules=rules.name,
         title=rules.title,
         total=total,
-        grade=rules.grade(total),
+        grade=_grade(rules, total, items),
         complete=not pending,
         items=items,
         notes=notes,
+        unknown_entries=unknown,
     )
+
+
+def _named_entries(ev: SelfEvaluation, rules: RuleSet, slots: list[_Slot]) -> tuple[SelfEvaluation, list[str]]:
+    """`ev` with each scoring entry's item given as its id, and the entries that name nothing.
+
+    A person may name an item by its id or as `xlperf score` shows it: the item's name,
+    "group·name", or for a per-indicator item the indicator's name (alone or after its
+    sub-category, "质量指标·群众满意度"). A name shared by two items is not guessed.
+    Entries for an indicator row or a rule item this scoring does not use stay as they are."""
+    ids = {s.id for s in slots} | {it.id for c in rules.categories for it in c.items}
+    ids |= {indicator_path(sub, i) for sub, i, _ in ev.indicators.each()}
+    by_name: dict[str, set[str]] = {}
+    for slot in slots:
+        if slot.per_row:
+            sub, i, row = slot.rows[0]
+            names = {row.name.strip(), f"{sub.value}·{row.name.strip()}", f"{sub.value}第{i + 1}行"}
+        else:
+            names = {slot.item.name, f"{slot.item.group}·{slot.item.name}", slot.item.group}
+        for name in names - {"", "·"}:
+            by_name.setdefault(name, set()).add(slot.id)
+    entries, unknown, changed = [], [], False
+    for e in ev.scoring.entries:
+        typed = e.item.strip()
+        if typed in ids:
+            entries.append(e)
+            continue
+        found = by_name.get(typed, set())
+        if len(found) == 1:
+            entries.append(e.model_copy(update={"item": next(iter(found))}))
+            changed = True
+        else:
+            entries.append(e)
+            unknown.append(e.item)
+    if not changed:
+        return ev, unknown
+    return ev.model_copy(update={"scoring": ev.scoring.model_copy(update={"entries": entries})}), unknown
+
+
+PENDING_GRADE = "待评分"
+"""The grade while an item waits for a person: never a grade band such as 差."""
+UNSCORABLE_GRADE = "无法评分"
+"""The grade when no item could be scored at all (every item without evidence)."""
+
+
+def _grade(rules: RuleSet, total: Decimal, items: list[ScoreItem]) -> str:
+    """A grade band only for a finished scorecard with something scored; else what is missing."""
+    if any(i.status == "pending" for i in items):
+        return PENDING_GRADE
+    if not any(i.status == "scored" for i in items):
+        return UNSCORABLE_GRADE
+    return rules.grade(total)
 
 
 def _plan(ev: SelfEvaluation, rules: RuleSet) -> list[_Slot]:
@@ -646,7 +711,7 @@ def _hi(available: Decimal, tier: RuleTier) -> Decimal:
 
 
 def _amount(value: Decimal | None) -> str:
-    return "未填写" if value is None else format_number(value, 2)
+    return "未填写" if value is None else format_amount(value)
 
 
 def _to_decimal(value: Fraction) -> Decimal:

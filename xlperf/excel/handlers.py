@@ -41,7 +41,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
-from xlperf.errors import InputError
+from xlperf.errors import InputError, place
 from xlperf.forms.guangdong_1_1.layout import FORM, INPUT_FILL, META, REPORT, SCORE, SCORE_COLUMNS, SCORE_ROW, Area, col_letter, col_px, parse_a1, text_height
 
 FINDINGS_SHEET = "校验结果"
@@ -50,7 +50,22 @@ UNREADABLE = "XLS001"
 ACTIONS = ("validate", "score", "export", "clear_marks", "mark")
 """What `process_file` can run: a button's handler, or `mark` (校验 and 计算得分 at once)."""
 
-_FINDINGS_WIDTHS = (8.0, 9.0, 18.0, 100.0)
+_FINDINGS_WIDTHS = (6.0, 8.0, 16.0, 66.0)
+"""Column widths of the 校验结果 sheet: together one A4 page wide (portrait), 说明 wrapping."""
+_SHEET_FONT_SIZE = 11.0
+
+
+def _row_heights(rows: Sequence[Sequence[Any]], widths: Sequence[float]) -> list[float]:
+    """Points each row of a put sheet needs for its wrapped texts (the first row spans all
+    columns), so that no program prints a cut-off 说明."""
+    heights = []
+    for r, row in enumerate(rows):
+        spans = [sum(widths)] if r == 0 else widths
+        need = [text_height("" if v is None else str(v), col_px(w), _SHEET_FONT_SIZE) for v, w in zip(row, spans)]
+        heights.append(max([15.0, *need]))
+    return heights
+
+
 _MESSAGE_LIMIT = 900
 """Excel's message box shows about 1,024 characters; longer messages are cut there."""
 _SHOWN_FINDINGS = 6
@@ -97,7 +112,8 @@ class Book(Protocol):
     def put_sheet(self, name: str, rows: Sequence[Sequence[Any]], widths: Sequence[float],
                   links: Sequence[tuple[int, int, str, str]]) -> None:
         """Replace (or add, last) a sheet holding `rows`; links: (row, col, target such as
-        "'附件1-1'!I4", text) with 0-based row and column."""
+        "'附件1-1'!I4", text) with 0-based row and column. The first row (a title) spans the
+        columns; the sheet prints one page wide with the second row (the headers) repeated."""
 
     def drop_sheet(self, name: str) -> None: ...
 
@@ -190,6 +206,15 @@ class ExcelBook:
         for i, w in enumerate(widths):
             sh.range((1, i + 1)).column_width = w
         sh.range((1, len(widths)), (len(rows), len(widths))).api.WrapText = True
+        sh.range((1, 1), (1, len(widths))).merge()
+        sh.range((1, 1)).api.WrapText = True
+        for r, height in enumerate(_row_heights(rows, widths), 1):
+            sh.range((r, 1)).row_height = height
+        setup = sh.api.PageSetup  # one page wide, as many pages tall as needed
+        setup.PaperSize, setup.Orientation, setup.Zoom = 9, 1, False
+        setup.FitToPagesWide, setup.FitToPagesTall = 1, False
+        setup.PrintTitleRows, setup.CenterHorizontally = "$2:$2", True
+        setup.CenterFooter = "第 &P 页，共 &N 页"
         for row, col, target, text in links:
             sh.api.Hyperlinks.Add(Anchor=sh.range((row + 1, col + 1)).api, Address="", SubAddress=target,
                                   TextToDisplay=text)
@@ -338,6 +363,16 @@ class FileBook:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         for i, w in enumerate(widths):
             ws.column_dimensions[col_letter(i)].width = w
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(widths))
+        for r, height in enumerate(_row_heights(rows, widths), 1):
+            ws.row_dimensions[r].height = height
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "portrait"
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_title_rows = "2:2"
+        ws.print_options.horizontalCentered = True
+        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
         for row, col, target, text in links:
             cell = ws.cell(row + 1, col + 1)
             cell.hyperlink = Hyperlink(ref=cell.coordinate, location=target, display=text)
@@ -621,7 +656,7 @@ class _Session:
         return _score_text(card, self.layout.unplaced(card), on_sheet=True)
 
     def export(self, ev) -> Outcome:
-        from xlperf.outputs.report import export_report, report_path_for
+        from xlperf.outputs.report import DRAFT_MARK, export_report, report_path_for
 
         where = self.book.path
         if where is None:
@@ -633,7 +668,8 @@ class _Session:
             self.mark(result.findings)
             score_line = self.write_scores(result.scorecard)
         generated = [s.prompt.rstrip("。") for s in result.report.sections if s.generated]
-        lines = [f"已生成自评报告（附件3）：{result.docx}",
+        what = f"自评报告（附件3）草稿，标有“{DRAFT_MARK}”，改正错误后请重新导出" if result.draft else "自评报告（附件3）"
+        lines = [f"已生成{what}：{result.docx}",
                  "在 Excel 中只生成 Word 文档（.docx），不生成 PDF：如需 PDF，请用 Word 打开后“另存为”PDF，"
                  "或在装有 LibreOffice 的电脑上运行 xlperf export --pdf。"]
         if generated:
@@ -707,16 +743,16 @@ class _Session:
 
     def _findings_sheet(self, findings: Sequence[Any]) -> None:
         errors = sum(1 for f in findings if f.severity == "error")
-        title = (f"校验结果：{errors}个错误、{len(findings) - errors}个提醒。点击“单元格”一列可跳到该单元格；"
+        title = (f"校验结果：{errors} 个错误、{len(findings) - errors} 个警告。点击“单元格”一列可跳到该单元格；"
                  "点“清除标记”按钮可删除本表和单元格上的标记。") if findings else "校验结果：未发现问题。"
         rows: list[list[Any]] = [[title], ["级别", "代码", "单元格", "说明"]]
         links = []
         for f in findings:
             cell = getattr(f, "cell", None)
-            where = cell or f.field
+            where = place(f)
             if cell and "!" in cell:
                 links.append((len(rows), 2, link_target(cell), where))
-            rows.append(["错误" if f.severity == "error" else "提醒", f.code, where, f.message])
+            rows.append(["错误" if f.severity == "error" else "警告", f.code, where, f.message])
         self.book.put_sheet(FINDINGS_SHEET, rows, _FINDINGS_WIDTHS, links)
         self.names = self.book.sheet_names()
 
@@ -756,17 +792,17 @@ def _blocks(cells: dict[tuple[int, int], Any]) -> list[tuple[Area, list[list[Any
 
 
 def _where(f: Any) -> str:
-    return getattr(f, "cell", None) or f.field or "工作簿"
+    return place(f) if (getattr(f, "cell", None) or f.field) else "工作簿"
 
 
 def _findings_text(findings: Sequence[Any]) -> str:
     if not findings:
         return "校验通过：没有发现错误或需要注意的问题。"
     errors = sum(1 for f in findings if f.severity == "error")
-    lines = [f"校验发现{errors}个错误、{len(findings) - errors}个提醒，已在相应单元格标出（红色为错误，橙色为提醒，"
+    lines = [f"校验发现 {errors} 个错误、{len(findings) - errors} 个警告，已在相应单元格标出（红色为错误，橙色为警告，"
              "鼠标移到单元格上可看说明）；完整清单见“校验结果”工作表："]
     for f in findings[:_SHOWN_FINDINGS]:
-        lines.append(f"{'错误' if f.severity == 'error' else '提醒'} {f.code} {_where(f)}：{f.message}")
+        lines.append(f"{'错误' if f.severity == 'error' else '警告'} {f.code} {_where(f)}：{f.message}")
     if len(findings) > _SHOWN_FINDINGS:
         lines.append(f"……另有{len(findings) - _SHOWN_FINDINGS}条。")
     return "\n".join(lines)
@@ -774,7 +810,7 @@ def _findings_text(findings: Sequence[Any]) -> str:
 
 def _score_text(card: Any, unplaced: Sequence[Any], *, on_sheet: bool) -> str:
     where = "，已写入“评分表”" if on_sheet else "（本工作簿没有评分表）"
-    lines = [f"评分完成：总分{card.total}分，等级“{card.grade}”（{card.title}）{where}。"]
+    lines = [f"{'评分完成' if card.complete else '评分尚未完成'}，{card.headline()}（{card.title}）{where}。"]
     pending = [i for i in card.items if i.status == "pending"]
     if pending:
         names = "、".join(f"“{i.name}”" for i in pending[:5]) + ("等" if len(pending) > 5 else "")

@@ -88,7 +88,7 @@ def _checked(path: str | os.PathLike) -> Path:
 def _load_json(p: Path):
     from pydantic import ValidationError
 
-    from xlperf.errors import describe_validation_error
+    from xlperf.errors import json_syntax_error, problems_text, validation_problems
     from xlperf.forms.guangdong_1_1.model import SelfEvaluation
 
     try:
@@ -105,7 +105,10 @@ def _load_json(p: Path):
     try:
         return SelfEvaluation.model_validate_json(data)
     except ValidationError as e:
-        raise InputError(f"文件 {p}：{describe_validation_error(e, SelfEvaluation)}") from None
+        syntax = json_syntax_error(data) if any(i["type"] == "json_invalid" for i in e.errors()) else None
+        if syntax:
+            raise InputError(f"文件 {p}：{syntax}") from None
+        raise InputError(problems_text(f"文件 {p}", validation_problems(e, SelfEvaluation))) from None
 
 
 def _load_workbook(p: Path):

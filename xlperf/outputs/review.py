@@ -23,8 +23,8 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
-from decimal import Decimal, InvalidOperation
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from xlperf.errors import InputError
@@ -33,7 +33,9 @@ from xlperf.files import sources as _sources
 
 FORM_SUFFIXES = tuple(sorted(_sources.FORM_SUFFIXES))
 GRADES = ("优", "良", "中", "差")
+"""The grade bands; 待评分 and 无法评分 (`scoring.PENDING_GRADE`, `UNSCORABLE_GRADE`) are counted apart."""
 UNREADABLE = "无法读取"
+NOT_A_FORM = "不是自评表"
 STATUS_OK, STATUS_ERRORS = "通过", "有错误"
 SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
 
@@ -53,7 +55,11 @@ class FormRow:
     exec_rate: Decimal | None = None
     """预算执行率 as a fraction (0.9916)."""
     score: Decimal | None = None
+    """The total, or while items wait for a person the points so far."""
     grade: str = ""
+    """A grade band, 待评分 or 无法评分."""
+    rules: str = ""
+    """The name of the rule set that scored the form."""
     complete: bool = True
     """False while some score item waits for a person."""
     errors: int = 0
@@ -63,17 +69,27 @@ class FormRow:
     cause: str = ""
     """For 无法读取: the Chinese cause, naming the file."""
     seconds: float = 0.0
+    duplicate_of: str = ""
+    """The other files of the batch with the same unit and project."""
+    previous_score: Decimal | None = None
+    previous_grade: str = ""
+    """Last year's score and grade (`--previous`), matched by unit and project."""
+    returned: str = ""
+    """The file written for sending back (`--return-dir`)."""
 
     @property
     def readable(self) -> bool:
-        return self.status != UNREADABLE
+        return self.status not in (UNREADABLE, NOT_A_FORM)
 
     @property
     def note(self) -> str:
         """The 说明 column."""
         if not self.readable:
             return self.cause
-        return "" if self.complete else "评分未完成（有待评分人打分的项目），得分为暂计"
+        notes = [] if self.complete else ["评分未完成（有待评分人打分的项目），得分为已评项目的得分"]
+        if self.duplicate_of:
+            notes.append(f"同一单位、同一项目的自评表出现不止一次（另见 {self.duplicate_of}）")
+        return "；".join(notes)
 
 
 @dataclass
@@ -98,15 +114,27 @@ class ReviewResult:
     jobs: int = 1
     rules: str = ""
     """The rule set named by the reviewer; empty when each form's own was used."""
+    returned: list = field(default_factory=list)
+    """The files written for sending back (`return_dir`)."""
 
     def grade_counts(self) -> dict[str, int]:
-        """优/良/中/差/无法读取 -> number of forms."""
-        counts = Counter(f.grade if f.readable else UNREADABLE for f in self.forms)
-        return {g: counts.get(g, 0) for g in (*GRADES, UNREADABLE)}
+        """优/良/中/差/待评分/无法评分/无法读取 -> number of forms: an unfinished score is never 差."""
+        from xlperf.engine.scoring import PENDING_GRADE, UNSCORABLE_GRADE
+
+        counts = Counter(f.grade if f.readable else f.status for f in self.forms)
+        return {g: counts.get(g, 0) for g in (*GRADES, PENDING_GRADE, UNSCORABLE_GRADE, UNREADABLE, NOT_A_FORM)}
 
     @property
     def unreadable(self) -> int:
-        return sum(not f.readable for f in self.forms)
+        return sum(f.status == UNREADABLE for f in self.forms)
+
+    @property
+    def not_forms(self) -> int:
+        return sum(f.status == NOT_A_FORM for f in self.forms)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(bool(f.duplicate_of) for f in self.forms)
 
     @property
     def with_errors(self) -> int:
@@ -122,10 +150,10 @@ class ReviewResult:
 
 
 def collect(paths: Iterable[str | os.PathLike], exclude: Iterable[str | os.PathLike] = ()) -> list[Path]:
-    """The form files named by `paths`: files as given, folders searched recursively for
-    .xlsx/.xlsm/.json (hidden files and Excel's ~$ lock files skipped), each file once,
-    sorted within each folder. Raises InputError for a path that does not exist or when
-    no form is found."""
+    """The files named by `paths`: files as given, folders searched recursively (hidden
+    files and Excel's ~$ lock files skipped), each file once, sorted within each folder.
+    Files that are not forms (.docx, .pdf, ...) are kept: each gets a row saying so.
+    Raises InputError for a path that does not exist or when no form is found."""
     skip = {_identity(Path(p)) for p in exclude}
     found: list[Path] = []
     seen: set = set()
@@ -143,7 +171,7 @@ def collect(paths: Iterable[str | os.PathLike], exclude: Iterable[str | os.PathL
                 continue
             seen.add(ident)
             found.append(c)
-    if not found:
+    if not any(str(p).lower().endswith(FORM_SUFFIXES) for p in found):
         shown = "、".join(str(p) for p in paths) or "（未给出）"
         raise InputError(f"在 {shown} 中没有找到自评文件（.xlsx、.xlsm 或 .json）")
     return found
@@ -154,7 +182,7 @@ def _scan(folder: Path) -> list[Path]:
     for root, dirs, files in os.walk(folder, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if name.startswith((".", "~$")) or not name.lower().endswith(FORM_SUFFIXES):
+            if name.startswith((".", "~$")):
                 continue
             out.append(Path(root) / name)
     return out
@@ -183,6 +211,12 @@ def _on_alarm(signum, frame):
 def review_file(path: str | os.PathLike, rules=None, limits: Limits = DEFAULT_LIMITS) -> tuple[FormRow, list[FindingRow]]:
     """Read, check and score one form; never raises for anything the file contains."""
     shown = str(path)
+    if not shown.lower().endswith(FORM_SUFFIXES):
+        suffix = Path(shown).suffix or "无扩展名"
+        row = FormRow(file=shown, status=NOT_A_FORM, code="IN_NOT_FORM",
+                      cause=f"文件 {shown}：不是自评表（{suffix} 文件），未审核。自评表应为 .xlsx、.xlsm 或 .json 文件；"
+                            "Word 或 PDF 的材料请转换为自评表后再审核。")
+        return row, []
     start = time.perf_counter()
     alarm = limits.seconds_per_file > 0 and _can_alarm()
     if alarm:
@@ -240,9 +274,10 @@ def _review(shown: str, rules) -> tuple[FormRow, list[FindingRow]]:
         unit=ev.header.unit_name,
         project=ev.basic.project_name,
         amount=ev.basic.eval_amount,
-        exec_rate=_exec_rate(card),
+        exec_rate=_exec_rate(ev),
         score=card.total,
         grade=card.grade,
+        rules=card.rules,
         complete=card.complete,
         errors=errors,
         warnings=len(result.findings) - errors,
@@ -250,14 +285,12 @@ def _review(shown: str, rules) -> tuple[FormRow, list[FindingRow]]:
     return row, findings
 
 
-def _exec_rate(card) -> Decimal | None:
-    """预算执行率 as the scorecard computed it (its exec_rate item), as a fraction."""
-    item = card.item("exec_rate") if hasattr(card, "item") else None
-    text = (item.inputs.get("预算执行率") if item is not None else None) or ""
-    try:
-        return Decimal(text.strip().removesuffix("%")) / 100 if text.strip().endswith("%") else None
-    except InvalidOperation:
-        return None
+def _exec_rate(ev) -> Decimal | None:
+    """预算执行率 from the form's funding (whatever rule set scores it), as a fraction."""
+    from xlperf.forms.guangdong_1_1.funding import execution_rate
+
+    rate = execution_rate(ev)
+    return rate if isinstance(rate, Decimal) else None
 
 
 def _unreadable(shown: str, code: str, message: str) -> tuple[FormRow, list[FindingRow]]:
@@ -405,6 +438,8 @@ def review(
     progress: bool | None = None,
     force: bool = False,
     limits: Limits = DEFAULT_LIMITS,
+    return_dir: str | os.PathLike | None = None,
+    previous: str | os.PathLike | None = None,
 ) -> ReviewResult:
     """Review every form in `paths` (files and folders); write the summary to `out_xlsx`.
 
@@ -414,6 +449,9 @@ def review(
     always, False never. force: replace an existing summary. Raises InputError (exit 2)
     only for the request itself: a missing path, no forms found, an unusable rule set,
     an output that must not be written.
+    return_dir: write there what is sent back to each unit with problems
+    (`review_return.write_returns`). previous: last year's summary, for last year's
+    score and grade beside this year's. Forms of the same unit and project are flagged.
     """
     from xlperf.files.atomic import check_output
 
@@ -442,6 +480,13 @@ def review(
         forms.append(row)
         findings += rows
     result = ReviewResult(forms, findings, None, 0.0, jobs, rules_name)
+    from .review_return import apply_previous, flag_duplicates, write_returns
+
+    flag_duplicates(forms)
+    if previous is not None:
+        apply_previous(forms, previous)
+    if return_dir is not None:
+        result.returned = write_returns(result, return_dir, force=force)
     if out_xlsx is not None:
         from xlperf.outputs.review_book import write_summary
 
@@ -478,11 +523,16 @@ def review_json(result: ReviewResult) -> dict:
                 "exec_rate": _text(f.exec_rate),
                 "score": _text(f.score),
                 "grade": f.grade or None,
+                "rules": f.rules or None,
                 "complete": f.complete,
                 "errors": f.errors,
                 "warnings": f.warnings,
                 "code": f.code or None,
                 "cause": f.cause or None,
+                "duplicate_of": f.duplicate_of or None,
+                "previous_score": _text(f.previous_score),
+                "previous_grade": f.previous_grade or None,
+                "returned": f.returned or None,
             }
             for f in result.forms
         ],
@@ -495,12 +545,17 @@ def summary_text(result: ReviewResult) -> str:
     counts = result.grade_counts()
     grades = "、".join(f"{g} {n}" for g, n in counts.items())
     lines = [
-        f"审核 {len(result.forms)} 份自评表（{result.jobs} 个进程，用时 {result.elapsed:.1f} 秒）：{grades}",
-        f"有错误 {result.with_errors} 份，无法读取 {result.unreadable} 份，问题共 {len(result.findings)} 条。",
+        f"审核 {len(result.forms)} 个文件（{result.jobs} 个进程，用时 {result.elapsed:.1f} 秒）：{grades}",
+        f"有错误 {result.with_errors} 份，无法读取 {result.unreadable} 份，不是自评表 {result.not_forms} 份，"
+        f"问题共 {len(result.findings)} 条。",
     ]
     for f in result.forms:
         if not f.readable:
-            lines.append(f"  无法读取：{f.cause}")
+            lines.append(f"  {f.status}：{f.cause}")
+        elif f.duplicate_of:
+            lines.append(f"  重复：{f.file} 与 {f.duplicate_of} 是同一单位的同一项目")
+    if result.returned:
+        lines.append(f"退回材料 {len(result.returned)} 份，在 {Path(result.returned[0]).parent}")
     if result.output is not None:
         lines.append(f"汇总表：{result.output}")
     return "\n".join(lines)

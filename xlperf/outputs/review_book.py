@@ -11,10 +11,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from xlperf.errors import place
 from xlperf.files.atomic import atomic_path
 
-SUMMARY_HEADERS = ("文件", "填报单位", "项目名称", "评价金额（万元）", "预算执行率", "得分", "等级", "错误数", "警告数", "状态", "说明")
-SUMMARY_WIDTHS = (36, 24, 36, 14, 11, 8, 6, 7, 7, 9, 60)
+SUMMARY_HEADERS = ("文件", "填报单位", "项目名称", "评价金额（万元）", "预算执行率", "得分", "等级", "错误数", "警告数", "状态", "说明",
+                   "评分规则", "上年得分", "上年等级", "退回文件")
+SUMMARY_WIDTHS = (36, 24, 36, 14, 11, 8, 8, 7, 7, 9, 60, 18, 9, 9, 36)
 FINDING_HEADERS = ("文件", "代码", "级别", "单元格", "说明")
 FINDING_WIDTHS = (36, 18, 6, 16, 90)
 _MAX_TEXT = 32767
@@ -88,6 +90,10 @@ def _summary_sheet(book, fmt, result) -> None:
         _number(ws, r, 8, form.warnings, fmt["int"])
         _text(ws, r, 9, form.status, fmt["bad"] if bad or form.errors else fmt["plain"])
         _text(ws, r, 10, form.note, fmt["bad"] if bad else fmt["text"])
+        _text(ws, r, 11, form.rules, fmt["plain"])
+        _number(ws, r, 12, form.previous_score, fmt["score"])
+        _text(ws, r, 13, form.previous_grade, fmt["plain"])
+        _text(ws, r, 14, form.returned, fmt["plain"])
 
 
 def _findings_sheet(book, fmt, result) -> None:
@@ -99,7 +105,7 @@ def _findings_sheet(book, fmt, result) -> None:
         _text(ws, r, 0, f.file, fmt["plain"])
         _text(ws, r, 1, f.code, fmt["plain"])
         _text(ws, r, 2, SEVERITY_LABEL.get(f.severity, f.severity), fmt["bad"] if f.severity == "error" else fmt["plain"])
-        _text(ws, r, 3, f.cell or f.field, fmt["plain"])
+        _text(ws, r, 3, place(f), fmt["plain"])
         _text(ws, r, 4, f.message, fmt["text"])
 
 

@@ -179,6 +179,22 @@ def _engine_value(cell: Cell, ev: SelfEvaluation, scores: dict[str, Any], mode: 
     return scores.get(cell.path or "")
 
 
+def typed_totals_hidden(layout: Layout, ev: SelfEvaluation) -> list[tuple[Cell, Decimal, Decimal | None]]:
+    """Formula or typed value (公式还是填写的值): the 资金合计 cells whose =SUM formula would
+    replace a typed total that disagrees with its parts (or stands without parts), each with
+    the typed total and the parts' sum. Building a working copy over them would hide
+    AMT003/AMT009 and move the score without a word, so `xlperf new` refuses and names them."""
+    hidden = []
+    for cell in layout.cells("formula"):
+        if cell.calc != "sum":
+            continue
+        typed = field_value(ev, cell.path or "")
+        parts = sum_filled(field_value(ev, p) for p in cell.args)
+        if typed is not None and typed != parts:
+            hidden.append((cell, typed, parts))
+    return hidden
+
+
 def _cell_text(value: Any) -> str:
     """The text a value shows (for row heights)."""
     if value is None:

@@ -3,11 +3,16 @@ copy for the finance bureau (`xlperf submit`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
+from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from xlperf.errors import InputError
+from xlperf.files import values
 
 
 @lru_cache(maxsize=1)
@@ -33,10 +38,10 @@ def new_workbook(
     budget_rows: int | None = None,
     purpose_rows: int | None = None,
     force: bool = False,
-    form=None,
+    ev=None,
 ) -> Path:
     """Build the macro-enabled self-evaluation workbook, empty or filled from `source`
-    (or from `form`, a form already loaded from `source`, e.g. carried over a year).
+    (or from `ev`, a form already loaded from `source`, e.g. carried over a year).
 
     Rows per block are at least the given capacities (defaults from the layout) and grow to
     hold the data. The file is written atomically; an existing file needs `force`.
@@ -49,7 +54,8 @@ def new_workbook(
     out = Path(out)
     _require_suffix(out, ".xlsm", "启用宏的工作簿")
     check_output(out, force=force, source=source)
-    ev = form if form is not None else (sources.load(source) if source is not None else None)
+    if ev is None and source is not None:
+        ev = sources.load(source)
     try:
         minimum = Layout.for_capacity(
             budget_rows=DEFAULT_BUDGET_ROWS if budget_rows is None else budget_rows,
@@ -58,15 +64,106 @@ def new_workbook(
         )
     except ValueError as e:
         raise InputError(f"行数设置有误：{e}") from None
+    if ev is not None:
+        _refuse_hidden_totals(source, ev, Layout.for_model(ev, minimum))
     build_workbook(out, ev, rules=rules, vba=vba_project(), layout=minimum, mode="macro", force=force)
     return out
 
 
+def _refuse_hidden_totals(source, ev, layout) -> None:
+    """Refuse to build over typed 资金合计 that disagree with their parts (see
+    `build.typed_totals_hidden`), naming each in words and the cell it would occupy."""
+    from xlperf.engine.formulas import format_number
+    from xlperf.errors import problems_text
+    from xlperf.forms.guangdong_1_1.layout import field_value
+    from xlperf.workbook.build import typed_totals_hidden
+
+    hidden = typed_totals_hidden(layout, ev)
+    if not hidden:
+        return
+    lines = []
+    for cell, typed, parts in hidden:
+        block = "资金安排情况" if cell.path.startswith("funding.budget") else "资金使用情况"
+        year = field_value(ev, cell.path.rsplit(".", 1)[0] + ".year")
+        row = f"{year}年" if year is not None else f"第{int(cell.path.split('[')[1].split(']')[0]) + 1}行"
+        summed = "分项均未填写" if parts is None else f"分项之和为 {format_number(parts, 2)} 万元"
+        lines.append(f"{block}{row}的资金合计（生成后位于{cell.sheet}!{cell.area.first}）填的是 {format_number(typed, 2)} 万元，{summed}")
+    raise InputError(problems_text(
+        f"未生成工作簿：文件 {source} 中", lines, "资金合计与分项之和不符（工作簿会用公式重算合计，掩盖这一差异）",
+    ) + "\n请先在原文件中改正合计或分项，再生成工作簿。")
+
+
+def normalised_values(source: str | os.PathLike) -> list[str] | None:
+    """Every value of a JSON data file that reading it changed, one line each in words:
+    评价金额（万元）：“122.17万元” → 122.17. `xlperf new --from` prints them, so that nothing
+    typed is replaced without a word. None for a workbook: its cells are read by the same
+    rules (`xlperf.files.values`) and written back in the same cells."""
+    import json
+
+    from xlperf.errors import field_name
+    from xlperf.files import sources
+    from xlperf.forms.guangdong_1_1.model import SelfEvaluation
+
+    p = Path(source)
+    if p.suffix.lower() != ".json":
+        return None
+    ev = sources.load(p)
+    raw = json.loads(p.read_bytes().decode("utf-8-sig"))
+    out: list[str] = []
+
+    def walk(typed, read, loc: tuple) -> None:
+        if isinstance(typed, dict) and isinstance(read, dict):
+            for key, value in typed.items():
+                if key in read:
+                    walk(value, read[key], (*loc, key))
+        elif isinstance(typed, list) and isinstance(read, list):
+            for i, (value, got) in enumerate(zip(typed, read)):
+                walk(value, got, (*loc, i))
+        elif not _same(typed, read):
+            out.append(f"{field_name(SelfEvaluation, loc)}：“{typed}” → {_shown(read)}")
+
+    walk(raw, ev.model_dump(mode="json"), ())
+    return out
+
+
+_PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$", re.ASCII)
+
+
+def _same(typed, read) -> bool:
+    if typed in (None, "") and read in (None, "", []):
+        return True
+    if isinstance(typed, str) and isinstance(read, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", read):
+        try:
+            return values.date(typed) == dt.date.fromisoformat(read)
+        except ValueError:
+            return False
+    if isinstance(read, bool):
+        return typed is read or (isinstance(typed, str) and typed.strip() == ("是" if read else "否"))
+    if isinstance(typed, (int, float)) and not isinstance(typed, bool) or (
+        isinstance(typed, str) and _PLAIN_NUMBER.match(typed)
+    ):
+        try:
+            return Decimal(str(typed)) == Decimal(str(read))
+        except (InvalidOperation, TypeError):
+            return False
+    return str(typed) == str(read)
+
+
+def _shown(read) -> str:
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(read))
+    if m:
+        return f"{int(m[1])}年{int(m[2])}月{int(m[3])}日"
+    return "（空）" if read in (None, "") else f"“{read}”" if isinstance(read, str) and not _PLAIN_NUMBER.match(read) else str(read)
+
+
 def submission_copy(
-    source: str | os.PathLike, out: str | os.PathLike, *, rules=None, force: bool = False, form=None
+    source: str | os.PathLike, out: str | os.PathLike, *, rules=None, force: bool = False, ev=None
 ) -> Path:
     """A copy for the finance bureau: same layout and print setup, no macros and no
-    worksheet functions; every computed cell holds the engine's value."""
+    worksheet functions; every computed cell holds the engine's value.
+
+    ``ev``: the form already read from ``source`` (read again when None). No gate here:
+    `submit` is the one that refuses a form with errors."""
     from xlperf.files import sources
     from xlperf.files.atomic import check_output
     from xlperf.workbook.build import build_workbook
@@ -74,6 +171,45 @@ def submission_copy(
     out = Path(out)
     _require_suffix(out, ".xlsx", "报送副本")
     check_output(out, force=force, source=source)
-    ev = form if form is not None else sources.load(source)
+    if ev is None:
+        ev = sources.load(source)
     build_workbook(out, ev, rules=rules, vba=None, mode="values", force=force)
     return out
+
+
+@dataclass
+class Submission:
+    """What `submit` did: the copy written (None when refused) and the form's findings."""
+
+    path: Path | None
+    findings: list = field(default_factory=list)
+
+    @property
+    def errors(self) -> list:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list:
+        return [f for f in self.findings if f.severity != "error"]
+
+
+def submit(
+    source: str | os.PathLike, out: str | os.PathLike, *, rules=None, force: bool = False, allow_errors: bool = False
+) -> Submission:
+    """The submission copy, gated: a form with errors gets no copy unless ``allow_errors``.
+
+    The findings (errors and warnings) are returned either way, for the person to read."""
+    from xlperf.engine import evaluate
+    from xlperf.files import sources
+    from xlperf.files.atomic import check_output
+
+    out = Path(out)
+    _require_suffix(out, ".xlsx", "报送副本")
+    check_output(out, force=force, source=source)
+    ev, locate = sources.load_with_locator(source)
+    result = evaluate(ev, rules=rules, locate=locate)
+    done = Submission(None, list(result.findings))
+    if done.errors and not allow_errors:
+        return done
+    done.path = submission_copy(source, out, rules=rules, force=force, ev=ev)
+    return done

@@ -24,13 +24,14 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from xlperf.errors import InputError
+from xlperf.errors import InputError, problems_text
+from xlperf.files import values
 from xlperf.forms.guangdong_1_1.layout import (
     CONF,
     FORM,
@@ -69,9 +70,10 @@ class WorkbookError(InputError):
             super().__init__(problems)
         else:
             self.problems = list(problems)
-            shown = "；".join(map(str, self.problems[:20]))
-            more = f"；等共{len(self.problems)}处" if len(self.problems) > 20 else ""
-            super().__init__(f"工作簿中有无法读取的内容：{shown}{more}")
+            shown = [str(p) for p in self.problems[:20]]
+            if len(self.problems) > 20:
+                shown.append(f"……另有 {len(self.problems) - 20} 处")
+            super().__init__(problems_text("工作簿中", shown))
 
 
 class _Bad(Exception):
@@ -205,10 +207,7 @@ def _problem(layout: Layout, err: Mapping[str, Any]) -> CellProblem:
 # ---------------------------------------------------------------------------- one cell
 
 
-def _shown(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return f"“{value}”"
+_shown = values.shown
 
 
 def _parse(kind: str, value: Any) -> Any:
@@ -259,59 +258,21 @@ def _int(value: Any) -> int:
     raise _Bad(f"应为年份（整数），实际为{_shown(value)}")
 
 
-def _number(value: Any) -> Decimal:
-    if isinstance(value, bool) or isinstance(value, (dt.date, dt.time)):
-        raise _Bad(f"应为数字，实际为{_shown(value)}")
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise _Bad(f"应为数字，实际为{_shown(value)}")
-        return Decimal(repr(value))
-    if isinstance(value, Decimal):
-        return value
-    text = str(value).strip().replace(",", "").replace("，", "").removesuffix("万元")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise _Bad(f"应为数字，实际为{_shown(value)}") from None
-    if not number.is_finite():
-        raise _Bad(f"应为数字，实际为{_shown(value)}")
-    return number
+def _shared(read):
+    """A reading of `xlperf.files.values` whose ValueError becomes this module's _Bad."""
 
-
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-
-
-def _date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
-        return _EXCEL_EPOCH + dt.timedelta(days=int(value))
-    m = _DATE.match(value.strip()) if isinstance(value, str) else None
-    if m:
+    def parse(value: Any) -> Any:
         try:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            pass
-    raise _Bad(f"应为日期（如2020-01-01），实际为{_shown(value)}")
+            return read(value)
+        except ValueError as e:
+            raise _Bad(str(e)) from None
+
+    return parse
 
 
-_YES = {"是", "Y", "y", "yes", "Yes", "true", "True", "TRUE"}
-_NO = {"否", "N", "n", "no", "No", "false", "False", "FALSE"}
-
-
-def _yesno(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip() in _YES:
-        return True
-    if isinstance(value, str) and value.strip() in _NO:
-        return False
-    raise _Bad(f"应填“是”或“否”，实际为{_shown(value)}")
+_number = _shared(values.number)
+_date = _shared(values.date)
+_yesno = _shared(values.yes_no)
 
 
 def _tier(value: Any) -> str:

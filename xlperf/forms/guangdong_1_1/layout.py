@@ -863,7 +863,8 @@ XLWINGS_CONF: tuple[tuple[str, Any, str], ...] = (
     ("Use UDF Server", False, "保持 False。"),
 )
 """The xlwings settings sheet: column A key, column B value, read from A1 down to the
-first empty cell; explanations sit in column D, which xlwings never reads."""
+first empty cell; explanations sit in column D, which xlwings never reads. The sheet is
+hidden (xlwings reads it all the same), so that printing the workbook never prints it."""
 
 
 def _conf_sheet() -> SheetLayout:
@@ -872,7 +873,7 @@ def _conf_sheet() -> SheetLayout:
         s.label(row, 0, row, 0, key, "conf")
         s.output(row, 1, row, 1, f"xlwings.{key}", key, "conf", "conf")
         s.label(row, 3, row, 3, note, "note")
-    return s.done((18.0, 16.0, 2.0, 100.0), protected=False)
+    return s.done((18.0, 16.0, 2.0, 100.0), hidden=True, protected=False)
 
 
 def _meta_sheet() -> SheetLayout:
@@ -1145,7 +1146,7 @@ class Layout:
         marks = []
         for (sheet, area), group in grouped.items():
             severity = "error" if any(f.severity == "error" for f in group) else "warning"
-            lines = [f"【{'错误' if f.severity == 'error' else '提醒'} {f.code}】{f.message}" for f in group]
+            lines = [f"【{'错误' if f.severity == 'error' else '警告'} {f.code}】{f.message}" for f in group]
             original = self.original_fill(sheet, area.ref)
             marks.append(
                 Mark(sheet, area.first, area.ref, severity, MARK_FILLS[severity], "\n".join(lines), original)

@@ -12,6 +12,7 @@ what cannot be understood at all (text where a number belongs).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Annotated, Any, Literal, Union
@@ -27,6 +28,7 @@ from pydantic import (
 )
 
 from xlperf.engine.formulas import sum_filled
+from xlperf.files import values
 
 CENT = Decimal("0.01")
 
@@ -38,27 +40,13 @@ layout's capacities share it: `xlperf.layout.MAX_ROWS`)."""
 
 
 def _to_amount(value: Any) -> Any:
-    """万元 amounts: Decimal; two places where the value has at most two."""
-    if value is None or value == "":
+    """万元 amounts: Decimal, read as a workbook cell reads them (`xlperf.files.values.number`);
+    two places where the value has at most two."""
+    if isinstance(value, str) and value.strip() == "":
         return None
-    if isinstance(value, bool):
-        raise ValueError("金额应为数字")
-    if isinstance(value, float):
-        value = repr(value)
-    if isinstance(value, str):
-        text = value.strip().replace(",", "").replace("，", "")
-        if text == "":
-            return None
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"金额“{value}”不是数字") from None
-    if isinstance(value, int):
-        value = Decimal(value)
-    if not isinstance(value, Decimal):
-        raise ValueError("金额应为数字")
-    if not value.is_finite():
-        raise ValueError("金额应为有限的数字")
+    value = values.number(value)
+    if value is None:
+        return None
     try:
         cents = value.quantize(CENT)
     except InvalidOperation:
@@ -82,17 +70,7 @@ Points = Annotated[
 
 
 def _to_yes_no(value: Any) -> Any:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        if text in ("是", "Y", "y", "yes", "Yes", "true", "True"):
-            return True
-        if text in ("否", "N", "n", "no", "No", "false", "False"):
-            return False
-    raise ValueError("应填“是”或“否”")
+    return values.yes_no(value)
 
 
 YesNo = Annotated[Union[bool, None], BeforeValidator(_to_yes_no)]
@@ -111,8 +89,34 @@ def _to_text(value: Any) -> Any:
 Text = Annotated[str, BeforeValidator(_to_text)]
 
 
+def _to_phone(value: Any) -> Any:
+    value = _to_text(value)
+    return values.half_width(value) if isinstance(value, str) else value
+
+
+Phone = Annotated[str, BeforeValidator(_to_phone)]
+"""A phone number; full-width digits and dashes (０７５１－８８７７８３３) read as half-width."""
+
+Date = Annotated[Union[dt.date, None], BeforeValidator(values.date)]
+"""A date, read as a workbook cell reads it (2020-01-01, 2020年1月1日, an Excel serial number)."""
+
+
+def _field_title(name: str, info: Any) -> str:
+    """A field's title in the JSON Schema: its Chinese name (the description up to "，")."""
+    return re.split(r"[，；：]", info.description or name, maxsplit=1)[0]
+
+
+def _model_title(cls: type) -> str:
+    """A section's title in the JSON Schema: the first clause of its Chinese docstring."""
+    doc = (cls.__doc__ or cls.__name__).strip()
+    return re.split(r"[：。；，]", doc, maxsplit=1)[0]
+
+
+_SCHEMA_TITLES = dict(field_title_generator=_field_title, model_title_generator=_model_title)
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, **_SCHEMA_TITLES)
 
 
 class Header(_Model):
@@ -129,10 +133,10 @@ class BasicInfo(_Model):
     eval_year: int | None = Field(None, description="评价年度")
     eval_amount: Amount | None = Field(None, description="评价金额（万元）")
     contact_name: Text = Field("", description="联系人")
-    contact_phone: Text = Field("", description="联系电话")
+    contact_phone: Phone = Field("", description="联系电话")
     contact_email: Text = Field("", description="联系邮箱")
-    start_date: dt.date | None = Field(None, description="项目开始时间")
-    end_date: dt.date | None = Field(None, description="项目完成时间")
+    start_date: Date = Field(None, description="项目开始时间")
+    end_date: Date = Field(None, description="项目完成时间")
     basis_documents: list[Text] = Field(
         default_factory=list, max_length=MAX_ROWS, description="实施文件依据，每条一项，保留原编号"
     )
@@ -310,8 +314,8 @@ class Report(_Model):
     project_name: Text = Field("", description="项目名称（留空则取基础信息表）")
     department: Text = Field("", description="市级项目主管部门（公章）")
     filler_name: Text = Field("", description="填报人姓名")
-    phone: Text = Field("", description="联系电话")
-    fill_date: dt.date | None = Field(None, description="填报日期")
+    phone: Phone = Field("", description="联系电话")
+    fill_date: Date = Field(None, description="填报日期")
     unit_overview: Text = Field("", description="一（一）项目用款单位简要情况")
     implementation: Text = Field("", description="一（二）项目实施主要内容及实施程序（绩效目标完成情况）")
     self_assessment: Text = Field("", description="一（三）自评等级和分数，对照佐证材料逐一分析")
@@ -330,9 +334,9 @@ Tier = Literal["达成", "部分达成", "未达成"]
 
 
 class ScoreEntry(_Model):
-    """A person's scoring of one item: a qualitative tier and the points given."""
+    """一条人工评分：评分项、定性档次和给分。"""
 
-    item: str = Field(..., description="评分项：规则中的项目编号，或指标路径如 indicators.quality[0]")
+    item: str = Field(..., description="评分项：评分表上显示的项目名称（如“群众满意度”“论证决策”），或规则中的项目编号、指标路径如 indicators.quality[0]")
     tier: Tier | None = Field(None, description="定性档次")
     points: Points | None = Field(None, description="给分")
     note: Text = Field("", description="评分说明")
@@ -357,18 +361,19 @@ class SelfEvaluation(_Model):
     model_config = ConfigDict(
         extra="forbid",
         validate_assignment=True,
+        **_SCHEMA_TITLES,
         json_schema_extra={"title": "财政支出项目绩效自评"},
     )
 
-    schema_version: Literal[1] = 1
-    header: Header = Field(default_factory=Header)
-    basic: BasicInfo = Field(default_factory=BasicInfo)
-    funding: Funding = Field(default_factory=Funding)
-    goals: Goals = Field(default_factory=Goals)
-    indicators: Indicators = Field(default_factory=Indicators)
+    schema_version: Literal[1] = Field(1, description="数据格式版本")
+    header: Header = Field(default_factory=Header, description="表头")
+    basic: BasicInfo = Field(default_factory=BasicInfo, description="基本情况")
+    funding: Funding = Field(default_factory=Funding, description="资金概况")
+    goals: Goals = Field(default_factory=Goals, description="绩效目标情况")
+    indicators: Indicators = Field(default_factory=Indicators, description="绩效指标情况")
     other_notes: Text = Field("", description="单位需要说明的其他情况")
-    scoring: Scoring = Field(default_factory=Scoring)
-    report: Report = Field(default_factory=Report)
+    scoring: Scoring = Field(default_factory=Scoring, description="评分表上由人填写的部分")
+    report: Report = Field(default_factory=Report, description="附件3 自评报告")
 
     @field_validator("schema_version", mode="before")
     @classmethod

@@ -3,8 +3,11 @@
 `report_sections` fills every part of the official form: the cover fields and the
 seven answer cells. A part the person wrote (a non-empty field of ``ev.report``) is kept
 word for word; an empty part is written from the data: the basic-information table,
-the scorecard and the check findings. Generated text states only names and numbers found
-in the data; where a fact is missing it is left out, never guessed.
+and the scorecard. Generated text speaks only of the project's performance (indicators
+missed and their reasons, the execution rate, goals, the person's own explanations) and
+states only names and numbers found in the data; where a fact is missing it is left out,
+never guessed. Data-entry findings belong to the check output and the 校验结果 sheet: a
+report sent to the finance bureau never lists them.
 
 Engine level: no docx here, only strings.
 """
@@ -18,14 +21,15 @@ from typing import Iterable, Sequence
 
 from xlperf.engine import formulas, targets
 from xlperf.forms.guangdong_1_1 import funding
-from xlperf.engine.formulas import format_number, format_percent
+from xlperf.engine.formulas import format_amount, format_date, format_number, format_percent
 from xlperf.forms.guangdong_1_1.model import CATEGORY_OF, Indicator, SelfEvaluation, SubCategory, indicator_path
 
 TITLE = "市级财政支出项目绩效自评报告"
 ATTACHMENT_MARK = "附件3"
+DRAFT_MARK = "草稿：校验未通过"
+"""Printed in the page header and on the cover of a report exported while errors remain."""
 LOW_EXECUTION = Decimal("0.9")
 """Below this budget execution rate the report names slow spending as a problem."""
-MAX_LISTED_FINDINGS = 6
 
 COVER_FIELDS: tuple[tuple[str, str], ...] = (
     ("project_name", "项目名称"),
@@ -120,8 +124,11 @@ class ReportText:
 
 
 def report_sections(ev: SelfEvaluation, scorecard, findings: Sequence = ()) -> ReportText:
-    """The report's text: the person's own sections kept, the empty ones written from data."""
-    facts = _Facts(ev, scorecard, findings)
+    """The report's text: the person's own sections kept, the empty ones written from data.
+
+    ``findings`` is accepted from callers that have them and deliberately unused: the
+    checker's findings about data entry never enter the report."""
+    facts = _Facts(ev, scorecard)
     writers = {
         "unit_overview": facts.unit_overview,
         "implementation": facts.implementation,
@@ -156,17 +163,14 @@ def _cover(ev: SelfEvaluation) -> Iterable[CoverField]:
 
 
 def money(value: Decimal) -> str:
-    """122.17万元"""
-    return f"{format_number(value, 2)}万元"
+    """122.17万元, 1,234.50万元"""
+    return f"{format_amount(value, 2)}万元"
 
 
 def points(value: Decimal) -> str:
     return f"{format_number(value, 2)}分"
 
 
-def format_date(value: dt.date) -> str:
-    """2021年3月18日"""
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def sentence(text: str) -> str:
@@ -236,10 +240,9 @@ _DONE_WORDS = ("已完成", "完成", "无", "/", "-", "—")
 class _Facts:
     """What the data says, computed once, worded for each section."""
 
-    def __init__(self, ev: SelfEvaluation, card, findings: Sequence) -> None:
+    def __init__(self, ev: SelfEvaluation, card) -> None:
         self.ev = ev
         self.card = card
-        self.findings = list(findings)
         items = {i.id: i for i in card.items} if card is not None else {}
         self.outcomes = [_outcome(sub, i, row, items.get(indicator_path(sub, i))) for sub, i, row in ev.indicators.each()]
         self.years = _funds_by_year(ev)
@@ -413,15 +416,6 @@ class _Facts:
                 f"{label}预算执行率为{format_percent(rate)}，低于90%，资金支出进度偏慢。",
                 "加快预算执行进度，加强支出进度的跟踪管理；编制下一年度预算时结合实际需求合理测算，提高预算编制的准确性。",
             ))
-        data = self._data_findings()
-        if data:
-            shown = [_what_is_wrong(f.message) for f in data[:MAX_LISTED_FINDINGS]]
-            listed = "；".join(f"（{i}）{w}" for i, w in enumerate(shown, 1)) if len(shown) > 1 else shown[0]
-            more = f"等{len(data)}处" if len(data) > MAX_LISTED_FINDINGS else f"{len(data)}处"
-            found.append((
-                f"填报数据存在{more}问题：{listed}。",
-                "对照以上问题逐项核实并补正填报数据，确保基础信息表、评分表与自评报告的数据准确、完整、前后一致。",
-            ))
         self._problems = found
         return found
 
@@ -442,19 +436,6 @@ class _Facts:
             return None
         one_year = len(ex.years) == 1 and ex.years[0] is not None
         return (f"{ex.years[0]}年" if one_year else ""), ex.rate
-
-    def _data_findings(self) -> list:
-        """Check findings about the data, not about this report or the scoring entries."""
-        missed = {o.path for o in self.outcomes if o.state == "missed"}
-        out = []
-        for f in self.findings:
-            field = f.field or ""
-            if field.startswith(("report.", "scoring.")) or field in ("report", "scoring"):
-                continue
-            if any(field == p or field.startswith(p + ".") for p in missed):
-                continue
-            out.append(f)
-        return out
 
     # ---- 四
     def other(self) -> str:
@@ -482,26 +463,6 @@ def _state_words(o: _Outcome) -> str:
     if o.item is not None and o.item.tier:
         return f"经评分人评定为“{o.item.tier}”"
     return "需人工判断"
-
-
-_OPEN, _CLOSE = "“（《[(", "”）》])"
-
-
-def _what_is_wrong(message: str) -> str:
-    """The first part of a check message: what is wrong, without what to do about it.
-
-    Messages read "problem：what to do。"; the cut is at the first colon or full stop
-    outside quotes and brackets.
-    """
-    depth = 0
-    for pos, ch in enumerate(message):
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth = max(0, depth - 1)
-        elif depth == 0 and ch in "：。":
-            return _clause(message[:pos])
-    return _clause(message)
 
 
 def _funds_by_year(ev: SelfEvaluation) -> list[_YearFunds]:

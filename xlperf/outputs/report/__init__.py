@@ -10,6 +10,10 @@ printed as an underlined blank and reported as a finding: the checks' own (REQ00
 exits non-zero until the cover is complete. Only 项目名称 left empty is taken from the
 basic table (附件1-1), as the model documents; a name or phone is never borrowed from the
 contact person, since the filler may be someone else.
+
+Draft policy: a form that still has errors gives a draft, marked 草稿：校验未通过 in every
+page header and on the cover, and the export reports the errors (the CLI exits 1).
+``final=True`` (`xlperf export --final`) writes nothing while an error remains.
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xlperf.errors import place
 from xlperf.files.atomic import OutputError
 
-from xlperf.forms.guangdong_1_1.report_text import ReportText, report_sections
+from xlperf.forms.guangdong_1_1.report_text import DRAFT_MARK, ReportText, report_sections
 
 REPORT_SUFFIX = ".docx"
 COVER_MISSING = "REPORT_COVER_MISSING"
@@ -40,12 +45,18 @@ class ReportFinding:
 class ExportResult:
     """What an export produced: the files, the text, the score and the findings."""
 
-    docx: Path
+    docx: Path | None
+    """None when ``final`` refused to write a report."""
     report: ReportText
     scorecard: object
     findings: list = field(default_factory=list)
     pdf: Path | None = None
     pdf_error: str | None = None
+
+    @property
+    def draft(self) -> bool:
+        """The report was (or would be) written while errors remain: it is marked as a draft."""
+        return bool(self.errors)
 
     @property
     def errors(self) -> list:
@@ -58,23 +69,27 @@ class ExportResult:
 
     def messages(self) -> list[str]:
         """Lines for the person: what was written, what is missing."""
-        lines = [f"已生成自评报告：{self.docx}"]
+        n_err = len(self.errors)
+        if self.docx is None:
+            lines = [f"未生成自评报告：校验未通过，有 {n_err} 个错误；改正后再导出正式报告（--final）。"]
+        elif self.draft:
+            lines = [f"已生成自评报告草稿（标有“{DRAFT_MARK}”）：{self.docx}，改正以下 {n_err} 个错误后重新导出。"]
+        else:
+            lines = [f"已生成自评报告：{self.docx}"]
         if self.pdf is not None:
             lines.append(f"已生成 PDF：{self.pdf}")
         if self.pdf_error:
             lines.append(f"未生成 PDF：{self.pdf_error}")
         generated = [s.prompt.rstrip("。") for s in self.report.sections if s.generated]
-        if generated:
+        if generated and self.docx is not None:
             lines.append(f"以下栏目未填写，已根据表内数据生成，请核对：{'；'.join(generated)}")
         card = self.scorecard
-        state = "" if card.complete else "（尚有待评分项，得分未定）"
-        lines.append(f"自评得分：{card.total}分，等级：{card.grade}{state}")
-        n_err = len(self.errors)
+        lines.append(f"自评得分（{card.title}）：{card.headline()}")
         n_warn = len(self.findings) - n_err
         if self.findings:
             lines.append(f"校验发现 {n_err} 个错误、{n_warn} 个警告：")
             for f in self.findings:
-                where = f.cell or f.field
+                where = place(f)
                 label = "错误" if f.severity == "error" else "警告"
                 lines.append(f"  {label}  {f.code}  {where}  {f.message}")
         return lines
@@ -99,11 +114,14 @@ def report_path_for(source) -> Path:
     return source.with_name(f"{source.stem}-自评报告{REPORT_SUFFIX}")
 
 
-def export_report(ev, out_docx, *, rules=None, pdf: bool = False, force: bool = False, source=None, locate=None) -> ExportResult:
+def export_report(ev, out_docx, *, rules=None, pdf: bool = False, force: bool = False, source=None, locate=None,
+                  final: bool = False) -> ExportResult:
     """Score and check ``ev``, write the report to ``out_docx`` and, if asked, a PDF beside it.
 
     ``rules``: a RuleSet, a name or a path (None: the form's own setting, else national-2020).
     ``source``: the file ``ev`` was read from; it is never written over.
+    While errors remain the report is a draft (see the module docstring); with ``final``
+    nothing is written then, and the result's ``docx`` is None.
     Raises `OutputError` when the .docx cannot be written and `InputError` for unusable
     rules; a PDF that cannot be made is reported in ``pdf_error`` (the .docx stays).
     """
@@ -123,8 +141,11 @@ def export_report(ev, out_docx, *, rules=None, pdf: bool = False, force: bool = 
     report = report_sections(ev, evaluation.scorecard, evaluation.findings)
     known = {f.field for f in evaluation.findings}
     findings = [*evaluation.findings, *(f for f in cover_findings(report) if f.field not in known)]
-    write_report_docx(report, out_docx, force=force, source=source)
     result = ExportResult(out_docx, report, evaluation.scorecard, findings)
+    if final and result.draft:
+        result.docx = None
+        return result
+    write_report_docx(report, out_docx, force=force, source=source, draft=result.draft)
     if pdf_path is not None:
         from xlperf.outputs.report.pdf import docx_to_pdf
 
@@ -135,4 +156,4 @@ def export_report(ev, out_docx, *, rules=None, pdf: bool = False, force: bool = 
     return result
 
 
-__all__ = ["ExportResult", "ReportFinding", "ReportText", "cover_findings", "export_report", "report_path_for", "report_sections"]
+__all__ = ["DRAFT_MARK", "ExportResult", "ReportFinding", "ReportText", "cover_findings", "export_report", "report_path_for", "report_sections"]

@@ -26,11 +26,11 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Emu, Pt
+from docx.shared import Cm, Emu, Pt, RGBColor
 
 from xlperf.files.atomic import write_atomic
 
-from xlperf.forms.guangdong_1_1.report_text import ATTACHMENT_MARK, ReportText
+from xlperf.forms.guangdong_1_1.report_text import ATTACHMENT_MARK, DRAFT_MARK, ReportText
 
 LATIN_FONT = "Times New Roman"
 TITLE_FONT = "宋体"
@@ -55,9 +55,11 @@ BLANK = "\u3000" * 14
 """An underlined blank where a cover field is empty, to be filled in by hand."""
 
 
-def write_report_docx(report: ReportText, out_path, *, force: bool = False, source=None):
-    """Write the report to ``out_path`` (.docx) atomically; see `xlperf.atomic` for refusals."""
-    document = build_document(report)
+def write_report_docx(report: ReportText, out_path, *, force: bool = False, source=None, draft: bool = False):
+    """Write the report to ``out_path`` (.docx) atomically; see `xlperf.atomic` for refusals.
+
+    ``draft``: the form still has errors; every page header and the cover say so (DRAFT_MARK)."""
+    document = build_document(report, draft=draft)
     return write_atomic(out_path, document.save, force=force, source=source)
 
 
@@ -90,8 +92,8 @@ PAGE_NUMBER = _Style("XlperfPageNumber", "页码", PAGE_NUMBER_FONT, PAGE_NUMBER
 STYLES = (MARK, TITLE, COVER, PART, PROMPT, ANSWER, PAGE_NUMBER)
 
 
-def build_document(report: ReportText):
-    """The python-docx Document of the report (not yet saved)."""
+def build_document(report: ReportText, *, draft: bool = False):
+    """The python-docx Document of the report (not yet saved); ``draft`` marks it as a draft."""
     doc = Document()
     _defaults(doc)
     for style in STYLES:
@@ -101,6 +103,8 @@ def build_document(report: ReportText):
     mark = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
     _styled(mark, MARK).add_run(ATTACHMENT_MARK)
     _styled(doc.add_paragraph(), TITLE).add_run(report.title)
+    if draft:
+        _draft_mark(doc)
 
     for field in report.cover:
         p = _styled(doc.add_paragraph(), COVER)
@@ -256,6 +260,19 @@ def _page(doc) -> None:
     footer.add_run("— ")
     _page_field(footer)
     footer.add_run(" —")
+
+
+def _draft_mark(doc) -> None:
+    """草稿：校验未通过 in red on the cover, under the title, and in every page header."""
+    header = doc.sections[0].header.paragraphs[0]
+    for paragraph, size in ((_styled(doc.add_paragraph(), TITLE), COVER_SIZE), (header, PAGE_NUMBER_SIZE)):
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run(DRAFT_MARK)
+        run.bold = True
+        run.font.size = size
+        run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+        run.font.name = LATIN_FONT
+        _fonts(run._element.get_or_add_rPr(), HEADING_FONT)
 
 
 def _page_field(paragraph) -> None:
