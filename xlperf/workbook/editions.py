@@ -199,15 +199,15 @@ def submit(
     """The submission copy, gated: a form with errors gets no copy unless ``allow_errors``.
 
     The findings (errors and warnings) are returned either way, for the person to read."""
-    from xlperf.engine import evaluate
     from xlperf.files import sources
     from xlperf.files.atomic import check_output
 
     out = Path(out)
     _require_suffix(out, ".xlsx", "报送副本")
     check_output(out, force=force, source=source)
-    ev, locate = sources.load_with_locator(source)
-    result = evaluate(ev, rules=rules, locate=locate)
+    loaded = sources.load_form(source)
+    ev = loaded.form
+    result = loaded.evaluate(rules=rules)
     done = Submission(None, list(result.findings))
     if done.errors and not allow_errors:
         return done
