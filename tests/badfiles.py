@@ -691,7 +691,8 @@ def generate_batch(folder: Path, n: int = 200, *, workbooks: int = 40, broken: i
         out.append(Expected(dst, "workbook", name, unit, project, SEEDS[name].findings))
     base = next(iter(masters.values()), None) or form_workbook(scratch / "_base.xlsx")
     corpus_dir = scratch / "corpus"
-    usable = [e for e in CORPUS if (have_builder or not e.needs_builder) and e.name not in ("zip-bomb", "huge-sheet", "json-huge")]
+    usable = [e for e in CORPUS if (have_builder or not e.needs_builder) and e.code != "IN_NOT_FORM"
+              and e.name not in ("zip-bomb", "huge-sheet", "json-huge", "docx-zip-bomb")]
     built = build_corpus(corpus_dir, base, with_builder=have_builder)
     for i in range(broken):
         entry = usable[i % len(usable)]
@@ -834,7 +835,7 @@ CORPUS += [
     Entry("docx-span-bomb", docx_span_bomb, "IN_TOO_MANY_CELLS", ("表格结构异常", "跨 1000000000 列")),
     Entry("docx-dtd", docx_dtd, "IN_UNSAFE_XML", ("文档类型声明",)),
     Entry("docx-zip-bomb", docx_bomb, "IN_ZIP_BOMB", ("压缩炸弹",)),
-    Entry("docx-not-a-form", docx_not_a_form, "IN_INPUT", ("不是绩效自评表",)),
+    Entry("docx-not-a-form", docx_not_a_form, "IN_NOT_FORM", ("不是自评表", "栏目名称")),
     Entry("legacy-doc", legacy_doc, "IN_ENCRYPTED", ("旧版 .doc",)),
     Entry("html-xls", html_xls, "IN_WRONG_FORMAT", ("网页（HTML）", "另存为")),
     Entry("xml2003-xls", xml2003_xls, "IN_WRONG_FORMAT", ("XML", "另存为")),

@@ -173,7 +173,7 @@ def collect(paths: Iterable[str | os.PathLike], exclude: Iterable[str | os.PathL
             found.append(c)
     if not any(str(p).lower().endswith(FORM_SUFFIXES) for p in found):
         shown = "、".join(str(p) for p in paths) or "（未给出）"
-        raise InputError(f"在 {shown} 中没有找到自评文件（.xlsx、.xlsm 或 .json）")
+        raise InputError(f"在 {shown} 中没有找到自评文件（.xlsx、.xlsm、.json、.docx 或 .xls）")
     return found
 
 
@@ -214,8 +214,8 @@ def review_file(path: str | os.PathLike, rules=None, limits: Limits = DEFAULT_LI
     if not shown.lower().endswith(FORM_SUFFIXES):
         suffix = Path(shown).suffix or "无扩展名"
         row = FormRow(file=shown, status=NOT_A_FORM, code="IN_NOT_FORM",
-                      cause=f"文件 {shown}：不是自评表（{suffix} 文件），未审核。自评表应为 .xlsx、.xlsm 或 .json 文件；"
-                            "Word 或 PDF 的材料请转换为自评表后再审核。")
+                      cause=f"文件 {shown}：不是自评表（{suffix} 文件），未审核。自评表应为 .xlsx、.xlsm、.json，"
+                            "或 Word/Excel/WPS 填写的 .docx、.xls 文件；PDF 的材料请转换为自评表后再审核。")
         return row, []
     start = time.perf_counter()
     alarm = limits.seconds_per_file > 0 and _can_alarm()
@@ -231,7 +231,10 @@ def review_file(path: str | os.PathLike, rules=None, limits: Limits = DEFAULT_LI
     except _Timeout:
         row, findings = _unreadable(shown, "IN_TIMEOUT", f"文件 {shown}：读取和校验超过 {limits.seconds_per_file:g} 秒仍未完成，已跳过")
     except InputError as e:
-        row, findings = _unreadable(shown, getattr(e, "code", "IN_INPUT"), e.message)
+        if getattr(e, "code", "") == "IN_NOT_FORM":  # a Word or Excel file that holds no form
+            row, findings = FormRow(file=shown, status=NOT_A_FORM, code="IN_NOT_FORM", cause=e.message + "，未审核。"), []
+        else:
+            row, findings = _unreadable(shown, getattr(e, "code", "IN_INPUT"), e.message)
     except MemoryError:
         row, findings = _unreadable(shown, "IN_MEMORY", f"文件 {shown}：读取时内存不足，文件可能异常庞大")
     except RecursionError:
