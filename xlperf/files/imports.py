@@ -4,7 +4,7 @@ The file becomes a grid (`docx_grid`, `xlsx_grid`, `xls_grid`); each registered 
 says how many of its labels it sees there; the kind that sees most reads the grid by
 its labels (`xlperf.forms.anchored`). The result is the form, what was read from which
 cell, and findings IMP001.. about what could not be read. A file in which no kind finds
-its labels is not a form: an `InputError` (exit 2, a 无法读取 row in a review).
+its labels is not a form: IN_NOT_FORM (exit 2, a 不是自评表 row in a review).
 """
 
 from __future__ import annotations

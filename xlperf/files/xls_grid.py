@@ -140,8 +140,6 @@ def _worker(path: str, max_rows: int, max_cols: int, max_cells: int, memory: int
         cells = 0
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
-            if sheet.total_height > max_rows * 10 or sheet.total_width > max_cols:
-                pass
             if sheet.height > max_rows or sheet.width > max_cols:
                 print(f"表格过大：工作表“{name}”有 {sheet.height} 行、{sheet.width} 列", end="")
                 return 1
