@@ -38,7 +38,7 @@ def test_json_output_is_one_object_with_the_documented_keys(capsys, command):
     data = json.loads(out)
     assert set(data) == {"ok", "findings", "score"}
     assert data["ok"] is True
-    assert {f["code"] for f in data["findings"]} == {"FMT003", "IND004", "SCR003"}
+    assert {f["code"] for f in data["findings"]} == {"FMT003", "GOL003", "IND004", "SCR003"}
     for f in data["findings"]:
         assert set(f) == {"code", "severity", "field", "cell", "message"}
         assert f["cell"].startswith(("附件1-1!", "自评报告!"))
@@ -67,7 +67,7 @@ def test_errors_give_exit_1_and_name_the_cell(capsys, tmp_path):
 def test_readable_output_lists_findings_and_the_scorecard(capsys):
     code, out, _ = run(capsys, "check", EXAMPLE)
     assert code == 0
-    assert "校验发现 0 个错误、3 个警告" in out
+    assert "校验发现 0 个错误、4 个警告" in out
     assert "总分：100.00 分，等级：优" in out
     assert "最多跑一次事项率" in out and "35.71/35.71" in out
 

@@ -354,6 +354,95 @@ def national_data() -> dict:
     return json.loads((RULES_DIR / "national-2020.json").read_text(encoding="utf-8"))
 
 
+# --------------------------------------------------------------------------- actuals written wrongly
+
+
+def _policy(name: str, policy: str | None):
+    rules = load_rules(name)
+    return rules if policy is None else rules.model_copy(update={"unusable_actuals": policy})
+
+
+def _seed_with(actual: str, where: str = "satisfaction") -> SelfEvaluation:
+    ev = seed()
+    ev.indicators.rows(SubCategory[where])[0].actual = actual
+    return ev
+
+
+@pytest.mark.parametrize("policy", [None, "manual", "zero", "proposed"])
+def test_impossible_rate_is_never_scored_as_met(policy):
+    card = score(_seed_with("995.9%"), _policy("national-2020", policy))
+    item = card.item("indicators.satisfaction[0]")
+    assert item.points in (None, D(0)) and item.status in ("pending", "scored")
+    assert "995.9%" in item.explanation and "100%" in item.explanation
+    assert card.total <= D("100") - item.available
+    if policy == "zero":
+        assert (item.status, item.points, item.method) == ("scored", D(0), "computed")
+    else:
+        assert (item.status, item.method) == ("pending", "manual") and not card.complete
+
+
+def test_honest_full_satisfaction_still_earns_full_points():
+    card = score(_seed_with("100%"), load_rules("national-2020"))
+    item = card.item("indicators.satisfaction[0]")
+    assert item.points == item.available and item.status == "scored"
+
+
+@pytest.mark.parametrize(
+    ("actual", "policy", "status", "full"),
+    [("0.9916", None, "pending", False), ("0.9916", "zero", "scored", False), ("0.9916", "proposed", "scored", True),
+     ("99.16", "proposed", "scored", True), ("99.16", None, "pending", False),
+     ("0.9", "proposed", "scored", False), ("较好", "proposed", "pending", False),
+     ("满意评价12563条", "proposed", "pending", False)],
+)
+def test_wrong_kind_of_actual_follows_the_declared_policy(actual, policy, status, full):
+    card = score(_seed_with(actual, "quality"), _policy("national-2020", policy))
+    item = card.item("indicators.quality[0]")
+    assert item.status == status
+    assert (item.points == item.available) is full
+    assert item.inputs["实现值写法"] and "：请" in item.inputs["实现值写法"]
+    if policy == "proposed" and status == "scored":
+        assert "以建议的读法" in item.explanation
+
+
+def test_proposed_reading_that_misses_scores_its_share():
+    card = score(_seed_with("0.9", "quality"), _policy("national-2020", "proposed"))
+    item = card.item("indicators.quality[0]")
+    assert "90%" in item.explanation
+    assert item.points == (item.available * D(90) / D(95)).quantize(D("0.01"))
+
+
+def test_aggregate_item_with_an_impossible_rate_waits_for_a_person():
+    card = score(_seed_with("995.9%"), load_rules("guangdong-municipal"))
+    item = card.item("fairness")
+    assert item.status == "pending" and "995.9%" in item.explanation
+
+
+def test_rule_file_declares_the_policy(tmp_path):
+    data = national_data()
+    data["unusable_actuals"] = "zero"
+    path = tmp_path / "strict.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert load_rules(str(path)).unusable_actuals == "zero"
+    data["unusable_actuals"] = "guess"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(RulesError) as e:
+        load_rules(str(path))
+    assert "unusable_actuals" in str(e.value)
+
+
+@settings(max_examples=100, deadline=None)
+@given(value=st.decimals(min_value=D("100.01"), max_value=100000, places=2),
+       word=st.sampled_from(["群众满意度", "验收合格率", "政策知晓率", "任务完成率", "资金到位率"]),
+       name=st.sampled_from(["national-2020", "guangdong-municipal"]))
+def test_a_bounded_rate_over_100_never_earns_points_as_met(value, word, name):
+    ev = make_ev({"satisfaction": [("≥95%", f"{value}%")]})
+    ev.indicators.satisfaction[0].name = word
+    card = score(ev, load_rules(name))
+    for item in card.items:
+        if "satisfaction" in item.id or item.id == "fairness":
+            assert item.status == "pending" and item.points is None
+
+
 def test_user_rule_file_from_a_path(tmp_path):
     data = national_data()
     del data["name"]

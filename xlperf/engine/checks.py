@@ -14,25 +14,39 @@ Pure Python: no workbook, no file, no Excel.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
-from xlperf.engine.formulas import difference, format_amount, format_date, format_number, format_percent, sum_filled
+from xlperf.engine.formulas import (
+    difference,
+    format_amount,
+    format_date,
+    format_number,
+    format_percent,
+    sum_filled,
+    wide_context,
+)
+from xlperf.files.values import half_width
 from xlperf.forms.guangdong_1_1.funding import by_year, execution
 from xlperf.forms.guangdong_1_1.model import (
     CATEGORY_OF,
+    BudgetRow,
     CENT,
     Category,
     Indicator,
+    Report,
     SelfEvaluation,
     SubCategory,
     indicator_path,
 )
+from xlperf.engine.misreadings import misreading
+from xlperf.engine.reference import amount_limits, email_providers, email_typos
 from xlperf.engine.targets import Status, copied_target, judge
 
 Severity = Literal["error", "warning"]
@@ -67,13 +81,17 @@ CATALOGUE: dict[str, CheckInfo] = _catalogue(
     ("FMT001", "error", "联系电话格式不正确"),
     ("FMT002", "error", "联系邮箱格式不正确"),
     ("FMT003", "warning", "实施文件依据编号不连续"),
+    ("FMT004", "warning", "联系电话用了全角数字或符号"),
+    ("FMT005", "warning", "联系邮箱的域名疑似拼写错误"),
     ("FMT010", "error", "评分记录的评分项不存在"),
     ("DAT001", "error", "项目开始时间晚于完成时间"),
     ("DAT002", "error", "评价年度不在项目实施期间内"),
     ("DAT003", "error", "年份不合理"),
     ("DAT004", "warning", "资金年度不在项目实施期间内"),
     ("DAT005", "error", "资金表的行未填写年度"),
-    ("DAT006", "warning", "填报日期早于评价期结束"),
+    ("DAT006", "error", "填报日期早于评价期结束"),
+    ("DAT007", "warning", "填报日期晚于评价年度一年以上"),
+    ("DAT008", "warning", "实施文件依据的文号年份晚于评价年度"),
     ("AMT001", "error", "金额为负数"),
     ("AMT002", "error", "金额超过两位小数"),
     ("AMT003", "error", "资金合计与分项之和不符"),
@@ -84,8 +102,13 @@ CATALOGUE: dict[str, CheckInfo] = _catalogue(
     ("AMT008", "error", "按方向划分的行填写不完整"),
     ("AMT009", "error", "评价金额与资金安排不符"),
     ("AMT010", "warning", "预算执行率低于90%且未说明原因"),
+    ("AMT011", "error", "资金来源没有预算却有支出"),
+    ("AMT012", "error", "某一来源的支出超过该来源的预算"),
+    ("AMT013", "warning", "金额大得不合理"),
+    ("AMT014", "warning", "金额疑似以元填写"),
     ("GOL001", "error", "未如期实现预期总体目标但未说明原因"),
     ("GOL002", "warning", "填了如期实现但有指标未完成"),
+    ("GOL003", "warning", "实际完成情况照抄预期总体目标"),
     ("IND001", "error", "指标子类未填写"),
     ("IND002", "error", "没有产出指标"),
     ("IND003", "error", "没有满意度指标"),
@@ -98,10 +121,18 @@ CATALOGUE: dict[str, CheckInfo] = _catalogue(
     ("IND010", "error", "未完成的指标说明写成已完成"),
     ("IND011", "warning", "指标名称重复"),
     ("IND012", "warning", "实现值带比较符号或照抄预期值"),
+    ("IND020", "warning", "已完成的指标说明写成未完成"),
+    ("IND021", "error", "比率超过100%"),
+    ("IND022", "error", "实现值是数量而预期值是比率"),
+    ("IND023", "error", "实现值不是数值而预期值是数值"),
+    ("IND024", "error", "实现值是小数而预期值是百分比"),
+    ("IND025", "error", "实现值没有写单位"),
     ("RPT001", "error", "报告项目名称与基础信息表不一致"),
     ("RPT002", "warning", "报告填报人与联系人不一致"),
     ("RPT003", "warning", "报告联系电话与基础信息表不一致"),
     ("RPT004", "warning", "报告未写明自评等级和分数"),
+    ("RPT005", "error", "报告各部分的自评等级不一致"),
+    ("RPT006", "error", "报告自评分数超出0—100分"),
     ("SCR001", "warning", "评分表尚有待人工评分的项目"),
     ("SCR002", "error", "报告自评等级与评分表不符"),
     ("SCR003", "warning", "报告自评分数与评分表不符"),
@@ -273,8 +304,16 @@ def _check_formats(ev: SelfEvaluation, found: _Findings) -> None:
         ("report.phone", "自评报告封面的联系电话", ev.report.phone),
     ]
     for path, label, text in phones:
-        if not _blank(text) and not phone_ok(text):
+        if _blank(text):
+            continue
+        if not phone_ok(text):
             found.add("FMT001", path, f"{label}“{text}”格式不正确：{_PHONE_HINT}。")
+        elif half_width_phone(text) != text.strip():
+            found.add(
+                "FMT004", path,
+                f"{label}“{text.strip()}”用了全角数字或符号：请改为半角的 {half_width_phone(text)}，"
+                f"以免财政部门的系统读不出号码。",
+            )
     email = ev.basic.contact_email
     if not _blank(email) and not email_ok(email):
         found.add(
@@ -282,7 +321,51 @@ def _check_formats(ev: SelfEvaluation, found: _Findings) -> None:
             "basic.contact_email",
             f"联系邮箱“{email}”格式不正确：请填写如 name@example.com 的邮箱地址（半角字符）。",
         )
+    elif not _blank(email):
+        intended = likely_email_domain(email)
+        if intended is not None:
+            name, _, domain = email.strip().rpartition("@")
+            found.add(
+                "FMT005", "basic.contact_email",
+                f"联系邮箱“{email.strip()}”的域名“{domain}”像是“{intended}”的笔误：请核对，"
+                f"应为 {name}@{intended} 的，请改正；确是这个域名的可保留。",
+            )
     _check_basis_numbering(ev, found)
+
+
+_DASHES = str.maketrans({c: "-" for c in "—–－﹣‐‑−"})
+
+
+def half_width_phone(text: str) -> str:
+    """A phone number in half-width characters, dashes included (0751—8877833 → 0751-8877833).
+
+    Reading a form already turns full-width digits and signs into half-width ones, as for
+    amounts (`xlperf.files.values.half_width`); the dashes it keeps are what FMT004 names."""
+    return half_width(text).translate(_DASHES).strip()
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Whether `a` becomes `b` by one letter added, dropped or changed, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        return len(diff) == 1 or (
+            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+        )
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
+def likely_email_domain(email: str) -> str | None:
+    """The common provider an e-mail's domain is one slip away from (qq.con → qq.com), or None."""
+    domain = email.strip().rpartition("@")[2].lower()
+    providers, typos = email_providers(), email_typos()
+    if domain in providers:
+        return None
+    if domain in typos:
+        return typos[domain]
+    return next((p for p in providers if _one_slip(domain, p)), None)
 
 
 _CN_DIGITS = "一二三四五六七八九"
@@ -417,6 +500,7 @@ def _check_dates(ev: SelfEvaluation, found: _Findings) -> None:
                     f"（{first or '？'}年—{last or '？'}年）内：请核对年度，或核对项目开始、完成时间。",
                 )
     _check_fill_date(ev, found)
+    _check_basis_years(ev, found)
 
 
 def _check_fill_date(ev: SelfEvaluation, found: _Findings) -> None:
@@ -434,6 +518,37 @@ def _check_fill_date(ev: SelfEvaluation, found: _Findings) -> None:
             f"填报日期{format_date(filled)}早于评价期结束（{format_date(close)}）：自评应在评价年度"
             f"（或项目完成）之后填报，请核对填报日期和评价年度。",
         )
+    latest = dt.date(year + 1, 12, 31)
+    if filled > latest:
+        found.add(
+            "DAT007", "report.fill_date",
+            f"填报日期{format_date(filled)}比评价年度（{year}年）晚了一年以上：自评一般在评价年度的次年（{year + 1}年）填报，"
+            f"请核对填报日期和评价年度；确是补报的，请在“单位需要说明的其他情况”中说明。",
+        )
+
+
+_DOC_YEAR = re.compile(r"[〔\[(【]\s*((?:19|20)\d{2})\s*[〕\])】]\s*第?\s*\d+\s*号")
+"""The year in a document number (文号): 粤办函〔2019〕247号, 韶机编发[2017]8号, （2018）41号."""
+
+
+def document_years(text: str) -> list[int]:
+    """The years of the document numbers (文号) a basis document cites."""
+    return [int(y) for y in _DOC_YEAR.findall(unicodedata.normalize("NFKC", text))]
+
+
+def _check_basis_years(ev: SelfEvaluation, found: _Findings) -> None:
+    """A document issued after the evaluation year cannot be a basis of that year's spending."""
+    year = ev.basic.eval_year
+    if not _plausible(year):
+        return
+    for i, doc in enumerate(ev.basic.basis_documents):
+        later = [y for y in document_years(doc) if y > year]
+        if later:
+            found.add(
+                "DAT008", f"basic.basis_documents[{i}]",
+                f"实施文件依据第{i + 1}项的文号年份是{later[0]}年，晚于评价年度{year}年：评价年度之后印发的文件不能作为"
+                f"该年度项目实施的依据，请核对文号年份（是否笔误）或评价年度；确需列出的（如后来的整改文件），请注明。",
+            )
 
 
 # --------------------------------------------------------------------------- amounts
@@ -473,6 +588,64 @@ def _check_amount_values(ev: SelfEvaluation, found: _Findings) -> None:
                 "AMT002", path,
                 f"{label}“{_money(value)}”超过两位小数：金额以万元为单位、保留两位小数，请改为 {rounded} 或核对单位。",
             )
+
+
+FORM_KIND = "guangdong_1_1"
+"""The form kind these checks serve (its thresholds in xlperf/engine/data/)."""
+
+
+def _in_yuan(value: Decimal) -> str:
+    """An amount in 万元 restated in 元 and 亿元, for a message about magnitudes."""
+    with localcontext(wide_context()):
+        yi = value / 10000
+    if yi >= 1:
+        return f"即{format_number(yi, None if yi == yi.to_integral_value() else 2)}亿元"
+    return f"即{format_number(value * 10000, 0)}元"
+
+
+def _check_magnitudes(ev: SelfEvaluation, found: _Findings) -> None:
+    """Amounts implausible for the unit the form declares (万元): over the ceiling, or every
+    amount a whole multiple of 10000 (integer 元 typed into 万元 cells). One finding per form:
+    the second is left out when the first is made, since both say "entered in 元"."""
+    limits = amount_limits(FORM_KIND)
+    amounts = [(p, label, v) for p, label, v in _amount_fields(ev) if v > 0]
+    if not amounts:
+        return
+    ceiling = limits.ceiling.value
+    over = [(p, label, v) for p, label, v in amounts if v > ceiling]
+    if over:
+        path, label, value = over[0]
+        more = f"等{len(over)}个金额" if len(over) > 1 else ""
+        found.add(
+            "AMT013", path,
+            f"{label}{_money(value)}万元（{_in_yuan(value)}）{more}超过{format_number(ceiling)}万元"
+            f"（{_in_yuan(ceiling)[1:]}）：表中金额单位是万元，这么大的数多半是按元填写的，请核对；按元填写的请除以10000"
+            f"（如 {format_number(_scaled(value, Decimal('0.0001')), 2)}），确实如此的可保留。",
+        )
+        return
+    step = limits.whole_multiple.value
+    if all(_multiple_of(v, step) for _, _, v in amounts):
+        path, label, value = amounts[0]
+        found.add(
+            "AMT014", path,
+            f"所有金额都是{format_number(step)}的整数倍、没有小数（如{label}{_money(value)}万元）：表中金额单位是万元，"
+            f"这多半是把元数填进了万元的格子（{format_number(value, 0)}元 = {format_number(_scaled(value, Decimal('0.0001')), 2)}万元），"
+            f"请核对金额单位。",
+        )
+
+
+def _scaled(value: Decimal, factor: Decimal) -> Decimal:
+    """value × factor, however absurd the value (never raises)."""
+    with localcontext(wide_context()):
+        return value * factor
+
+
+def _multiple_of(value: Decimal, step: Decimal) -> bool:
+    try:
+        with localcontext(wide_context()):
+            return value % step == 0
+    except (InvalidOperation, ArithmeticError):
+        return False
 
 
 def _check_row_totals(ev: SelfEvaluation, found: _Findings) -> None:
@@ -520,6 +693,42 @@ def _check_budget_and_spending(ev: SelfEvaluation, found: _Findings) -> None:
                 f"{year}年资金使用情况的资金合计{_money(spent)}万元，超过资金安排情况的资金合计{_money(budget[year][0])}万元："
                 f"实际支出不应超过预算，请核对资金安排情况和资金使用情况的金额。",
             )
+
+
+_SOURCES = ["central_provincial", "municipal", "transfer_county"]
+"""The three sources of funds (中央及省级 / 市本级 / 转移支付), the same attribute on both blocks."""
+
+
+def _check_sources(ev: SelfEvaluation, found: _Findings) -> None:
+    """Money is spent from the source it was budgeted in: per year and per source, spending
+    needs a budget and stays within it. Years without a budget row are AMT006's, and a budget
+    year that gives only its 资金合计 (no source) is AMT003's."""
+    budget_years = by_year(ev.funding.budget)
+    for part in _SOURCES:
+        budgeted = by_year(ev.funding.budget, lambda r: getattr(r, part))
+        spent = by_year(ev.funding.spending, lambda r: getattr(r, part))
+        for year, (amount, i) in spent.items():
+            if year not in budget_years or amount <= 0:
+                continue
+            if not any(b.year == year and b.parts_total() is not None for b in ev.funding.budget):
+                continue
+            path = f"funding.spending[{i}].{part}"
+            spent_label = _field_label(ev.funding.spending[i], part)
+            budget_label = BudgetRow.model_fields[part].description
+            plan = budgeted.get(year, (None, 0))[0]
+            if plan is None or plan == 0:
+                found.add(
+                    "AMT011", path,
+                    f"{year}年资金使用情况的{spent_label}为{_money(amount)}万元，但资金安排情况{year}年的{budget_label}"
+                    f"{'为0' if plan == 0 else '没有安排'}：支出应记在安排了预算的资金来源下，请核对资金来源或预算安排。",
+                )
+            elif amount > plan:
+                found.add(
+                    "AMT012", path,
+                    f"{year}年资金使用情况的{spent_label}{_money(amount)}万元，超过资金安排情况的{budget_label}"
+                    f"{_money(plan)}万元（多{_money(difference(amount, plan))}万元）：每个资金来源的支出都不应超过该来源的预算，"
+                    f"请核对各来源的金额。",
+                )
 
 
 def _check_by_purpose(ev: SelfEvaluation, found: _Findings) -> None:
@@ -622,6 +831,24 @@ def claims_done(text: str) -> bool:
     """An explanation that only says the indicator was met (已完成、完成、已达成……)."""
     core = re.sub(r"[\s。，,.!！；;：:、]", "", unicodedata.normalize("NFKC", text))
     return bool(core) and _CLAIMS_DONE.fullmatch(core) is not None
+
+
+_MISSED = re.compile(
+    r"(?:未|没有?|尚未|未能|没能|不能|无法)(?:按时|按期|如期|全部|全面|完全|能)?(?:完成|达到|达成|实现|达标)"
+    r"|未达|差距|缺口|部分(?:完成|达到|达成|实现)|仅完成|只完成|未按(?:时|期|计划)"
+)
+_CAUSE = re.compile(r"(?:受|因|由于|因为).{0,30}?(?:影响|所致|导致|延误|延迟|推迟|暂停|滞后|减少|下降)")
+_DONE_WORD = re.compile(r"完成|达成|实现|达到|达标")
+_TITLE_WORDS = re.compile(r"(?:没有|无|不存在)未完成(?:的)?(?:情况|事项|指标)?|未完成(?:的)?原因(?:说明)?")
+
+
+def claims_missed(text: str) -> bool:
+    """An explanation that says the indicator was not met (未完成、未达到……), or only gives a cause
+    of failure (受疫情影响……) without saying it was met anyway."""
+    core = _TITLE_WORDS.sub("", re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)))
+    if _MISSED.search(core):
+        return True
+    return bool(_CAUSE.search(core)) and not _DONE_WORD.search(core)
 
 
 def _row_cells(row: Indicator) -> list[str]:
@@ -728,7 +955,18 @@ def _check_indicator_rows(ev: SelfEvaluation, found: _Findings) -> None:
                 f"{label}的评价年度实现值“{row.actual.strip()}”{copied}，是预期值的写法，不是实际达到的数值，"
                 "无法判断是否完成：请填写评价年度实际测得的数值（如 99.16%、266米）。",
             )
-        if judge(row.actual, row.target, sub, row.name).status != Status.NOT_MET:
+        bad = None if copied else misreading(row.name, row.formula, row.target, row.actual, sub)
+        if bad is not None:
+            found.add(bad.code, path("actual"), f"{label}的评价年度{bad.text}。")
+            continue
+        status = judge(row.actual, row.target, sub, row.name).status
+        if status == Status.MET and _said(row.explanation) and claims_missed(row.explanation):
+            found.add(
+                "IND020", path("explanation"),
+                f"{label}的实现值“{row.actual.strip()}”已达到预期值“{row.target.strip()}”，但未完成原因说明写的是"
+                f"“{row.explanation.strip()}”：请核对实现值是否如实填写；确已完成的，说明栏填“无”。",
+            )
+        if status != Status.NOT_MET:
             continue
         shortfall = f"{label}的实现值“{row.actual.strip()}”未达到预期值“{row.target.strip()}”"
         if not _said(row.explanation):
@@ -758,6 +996,35 @@ def _check_goals(ev: SelfEvaluation, found: _Findings) -> None:
                 f"是否如期实现预期总体目标填了“是”，但指标{names}的实现值未达到预期值：请核对是否如期实现，"
                 f"或核对这些指标的实现值。",
             )
+
+
+GOAL_COPY_SIMILARITY = 0.9
+"""实际完成情况 this similar to 预期总体目标 (difflib ratio, after dropping punctuation and the
+particles 了/已/的 that turn a goal into a past tense) is a copy: a reviewer wants what was
+actually done, and a copy states nothing. 0.9 lets a copy with a word or two changed through
+to the finding while an actual that adds its own sentences stays below it."""
+
+_PARTICLES = re.compile(r"[了已的得地均都经]|[\W_]")
+
+
+def _goal_copied(goal: str, actual: str) -> bool:
+    """实际完成情况 that repeats 预期总体目标 word for word or nearly, adding no number of its own."""
+    a = _PARTICLES.sub("", unicodedata.normalize("NFKC", goal))
+    b = _PARTICLES.sub("", unicodedata.normalize("NFKC", actual))
+    if not a or not b:
+        return False
+    new_numbers = set(re.findall(r"\d+(?:\.\d+)?", b)) - set(re.findall(r"\d+(?:\.\d+)?", a))
+    return not new_numbers and difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= GOAL_COPY_SIMILARITY
+
+
+def _check_goal_copy(ev: SelfEvaluation, found: _Findings) -> None:
+    goals = ev.goals
+    if _said(goals.overall) and _said(goals.actual) and _goal_copied(goals.overall, goals.actual):
+        found.add(
+            "GOL003", "goals.actual",
+            "实际完成情况与预期总体目标几乎一字不差：实际完成情况应写明评价年度实际做成了什么，"
+            "如办理了多少件、满意度多少、哪些任务按时完成（可引用绩效指标的实现值），未完成的也要写明。",
+        )
 
 
 # --------------------------------------------------------------------------- report vs table
@@ -803,16 +1070,55 @@ def _check_report_cover(ev: SelfEvaluation, found: _Findings) -> None:
     text = report.self_assessment
     if _said(text):
         score, grade = claimed_score(text), claimed_grade(text)
+        impossible = impossible_score(text)
+        if score is None and impossible is not None:
+            found.add(
+                "RPT006", "report.self_assessment",
+                f"自评报告“自评等级和分数”一节写的分数{format_number(impossible)}分不可能：自评分数在0—100分之间，"
+                f"请按评分表写明实际得分，如“自评优秀，分数97分”。",
+            )
+            score = impossible
         missing = [w for w, v in (("自评等级", grade), ("自评分数", score)) if v is None]
         if missing:
             found.add(
                 "RPT004", "report.self_assessment",
                 f"自评报告“自评等级和分数”一节未写明{'和'.join(missing)}：请写明，如“自评优秀，分数97分”。",
             )
+    _check_report_grades(ev, found)
 
 
-_SCORE = re.compile(r"(?:分数|得分|评分|总分|分值)\s*(?:为|是|:|达到|共计|合计)?\s*(\d{1,3}(?:\.\d+)?)")
-_SCORE_LOOSE = re.compile(r"(?<![\d.满总共计占])(?<!满分)(\d{1,3}(?:\.\d+)?)\s*分(?![之类项配解别析钟布散期])")
+def _section_name(attr: str) -> str:
+    """A report section as its heading reads: 一（三）自评等级和分数."""
+    return (Report.model_fields[attr].description or attr).split("，")[0]
+
+
+_REPORT_SECTIONS = [
+    "self_assessment", "unit_overview", "implementation", "fund_performance", "problems", "improvements", "other",
+]
+"""The report's sections in which a grade may be claimed, the one that states it first."""
+
+
+def _check_report_grades(ev: SelfEvaluation, found: _Findings) -> None:
+    """Every grade a section claims (自评优秀, 等级为良好) must be the same grade."""
+    claims: list[tuple[str, str, str]] = []
+    for attr in _REPORT_SECTIONS:
+        text = getattr(ev.report, attr)
+        if _said(text):
+            claims += [(attr, word, key) for word, key in claimed_grades(text)]
+    if len({key for _, _, key in claims}) < 2:
+        return
+    first_attr, first_word, first_key = claims[0]
+    attr, word, _ = next(c for c in claims if c[2] != first_key)
+    where = "同一节中" if attr == first_attr else f"“{_section_name(attr)}”中"
+    found.add(
+        "RPT005", f"report.{first_attr}",
+        f"自评报告“{_section_name(first_attr)}”写的自评等级是“{first_word}”，{where}却写“{word}”："
+        f"请统一为评分表算出的等级。",
+    )
+
+
+_SCORE = re.compile(r"(?:分数|得分|评分|总分|分值)\s*(?:为|是|:|达到|共计|合计)?\s*(-?\d+(?:\.\d+)?)")
+_SCORE_LOOSE = re.compile(r"(?<![\d.满总共计占])(?<!满分)(-?\d+(?:\.\d+)?)\s*分(?![之类项配解别析钟布散期])")
 _GRADE = re.compile(
     r"(?:自评|等级|评定|评级|结论|档次|结果为)(?:为|是|:|等级为|结论为|结果为|等级|结果)?\s*[“\"']?"
     r"(?:(不合格|优秀|良好|中等|合格|较差)|(优|良|中|差)(?![\u4e00-\u9fff]|等)|(优|良|中|差)(?=等|级|档))"
@@ -825,24 +1131,48 @@ _GRADE_KEY = {
 }
 
 
-def claimed_score(text: str) -> Decimal | None:
-    """The score the report claims (“分数97分” → 97), or None."""
+SCORE_RANGE = (Decimal(0), Decimal(100))
+"""A self-evaluation score is out of 100 (百分制)."""
+
+
+def _scores(text: str) -> Iterator[Decimal]:
+    """Every number the text states as a score, the explicit ones (分数97分) first."""
     t = unicodedata.normalize("NFKC", text)
     for pattern in (_SCORE, _SCORE_LOOSE):
         for match in pattern.finditer(t):
-            value = Decimal(match.group(1))
-            if value <= 100:
-                return value
-    return None
+            try:
+                yield Decimal(match.group(1))
+            except InvalidOperation:
+                continue
+
+
+def claimed_score(text: str) -> Decimal | None:
+    """The score the report claims (“分数97分” → 97), or None; only a score within 0—100."""
+    low, high = SCORE_RANGE
+    return next((v for v in _scores(text) if low <= v <= high), None)
+
+
+def impossible_score(text: str) -> Decimal | None:
+    """A score the report states outside 0—100 (“分数105分”), when it states none within."""
+    low, high = SCORE_RANGE
+    if claimed_score(text) is not None:
+        return None
+    return next((v for v in _scores(text) if not low <= v <= high), None)
+
+
+def claimed_grades(text: str) -> list[tuple[str, str]]:
+    """Every grade the text claims: (the word written, 优/良/中/差), in order."""
+    claims = []
+    for match in _GRADE.finditer(unicodedata.normalize("NFKC", text)):
+        word = next(g for g in match.groups() if g)
+        claims.append((word, _GRADE_KEY[word]))
+    return claims
 
 
 def claimed_grade(text: str) -> str | None:
     """The grade the report claims, as 优/良/中/差 (“自评优秀” → 优), or None."""
-    match = _GRADE.search(unicodedata.normalize("NFKC", text))
-    if not match:
-        return None
-    word = next(g for g in match.groups() if g)
-    return _GRADE_KEY[word]
+    claims = claimed_grades(text)
+    return claims[0][1] if claims else None
 
 
 def grade_key(name: str) -> str:
@@ -892,12 +1222,15 @@ _CHECKS: list[Callable[[SelfEvaluation, _Findings], None]] = [
     _check_formats,
     _check_dates,
     _check_amount_values,
+    _check_magnitudes,
     _check_row_totals,
     _check_budget_and_spending,
+    _check_sources,
     _check_by_purpose,
     _check_eval_amount,
     _check_execution_rate,
     _check_goals,
+    _check_goal_copy,
     _check_indicator_categories,
     _check_indicator_rows,
     _check_report_cover,

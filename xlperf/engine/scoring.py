@@ -32,6 +32,7 @@ from xlperf.forms.guangdong_1_1 import funding
 from xlperf.errors import InputError
 from xlperf.errors import describe_validation_error
 from xlperf.engine.formulas import format_amount, format_number, format_percent
+from xlperf.engine.misreadings import misreading
 from xlperf.forms.guangdong_1_1.model import (
     Indicator,
     ScoreEntry,
@@ -162,6 +163,7 @@ class RuleSet(_Rule):
     weights_are_defaults: bool = False
     total: Decimal = Field(Decimal(100), gt=0)
     rescale: bool = True
+    unusable_actuals: Literal["manual", "zero", "proposed"] = "manual"
     tiers: list[RuleTier] = Field(min_length=1)
     grades: list[RuleGrade] = Field(min_length=1)
     categories: list[RuleCategory] = Field(min_length=1)
@@ -561,46 +563,85 @@ def _execution_item(slot, ev, rules, common, weight, entry) -> ScoreItem:
     return _computed(common, pts, inputs, text + _ignored(entry))
 
 
+@dataclass(frozen=True)
+class _Assessed:
+    """An indicator row as scored: its judgement, the fraction it earns (None: a person must
+    judge), and, when its actual value cannot be used as written, why and what the rule set did."""
+
+    judgement: targets.Judgement
+    fraction: Decimal | None
+    reason: str
+    unusable: str = ""
+
+
+def _assess(sub: SubCategory, row: Indicator, rules: RuleSet) -> _Assessed:
+    """Judge a row; an actual the checks object to (IND021–IND025) is never scored as met.
+
+    What it earns instead is the rule set's `unusable_actuals`: a person's tier (manual,
+    the default), 0 points (zero), or the one reading the finding proposes (proposed, e.g.
+    0.9916 read as 99.16% against a 95% target; without a proposal, a person's tier)."""
+    judgement = targets.judge(row.actual, row.target, sub, row.name)
+    bad = misreading(row.name, row.formula, row.target, row.actual, sub)
+    if bad is None:
+        return _Assessed(judgement, achievement(judgement), judgement.reason)
+    if rules.unusable_actuals == "proposed" and bad.proposed:
+        read = targets.judge(bad.proposed, row.target, sub, row.name)
+        why = f"{bad.problem}；按评分规则，以建议的读法“{bad.proposed}”计分：{read.reason}"
+        return _Assessed(read, achievement(read), why, bad.text)
+    if rules.unusable_actuals == "zero":
+        why = f"{bad.problem}；按评分规则，实现值写法有误的行按未完成计0分，改正实现值后重新计分"
+        return _Assessed(judgement, Decimal(0), why, bad.text)
+    why = f"{bad.problem}，不能按已完成计分；请改正实现值后重新计分，或由评分人按档次评定"
+    return _Assessed(judgement, None, why, bad.text)
+
+
 def _indicator_item(slot, ev, rules, common, weight) -> ScoreItem:
     sub, i, row = slot.rows[0]
     entry = ev.scoring.entry(slot.id)
-    judgement = targets.judge(row.actual, row.target, sub, row.name)
+    assessed = _assess(sub, row, rules)
+    judgement, frac = assessed.judgement, assessed.fraction
     inputs = _row_inputs(row, judgement)
-    frac = achievement(judgement)
+    if assessed.unusable:
+        inputs["实现值写法"] = assessed.unusable
     if frac is None:
-        if judgement.status == targets.Status.NOT_MET:
+        if assessed.unusable:
+            why = f"{assessed.reason}。"
+        elif judgement.status == targets.Status.NOT_MET:
             why = f"{judgement.reason}，但无法按比例计分，请评分人按档次评定。"
         else:
             shown = f"（实现值“{row.actual}”）" if row.actual.strip() else ""
             why = f"{judgement.reason}{shown}，请评分人按档次评定。"
         return _manual_item(slot.available, entry, rules, common, weight, why, inputs)
     pts = earned_points(slot.available, frac)
-    if judgement.status == targets.Status.MET:
+    if judgement.status == targets.Status.MET and frac == 1:
         how = f"得满分{pts}分"
+    elif frac == 0 and assessed.unusable:
+        how = "得0分"
     else:
         how = f"按完成比例{format_percent(frac)}计分：{slot.available}分 × {format_percent(frac)} = {pts}分"
-    text = f"{judgement.reason}；{how}。{weight}"
+    text = f"{assessed.reason}；{how}。{weight}"
     return _computed(common, pts, inputs, text + _ignored(entry))
 
 
 def _aggregate_item(slot, rules, common, weight, entry) -> ScoreItem:
-    judged = [
-        (row.name or indicator_path(sub, i), targets.judge(row.actual, row.target, sub, row.name))
-        for sub, i, row in slot.rows
-    ]
-    fracs = [achievement(j) for _, j in judged]
+    assessed = [(row.name or indicator_path(sub, i), _assess(sub, row, rules)) for sub, i, row in slot.rows]
+    judged = [(name, a.judgement) for name, a in assessed]
+    fracs = [a.fraction for _, a in assessed]
     inputs = {
         f"{indicator_path(sub, i)} {name}": j.status.value + (f" {format_percent(f)}" if f is not None else "")
         for (sub, i, _), (name, j), f in zip(slot.rows, judged, fracs)
     }
-    waiting = [f"“{name}”（{j.reason}）" for (name, j), f in zip(judged, fracs) if f is None]
+    waiting = [f"“{name}”（{a.reason}）" for name, a in assessed if a.fraction is None]
     if waiting:
         why = f"本项有指标需人工判断：{'、'.join(waiting)}，不能按指标自动计分，请评分人对本项按档次评定。"
         return _manual_item(slot.available, entry, rules, common, weight, why, inputs)
     mean = sum(fracs, Decimal(0)) / len(fracs)
     inputs["平均完成比例"] = format_percent(mean)
     pts = earned_points(slot.available, mean)
-    listing = "、".join(f"{name} {j.status.value}（{format_percent(f)}）" for (name, j), f in zip(judged, fracs))
+    listing = "、".join(
+        f"{name} {'实现值写法有误' if a.unusable else a.judgement.status.value}（{format_percent(a.fraction)}）"
+        for name, a in assessed
+    )
     how = f"按{len(fracs)}个指标的平均完成比例计分：{listing}，平均{format_percent(mean)}" if len(fracs) > 1 \
         else f"按指标完成比例计分：{listing}"
     text = f"{how}；得分 = {slot.available}分 × {format_percent(mean)} = {pts}分。{weight}"
