@@ -305,8 +305,9 @@ class Reader:
 
 
 def _clean(text: str, kind: str) -> str:
-    """A typed value made ready for its parser: full-width digits folded, thousands
-    separators and units dropped, a date template's bare 年 月 日 read as empty."""
+    """A typed value made ready for its parser (`xlperf.files.values` reads separators,
+    full-width digits and 万元): a bare 万, 年度 after a year, a date template's bare 年 月 日
+    (read as empty), a full stop after 是/否."""
     import re
     import unicodedata
 
@@ -314,7 +315,7 @@ def _clean(text: str, kind: str) -> str:
         return text.strip() if kind != "lines" else text
     t = unicodedata.normalize("NFKC", text).strip()
     if kind == "amount":
-        t = re.sub(r"(?<=\d),(?=\d{3})", "", t).replace(" ", "").removesuffix("万元").removesuffix("万")
+        t = t.replace(" ", "").removesuffix("万元").removesuffix("万")
     if kind == "date":
         if re.fullmatch(r"[\s年月日]*", t):
             return ""
