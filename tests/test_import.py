@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import subprocess
+import zipfile
 import sys
 from pathlib import Path
 
@@ -500,3 +501,16 @@ def test_labels_with_required_marks_and_values_with_units(tmp_path):
     assert result.form.basic.project_name == seed().basic.project_name
     assert str(result.form.basic.eval_amount) == "122.17"
     assert result.form.header.unit_name == "韶关市行政服务中心"
+
+
+def test_strict_open_xml_documents_are_read(tmp_path):
+    """Word's "Strict Open XML" saves the same document under another namespace."""
+    from tests.badfiles import rewrite_zip
+
+    base = seed_docx(tmp_path / "seed.docx")
+    strict = rewrite_zip(base, tmp_path / "strict.docx", lambda part, data: data.replace(
+        b"http://schemas.openxmlformats.org/wordprocessingml/2006/main", b"http://purl.oclc.org/ooxml/wordprocessingml/main")
+        if part == "word/document.xml" else data)
+    assert b"purl.oclc.org" in zipfile.ZipFile(strict).read("word/document.xml")
+    result = import_file(strict)
+    assert result.findings == [] and comparable(result.form) == comparable(seed())
