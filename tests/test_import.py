@@ -514,3 +514,10 @@ def test_strict_open_xml_documents_are_read(tmp_path):
     assert b"purl.oclc.org" in zipfile.ZipFile(strict).read("word/document.xml")
     result = import_file(strict)
     assert result.findings == [] and comparable(result.form) == comparable(seed())
+
+
+def test_an_xls_saved_under_an_xlsx_name_is_imported(xls_files, tmp_path):
+    renamed = tmp_path / "2020自评表.xlsx"
+    shutil.copyfile(xls_files, renamed)
+    loaded = sources.load_form(renamed)
+    assert loaded.findings == [] and comparable(loaded.form) == comparable(seed())

@@ -56,13 +56,23 @@ def load_form(path: str | os.PathLike) -> Loaded:
 
         ev = _load_json(p)
         return Loaded(ev, default_locator(ev))
-    if suffix in WORKBOOK_SUFFIXES and _built_by_xlperf(p):
+    if suffix in WORKBOOK_SUFFIXES and not _renamed_xls(p) and _built_by_xlperf(p):
         ev, layout = _load_workbook(p)
         return Loaded(ev, layout.cell_of)
     from xlperf.files.imports import import_file
 
     result = import_file(p)
     return Loaded(result.form, result.locate, result.findings, result.record)
+
+
+def _renamed_xls(p: Path) -> bool:
+    """An Excel 97–2003 workbook saved under an .xlsx name (common after e-mail): imported."""
+    from xlperf.files.xls_grid import is_xls_workbook, sniff
+
+    try:
+        return sniff(p) == "ole" and is_xls_workbook(p)
+    except OSError:
+        return False
 
 
 def _built_by_xlperf(p: Path) -> bool:

@@ -12,6 +12,7 @@ HTML, XML 2003 spreadsheets or plain text.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import subprocess
 import sys
@@ -79,6 +80,15 @@ def _ole_streams(p: Path) -> tuple[set[str], int | None]:
         raise refuse(p, "IN_CORRUPT", f"文件已损坏，无法打开（{type(e).__name__}）") from None
 
 
+def is_xls_workbook(path) -> bool:
+    """True for an OLE file that holds an Excel 97–2003 workbook (whatever its name says)."""
+    try:
+        names, version = _ole_streams(Path(path))
+    except Exception:
+        return False
+    return "Workbook" in names and "EncryptedPackage" not in names and (version is None or version >= 0x0600)
+
+
 def read_xls(path, limits: Limits = DEFAULT_LIMITS) -> TextGrid:
     """Every sheet of an .xls, one after another, as one grid; raises UnreadableFile."""
     p = Path(path)
@@ -135,7 +145,8 @@ def _worker(path: str, max_rows: int, max_cols: int, max_cells: int, memory: int
     from python_calamine import CalamineWorkbook
 
     try:
-        book = CalamineWorkbook.from_path(path)
+        with open(path, "rb") as fh:  # by content: an .xls saved under an .xlsx name reads too
+            book = CalamineWorkbook.from_filelike(io.BytesIO(fh.read()))
         out = []
         cells = 0
         for name in book.sheet_names:
