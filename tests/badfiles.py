@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import struct
 import zipfile
 from dataclasses import dataclass
@@ -416,6 +417,33 @@ def auto_macro(folder: Path, base: Path, vba: bytes | None = None, name: str = "
     return rewrite_zip(base, p, change, {"xl/vbaProject.bin": vba})
 
 
+def event_macro_project() -> bytes:
+    """xlperf's own project with a Worksheet_Change handler put into a sheet's module: no
+    Auto_* name, but Excel runs it at the first edit."""
+    from xlperf.excel.vba import Module, build_vba_project
+    from xlperf.excel.vba_modules import vba_modules
+
+    modules = [
+        Module(m.name, 'Private Sub Worksheet_Change(ByVal Target As Range)\r\n    Shell "calc.exe"\r\nEnd Sub\r\n', m.kind)
+        if m.name == "Sheet1" else m
+        for m in vba_modules()
+    ]
+    return build_vba_project(modules)
+
+
+def event_macro(folder: Path, base: Path) -> Path:
+    return auto_macro(folder, base, event_macro_project(), "event-macro.xlsm")
+
+
+def foreign_project(folder: Path, base: Path) -> Path:
+    """xlperf's own project and one module more, with nothing that runs by itself."""
+    from xlperf.excel.vba import Module, build_vba_project
+    from xlperf.excel.vba_modules import vba_modules
+
+    extra = Module("Module1", 'Sub Helper()\r\n    Shell "calc.exe"\r\nEnd Sub\r\n')
+    return auto_macro(folder, base, build_vba_project([*vba_modules(), extra]), "foreign-project.xlsm")
+
+
 GARBAGE_VBA = bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504 + b'Attribute VB_Name = "Module1"\r\nSub Auto_Open()\r\n'
 """An OLE signature, an empty header and some VBA text: no compound file, no VBA/dir."""
 
@@ -521,6 +549,263 @@ def json_array(folder: Path, base: Path) -> Path:
     return p
 
 
+# ---- read exactly or refuse: grids that would otherwise be read as something else ---------
+
+
+def _extra_cell(base: Path, dst: Path, cell_xml: bytes) -> Path:
+    """A copy whose first sheet has one more row, holding `cell_xml`, at its end."""
+    return _patch_first_sheet_cells(
+        base, dst, lambda d: d.replace(b"</sheetData>", b'<row r="300">' + cell_xml + b"</row></sheetData>", 1)
+    )
+
+
+def row_zero_ref(folder: Path, base: Path) -> Path:
+    """A cell at row 0 (A0): a dense grid would put it in the last row."""
+    return _extra_cell(base, folder / "row-zero.xlsx", b'<c r="B0" t="inlineStr"><is><t>x</t></is></c>')
+
+
+def junk_row_number(folder: Path, base: Path) -> Path:
+    """A row whose number is not a number (full-width digits)."""
+    return _patch_first_sheet_cells(
+        base, folder / "junk-row.xlsx",
+        lambda d: d.replace(b"</sheetData>", '<row r="３００"><c t="inlineStr"><is><t>x</t></is></c></row></sheetData>'.encode(), 1),
+    )
+
+
+def negative_shared_string(folder: Path, base: Path) -> Path:
+    """A shared-string index of -1 (Python would give the last string)."""
+    return _extra_cell(base, folder / "negative-sst.xlsx", b'<c r="B300" t="s"><v>-1</v></c>')
+
+
+def underscore_number(folder: Path, base: Path) -> Path:
+    return _extra_cell(base, folder / "underscore-number.xlsx", b'<c r="B300"><v>1_000</v></c>')
+
+
+def fullwidth_number(folder: Path, base: Path) -> Path:
+    return _extra_cell(base, folder / "fullwidth-number.xlsx", "<c r=\"B300\"><v>１２</v></c>".encode())
+
+
+def foreign_sheet_data(folder: Path, base: Path) -> Path:
+    """A sheetData of another namespace before the real one: the real one must not be lost."""
+    return _patch_first_sheet_cells(
+        base, folder / "foreign-sheetdata.xlsx",
+        lambda d: d.replace(b"<sheetData>", b'<x:sheetData xmlns:x="urn:x"><x:row/></x:sheetData><sheetData>', 1),
+    )
+
+
+def duplicate_entry(folder: Path, base: Path) -> Path:
+    """The first sheet stored twice: which one a reader takes is anybody's guess."""
+    import warnings
+
+    p = folder / "duplicate-entry.xlsx"
+    sheet = _first_sheet_part(base)
+    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as zout, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info))
+        blank = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
+        zout.writestr(sheet, blank)
+    return p
+
+
+def zip64_mismatch(folder: Path, base: Path) -> Path:
+    """A ZIP64 end record whose directory size and entry count disagree with the end record."""
+    p = folder / "zip64-mismatch.xlsx"
+    data = base.read_bytes()
+    at = data.rfind(b"PK\x05\x06")
+    entries, size, offset = struct.unpack_from("<HII", data, at + 10)[0], *struct.unpack_from("<II", data, at + 12)
+    record = struct.pack("<4sQHHIIQQQQ", b"PK\x06\x06", 44, 45, 45, 0, 0, entries, entries, size, offset)
+    locator = struct.pack("<4sIQI", b"PK\x06\x07", 0, at, 1)
+    end = bytearray(data[at:])
+    struct.pack_into("<HHII", end, 8, entries - 1, entries - 1, size - 46, offset)
+    p.write_bytes(data[:at] + record + locator + bytes(end))
+    return p
+
+
+# ---- no internal errors: content every reader and writer must answer in Chinese ------------
+
+
+def escaped_surrogate(folder: Path, base: Path) -> Path:
+    """A text with an escaped lone surrogate (_xD800_): no UTF-8 can carry it."""
+    return _patched_cells(base, folder / "escaped-surrogate.xlsx", {"basic.project_name": "_xD800_项目"})
+
+
+def control_character(folder: Path, base: Path) -> Path:
+    """A text with an escaped control character (_x0001_): no XML writer can carry it."""
+    return _patched_cells(base, folder / "control-char.xlsx", {"basic.project_name": "项目_x0001_名称"})
+
+
+def date1904_overflow(folder: Path, base: Path) -> Path:
+    """A date serial past 9999-12-31 in a workbook of the 1904 date system."""
+    dst = _patched_cells(base, folder / "_date1904.xlsx", {"basic.start_date": 2958000})
+
+    def change(name, data):
+        if name == "xl/workbook.xml":
+            return data.replace(b"<workbookPr", b'<workbookPr date1904="1"', 1)
+        return data
+
+    out = rewrite_zip(dst, folder / "date1904-overflow.xlsx", change)
+    dst.unlink()
+    return out
+
+
+def deflate64(folder: Path, base: Path) -> Path:
+    """A sheet stored with a compression method Python cannot inflate (Deflate64)."""
+    p = folder / "deflate64.xlsx"
+    data = bytearray(base.read_bytes())
+    sheet = _first_sheet_part(base)
+    with zipfile.ZipFile(base) as z:
+        info = z.getinfo(sheet)
+    struct.pack_into("<H", data, info.header_offset + 8, 9)
+    central = data.find(b"PK\x01\x02")
+    while central >= 0:
+        name_len = struct.unpack_from("<H", data, central + 28)[0]
+        if bytes(data[central + 46 : central + 46 + name_len]) == sheet.encode():
+            struct.pack_into("<H", data, central + 10, 9)
+            break
+        central = data.find(b"PK\x01\x02", central + 4)
+    p.write_bytes(bytes(data))
+    return p
+
+
+def _patched_meta(base: Path, dst: Path, key: str, value: str) -> Path:
+    """A copy of a built workbook whose hidden _xlperf sheet has `key` set to `value`."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(base)
+    ws = wb["_xlperf"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == key)
+    ws.cell(row, 2).value = value
+    wb.save(dst)
+    return dst
+
+
+def score_plan_huge(folder: Path, base: Path) -> Path:
+    """A score plan of 100,000 items (a real one has a few dozen)."""
+    plan = [[f"i{i}", "项", "产出", "1", "manual", [], False, "drop"] for i in range(100_000)]
+    dst = _patched_meta(base, folder / "_plan.xlsx", "score_plan", "PLAN-GOES-HERE")
+    text = json.dumps(plan, ensure_ascii=False).encode()
+    out = rewrite_zip(dst, folder / "score-plan-huge.xlsx", lambda n, d: d.replace(b"PLAN-GOES-HERE", text))
+    dst.unlink()
+    return out
+
+
+def score_plan_unknown(folder: Path, base: Path) -> Path:
+    """A score plan whose items name an unknown method and an unknown sub-category."""
+    plan = [["x", "项", "产出", "10", "magic", ["nowhere"], False, "sometimes"]]
+    return _patched_meta(base, folder / "score-plan-unknown.xlsx", "score_plan", json.dumps(plan))
+
+
+def json_bom(folder: Path, base: Path) -> Path:
+    """What Windows Notepad saves: UTF-8 with a byte-order mark, and a control character."""
+    p = folder / "bom-control.json"
+    data = example_data()
+    data["basic"]["project_name"] = "项目\u0007名称"
+    p.write_bytes(b"\xef\xbb\xbf" + json.dumps(data, ensure_ascii=False).encode())
+    return p
+
+
+def json_infinite(folder: Path, base: Path) -> Path:
+    p = folder / "infinite.json"
+    data = example_data()
+    data["basic"]["eval_amount"] = "1e400"
+    data["funding"]["budget"][0]["municipal"] = "9" * 5000
+    p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return p
+
+
+def json_long_text(folder: Path, base: Path) -> Path:
+    """A text longer than a cell holds: it would be cut without a word when written."""
+    p = folder / "long-text.json"
+    data = example_data()
+    data["other_notes"] = "说明" * 20_000
+    p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return p
+
+
+def json_long_documents(folder: Path, base: Path) -> Path:
+    """Basis documents that each fit a cell but together overflow the one cell they share."""
+    p = folder / "long-documents.json"
+    data = example_data()
+    data["basic"]["basis_documents"] = [f"{i}.文件" + "字" * 12_000 for i in range(1, 4)]
+    p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return p
+
+
+def json_nan(folder: Path, base: Path) -> Path:
+    p = folder / "nan.json"
+    p.write_text(json.dumps(example_data(), ensure_ascii=False).replace('"eval_year": 2020', '"eval_year": NaN', 1), encoding="utf-8")
+    return p
+
+
+# ---- resource bounds on every path ----------------------------------------------------------
+
+
+def quadratic_format(folder: Path, base: Path) -> Path:
+    """A custom number format of 400,000 '[': a regular expression over it would take minutes."""
+    fmt = b'<numFmts count="1"><numFmt numFmtId="200" formatCode="' + b"[" * 400_000 + b'"/></numFmts>'
+
+    def change(name, data):
+        if name == "xl/styles.xml":
+            data = re.sub(rb"<numFmts\b.*?</numFmts>|<numFmts[^>]*/>", b"", data, flags=re.S)
+            data = re.sub(rb"(<styleSheet\b[^>]*>)", lambda m: m.group(1) + fmt, data, count=1)
+            return data.replace(b"</cellXfs>", b'<xf numFmtId="200" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>', 1)
+        return data
+
+    return rewrite_zip(base, folder / "quadratic-format.xlsx", change)
+
+
+def huge_merge(folder: Path, base: Path) -> Path:
+    """A merged range over the whole sheet: openpyxl would make 17 billion cell objects."""
+
+    def add(data: bytes) -> bytes:
+        if b"<mergeCells" in data:
+            return re.sub(rb"(<mergeCells\b[^>]*>)", rb'\1<mergeCell ref="A1000:XFD1048576"/>', data, count=1)
+        return data.replace(b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="A1000:XFD1048576"/></mergeCells>', 1)
+
+    return _patch_first_sheet_cells(base, folder / "huge-merge.xlsx", add)
+
+
+def giant_unreferenced_part(folder: Path, base: Path) -> Path:
+    """An .xlsm with xlperf's own macros and a 1.2 GB part that nothing references, compressed
+    to about a megabyte (openpyxl copies every part of an .xlsm into memory)."""
+    from xlperf.excel.vba import build_vba_project
+    from xlperf.excel.vba_modules import vba_modules
+
+    macro = auto_macro(folder, base, build_vba_project(vba_modules()), "_giant.xlsm")
+    p = folder / "giant-part.xlsm"
+    with zipfile.ZipFile(macro) as zin, zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info))
+        with zout.open("xl/media/padding.bin", "w", force_zip64=True) as fh:
+            block = bytes(1024 * 1024)
+            for _ in range(1200):
+                fh.write(block)
+    macro.unlink()
+    return p
+
+
+@dataclass(frozen=True)
+class MarkEntry:
+    """A workbook that `xlperf mark` must refuse before openpyxl reads it (exit 2, no output)."""
+
+    name: str
+    build: Callable[[Path, Path], Path]
+    code: str
+    cause: tuple[str, ...]
+
+
+MARK_CORPUS: list[MarkEntry] = [
+    MarkEntry("huge-merge", huge_merge, "IN_TOO_MANY_CELLS", ("合并单元格或超链接范围过大",)),
+    MarkEntry("giant-part", giant_unreferenced_part, "IN_ZIP_BOMB", ("xl/media/padding.bin", "压缩比异常")),
+    MarkEntry("quadratic-format", quadratic_format, "IN_CORRUPT", ("数字格式长达400000个字符",)),
+    MarkEntry("score-plan-huge", lambda f, b: score_plan_huge(f, b), "IN_CORRUPT", ("32767",)),
+    MarkEntry("foreign-project", foreign_project, "IN_INPUT", ("模块 Module1", "不是本机 xlperf 生成的", "xlperf new")),
+]
+"""Files within the safe reader's limits for the form's sheets, but not for a library that
+reads the whole workbook."""
+
+
 @dataclass(frozen=True)
 class Entry:
     """One corpus entry: how to build it, and what reading it must say."""
@@ -554,6 +839,7 @@ CORPUS: list[Entry] = [
     Entry("external-link", external_link, "IN_EXTERNAL_LINK", ("外部链接", "秘密预算.xlsx")),
     Entry("auto-macro", auto_macro, "IN_AUTO_MACRO", ("自动运行的宏", "模块 ThisWorkbook 的 Workbook_Open", "不予读取")),
     Entry("garbage-macro", garbage_macro, "IN_MACRO_UNREADABLE", ("宏工程", "无法解析")),
+    Entry("event-macro", event_macro, "IN_AUTO_MACRO", ("自动运行的宏", "模块 Sheet1 的 Worksheet_Change")),
     Entry("text-in-amount", text_in_amount, "IN_INPUT", ("评价金额", "应为数字", "一百二十万"), True),
     Entry("date-as-text", date_as_text, "IN_INPUT", ("项目开始时间", "应为日期", "去年年初"), True),
     Entry("formula-in-input", formula_in_input, "IN_INPUT", ("评价金额", "公式"), True),
@@ -564,6 +850,26 @@ CORPUS: list[Entry] = [
     Entry("json-deep", json_deep, "IN_INPUT", ("JSON",)),
     Entry("json-gbk", json_gbk, "IN_INPUT", ("UTF-8",)),
     Entry("json-array", json_array, "IN_INPUT", ("对象",)),
+    Entry("row-zero-ref", row_zero_ref, "IN_CORRUPT", ("单元格地址“B0”无效",)),
+    Entry("junk-row-number", junk_row_number, "IN_CORRUPT", ("行号“３００”无效",)),
+    Entry("negative-shared-string", negative_shared_string, "IN_CORRUPT", ("共享字符串编号“-1”无效",)),
+    Entry("underscore-number", underscore_number, "IN_CORRUPT", ("数值“1_000”无效",)),
+    Entry("fullwidth-number", fullwidth_number, "IN_CORRUPT", ("数值“１２”无效",)),
+    Entry("foreign-sheetdata", foreign_sheet_data, "IN_CORRUPT", ("单元格数据",)),
+    Entry("duplicate-entry", duplicate_entry, "IN_CORRUPT", ("重复",)),
+    Entry("zip64-mismatch", zip64_mismatch, "IN_CORRUPT", ("ZIP64",)),
+    Entry("escaped-surrogate", escaped_surrogate, "IN_CORRUPT", ("无效的字符",), True),
+    Entry("control-char", control_character, "IN_INPUT", ("项目名称", "控制字符"), True),
+    Entry("date1904-overflow", date1904_overflow, "IN_INPUT", ("项目开始时间",), True),
+    Entry("deflate64", deflate64, "IN_CORRUPT", ("不支持的压缩方式",)),
+    Entry("score-plan-huge", score_plan_huge, "IN_CORRUPT", ("32767",), True),
+    Entry("score-plan-unknown", score_plan_unknown, "IN_INPUT", ("评分项记录",), True),
+    Entry("json-bom-control", json_bom, "IN_INPUT", ("项目名称", "控制字符")),
+    Entry("json-infinite", json_infinite, "IN_INPUT", ("评价金额", "超出范围", "市本级")),
+    Entry("json-nan", json_nan, "IN_INPUT", ("评价年度", "有限的数字")),
+    Entry("json-long-text", json_long_text, "IN_INPUT", ("其他情况", "文字过长", "32767")),
+    Entry("json-long-documents", json_long_documents, "IN_INPUT", ("实施文件依据", "32767")),
+    Entry("quadratic-format", quadratic_format, "IN_CORRUPT", ("数字格式长达400000个字符",)),
 ]
 """Every input that must be refused, with the code and the words of the refusal."""
 

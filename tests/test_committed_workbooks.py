@@ -41,4 +41,4 @@ def test_committed_workbooks_carry_the_vba_modules(committed):
         names = {name for _, _, name, _ in parser.extract_macros()}
     finally:
         parser.close()
-    assert {"xlwings.bas", "xlperf_udfs.bas", "xlperf_buttons.bas"} <= names
+    assert {"xlwings.bas", "xlwings_udfs.bas", "xlperf_buttons.bas"} <= names

@@ -654,3 +654,98 @@ def test_in_excel_an_unexpected_error_becomes_a_message(built, monkeypatch):
 def test_every_button_has_its_handler():
     for button in L.BUTTONS:
         assert callable(getattr(excel, button.macro.removeprefix("xlperf_")))
+
+
+# ---- VML drawings numbered as Excel numbers them ------------------------------------------
+
+_V, _O = "urn:schemas-microsoft-com:vml", "urn:schemas-microsoft-com:office:office"
+
+
+def _vml_numbering(path: Path) -> list[tuple[list[int], list[int], bool]]:
+    """Per VML drawing: its idmap blocks, its shape ids, whether <o:shapelayout> is first."""
+    out = []
+    with zipfile.ZipFile(path) as z:
+        for name in sorted(n for n in z.namelist() if n.endswith(".vml")):
+            root = ET.fromstring(z.read(name))
+            layouts = root.findall(f"{{{_O}}}shapelayout")
+            assert len(layouts) == 1, name
+            blocks = [int(b) for b in layouts[0].find(f"{{{_O}}}idmap").get("data").split(",")]
+            ids = [int(s.get("id").removeprefix("_x0000_s")) for s in root.iter(f"{{{_V}}}shape")]
+            out.append((blocks, ids, root[0] is layouts[0]))
+    return out
+
+
+def _assert_numbered_like_excel(path: Path) -> None:
+    drawings = _vml_numbering(path)
+    assert len(drawings) >= 2
+    blocks = [b for d in drawings for b in d[0]]
+    ids = [i for d in drawings for i in d[1]]
+    assert len(blocks) == len(set(blocks)) and len(ids) == len(set(ids))
+    for own_blocks, own_ids, layout_first in drawings:
+        assert layout_first
+        assert own_ids == list(range(own_blocks[0] * 1024 + 1, own_blocks[0] * 1024 + 1 + len(own_ids)))
+        assert len(own_blocks) == max(1, -(-len(own_ids) // 1024))
+
+
+def test_mark_numbers_each_vml_drawing_as_excel_does(marked, tmp_path):
+    """After mark the buttons' drawing and the notes' drawings each have their own block
+    (data="k", shapes from k*1024+1) and <o:shapelayout> first, as in the files Excel wrote
+    that XlsxWriter compares itself against (and as XlsxWriter writes them)."""
+    import xlsxwriter
+
+    out, _ = marked
+    _assert_numbered_like_excel(out)
+    again = tmp_path / "again.xlsm"
+    excel.process_file(out, again, "mark")
+    _assert_numbered_like_excel(again)
+
+    reference = tmp_path / "reference.xlsx"
+    book = xlsxwriter.Workbook(str(reference))
+    for k in range(len(_vml_numbering(out))):
+        ws = book.add_worksheet()
+        for r in range(k + 1):
+            ws.write_comment(r, 0, "批注")
+    book.close()
+    assert sorted(d[0] for d in _vml_numbering(reference)) == sorted(d[0] for d in _vml_numbering(out))
+
+
+def test_workbooks_built_with_the_earlier_udf_module_name_read_and_mark(tmp_path):
+    """A workbook built before the UDF module took xlwings' name (xlperf_udfs, with empty
+    interpreter rows) still reads as the example, and mark keeps its project."""
+    from xlperf.excel.vba_modules import foreign_modules
+    from xlperf.files.xlsx_grid import vba_projects
+
+    old = Path(__file__).parent / "fixtures" / "built-with-xlperf_udfs-2020.xlsm"
+    (project,) = vba_projects(old).values()
+    assert foreign_modules(project, max_bytes=1 << 24) == []
+    ev, _ = read_workbook_with_layout(old)
+    assert ev == SelfEvaluation.from_json(SEED.read_text(encoding="utf-8"))
+    out = tmp_path / "marked.xlsm"
+    excel.process_file(old, out, "mark")
+    assert vba_projects(out)  # the project is kept
+    (kept,) = vba_projects(out).values()
+    assert foreign_modules(kept, max_bytes=1 << 24) == []
+
+
+@pytest.mark.parametrize("module, line", [
+    ("xlwings_udfs", '    Shell "calc.exe"'),
+    ("xlperf_udfs", '    PERF_SCORE = XLPy.CallUDF("os", "system", Array("calc"))'),
+    ("xlperf_buttons", '    RunPython "import os; os.system(\'calc\')"'),
+    ("Sheet1", "Sub Helper()"),
+])
+def test_a_project_with_one_line_more_than_xlperfs_is_foreign(module, line):
+    """Wrappers and macros of any xlperf version are accepted; one line that is neither is not."""
+    from xlperf.excel.vba import Module, build_vba_project
+    from xlperf.excel.vba_modules import LEGACY_UDF_MODULE, UDF_MODULE, foreign_modules, vba_modules
+
+    modules = []
+    for m in vba_modules():
+        name = LEGACY_UDF_MODULE if (m.name == UDF_MODULE and module == LEGACY_UDF_MODULE) else m.name
+        source = m.source.replace(f'"{UDF_MODULE}"', f'"{name}"', 1) if m.name == UDF_MODULE else m.source
+        if name == module:
+            source = source.replace("End Function", line + "\r\nEnd Function", 1).replace("End Sub", line + "\r\nEnd Sub", 1)
+            if m.kind == "document":
+                source += line + "\r\nEnd Sub\r\n"
+        modules.append(Module(name, source, m.kind))
+    assert foreign_modules(build_vba_project(modules), max_bytes=1 << 24) == [module]
+    assert foreign_modules(build_vba_project(vba_modules()), max_bytes=1 << 24) == []

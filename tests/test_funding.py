@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from decimal import Decimal
 
 from xlperf.forms.guangdong_1_1 import funding
@@ -80,10 +82,16 @@ def test_the_sheets_reading_sums_the_parts():
     assert isinstance(funding.execution_rate(ev, amount=lambda r: r.parts_total()), Undefined)
 
 
-def test_absurd_amounts_do_not_overflow():
-    huge = D("1E+999999999")
-    ev = form([{"year": 2020, "total": huge}, {"year": 2020, "total": huge}], [{"year": 2020, "total": "1"}])
-    assert funding.execution(ev).budget == D("2E+999999999")
-    assert funding.execution(ev).rate == 0
-    rate = funding.execution_rate(form([{"year": 2020, "total": "1"}], [{"year": 2020, "total": huge}]))
-    assert isinstance(rate, Undefined) and "超出可计算范围" in rate.reason
+def test_absurd_amounts_are_refused_and_the_largest_accepted_do_not_overflow():
+    """1E+999999999 万元 is refused when read (the model bounds amounts to 12 digits before
+    the point); the largest amounts it accepts, and the smallest, still compute."""
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="超出范围"):
+        form([{"year": 2020, "total": D("1E+999999999")}], [{"year": 2020, "total": "1"}])
+    big = D("999999999999.9999")
+    ev = form([{"year": 2020, "total": big}, {"year": 2020, "total": big}], [{"year": 2020, "total": "1"}])
+    assert funding.execution(ev).budget == 2 * big
+    assert funding.execution(ev).rate < D("1E-11")
+    rate = funding.execution_rate(form([{"year": 2020, "total": "1E-999999999"}], [{"year": 2020, "total": big}]))
+    assert isinstance(rate, Undefined) or rate > 0

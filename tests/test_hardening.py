@@ -5,7 +5,7 @@ The corpus is built by code (tests/badfiles.py). Each file runs through
 `python -m xlperf.cli check FILE` in a subprocess limited to 1 GiB of address space, with
 a 20 s hang guard (a guard, not a timed assertion). A hypothesis test then mutates a
 real workbook and asserts that the command line still answers 0, 1 or 2 without an
-unexpected exception.
+unexpected exception; two more do the same through `xlperf mark` and `xlperf review`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.badfiles import CORPUS, auto_macro, build_corpus, builder_available, form_workbook
+from tests.badfiles import CORPUS, MARK_CORPUS, auto_macro, build_corpus, builder_available, form_workbook
 from xlperf.files.xlsx_grid import UnreadableFile, read_grids
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,6 +158,25 @@ def test_review_of_the_corpus_gives_one_unreadable_row_each(corpus, tmp_path):
     assert (tmp_path / "summary.xlsx").is_file()
 
 
+@pytest.mark.parametrize("entry", MARK_CORPUS, ids=[e.name for e in MARK_CORPUS])
+def test_mark_refuses_what_openpyxl_must_not_read(corpus, entry, tmp_path):
+    """`xlperf mark` reads the whole workbook with openpyxl: the archive and every part are
+    checked first, within the same limits (1 GiB, hang guard), and nothing is written."""
+    base, _ = corpus
+    target = entry.build(tmp_path, base)
+    before = _listing(tmp_path)
+    out = "marked" + target.suffix
+
+    done = run_cli("mark", target.name, "-o", out, cwd=tmp_path)
+
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr + done.stdout
+    assert target.name in done.stderr
+    for fragment in entry.cause:
+        assert fragment in done.stderr
+    assert _listing(tmp_path) == before
+
+
 # ---- mutations of a real workbook -------------------------------------------------------
 
 
@@ -247,3 +266,122 @@ def test_mutated_xml_parts(real_workbook, tmp_path, capsys, monkeypatch, data):
         for n, content in parts.items():
             z.writestr(n, bytes(text) if n == name else content)
     assert _check_in_process(path, capsys, monkeypatch) in (0, 1, 2)
+
+
+# ---- rule files named by a form ----------------------------------------------------------
+
+
+def _form_naming_rules(folder: Path, rules: str) -> Path:
+    from tests.badfiles import example_data
+
+    data = example_data()
+    data["scoring"]["rules"] = rules
+    p = folder / "form.json"
+    p.write_text(__import__("json").dumps(data, ensure_ascii=False), encoding="utf-8")
+    return p
+
+
+def test_rule_names_from_a_form_stay_inside_its_folder(tmp_path):
+    """A form may name a shipped rule set or a rule file in its own folder; anything else
+    is refused with the same words whether it exists or not, and never read."""
+    shipped = (ROOT / "xlperf" / "rules" / "guangdong-municipal.json").read_text(encoding="utf-8")
+    outside = tmp_path / "outside.json"
+    outside.write_text(shipped, encoding="utf-8")
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    (folder / "sub").mkdir()
+    (folder / "sub" / "own.json").write_text(shipped, encoding="utf-8")
+    (folder / "link.json").symlink_to(outside)
+    (folder / "big.json").write_bytes(b" " * (2 * 1024 * 1024) + shipped.encode())
+
+    answers = {}
+    for name in ("../outside.json", "../missing.json", str(outside), "/etc/missing.json", "/dev/zero",
+                 "link.json", "C:\\财务\\规则.json", "sub/../../outside.json"):
+        _form_naming_rules(folder, name)
+        done = run_cli("check", "form.json", cwd=folder)
+        assert done.returncode == 2, (name, done.stderr)
+        assert "Traceback" not in done.stderr
+        assert "不是本文件所在文件夹中的规则文件" in done.stderr, (name, done.stderr)
+        answers[name] = done.stderr.replace(name[:100], "NAME")
+    assert len(set(answers.values())) == 1, answers
+
+    _form_naming_rules(folder, "big.json")
+    done = run_cli("check", "form.json", cwd=folder)
+    assert done.returncode == 2 and "过大" in done.stderr, done.stderr
+
+    _form_naming_rules(folder, "sub/own.json")
+    done = run_cli("check", "form.json", "--json", cwd=folder)
+    assert done.returncode in (0, 1), done.stderr
+    assert '"guangdong-municipal"' in done.stdout or "own" in done.stdout
+
+    _form_naming_rules(folder, "../outside.json")
+    done = run_cli("check", "form.json", "--rules", str(outside), cwd=folder)
+    assert done.returncode in (0, 1), done.stderr
+
+
+def test_a_rule_path_on_the_command_line_is_size_and_type_checked(tmp_path):
+    form = _form_naming_rules(tmp_path, "national-2020")
+    done = run_cli("check", form.name, "--rules", "/dev/zero", cwd=tmp_path)
+    assert done.returncode == 2 and "不是普通文件" in done.stderr, done.stderr
+
+
+def _mutate(data, raw: bytes) -> bytes:
+    buf = bytearray(raw)
+    kind = data.draw(st.sampled_from(["flip", "insert", "delete", "truncate"]))
+    at = data.draw(st.integers(0, len(buf) - 1))
+    if kind == "flip":
+        for k in range(data.draw(st.integers(1, 8))):
+            buf[(at + k * 97) % len(buf)] ^= data.draw(st.integers(1, 255))
+    elif kind == "insert":
+        buf[at:at] = data.draw(st.binary(min_size=1, max_size=64))
+    elif kind == "delete":
+        del buf[at : at + data.draw(st.integers(1, 256))]
+    else:
+        del buf[at:]
+    return bytes(buf)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_mutated_zip_bytes_through_mark(real_workbook, tmp_path_factory, capsys, monkeypatch, data):
+    """`xlperf mark` of a damaged workbook: 0, 1 or 2, never an unexpected exception; the
+    source is never changed, and nothing but the marked copy is written."""
+    from xlperf import cli
+
+    folder = tmp_path_factory.mktemp("mark")
+    raw, _ = real_workbook
+    path = folder / "mutant.xlsx"
+    mutant = _mutate(data, raw)
+    path.write_bytes(mutant)
+    monkeypatch.setenv("XLPERF_DEBUG", "1")
+    code = cli.main(["mark", str(path), "-o", str(folder / "marked.xlsx")])
+    out, err = capsys.readouterr()
+    assert code in (0, 1, 2)
+    assert "Traceback" not in out + err
+    assert path.read_bytes() == mutant
+    assert {p.name for p in folder.iterdir()} <= {"mutant.xlsx", "marked.xlsx"}
+    if code == 2:
+        assert str(path) in err or "marked.xlsx" in err
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_mutated_zip_bytes_through_review(real_workbook, tmp_path_factory, data):
+    """A damaged workbook in a batch is one row (read, or 无法读取 with a code) and the
+    summary is written for the batch."""
+    from tests.badfiles import clean_data
+    from xlperf.outputs.review import review
+
+    folder = tmp_path_factory.mktemp("review")
+    raw, _ = real_workbook
+    (folder / "mutant.xlsx").write_bytes(_mutate(data, raw))
+    (folder / "good.json").write_text(__import__("json").dumps(clean_data(), ensure_ascii=False), encoding="utf-8")
+    out = folder.parent / (folder.name + "-summary.xlsx")
+
+    result = review([folder], out, jobs=1, progress=False)
+
+    rows = {Path(f.file).name: f for f in result.forms}
+    assert set(rows) == {"mutant.xlsx", "good.json"}
+    assert rows["good.json"].status == "通过"
+    assert rows["mutant.xlsx"].code != "INTERNAL", rows["mutant.xlsx"].cause
+    assert out.is_file()

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -661,8 +662,18 @@ _tiny = st.integers(min_value=1, max_value=10**6).map(lambda n: f"0.{'0' * 24}{n
 _extreme = _huge | _tiny | st.sampled_from(["0", "-" + "9" * 29])
 _extreme_target = st.builds(lambda fmt, n: fmt.format(n), st.sampled_from(["≥{}", "≤{}%", "{}", "{}万元以上", "不超过{}天"]), _extreme)
 _extreme_actual = st.builds(lambda fmt, n: fmt.format(n), st.sampled_from(["{}", "{}%", "{}万元", "{}天"]), _extreme)
-_extreme_amount = st.none() | _extreme | st.sampled_from(["1E+999999999", "-1E+30", "1E-999999999", "0.001"]) | st.decimals(
-    allow_nan=False, allow_infinity=False).map(str)
+_extreme_amount = st.none() | _tiny | st.sampled_from(
+    ["0", "999999999999.9999", "-999999999999.99", "1E+11", "1E-999999999", "0.001"]
+) | st.decimals(min_value=-(10**12) + 1, max_value=10**12 - 1, allow_nan=False, allow_infinity=False).map(str)
+"""Amounts as extreme as the model accepts (at most 12 digits before the point: larger
+ones, 1e400 or a 5,000-digit number, are refused when read; see test_amounts_out_of_range_are_refused)."""
+
+
+@pytest.mark.parametrize("amount", ["1E+999999999", "-1E+30", "9" * 5000, "1e400", "1000000000000"])
+def test_amounts_out_of_range_are_refused(amount):
+    with pytest.raises(ValidationError) as refused:
+        make_ev(budget=amount)
+    assert "超出范围" in str(refused.value)
 
 
 @st.composite

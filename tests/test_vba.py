@@ -592,11 +592,36 @@ def test_own_workbook_has_no_auto_run_procedures_and_is_read(tmp_path: Path) -> 
         assert book.grids(book.sheet_names[:1])
 
 
-def test_own_modules_and_sample_project_have_no_auto_run_procedures(project_bin: bytes) -> None:
+def test_own_modules_have_no_auto_run_procedures_and_the_sample_an_event_handler(project_bin: bytes) -> None:
     from xlperf.excel.vba_modules import vba_modules
 
     assert auto_run_procedures(build_vba_project(vba_modules()), max_bytes=INSPECT_LIMIT) == []
-    assert auto_run_procedures(project_bin, max_bytes=INSPECT_LIMIT) == []
+    assert auto_run_procedures(project_bin, max_bytes=INSPECT_LIMIT) == [("Sheet1", "Worksheet_Activate")]
+
+
+@pytest.mark.parametrize(
+    "module, kind, source, expected",
+    [
+        ("Sheet1", "document", "Private Sub Worksheet_Change(ByVal Target As Range)\r\nEnd Sub\r\n", ["Worksheet_Change"]),
+        ("Sheet1", "document", "Private Sub Worksheet_SelectionChange(ByVal T As Range)\r\nEnd Sub\r\n", ["Worksheet_SelectionChange"]),
+        ("Sheet1", "document", "Private Sub Worksheet_Calculate()\r\nEnd Sub\r\n", ["Worksheet_Calculate"]),
+        ("ThisWorkbook", "document", "Private Sub Workbook_WindowActivate(ByVal Wn As Window)\r\nEnd Sub\r\n", ["Workbook_WindowActivate"]),
+        ("ThisWorkbook", "document", "Private Sub Workbook_SheetChange(ByVal Sh As Object, ByVal T As Range)\r\nEnd Sub\r\n", ["Workbook_SheetChange"]),
+        ("ThisWorkbook", "document", "Private Sub Workbook_BeforeSave(ByVal A As Boolean, C As Boolean)\r\nEnd Sub\r\n", ["Workbook_BeforeSave"]),
+        ("Sheet1", "document", "Private Sub CommandButton1_Click()\r\nEnd Sub\r\n", ["CommandButton1_Click"]),
+        ("ThisWorkbook", "document", "Private WithEvents App As Application\r\nPrivate Sub App_WorkbookOpen(ByVal Wb As Workbook)\r\nEnd Sub\r\n", ["App_WorkbookOpen"]),
+        ("Chart1", "document", "Private Sub Chart_Activate()\r\nEnd Sub\r\n", ["Chart_Activate"]),
+        ("Module1", "standard", "Sub Auto_Activate()\r\nEnd Sub\r\n", ["Auto_Activate"]),
+        ("Module1", "standard", "Sub CommandButton1_Click()\r\nEnd Sub\r\nSub xlperf_clear_marks()\r\nEnd Sub\r\n", []),
+        ("Sheet1", "document", "Sub Worksheet_Recalc()\r\nEnd Sub\r\nSub Helper_Tool()\r\nEnd Sub\r\n", []),
+    ],
+)
+def test_event_procedures_are_found(module: str, kind: str, source: str, expected: list[str]) -> None:
+    """Every procedure Excel runs by itself: the events of the object model (Workbook,
+    Worksheet, Chart, WithEvents objects, ActiveX controls), not only the Auto_* names; a
+    standard module's `<control>_Click` and a name that is no event are not."""
+    project = build_vba_project([Module(module, source, kind)])
+    assert [p for _, p in auto_run_procedures(project, max_bytes=INSPECT_LIMIT)] == expected
 
 
 def test_finds_auto_open_in_a_standard_module() -> None:

@@ -38,7 +38,7 @@ def modules():
 
 def test_modules_in_project_order(modules):
     names = [m.name for m in vm.vba_modules()]
-    assert names == ["xlwings", "xlperf_udfs", "xlperf_buttons", "ThisWorkbook", *layout.SHEET_CODENAMES]
+    assert names == ["xlwings", "xlwings_udfs", "xlperf_buttons", "ThisWorkbook", *layout.SHEET_CODENAMES]
     kinds = [m.kind for m in vm.vba_modules()]
     assert kinds == ["standard"] * 3 + ["document"] * (1 + len(layout.SHEET_CODENAMES))
 
@@ -50,7 +50,7 @@ def test_xlwings_module_is_the_installed_file_byte_for_byte(modules):
 
 
 def test_one_wrapper_per_udf_calling_xlperf_udfs(modules):
-    source = modules["xlperf_udfs"].source
+    source = modules["xlwings_udfs"].source
     declared = dict(FUNCTION.findall(source))
     assert sorted(declared) == sorted(udfs.UDF_NAMES)
     for name in udfs.UDF_NAMES:
@@ -68,7 +68,7 @@ def test_udf_module_is_what_xlwings_generates_under_its_import_header(modules):
         harness.udfs.generate_vba_wrapper("xlperf.udfs", harness.module, buffer, SimpleNamespace(Name="a.xlsm"))
         import_source = inspect.getsource(harness.udfs.import_udfs)
     wrappers = buffer.getvalue().replace("\n", "\r\n")
-    assert modules["xlperf_udfs"].source == 'Attribute VB_Name = "xlperf_udfs"\r\n' + vm.UDF_HEADER + wrappers
+    assert modules["xlwings_udfs"].source == 'Attribute VB_Name = "xlwings_udfs"\r\n' + vm.UDF_HEADER + wrappers
     for line in vm.UDF_HEADER.splitlines():
         assert line in import_source
 

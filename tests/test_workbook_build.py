@@ -326,8 +326,7 @@ def test_xlwings_conf_sheet_as_xlwings_reads_it(sheets):
     while ws.cell(row, 1).value not in (None, ""):  # xlwings reads A1 down to the first blank
         keys.append((ws.cell(row, 1).value, ws.cell(row, 2).value))
         row += 1
-    assert keys == [("Interpreter_Win", None), ("Interpreter_Mac", None), ("UDF Modules", "xlperf.udfs"),
-                    ("Use UDF Server", False)]
+    assert keys == [("UDF Modules", "xlperf.udfs"), ("Use UDF Server", False)]
     assert all(ws.cell(r, 3).value is None and ws.cell(r, 4).value for r in range(1, row))
 
 
@@ -582,6 +581,69 @@ def _vba() -> bytes:
 
 
 _VBA: dict[str, bytes] = {}
+
+
+def _conf_rows(path: Path) -> list[tuple]:
+    ws = openpyxl.load_workbook(path)[L.CONF]
+    rows, r = [], 1
+    while ws.cell(r, 1).value not in (None, ""):  # as xlwings reads it
+        rows.append((ws.cell(r, 1).value, ws.cell(r, 2).value))
+        r += 1
+    return rows
+
+
+@pytest.mark.parametrize(
+    "interpreter, key",
+    [
+        (r"C:\Users\张三\anaconda3\envs\绩效\pythonw.exe", "Interpreter_Win"),
+        ("/Users/zhang/.venv/bin/python", "Interpreter_Mac"),
+        (None, None),
+    ],
+)
+def test_new_writes_an_interpreter_row_only_when_given(tmp_path, interpreter, key):
+    """An empty Interpreter_Win/Mac row would override the user's ~/.xlwings/xlwings.conf:
+    none is written unless `xlperf new --interpreter PATH` names one."""
+    from xlperf import cli
+
+    out = tmp_path / "book.xlsm"
+    args = ["new", str(out)] + (["--interpreter", interpreter] if interpreter else [])
+    assert cli.main(args) == 0
+    rows = _conf_rows(out)
+    assert ("UDF Modules", "xlperf.udfs") in rows
+    assert all(v not in (None, "") for _, v in rows)
+    interpreters = [(k, v) for k, v in rows if k.startswith("Interpreter")]
+    assert interpreters == ([(key, interpreter)] if interpreter else [])
+
+
+def test_a_text_longer_than_a_cell_is_never_cut_in_silence():
+    """XlsxWriter and openpyxl cut a text at 32,767 characters without a word: the builder
+    refuses it naming the cell's field, and the notes mark writes say where they were cut."""
+    from xlperf.errors import InputError
+    from xlperf.excel.handlers import _fit
+    from xlperf.workbook.build import _fits
+
+    lay = Layout()
+    cell = lay.cell_for("other_notes")
+    _fits(cell, "字" * 32_767)
+    with pytest.raises(InputError, match="32767"):
+        _fits(cell, "字" * 32_768)
+    with pytest.raises(InputError, match="实施文件依据"):
+        _fits(lay.cell_for("basic.basis_documents"), ["字" * 20_000, "字" * 20_000])
+    cut = _fit("说" * 40_000)
+    assert len(cut) == 32_767 and cut.endswith("以下从略）")
+    assert _fit("短") == "短"
+
+
+def test_score_sheet_numbers_are_words_a_person_reads(sheets):
+    """The 评分表's 编号 column: 产出-数量-1 and the like, never a field path or a rule id."""
+    ws = sheets[L.SCORE]
+    head = [c.value for c in ws[L.SCORE_FIRST_ROW]]
+    col = head.index("编号") + 1
+    numbers = [ws.cell(r, col).value for r in range(L.SCORE_FIRST_ROW + 1, ws.max_row + 1)]
+    numbers = [n for n in numbers if n]
+    assert "产出-数量-1" in numbers and "满意度-服务对象满意度-1" in numbers
+    assert not [n for n in numbers if re.search(r"[A-Za-z_\[\].]", str(n))]
+    assert len(numbers) == len(set(numbers))
 
 
 # ---- nothing typed is silently replaced (xlperf new --from)

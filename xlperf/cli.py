@@ -12,6 +12,7 @@ import os
 import re
 import sys
 import unicodedata
+from pathlib import Path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -107,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--indicator-rows", type=int, metavar="N", help="每个二级指标预留的行数（默认 3，数据更多时自动加行）")
     p.add_argument("--budget-rows", type=int, metavar="N", help="资金安排、资金使用各预留的年度行数")
     p.add_argument("--purpose-rows", type=int, metavar="N", help="按方向划分预留的行数")
+    p.add_argument("--interpreter", metavar="PATH",
+                   help="写入 xlwings.conf 工作表的 Python 解释器完整路径（Windows 为 pythonw.exe，以 / 开头的视为 macOS 的 python）；"
+                        "不给出时不写，使用 xlwings 的用户配置或 PATH 中的 Python")
     p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
 
     p = sub.add_parser("import", help="导入 Word/Excel/WPS 填写的官方表格（.docx/.xlsx/.xls）",
@@ -186,7 +190,7 @@ def _evaluate(args):
     from xlperf.files import sources
 
     loaded = sources.load_form(args.file)
-    return loaded.form, loaded.evaluate(rules=args.rules)
+    return loaded.form, loaded.evaluate(rules=args.rules, folder=Path(args.file).parent)
 
 
 def _cmd_check(args) -> int:
@@ -244,6 +248,7 @@ def _cmd_new(args) -> int:
         budget_rows=args.budget_rows,
         purpose_rows=args.purpose_rows,
         force=args.force,
+        interpreter=args.interpreter,
     )
     print(f"已生成工作簿：{path}")
     if args.source is not None:

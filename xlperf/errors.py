@@ -185,6 +185,7 @@ _REASONS = {
     "decimal_type": "应为数字",
     "float_parsing": "应为数字",
     "float_type": "应为数字",
+    "finite_number": "应为有限的数字",
     "date_from_datetime_parsing": _DATE,
     "date_parsing": _DATE,
     "date_type": _DATE,
@@ -203,16 +204,43 @@ _REASONS = {
     "string_too_short": "不能为空",
     "string_too_long": "最多{max_length}个字",
     "literal_error": "取值应为 {expected}",
-    "json_invalid": "不是有效的 JSON（{error}）",
 }
+
+_JSON_REASONS = (
+    ("recursion limit", "括号嵌套层数过多"),
+    ("number out of range", "数字超出范围"),
+    ("surrogate", "含有无效的 Unicode 转义"),
+    ("unicode", "含有无效的 Unicode 转义"),
+    ("escape", "含有无效的转义字符"),
+    ("control character", "字符串中含有控制字符"),
+    ("EOF", "文件不完整（括号或引号未闭合）"),
+    ("trailing", "JSON 结束后还有多余的内容"),
+    ("expected value", "此处应为一个值（NaN、Infinity 等不是 JSON 的值）"),
+    ("key must be a string", "对象的键应为带引号的文字"),
+    ("expected `,` or", "缺少逗号或右括号"),
+    ("expected `:`", "缺少冒号"),
+    ("expected ident", "此处应为一个值（NaN、Infinity 等不是 JSON 的值）"),
+    ("invalid number", "数字写法无效"),
+)
+_JSON_AT = re.compile(r"at line (\d+) column (\d+)")
+
+
+def json_reason(error: str) -> str:
+    """A JSON parser's English complaint in Chinese: “不是有效的 JSON（第1行第5列附近：…）”."""
+    why = next((zh for en, zh in _JSON_REASONS if en.lower() in error.lower()), "语法错误")
+    at = _JSON_AT.search(error)
+    where = f"第{at.group(1)}行第{at.group(2)}列附近：" if at else ""
+    return f"不是有效的 JSON（{where}{why}）"
 
 
 def _reason(item, noun: str) -> str:
     kind = item.get("type", "")
     ctx = {k: str(v).replace(" or ", " 或 ") for k, v in (item.get("ctx") or {}).items()}
+    if kind == "json_invalid":
+        return json_reason(str(ctx.get("error", "")))
     if kind == "value_error":
         return ctx.get("error") or str(item.get("msg", "")).removeprefix("Value error, ") or "取值无效"
     try:
         return _REASONS[kind].format(noun=noun, **ctx)
     except (KeyError, IndexError):
-        return f"取值无效（{item.get('msg', kind)}）"
+        return "取值无效"

@@ -23,16 +23,21 @@ class Evaluation:
         return not self.errors
 
 
-def evaluate(ev, rules=None, locate=None) -> Evaluation:
+def evaluate(ev, rules=None, locate=None, folder=None) -> Evaluation:
     """Score `ev` under `rules` (a RuleSet, a name, a path or None) and run every check.
 
+    `rules` is what a person chose (a command-line option) and may name any file. When it
+    is None the form's own setting is used, resolved by `scoring.form_rules`: a shipped
+    rule set, or a rule file inside `folder` (the form's folder) only.
     `locate(field_path)` gives a finding its cell; by default the workbook layout for `ev`.
     """
     from xlperf.engine.checks import run_checks
-    from xlperf.engine.scoring import load_rules, score
+    from xlperf.engine.scoring import form_rules, load_rules, score
 
-    if rules is None or isinstance(rules, str):
-        rules = load_rules(rules if rules is not None else ev.scoring.rules)
+    if rules is None:
+        rules = form_rules(ev.scoring.rules, folder)
+    elif isinstance(rules, str):
+        rules = load_rules(rules)
     scorecard = score(ev, rules)
     if locate is None:
         locate = default_locator(ev)

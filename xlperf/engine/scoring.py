@@ -51,7 +51,7 @@ class RulesError(InputError, ValueError):
 
     An `InputError`, so every command and button reports it like any unusable input.
 
-    `code` is stable (RULES_UNKNOWN, RULES_NOT_FOUND, RULES_BAD_JSON, RULES_INVALID);
+    `code` is stable (RULES_UNKNOWN, RULES_NOT_FOUND, RULES_OUTSIDE, RULES_BAD_JSON, RULES_INVALID);
     the message is Chinese and names the file and the problem.
     """
 
@@ -216,6 +216,8 @@ def load_rules(name_or_path: str | Path | None = None) -> RuleSet:
     path = Path(text)
     if _looks_like_path(text) or path.is_file():
         if not path.is_file():
+            if path.exists():
+                raise RulesError("RULES_NOT_FOUND", f"评分规则“{text}”不是普通文件，无法作为规则文件读取。")
             raise RulesError("RULES_NOT_FOUND", f"找不到评分规则文件“{text}”，请检查路径。")
         return _load_file(text, path.stat().st_mtime_ns)
     if text not in shipped_rule_names():
@@ -227,10 +229,62 @@ def load_rules(name_or_path: str | Path | None = None) -> RuleSet:
     return _load_shipped(text)
 
 
+MAX_RULES_BYTES = 1024 * 1024
+"""A rule file is a few KB; the shipped ones are under 20 KB."""
+
+
 @lru_cache(maxsize=32)
 def _load_file(text: str, mtime_ns: int) -> RuleSet:
     path = Path(text)
-    return _parse(path.read_bytes(), str(path), path.stem)
+    return _parse(_read_rule_file(path, text), str(path), path.stem)
+
+
+def _read_rule_file(path: Path, shown: str) -> bytes:
+    """The bytes of a rule file, once it is known to be a regular file of a sane size (a
+    device, a fifo or a 2 GB file is refused before a byte is read)."""
+    import os
+    import stat
+
+    try:
+        with open(path, "rb", opener=lambda p, flags: os.open(p, flags | getattr(os, "O_NONBLOCK", 0))) as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise RulesError("RULES_NOT_FOUND", f"评分规则“{shown}”不是普通文件，无法作为规则文件读取。")
+            if st.st_size > MAX_RULES_BYTES:
+                raise RulesError(
+                    "RULES_INVALID", f"评分规则文件“{shown}”过大（{st.st_size} 字节，上限 {MAX_RULES_BYTES} 字节），不是规则文件。"
+                )
+            return fh.read(MAX_RULES_BYTES + 1)[:MAX_RULES_BYTES]
+    except OSError as e:
+        raise RulesError("RULES_NOT_FOUND", f"评分规则文件“{shown}”无法读取（{e.strerror or '读取失败'}）。") from None
+
+
+def form_rules(name: str | None, folder: str | Path | None) -> RuleSet:
+    """The rule set a form or workbook names (its 评分规则 setting), which its sender chose.
+
+    Only a shipped rule set, or a rule file inside `folder` (the folder of the form or
+    workbook) named by a relative path: no absolute path, no drive, no “..”, nothing that
+    resolves (through a symlink) outside the folder. The refusal reads the same whether such
+    a file exists or not. A rule path a person gives on the command line goes through
+    `load_rules` instead, and may point anywhere."""
+    text = str(name or "").strip()
+    if not text or not _looks_like_path(text):
+        return load_rules(text or None)
+    refused = RulesError(
+        "RULES_OUTSIDE",
+        f"评分规则“{text[:100]}”不是内置规则，也不是本文件所在文件夹中的规则文件：表内只能填写内置规则名，"
+        "或同一文件夹中规则文件的相对路径（如需使用其他位置的规则文件，请用 --rules 指定）。",
+    )
+    parts = text.replace("\\", "/").split("/")
+    if folder is None or text.startswith(("/", "\\")) or ":" in text or any(p in ("..", "") for p in parts[:-1]) or parts[-1] in ("..", ""):
+        raise refused
+    base = Path(folder).resolve()
+    target = (base / Path(*parts)).resolve()
+    if base not in target.parents:
+        raise refused
+    if not target.is_file():
+        raise RulesError("RULES_NOT_FOUND", f"找不到评分规则文件“{text[:100]}”（应在本文件所在的文件夹中），请检查路径。")
+    return load_rules(str(target))
 
 
 @lru_cache(maxsize=None)

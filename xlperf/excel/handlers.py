@@ -263,7 +263,7 @@ class FileBook:
         import openpyxl
 
         from xlperf.files.atomic import check_output
-        from xlperf.files.xlsx_grid import read_grids
+        from xlperf.files.xlsx_grid import check_whole_package, read_grids
 
         self.source, self.out, self.force = Path(source), Path(out), force
         suffix = self.source.suffix.lower()
@@ -273,6 +273,8 @@ class FileBook:
             raise InputError(f"输出文件应与原工作簿同为 {suffix} 文件，实际为“{self.out.name}”")
         check_output(self.out, force=force, source=self.source)
         self._grids = read_grids(self.source)
+        check_whole_package(self.source)
+        _refuse_foreign_vba(self.source)
         self.wb = openpyxl.load_workbook(self.source, keep_vba=suffix == ".xlsm")
         for ws in self.wb.worksheets:
             _refill_merged(ws)
@@ -333,7 +335,7 @@ class FileBook:
         target = self.wb[sheet][cell]
         if text:
             lines = text.count("\n") + 1 + len(text) // 22
-            target.comment = Comment(text, "xlperf", width=320, height=max(80, 20 * lines))
+            target.comment = Comment(_fit(text), "xlperf", width=320, height=max(80, 20 * lines))
         else:
             target.comment = None
 
@@ -392,54 +394,115 @@ class FileBook:
 
         with atomic_path(self.out, force=self.force, source=self.source) as tmp:
             self.wb.save(tmp)
-            _unique_vml_shapes(tmp)
+            _number_vml_drawings(tmp)
         return self.out
 
 
-_VML_SHAPE = re.compile(r"<v:shape\b[^>]*>")
-_VML_ID = re.compile(r'\bid="_x0000_s(\d+)"')
-_VML_LAYOUT = re.compile(r"<o:shapelayout\b.*?</o:shapelayout>", re.S)
+_VML = "urn:schemas-microsoft-com:vml"
+_OFFICE = "urn:schemas-microsoft-com:office:office"
+_EXCEL = "urn:schemas-microsoft-com:office:excel"
+_SHAPES_PER_BLOCK = 1024
 
 
-def _unique_vml_shapes(path: Path) -> None:
-    """Give the notes openpyxl adds shape ids of their own.
+def _number_vml_drawings(path: Path) -> None:
+    """Number the VML drawings (buttons, notes) of a saved workbook as Excel does.
 
-    openpyxl writes a sheet's notes into the drawing that already holds the form
-    buttons, numbering them from _x0000_s1026 as the buttons are, and adds a second
-    o:shapelayout; Excel needs every shape id of a drawing to be unique. The notes are
-    renumbered after the highest other id and the repeated layout is dropped."""
+    openpyxl gives every drawing `o:idmap data="1"` and numbers the notes it adds from
+    _x0000_s1026, like the buttons already in the drawing, so two drawings (or a note
+    and a button) can share a shape id, which Excel may answer with a repair prompt.
+    Excel's own files (XlsxWriter's comparison files were written by it) give drawing k
+    the block k (`data="k"`) and its shapes the ids k*1024+1, k*1024+2, ...; a drawing of
+    more than 1024 shapes takes the next blocks too (`data="1,2,3"`), and the next drawing
+    starts after them. Each drawing's `<o:shapelayout>` comes first. Every shape is
+    renumbered here in that way, drawing by drawing in the order of their part names."""
+    import math
+    import xml.etree.ElementTree as ET
     import zipfile
 
+    for prefix, uri in (("v", _VML), ("o", _OFFICE), ("x", _EXCEL)):
+        ET.register_namespace(prefix, uri)
     with zipfile.ZipFile(path) as z:
         entries = [(info, z.read(info.filename)) for info in z.infolist()]
-    changed = False
-    for k, (info, data) in enumerate(entries):
-        if not (info.filename.startswith("xl/drawings/") and info.filename.endswith(".vml")):
-            continue
-        text = data.decode("utf-8")
-        tags = _VML_SHAPE.findall(text)
-        ids = [int(m.group(1)) for t in tags if (m := _VML_ID.search(t))]
-        if len(ids) == len(set(ids)):
-            continue
-        others = [int(m.group(1)) for t in tags if "#_x0000_t202" not in t and (m := _VML_ID.search(t))]
-        counter = iter(range(max(others, default=1024) + 1, 1 << 30))
-
-        def renumber(match: re.Match) -> str:
-            tag = match.group(0)
-            if "#_x0000_t202" not in tag:
-                return tag
-            return _VML_ID.sub(f'id="_x0000_s{next(counter)}"', tag, count=1)
-
-        text = _VML_SHAPE.sub(renumber, text)
-        layouts = _VML_LAYOUT.findall(text)
-        for extra in layouts[1:]:
-            text = text.replace(extra, "", 1)
-        entries[k] = (info, text.encode("utf-8"))
-        changed = True
-    if changed:
-        with zipfile.ZipFile(path, "w") as z:
+    order = _vml_in_sheet_order({info.filename: data for info, data in entries})
+    drawings = sorted(
+        (k for k, (info, _) in enumerate(entries) if info.filename.lower().endswith(".vml")),
+        key=lambda k: (order.get(entries[k][0].filename, len(order)), entries[k][0].filename),
+    )
+    block = 1
+    for k in drawings:
+        info, data = entries[k]
+        root = ET.fromstring(data)
+        for layout in root.findall(f"{{{_OFFICE}}}shapelayout"):
+            root.remove(layout)
+        shapes = [el for el in root.iter(f"{{{_VML}}}shape")]
+        blocks = list(range(block, block + max(1, math.ceil(len(shapes) / _SHAPES_PER_BLOCK))))
+        for n, shape in enumerate(shapes):
+            new_id = f"_x0000_s{blocks[0] * _SHAPES_PER_BLOCK + 1 + n}"
+            shape.set("id", new_id)
+            if shape.get(f"{{{_OFFICE}}}spid") is not None:
+                shape.set(f"{{{_OFFICE}}}spid", new_id)
+        layout = ET.Element(f"{{{_OFFICE}}}shapelayout", {f"{{{_VML}}}ext": "edit"})
+        ET.SubElement(layout, f"{{{_OFFICE}}}idmap", {f"{{{_VML}}}ext": "edit", "data": ",".join(map(str, blocks))})
+        root.insert(0, layout)
+        entries[k] = (info, ET.tostring(root, encoding="utf-8", xml_declaration=False))
+        block = blocks[-1] + 1
+    if drawings:
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
             for info, data in entries:
                 z.writestr(info, data)
+
+
+def _vml_in_sheet_order(parts: dict[str, bytes]) -> dict[str, int]:
+    """VML part name -> position of its sheet in the workbook (drawing k is the k-th)."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+
+    def rels(part: str) -> dict[str, tuple[str, str]]:
+        folder, name = posixpath.split(part)
+        data = parts.get(posixpath.join(folder, "_rels", name + ".rels"))
+        if data is None:
+            return {}
+        return {
+            el.get("Id", ""): (el.get("Type", ""), posixpath.normpath(posixpath.join(folder, el.get("Target", ""))).lstrip("/"))
+            for el in ET.fromstring(data) if el.get("TargetMode") != "External"
+        }
+
+    book = rels("xl/workbook.xml")
+    order: dict[str, int] = {}
+    sheets = [el for el in ET.fromstring(parts["xl/workbook.xml"]).iter() if el.tag.endswith("}sheet")]
+    for sheet in sheets:
+        rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), "")
+        target = book.get(rid, ("", ""))[1]
+        for kind, vml in rels(target).values():
+            if kind.endswith("/vmlDrawing"):
+                order.setdefault(vml, len(order))
+    return order
+
+
+def _refuse_foreign_vba(source: Path) -> None:
+    """Refuse to carry a sender's VBA project into a marked copy.
+
+    openpyxl (keep_vba) copies the project as it is, and whoever opens the marked copy
+    with macros enabled would run it. So a copy is written only when every module is
+    exactly one xlperf builds (with the installed xlwings; the UDF module under its new
+    or its earlier name). An .xlsm cannot be written without its project (Excel refuses
+    an .xlsm that holds none), so any other project is refused, naming its modules."""
+    from xlperf.excel.vba_modules import foreign_modules
+    from xlperf.files.safezip import DEFAULT_LIMITS
+    from xlperf.files.xlsx_grid import vba_projects
+
+    for part, data in vba_projects(source).items():
+        try:
+            foreign = foreign_modules(data, max_bytes=DEFAULT_LIMITS.max_part_bytes)
+        except ValueError:
+            foreign = ["（无法解析）"]
+        if foreign:
+            shown = "、".join(foreign[:5]) + (f" 等 {len(foreign)} 个" if len(foreign) > 5 else "")
+            raise InputError(
+                f"文件 {source}：工作簿中的宏（模块 {shown}）不是本机 xlperf 生成的，为安全起见不在其副本中写入标记；"
+                f"请用“xlperf new 新表.xlsm --from {source.name}”重新生成工作簿（已填内容会保留）后再标记，"
+                "或用 xlperf check 只做校验"
+            )
 
 
 def _refill_merged(ws: Any) -> None:
@@ -455,8 +518,21 @@ def _refill_merged(ws: Any) -> None:
                     cell.fill = copy(first.fill)
 
 
+_CUT = "……（超过单元格上限 32767 字，以下从略）"
+
+
+def _fit(text: str) -> str:
+    """A text of ours (a note, a finding's message) cut to a cell's 32,767 characters with
+    a note saying so: openpyxl would cut it without a word. Input values never reach this
+    length (the model refuses them)."""
+    from xlperf.files.xlsx_grid import MAX_CELL_TEXT
+
+    return text if len(text) <= MAX_CELL_TEXT else text[: MAX_CELL_TEXT - len(_CUT)] + _CUT
+
+
 def _set(cell: Any, value: Any) -> None:
     """Set an openpyxl cell; a text stays a text even when it starts with “=”."""
+    value = _fit(value) if isinstance(value, str) else value
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"
@@ -610,16 +686,12 @@ class _Session:
             grid[name] = self.book.read(name, self.layout.sheet(name).extent.ref)
         return read_grid(grid, self.layout, self.mode)
 
-    def rules(self, ev) -> str | None:
-        """The rule set the workbook records; a relative path to a rule file is looked up
-        in the workbook's folder first (Excel's working folder is anybody's guess)."""
-        name = ev.scoring.rules
-        if not name or not (any(ch in name for ch in "/\\") or name.lower().endswith(".json")):
-            return name
-        folder = self.book.folder
-        if folder is not None and not Path(name).is_absolute() and (folder / name).is_file():
-            return str(folder / name)
-        return name
+    def rules(self, ev):
+        """The rule set the workbook records: a shipped one, or a rule file in the
+        workbook's own folder (never elsewhere: the workbook's sender chose the name)."""
+        from xlperf.engine.scoring import form_rules
+
+        return form_rules(ev.scoring.rules, self.book.folder)
 
     def writable(self) -> list[str]:
         return [s for s in self.sheets if s in self.names]

@@ -125,9 +125,40 @@ def preflight(path, limits: Limits = DEFAULT_LIMITS) -> int:
     if at < 0 or len(tail) - at < _EOCD_SIZE:
         raise refuse(p, "IN_CORRUPT", "工作簿文件不完整或已损坏（找不到 zip 目录结尾，可能传输时被截断）")
     entries, directory_bytes = struct.unpack_from("<HI", tail, at + 10)
+    zip64 = _zip64_end(p, tail, at, size - tail_len)
+    if zip64 is not None:
+        entries64, directory64 = zip64
+        if (entries != 0xFFFF and entries != entries64) or (directory_bytes != 0xFFFFFFFF and directory_bytes != directory64):
+            raise refuse(
+                p, "IN_CORRUPT",
+                f"工作簿文件已损坏（ZIP64 目录记录的部件数 {entries64}、目录大小 {directory64} 字节"
+                f"与目录结尾记录的 {entries}、{directory_bytes} 字节不一致）",
+            )
+        entries, directory_bytes = entries64, directory64
     if entries > limits.max_entries or directory_bytes > limits.max_entries * 1024:
         raise refuse(p, "IN_TOO_LARGE", f"工作簿包含的部件过多（{entries} 个，上限 {limits.max_entries} 个），不是正常的自评工作簿")
     return size
+
+
+_ZIP64_LOCATOR = b"PK\x06\x07"
+_ZIP64_END = b"PK\x06\x06"
+
+
+def _zip64_end(p: Path, tail: bytes, at: int, tail_start: int) -> tuple[int, int] | None:
+    """(entries, directory bytes) of the ZIP64 end record, when the file has one.
+
+    zipfile takes these numbers instead of the end record's whenever a ZIP64 locator sits
+    just before the end record, so they are checked here, as the end record's are,
+    before zipfile parses a directory of their size."""
+    if at < 20 or tail[at - 20 : at - 16] != _ZIP64_LOCATOR:
+        return None
+    record = tail[at - 76 : at - 20] if at >= 76 else b""
+    if len(record) != 56 or not record.startswith(_ZIP64_END):
+        raise refuse(p, "IN_CORRUPT", "工作簿文件已损坏（ZIP64 目录记录缺失或不完整）")
+    disk_entries, entries, directory_bytes = struct.unpack_from("<QQQ", record, 24)
+    if disk_entries != entries:
+        raise refuse(p, "IN_CORRUPT", "工作簿文件已损坏（ZIP64 目录记录的部件数前后不一致）")
+    return entries, directory_bytes
 
 
 class SafePackage:
@@ -148,6 +179,12 @@ class SafePackage:
             self.close()
             raise refuse(self.path, "IN_TOO_LARGE", f"工作簿包含的部件过多（{len(infos)} 个，上限 {limits.max_entries} 个）")
         self._infos = {i.filename: i for i in infos}
+        folded = {name.lower() for name in self._infos}
+        if len(folded) != len(infos):
+            seen: set[str] = set()
+            twice = next(i.filename for i in infos if i.filename.lower() in seen or seen.add(i.filename.lower()))
+            self.close()
+            raise refuse(self.path, "IN_CORRUPT", f"工作簿文件已损坏（部件 {twice[:80]} 重复出现，无法确定以哪一个为准）")
         self._read_total = 0
 
     def close(self) -> None:
@@ -239,8 +276,15 @@ def _zip_reason(e: BaseException) -> str:
         "Bad magic number for file header": "部件头部损坏",
         "Truncated file header": "部件头部被截断",
         "Bad CRC-32": "校验码不符",
+        "That compression method is not supported": "使用了不支持的压缩方式（如 Deflate64），请在 Excel 中重新保存",
+        "compression type": "使用了不支持的压缩方式，请在 Excel 中重新保存",
+        "Error -3": "压缩数据已损坏",
+        "Truncated": "数据被截断",
+        "Corrupt": "目录已损坏",
+        "Bad magic": "目录已损坏",
+        "zipfiles that span multiple disks": "分卷压缩文件不受支持",
     }
     for key, value in known.items():
-        if text.startswith(key):
+        if key.lower() in text.lower():
             return value
-    return text if len(text) <= 120 else text[:120] + "…"
+    return "无法识别的 zip 结构错误"

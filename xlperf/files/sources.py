@@ -37,11 +37,12 @@ class Loaded:
         self.findings = list(findings)
         self.imported = imported
 
-    def evaluate(self, rules=None):
-        """Checks and scoring of the form, the import's own findings first."""
+    def evaluate(self, rules=None, folder=None):
+        """Checks and scoring of the form, the import's own findings first (`rules` and
+        `folder` as `engine.evaluate` takes them)."""
         from xlperf.engine import Evaluation, evaluate
 
-        result = evaluate(self.form, rules=rules, locate=self.locate)
+        result = evaluate(self.form, rules=rules, locate=self.locate, folder=folder)
         if not self.findings:
             return result
         return Evaluation(findings=self.findings + list(result.findings), scorecard=result.scorecard)
@@ -108,6 +109,7 @@ def _load_json(p: Path):
         data = p.read_bytes()
     except OSError as e:
         raise InputError(f"文件 {p}：无法读取（{e.strerror or e}）") from None
+    data = data.removeprefix(b"\xef\xbb\xbf")
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:

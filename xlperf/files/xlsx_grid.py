@@ -264,6 +264,13 @@ def _read_styles(pkg: SafePackage, book: _Book) -> dict[int, str]:
     name = _related(pkg, book, "/styles", "xl/styles.xml")
     if name is None:
         return {}
+    try:
+        return _styles_of(pkg, name)
+    except _BadCell as bad:
+        raise refuse(pkg.path, "IN_CORRUPT", f"工作簿的样式已损坏（{bad}）") from None
+
+
+def _styles_of(pkg: SafePackage, name: str) -> dict[int, str]:
     if pkg.declared_size(name) > _REMEMBER_STYLES_BYTES:
         return _date_styles(_tree(pkg, name, stop_after="cellXfs"))
     data = pkg.read(name)
@@ -276,6 +283,11 @@ def _read_styles(pkg: SafePackage, book: _Book) -> dict[int, str]:
     return kinds
 
 
+MAX_FORMAT_CODE = 255
+"""Characters of a number format code: Excel allows 255. The code is searched with regular
+expressions, so its length is what bounds their time."""
+
+
 def _date_styles(root: ET.Element) -> dict[int, str]:
     custom: dict[int, str] = {}
     formats: list[str] = []
@@ -283,8 +295,11 @@ def _date_styles(root: ET.Element) -> dict[int, str]:
         local = _local(el.tag)
         if local == "numFmts":
             for fmt in el:
+                code = fmt.get("formatCode", "")
+                if len(code) > MAX_FORMAT_CODE:
+                    raise _BadCell(f"数字格式长达{len(code)}个字符（Excel 最多 {MAX_FORMAT_CODE} 个）")
                 try:
-                    custom[int(fmt.get("numFmtId", "-1"))] = fmt.get("formatCode", "")
+                    custom[int(fmt.get("numFmtId", "-1"))] = code
                 except ValueError:
                     pass
         elif local == "cellXfs":
@@ -309,13 +324,25 @@ def _date_styles(root: ET.Element) -> dict[int, str]:
 
 
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+MAX_CELL_TEXT = 32_767
+"""Characters an Excel cell holds: a longer text did not come from Excel."""
 
 
 def _unescape(text: str) -> str:
-    """OOXML writes control characters as _xHHHH_."""
+    """OOXML writes control characters as _xHHHH_; an escaped surrogate pair is the
+    character it encodes, a lone surrogate is no character at all (refused)."""
+    if len(text) > MAX_CELL_TEXT:
+        raise _BadCell(f"文字超过单元格上限（{len(text)}个字，最多 {MAX_CELL_TEXT} 个）")
     if "_x" not in text:
         return text
-    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+    text = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+    if _SURROGATE.search(text):
+        text = _SURROGATE_PAIR.sub(lambda m: m.group(0).encode("utf-16-le", "surrogatepass").decode("utf-16-le"), text)
+        if _SURROGATE.search(text):
+            raise _BadCell("文字中含有无效的字符（孤立的代理项编码 _xD800_ 之类）")
+    return text
 
 
 def _string_of(el: ET.Element) -> str:
@@ -346,7 +373,10 @@ def _read_shared_strings(pkg: SafePackage, book: _Book, limits: Limits) -> list[
         raise refuse(
             pkg.path, "IN_TOO_MANY_CELLS", f"工作簿的共享字符串过多（超过 {limits.max_shared_strings} 条），不是正常的自评工作簿"
         )
-    return [_string_of(si) for si in root]
+    try:
+        return [_string_of(si) for si in root]
+    except _BadCell as bad:
+        raise refuse(pkg.path, "IN_CORRUPT", f"工作簿的共享字符串已损坏（{bad}）") from None
 
 
 # ---- cells --------------------------------------------------------------------------
@@ -354,11 +384,16 @@ def _read_shared_strings(pkg: SafePackage, book: _Book, limits: Limits) -> list[
 _EPOCH_1900 = dt.datetime(1899, 12, 30)
 _EPOCH_1904 = dt.datetime(1904, 1, 1)
 _MAX_SERIAL = 2958465.99999
+_MAX_SERIAL_1904 = _MAX_SERIAL - 1462
+"""9999-12-31 in the 1904 date system (its day 0 is 1904-01-01, day 1462 of 1900)."""
 
 
 def _from_serial(value: float, kind: str, date1904: bool):
-    """An Excel serial number as date/datetime/time; the number itself if out of range."""
-    if not (0 <= value <= _MAX_SERIAL) or (kind != "time" and value < 1 and not date1904):
+    """An Excel serial number as date/datetime/time; the number itself if below the date
+    range, its text (what no date cell can hold: Excel shows ####) if past 9999-12-31."""
+    if value > (_MAX_SERIAL_1904 if date1904 else _MAX_SERIAL):
+        return format(value, "g")
+    if value < 0 or (kind != "time" and value < 1 and not date1904):
         return value
     if date1904:
         moment = _EPOCH_1904 + dt.timedelta(days=value)
@@ -375,18 +410,29 @@ def _from_serial(value: float, kind: str, date1904: bool):
     return moment
 
 
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?")
+_MAX_NUMBER_CHARS = 64
+"""Excel writes a number in at most 17 significant digits and a 3-digit exponent."""
+
+
 def _number(text: str):
-    """A cell's numeric text as int or float; None if it is not a finite number."""
-    try:
-        if "." not in text and "e" not in text and "E" not in text:
-            return int(text)
-        value = float(text)
-    except ValueError:
+    """A cell's numeric text as int or float; None if it is not a finite number written as
+    Excel writes numbers (ASCII digits, no underscores or spaces inside, bounded length)."""
+    if len(text) > _MAX_NUMBER_CHARS:
         return None
+    m = _NUMBER.fullmatch(text)
+    if m is None:
+        return None
+    if m.group(1) is None and m.group(2) is None:
+        return int(text)
+    value = float(text)
     return value if math.isfinite(value) else None
 
 
-_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})$")
+_REF = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
+_ROW_NUMBER = re.compile(r"[1-9][0-9]{0,6}")
+_INDEX = re.compile(r"[0-9]{1,9}")
+_EXCEL_ROWS, _EXCEL_COLS = 1_048_576, 16_384
 _REFS: dict[str, tuple[int, int]] = {}
 
 
@@ -395,13 +441,15 @@ def _split_ref(ref: str) -> tuple[int, int] | None:
     found = _REFS.get(ref)
     if found is not None:
         return found
-    m = _REF.match(ref)
+    m = _REF.fullmatch(ref)
     if m is None:
         return None
     col = 0
-    for ch in m.group(1).upper():
+    for ch in m.group(1):
         col = col * 26 + ord(ch) - 64
     found = (int(m.group(2)), col)
+    if found[0] > _EXCEL_ROWS or col > _EXCEL_COLS:
+        return None
     if len(_REFS) < 50_000:
         _REFS[ref] = found
     return found
@@ -415,17 +463,25 @@ def _sheet_cells(root: ET.Element, strings, styles, date1904, limits: Limits, bu
     """(row, column) -> value for the filled cells of a parsed sheet, within the limits."""
     ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
     C, V, F, IS = ns + "c", ns + "v", ns + "f", ns + "is"
-    data = root.find(ns + "sheetData")
+    if ns not in (_MAIN, _STRICT_MAIN):
+        raise _BadCell("工作表不是 Excel 的工作表格式")
+    found = [el for el in root if _local(el.tag) == "sheetData"]
+    if len(found) != 1 or found[0].tag != ns + "sheetData":
+        raise _BadCell("缺少单元格数据，或有多份单元格数据")
+    data = found[0]
     cells: dict[tuple[int, int], object] = {}
-    if data is None:
-        return cells
     shared: dict[str, str] = {}
     max_rows, max_cols = limits.max_rows, limits.max_cols
     known_refs = _REFS.get
     row = 0
     for row_el in data:
         r = row_el.get("r")
-        row = int(r) if r and r.isdigit() else row + 1
+        if r is None:
+            row += 1
+        elif _ROW_NUMBER.fullmatch(r) and int(r) <= _EXCEL_ROWS:
+            row = int(r)
+        else:
+            raise _BadCell(f"行号“{r[:20]}”无效")
         col = 0
         budget[0] -= len(row_el)
         if budget[0] < 0:
@@ -464,24 +520,27 @@ def _sheet_cells(root: ET.Element, strings, styles, date1904, limits: Limits, bu
                         raise _BadCell(f"数值“{raw[:20]}”无效")
                     s = c.get("s")
                     if s and styles:
-                        date_kind = styles.get(int(s) if s.isdigit() else -1)
+                        date_kind = styles.get(int(s) if _INDEX.fullmatch(s) else -1)
                         if date_kind:
                             value = _from_serial(float(value), date_kind, date1904)
             elif kind == "s":
-                try:
-                    value = strings[int(raw)]
-                except (TypeError, ValueError, IndexError):
-                    raise _BadCell(f"共享字符串编号“{str(raw)[:20]}”无效") from None
+                index = raw.strip() if raw else ""
+                if not _INDEX.fullmatch(index) or int(index) >= len(strings):
+                    raise _BadCell(f"共享字符串编号“{str(raw)[:20]}”无效")
+                value = strings[int(index)]
             elif kind == "inlineStr":
                 value = _string_of(is_el) if is_el is not None else None
             elif raw is None:
                 value = None
-            elif kind == "str":
+            elif kind in ("str", "e", "d"):
                 value = _unescape(raw)
             elif kind == "b":
-                value = raw.strip() in ("1", "true")
+                flag = raw.strip()
+                if flag not in ("0", "1", "true", "false"):
+                    raise _BadCell(f"逻辑值“{flag[:20]}”无效")
+                value = flag in ("1", "true")
             else:
-                value = raw
+                raise _BadCell(f"单元格类型“{kind[:20]}”无效")
             if f is not None:
                 text = f.text or ""
                 si = f.get("si")
@@ -594,6 +653,73 @@ def _check_macros(pkg: SafePackage, book: _Book, limits: Limits) -> None:
                 "IN_AUTO_MACRO",
                 f"工作簿含有自动运行的宏（{shown}），为安全起见不予读取；请另存为不含宏的 .xlsx 后再提交",
             )
+
+
+def _area_size(ref: str) -> tuple[int, int, int] | None:
+    """(cells, last row, last column) of an area such as 'A1:C3'; None if it is not one."""
+    first, _, last = ref.partition(":")
+    a, b = _split_ref(first), _split_ref(last or first)
+    if a is None or b is None:
+        return None
+    return (abs(b[0] - a[0]) + 1) * (abs(b[1] - a[1]) + 1), max(a[0], b[0]), max(a[1], b[1])
+
+
+def check_whole_package(path, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Check every part of a workbook within the limits, before a general-purpose library
+    (openpyxl, for `xlperf mark`) reads it whole.
+
+    The safe reader reads only the parts a form needs; openpyxl reads every sheet, turns
+    every cell of a merged range or a hyperlink's range into an object, and (for a .xlsm)
+    copies every part of the archive into memory. So here every part is decompressed
+    through the size and ratio limits, every sheet is parsed within the cell budget, and
+    the merged and hyperlinked ranges together may cover no more than `max_cells` cells,
+    nor reach past `max_rows` x `max_cols`. Raises UnreadableFile."""
+    with SafePackage(path, limits) as pkg:
+        book = _read_book(pkg)
+        sheets = {pkg.find(part): name for name, part in book.sheets.items()}
+        budget = limits.max_cells
+        covered = 0
+        for part in pkg.names:
+            if part.endswith("/"):
+                continue
+            if part not in sheets:
+                for _ in pkg.stream(part):
+                    pass
+                continue
+            sheet = sheets[part]
+            try:
+                root = _tree(pkg, part, max_markup=budget * _MARKUP_PER_CELL + _MARKUP_SLACK)
+            except _TooMuchMarkup:
+                root = None
+            for el in root.iter() if root is not None else ():
+                local = _local(el.tag)
+                if local == "c":
+                    budget -= 1
+                elif local in ("mergeCell", "hyperlink") and el.get("ref"):
+                    size = _area_size(el.get("ref", "").replace("$", ""))
+                    if size is None:
+                        raise refuse(pkg.path, "IN_CORRUPT", f"工作表“{sheet}”的区域“{el.get('ref', '')[:30]}”无效")
+                    cells, last_row, last_col = size
+                    covered += cells
+                    if covered > limits.max_cells or last_row > limits.max_rows or last_col > limits.max_cols:
+                        raise refuse(
+                            pkg.path,
+                            "IN_TOO_MANY_CELLS",
+                            f"工作表“{sheet}”的合并单元格或超链接范围过大（{el.get('ref', '')[:30]}），"
+                            f"超出自评表的范围（最多 {limits.max_rows} 行、{limits.max_cols} 列），不是正常的自评工作簿",
+                        )
+            if root is None or budget < 0:
+                raise refuse(
+                    pkg.path, "IN_TOO_MANY_CELLS",
+                    f"工作表“{sheet}”的单元格过多（所有工作表合计超过 {limits.max_cells} 个），不是正常的自评工作簿",
+                )
+
+
+def vba_projects(path, limits: Limits = DEFAULT_LIMITS) -> dict[str, bytes]:
+    """Part name -> bytes of each VBA project of a workbook, read within the limits."""
+    with SafePackage(path, limits) as pkg:
+        book = _read_book(pkg)
+        return {part: pkg.read(part) for part in _vba_parts(pkg, book)}
 
 
 def sheet_names(path, *, limits: Limits = DEFAULT_LIMITS) -> list[str]:

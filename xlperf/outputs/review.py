@@ -149,18 +149,32 @@ class ReviewResult:
 # ---- finding the forms -------------------------------------------------------------------
 
 
-def collect(paths: Iterable[str | os.PathLike], exclude: Iterable[str | os.PathLike] = ()) -> list[Path]:
+@dataclass(frozen=True)
+class Passed:
+    """Something in a reviewed folder that was not read, and why (it becomes a row)."""
+
+    path: Path
+    code: str
+    """IN_FOLDER (a folder that cannot be listed) or IN_LINK_OUTSIDE (a link out of the folder)."""
+    message: str
+
+
+def collect(
+    paths: Iterable[str | os.PathLike], exclude: Iterable[str | os.PathLike] = (), passed: list | None = None
+) -> list[Path]:
     """The files named by `paths`: files as given, folders searched recursively (hidden
     files and Excel's ~$ lock files skipped), each file once, sorted within each folder.
-    Files that are not forms (.docx, .pdf, ...) are kept: each gets a row saying so.
-    Raises InputError for a path that does not exist or when no form is found."""
+    Files that are not forms (.docx, .pdf, ...) are kept: each gets a row saying so. Inside a folder, links that lead out of it are not followed
+    and folders that cannot be listed are not skipped in silence: each is added to `passed`
+    (a `Passed`). Raises InputError for a path that does not exist or when no form is found."""
     skip = {_identity(Path(p)) for p in exclude}
     found: list[Path] = []
     seen: set = set()
+    passed = passed if passed is not None else []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            candidates = _scan(p)
+            candidates = _scan(p, passed)
         elif p.exists() or p.is_symlink():
             candidates = [p]
         else:
@@ -171,21 +185,76 @@ def collect(paths: Iterable[str | os.PathLike], exclude: Iterable[str | os.PathL
                 continue
             seen.add(ident)
             found.append(c)
-    if not any(str(p).lower().endswith(FORM_SUFFIXES) for p in found):
+    if not any(str(p).lower().endswith(FORM_SUFFIXES) for p in found) and not passed:
         shown = "、".join(str(p) for p in paths) or "（未给出）"
         raise InputError(f"在 {shown} 中没有找到自评文件（.xlsx、.xlsm、.json、.docx 或 .xls）")
     return found
 
 
-def _scan(folder: Path) -> list[Path]:
+def _scan(folder: Path, passed: list) -> list[Path]:
     out = []
-    for root, dirs, files in os.walk(folder, followlinks=False):
+    top = folder.resolve()
+
+    def unreadable(error: OSError) -> None:
+        where = Path(error.filename) if error.filename else folder
+        passed.append(Passed(where, "IN_FOLDER", f"文件夹 {display_name(str(where))}：无法读取（{_os_reason(error)}），其中的文件未审核"))
+
+    def outside(p: Path) -> bool:
+        try:
+            return top not in p.resolve().parents
+        except (OSError, RuntimeError):
+            return True
+
+    for root, dirs, files in os.walk(folder, onerror=unreadable, followlinks=False):
+        for d in sorted(dirs):
+            if not d.startswith(".") and os.path.islink(os.path.join(root, d)) and outside(Path(root) / d):
+                p = Path(root) / d
+                passed.append(Passed(p, "IN_LINK_OUTSIDE", f"文件夹 {display_name(str(p))}：是指向所审核文件夹以外的链接，未读取其中的文件"))
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if name.startswith((".", "~$")):
                 continue
-            out.append(Path(root) / name)
+            p = Path(root) / name
+            if os.path.islink(p) and outside(p):
+                passed.append(Passed(p, "IN_LINK_OUTSIDE", f"文件 {display_name(str(p))}：是指向所审核文件夹以外的链接，未读取"))
+                continue
+            out.append(p)
     return out
+
+
+def _os_reason(error: OSError) -> str:
+    import errno
+
+    return {errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.ENOENT: "不存在", errno.ELOOP: "链接循环",
+            errno.ENAMETOOLONG: "路径过长"}.get(error.errno or 0, "系统错误")
+
+
+def display_name(text: str) -> str:
+    """A path as a person can read it, and as every writer can encode it.
+
+    A name that is not UTF-8 (GBK bytes from a zip made on Chinese Windows) reaches Python
+    with its bytes escaped as lone surrogates; those bytes are read as GBK when they are
+    GBK (GB18030, its superset), and as U+FFFD where they are not."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    return "/".join(_decoded_part(part) for part in text.split("/"))
+
+
+def _decoded_part(part: str) -> str:
+    """One path component: as GB18030 if its bytes are that (some GBK pairs are also valid
+    UTF-8, so the whole component is decoded, not the escaped runs alone)."""
+    try:
+        part.encode("utf-8")
+        return part
+    except UnicodeEncodeError:
+        pass
+    try:
+        return part.encode("utf-8", "surrogateescape").decode("gb18030")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in part)
 
 
 def _identity(p: Path):
@@ -263,7 +332,7 @@ def _review(shown: str, rules) -> tuple[FormRow, list[FindingRow]]:
     loaded = sources.load_form(shown)
     ev = loaded.form
     try:
-        result = loaded.evaluate(rules=rules if rules is not None else ev.scoring.rules)
+        result = loaded.evaluate(rules=rules, folder=Path(shown).parent)
     except RulesError as e:
         raise InputError(f"文件 {shown}：评分规则无法使用（{e}）") from None
     card = result.scorecard
@@ -359,13 +428,19 @@ def _preload() -> None:
 def _run_pool(paths: list[str], rules, limits: Limits, jobs: int, chunk: int, tick: Callable[[int], None]):
     """Results for `paths` from a process pool, and the paths left unfinished if it broke."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
     done: dict[str, tuple[FormRow, list[FindingRow]]] = {}
     left: list[str] = []
     chunks = [paths[i : i + chunk] for i in range(0, len(paths), chunk)]
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(limits,))
     try:
-        futures = {pool.submit(_review_chunk, c, rules, limits): c for c in chunks}
+        futures = {}
+        for c in chunks:
+            try:
+                futures[pool.submit(_review_chunk, c, rules, limits)] = c
+            except BrokenProcessPool:  # a worker died while the chunks were still being handed out
+                left += c
         for fut in as_completed(futures):
             try:
                 results = fut.result()
@@ -383,12 +458,8 @@ def _run_pool(paths: list[str], rules, limits: Limits, jobs: int, chunk: int, ti
 
 
 def _run(paths: list[str], rules, limits: Limits, jobs: int, tick: Callable[[int], None]):
-    if jobs <= 1:
-        results = {}
-        for p in paths:
-            results[p] = review_file(p, rules, limits)
-            tick(1)
-        return results
+    """Every form in a worker process, even a single one (jobs=1): the per-file memory
+    ceiling and the watchdog apply only there."""
     _preload()
     chunk = max(1, min(25, math.ceil(len(paths) / (jobs * 4))))
     done, left = _run_pool(paths, rules, limits, jobs, chunk, tick)
@@ -446,7 +517,7 @@ def review(
 ) -> ReviewResult:
     """Review every form in `paths` (files and folders); write the summary to `out_xlsx`.
 
-    jobs: worker processes (default: one per CPU; 1 runs in this process). rules: a rule
+    jobs: worker processes (default: one per CPU; even 1 is a worker, so the limits apply). rules: a rule
     set name, path or RuleSet for every form (default: each form's own setting).
     progress: None shows the bar when stderr is a terminal and the batch is long, True
     always, False never. force: replace an existing summary. Raises InputError (exit 2)
@@ -459,8 +530,10 @@ def review(
     from xlperf.files.atomic import check_output
 
     start = time.perf_counter()
-    files = collect(paths, exclude=[out_xlsx] if out_xlsx else [])
+    passed: list[Passed] = []
+    files = collect(paths, exclude=[out_xlsx] if out_xlsx else [], passed=passed)
     if out_xlsx is not None:
+        _check_not_an_input(Path(out_xlsx), paths)
         check_output(out_xlsx, force=force, source=files)
     rules_name = ""
     if rules is not None:
@@ -469,17 +542,21 @@ def review(
         loaded = load_rules(rules) if isinstance(rules, str) else rules
         rules_name = getattr(loaded, "name", "") or str(rules)
     shown = [str(p) for p in files]
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(shown)))
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(shown) or 1))
     if progress is None:
         progress = len(shown) >= 20 and sys.stderr.isatty()
     bar = _Progress(len(shown), progress)
     try:
-        results = _run(shown, rules, limits, jobs, bar)
+        results = _run(shown, rules, limits, jobs, bar) if shown else {}
     finally:
         bar.close()
     forms, findings = [], []
     for p in shown:
-        row, rows = results[p]
+        row, rows = _printable(*results[p])
+        forms.append(row)
+        findings += rows
+    for item in passed:
+        row, rows = _unreadable(display_name(str(item.path)), item.code, item.message)
         forms.append(row)
         findings += rows
     result = ReviewResult(forms, findings, None, 0.0, jobs, rules_name)
@@ -496,6 +573,44 @@ def review(
         result.output = write_summary(result, out_xlsx, force=force, sources=files)
     result.elapsed = time.perf_counter() - start
     return result
+
+
+def _printable(row: FormRow, findings: list[FindingRow]) -> tuple[FormRow, list[FindingRow]]:
+    """The row and findings with every text one that any writer can encode (a file name in
+    a legacy encoding is shown decoded), so one form can never stop the summary."""
+    for obj in (row, *findings):
+        for name in ("file", "unit", "project", "cause", "message", "field", "cell", "code", "grade"):
+            value = getattr(obj, name, None)
+            if isinstance(value, str):
+                setattr(obj, name, display_name(value))
+    return row, findings
+
+
+def _is_summary(path: Path) -> bool:
+    """A summary an earlier review wrote (its sheets), not a form."""
+    from xlperf.files.xlsx_grid import UnreadableFile, sheet_names
+
+    try:
+        names = sheet_names(path)
+    except (UnreadableFile, OSError):
+        return False
+    return "汇总" in names and "问题清单" in names and "_xlperf" not in names
+
+
+def _check_not_an_input(out: Path, paths) -> None:
+    """Refuse to write the summary over one of the forms being reviewed.
+
+    The output is never one of the inputs (collect leaves it out); but a file at that path
+    that is a form, not an earlier summary, is refused even with --force."""
+    if not out.exists():
+        return
+    target = _identity(out)
+    explicit = any(_identity(Path(p)) == target for p in paths if not Path(p).is_dir())
+    inside = any(Path(p).is_dir() and Path(p).resolve() in out.resolve().parents for p in paths)
+    if explicit or (inside and out.suffix.lower() in FORM_SUFFIXES and not _is_summary(out)):
+        raise InputError(
+            f"输出文件 {display_name(str(out))} 是待审核的自评文件之一，不能用汇总表覆盖它；请换一个输出路径（如放在所审核文件夹以外）"
+        )
 
 
 # ---- machine-readable -------------------------------------------------------------------

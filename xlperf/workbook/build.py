@@ -27,6 +27,7 @@ import xlsxwriter
 
 from xlperf.forms.guangdong_1_1 import funding
 from xlperf.files.atomic import atomic_path
+from xlperf.files.xlsx_grid import MAX_CELL_TEXT
 from xlperf.engine.formulas import sum_filled
 
 from xlperf.forms.guangdong_1_1.layout import (
@@ -37,7 +38,9 @@ from xlperf.forms.guangdong_1_1.layout import (
     SHEETS,
     STYLE_FILLS,
     WORKBOOK_CODENAME,
+    INTERPRETER_NOTES,
     XLWINGS_CONF,
+    interpreter_setting,
     Cell,
     Layout,
     SheetLayout,
@@ -135,7 +138,12 @@ def _scorecard(ev: SelfEvaluation, rules: Any, scorecard: Any) -> tuple[Any, Any
 
     recorded = rules if isinstance(rules, (str, os.PathLike)) else None
     recorded = str(recorded or ev.scoring.rules or "")
-    rule_set = rules if isinstance(rules, scoring.RuleSet) else scoring.load_rules(recorded or None)
+    if isinstance(rules, scoring.RuleSet):
+        rule_set = rules
+    elif rules is not None:
+        rule_set = scoring.load_rules(recorded)
+    else:
+        rule_set = scoring.form_rules(recorded, None)
     if isinstance(rules, scoring.RuleSet) and not recorded:
         recorded = rules.name
     if scorecard is None:
@@ -209,6 +217,16 @@ def _cell_text(value: Any) -> str:
 # ---------------------------------------------------------------------------- writing
 
 
+def _fits(cell: Cell, value: Any) -> None:
+    """Refuse a text longer than a cell holds: XlsxWriter would cut it without a word."""
+    text = "\n".join(value) if isinstance(value, list) else value
+    if isinstance(text, str) and len(text) > MAX_CELL_TEXT:
+        from xlperf.errors import InputError
+
+        where = cell.title or cell.path or f"{cell.sheet}!{cell.area.ref}"
+        raise InputError(f"{where}：文字长达{len(text)}个字，超过单元格上限（{MAX_CELL_TEXT}个字），无法完整写入工作簿，请精简")
+
+
 class _SheetWriter:
     """Writes one declared sheet: merges, values, formats, validation, row heights."""
 
@@ -218,6 +236,7 @@ class _SheetWriter:
 
     def write(self, cell: Cell, value: Any, *, formula: str = "") -> None:
         ws, area, fmt = self.ws, cell.area, self.formats.of(cell)
+        _fits(cell, value)
         r, c = area.row, area.col
         if area.merged:
             ws.merge_range(r, c, area.last_row, area.last_col, "", fmt)
@@ -329,6 +348,7 @@ def build_workbook(
     scorecard: Any = None,
     sheets: Sequence[str] | None = None,
     force: bool = True,
+    interpreter: str | None = None,
 ) -> Layout:
     """Write the self-evaluation workbook to `path` and return the layout it was built with.
 
@@ -338,7 +358,8 @@ def build_workbook(
     SHEET_CODENAMES (the file must then end .xlsm). layout: minimum capacities; rows
     grow to hold the data. sheets: the sheets to include (default all; the hidden
     _xlperf sheet is always written so the file reads back). force=False refuses to
-    replace an existing file (`OutputError`).
+    replace an existing file (`OutputError`). interpreter: the path of pythonw.exe (or of
+    macOS's python) for the xlwings.conf sheet; without it the sheet has no interpreter row.
     The file is written to a temporary file beside `path` and moved into place, so a
     failed build never leaves a half-written workbook.
     """
@@ -351,12 +372,13 @@ def build_workbook(
     if mode == "values":
         wanted.discard(CONF)
 
+    conf = [interpreter_setting(interpreter)] if interpreter else []
     with atomic_path(path, force=force) as tmp:
-        _write(str(tmp), ev, layout, card, vba, mode, wanted)
+        _write(str(tmp), ev, layout, card, vba, mode, wanted, conf)
     return layout
 
 
-def _write(tmp: str, ev, layout: Layout, card, vba, mode: Mode, wanted: set[str]) -> None:
+def _write(tmp: str, ev, layout: Layout, card, vba, mode: Mode, wanted: set[str], conf=()) -> None:
     book = xlsxwriter.Workbook(
         tmp,
         {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
@@ -380,6 +402,8 @@ def _write(tmp: str, ev, layout: Layout, card, vba, mode: Mode, wanted: set[str]
         for cell in sl.cells:
             _write_cell(writer, cell, ev, scores, mode, udfs)
         writer.finish()
+        if sl.name == CONF:
+            _write_conf_extra(ws, conf)
         if sl.hidden:
             ws.hide()
             continue
@@ -408,6 +432,14 @@ def _write_cell(writer: _SheetWriter, cell: Cell, ev, scores: dict[str, Any], mo
         value = _engine_value(cell, ev, scores, mode)
         live = mode == "macro" and cell.role == "formula" and (udfs or not cell.needs_udf)
         writer.write(cell, value, formula=cell.formula if live else "")
+
+
+def _write_conf_extra(ws: Any, settings: Sequence[tuple[str, str]]) -> None:
+    """Settings a person gave (an interpreter path) below the fixed xlwings.conf rows."""
+    for r, (key, value) in enumerate(settings, start=len(XLWINGS_CONF)):
+        ws.write_string(r, 0, key)
+        ws.write_string(r, 1, value)
+        ws.write_string(r, 3, INTERPRETER_NOTES[key])
 
 
 def _write_meta(ws: Any, layout: Layout, mode: Mode, sheets: Sequence[str]) -> None:

@@ -29,6 +29,16 @@ def _require_suffix(path: Path, suffix: str, what: str) -> None:
         raise InputError(f"输出文件 {path}：{what}应保存为 {suffix} 文件")
 
 
+def _form_rule_file(ev, rules, source):
+    """`rules` as given; else the rule file the form names, read from the form's folder
+    (the builder itself knows no folder, so it accepts only shipped names from a form)."""
+    from xlperf.engine.scoring import _looks_like_path, form_rules
+
+    if rules is not None or ev is None or not _looks_like_path(str(ev.scoring.rules or "")):
+        return rules
+    return form_rules(ev.scoring.rules, Path(source).parent)
+
+
 def new_workbook(
     out: str | os.PathLike,
     *,
@@ -38,6 +48,7 @@ def new_workbook(
     budget_rows: int | None = None,
     purpose_rows: int | None = None,
     force: bool = False,
+    interpreter: str | None = None,
     ev=None,
 ) -> Path:
     """Build the macro-enabled self-evaluation workbook, empty or filled from `source`
@@ -45,10 +56,13 @@ def new_workbook(
 
     Rows per block are at least the given capacities (defaults from the layout) and grow to
     hold the data. The file is written atomically; an existing file needs `force`.
+    interpreter: the Python for the xlwings.conf sheet (`xlperf new --interpreter`).
     """
     from xlperf.files import sources
     from xlperf.files.atomic import check_output
-    from xlperf.forms.guangdong_1_1.layout import DEFAULT_BUDGET_ROWS, DEFAULT_INDICATOR_ROWS, DEFAULT_PURPOSE_ROWS, Layout
+    from xlperf.forms.guangdong_1_1.layout import (
+        DEFAULT_BUDGET_ROWS, DEFAULT_INDICATOR_ROWS, DEFAULT_PURPOSE_ROWS, Layout, interpreter_setting,
+    )
     from xlperf.workbook.build import build_workbook
 
     out = Path(out)
@@ -56,6 +70,7 @@ def new_workbook(
     check_output(out, force=force, source=source)
     if ev is None and source is not None:
         ev = sources.load(source)
+    rules = _form_rule_file(ev, rules, source)
     try:
         minimum = Layout.for_capacity(
             budget_rows=DEFAULT_BUDGET_ROWS if budget_rows is None else budget_rows,
@@ -66,7 +81,12 @@ def new_workbook(
         raise InputError(f"行数设置有误：{e}") from None
     if ev is not None:
         _refuse_hidden_totals(source, ev, Layout.for_model(ev, minimum))
-    build_workbook(out, ev, rules=rules, vba=vba_project(), layout=minimum, mode="macro", force=force)
+    try:
+        setting = interpreter_setting(interpreter) if interpreter else None
+    except ValueError as e:
+        raise InputError(str(e)) from None
+    build_workbook(out, ev, rules=rules, vba=vba_project(), layout=minimum, mode="macro", force=force,
+                   interpreter=setting[1] if setting else None)
     return out
 
 
@@ -173,6 +193,7 @@ def submission_copy(
     check_output(out, force=force, source=source)
     if ev is None:
         ev = sources.load(source)
+    rules = _form_rule_file(ev, rules, source)
     build_workbook(out, ev, rules=rules, vba=None, mode="values", force=force)
     return out
 
@@ -207,7 +228,7 @@ def submit(
     check_output(out, force=force, source=source)
     loaded = sources.load_form(source)
     ev = loaded.form
-    result = loaded.evaluate(rules=rules)
+    result = loaded.evaluate(rules=rules, folder=Path(source).parent)
     done = Submission(None, list(result.findings))
     if done.errors and not allow_errors:
         return done

@@ -728,6 +728,38 @@ def score_rows(plan: Sequence[ScoreGroup], cap: "Capacity") -> tuple[ScoreRow, .
     return tuple(rows)
 
 
+_SUB_SHORT = {
+    SubCategory.quantity: "数量", SubCategory.quality: "质量", SubCategory.timeliness: "时效", SubCategory.cost: "成本",
+    SubCategory.economic: "经济效益", SubCategory.social: "社会效益", SubCategory.environmental: "环境效益",
+    SubCategory.sustainability: "可持续发展", SubCategory.satisfaction: "服务对象满意度",
+}
+
+
+def score_labels(rows: Sequence[ScoreRow]) -> dict[str, str]:
+    """Row id -> what the 编号 column shows, in words a person reads: an indicator slot
+    `产出-数量-1` (its 一级指标, 二级指标 and row on 附件1-1), a rule item its category
+    and its place in it (`决策-2`). The ids themselves (field paths such as
+    `indicators.quantity[0]`, rule ids) are the cells' paths in the layout; no cell needs
+    them on the sheet."""
+    labels: dict[str, str] = {}
+    heads = [row for row in rows if row.kind != "slot"]
+    sizes: dict[str, int] = {}
+    for row in heads:
+        sizes[row.group.category] = sizes.get(row.group.category, 0) + 1
+    counts: dict[str, int] = {}
+    for row in rows:
+        if row.kind == "slot":
+            sub_name, _, index = row.id.removeprefix("indicators.").partition("[")
+            sub = SubCategory[sub_name]
+            labels[row.id] = f"{CATEGORY_OF[sub].value.removesuffix('指标')}-{_SUB_SHORT[sub]}-{int(index.rstrip(']')) + 1}"
+            continue
+        category = row.group.category.removesuffix("指标") or "评分项"
+        counts[category] = counts.get(category, 0) + 1
+        alone = sizes[row.group.category] == 1
+        labels[row.id] = category if alone else f"{category}-{counts[category]}"
+    return labels
+
+
 def _score_sheet(
     rows: Sequence[ScoreRow], rules: str, form: SheetLayout, by_path: Mapping[str, Cell]
 ) -> SheetLayout:
@@ -743,9 +775,10 @@ def _score_sheet(
     s.height(2, 24)
     exec_rate = by_path["funding.exec_rate"].area.first
     r = SCORE_FIRST_ROW
+    labels = score_labels(rows)
     for n, row in enumerate(rows, 1):
         s.label(r, S_NO, r, S_NO, n)
-        s.label(r, S_ID, r, S_ID, row.id, "score_id")
+        s.label(r, S_ID, r, S_ID, labels[row.id], "score_id")
         s.label(r, S_CAT, r, S_CAT, row.category, "score_text")
         if row.kind == "slot":
             s.output(r, S_NAME, r, S_NAME, score_path(row.id, "name"), "评分项", "name", "score_text")
@@ -856,15 +889,32 @@ def score_values(rows: Sequence[ScoreRow], card: Any) -> dict[str, Any]:
 # ------------------------------------------------------------------ xlwings.conf and _xlperf
 
 XLWINGS_CONF: tuple[tuple[str, Any, str], ...] = (
-    ("Interpreter_Win", "", "Windows 上运行 Python 的程序（pythonw.exe 的完整路径）；留空时使用 PATH 中的 pythonw。"
-                            "本行存在时会覆盖 xlwings 插件和用户配置文件中的同名设置，如需使用那些设置可删除本行。"),
-    ("Interpreter_Mac", "", "macOS 上 python 的完整路径；留空时使用默认的 python。"),
     ("UDF Modules", "xlperf.udfs", "提供 PERF_ 工作表函数的 Python 模块（需已安装 xlperf）。"),
     ("Use UDF Server", False, "保持 False。"),
 )
 """The xlwings settings sheet: column A key, column B value, read from A1 down to the
 first empty cell; explanations sit in column D, which xlwings never reads. The sheet is
-hidden (xlwings reads it all the same), so that printing the workbook never prints it."""
+hidden (xlwings reads it all the same), so that printing the workbook never prints it.
+
+No Interpreter_Win/Interpreter_Mac row unless one is given (`xlperf new --interpreter`):
+a row on this sheet overrides the user's own ~/.xlwings/xlwings.conf and the add-in's
+setting even when it is empty, which breaks Anaconda, virtual-environment and py-launcher
+installs."""
+
+INTERPRETER_NOTES = {
+    "Interpreter_Win": "Windows 上运行 Python 的程序（pythonw.exe 的完整路径）。本行会覆盖 xlwings 插件和用户配置文件"
+                       "（%USERPROFILE%\\.xlwings\\xlwings.conf）中的同名设置；如需使用那些设置，请删除本行。",
+    "Interpreter_Mac": "macOS 上 python 的完整路径。本行会覆盖用户配置文件中的同名设置；如需使用那些设置，请删除本行。",
+}
+
+
+def interpreter_setting(path: str) -> tuple[str, str]:
+    """(xlwings key, path) for an interpreter a person names: a path starting with “/” is
+    macOS's (Interpreter_Mac), any other (C:\\...\\pythonw.exe) Windows' (Interpreter_Win)."""
+    text = str(path).strip()
+    if not text or len(text) > 1000 or any(ord(ch) < 32 for ch in text):
+        raise ValueError(f"解释器路径“{text[:80]}”无效：应为 pythonw.exe（Windows）或 python（macOS）的完整路径")
+    return ("Interpreter_Mac" if text.startswith("/") else "Interpreter_Win"), text
 
 
 def _conf_sheet() -> SheetLayout:
@@ -1123,13 +1173,7 @@ class Layout:
             meta.get("budget_rows", DEFAULT_BUDGET_ROWS), meta.get("purpose_rows", DEFAULT_PURPOSE_ROWS), rows
         )
         rules = str(meta.get("rules") or "")
-        try:
-            plan = tuple(
-                ScoreGroup(str(i), str(n), str(c), str(p), m, tuple(map(str, subs)), bool(per), w)
-                for i, n, c, p, m, subs, per, w in json.loads(str(meta.get("score_plan") or "null"))
-            )
-        except (ValueError, TypeError):
-            raise ValueError("_xlperf 工作表中的评分项记录已损坏") from None
+        plan = _plan_from_meta(str(meta.get("score_plan") or "null"))
         return Layout.of(layout.capacity, rules, plan)
 
     # -- marks
@@ -1185,6 +1229,34 @@ class Layout:
             (c.area.ref, INPUT_FILL if c.role == "input" else STYLE_FILLS.get(c.style))
             for c in self.sheet(sheet).cells
         ]
+
+
+_PLAN_METHODS = ("execution_rate", "indicators", "manual")
+_PLAN_WHEN_EMPTY = ("drop", "manual")
+
+
+def _plan_from_meta(text: str) -> tuple[ScoreGroup, ...]:
+    """The score plan recorded in _xlperf, checked item by item: at most MAX_ROWS items
+    (a rule set has a few dozen), known methods and sub-categories only, so that a
+    damaged or forged record is refused before it shapes a 评分表 of any size."""
+    broken = ValueError("_xlperf 工作表中的评分项记录已损坏，请用 xlperf new 重新生成工作簿")
+    try:
+        raw = json.loads(text)
+    except (ValueError, RecursionError):
+        raise broken from None
+    if not isinstance(raw, list) or len(raw) > MAX_ROWS:
+        raise broken
+    plan = []
+    for item in raw:
+        if not isinstance(item, list) or len(item) != 8:
+            raise broken
+        i, n, c, p, m, subs, per, w = item
+        if (m not in _PLAN_METHODS or w not in _PLAN_WHEN_EMPTY or not isinstance(subs, list)
+                or any(s not in SubCategory.__members__ for s in subs)
+                or not all(isinstance(x, (str, int, float)) and len(str(x)) <= 200 for x in (i, n, c, p))):
+            raise broken
+        plan.append(ScoreGroup(str(i), str(n), str(c), str(p), m, tuple(subs), bool(per), w))
+    return tuple(plan)
 
 
 @functools.lru_cache(maxsize=16)

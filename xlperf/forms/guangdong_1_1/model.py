@@ -18,6 +18,7 @@ from enum import Enum
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -47,12 +48,18 @@ def _to_amount(value: Any) -> Any:
     value = values.number(value)
     if value is None:
         return None
+    if value.adjusted() >= MAX_AMOUNT_DIGITS or len(value.as_tuple().digits) > 100:
+        raise ValueError(f"金额“{str(value)[:20]}…”超出范围（整数部分最多{MAX_AMOUNT_DIGITS}位，有效数字最多100位）")
     try:
         cents = value.quantize(CENT)
     except InvalidOperation:
         return value
     return cents if cents == value else value
 
+
+MAX_AMOUNT_DIGITS = 12
+"""Digits before the point of an amount in 万元 (a trillion 万元 is far above any budget):
+Excel keeps 15 significant digits, and a 5,000-digit number or 1e400 is no amount."""
 
 Amount = Annotated[
     Decimal,
@@ -86,7 +93,24 @@ def _to_text(value: Any) -> Any:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_to_text)]
+MAX_TEXT = 32_767
+"""Characters an Excel cell holds: a longer text would be cut when written, so it is refused."""
+
+
+def _check_text(value: str) -> str:
+    """Refuse text that no cell or document can hold: control characters (other than tab
+    and line breaks, which XML 1.0 cannot carry), lone surrogates, or more than a cell's
+    32,767 characters. Writing it would fail, or cut it short, in every output."""
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"文字过长（{len(value)}个字，单元格最多{MAX_TEXT}个字），请精简")
+    for i, ch in enumerate(value):
+        code = ord(ch)
+        if (code < 32 and ch not in "\t\n\r") or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
+            raise ValueError(f"第{i + 1}个字符是不可见的控制字符或无效字符（编码 {code:04X}），无法写入 Excel 或 Word，请删除")
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_to_text), AfterValidator(_check_text)]
 
 
 def _to_phone(value: Any) -> Any:
@@ -94,7 +118,7 @@ def _to_phone(value: Any) -> Any:
     return values.half_width(value) if isinstance(value, str) else value
 
 
-Phone = Annotated[str, BeforeValidator(_to_phone)]
+Phone = Annotated[str, BeforeValidator(_to_phone), AfterValidator(_check_text)]
 """A phone number; full-width digits and dashes (０７５１－８８７７８３３) read as half-width."""
 
 Date = Annotated[Union[dt.date, None], BeforeValidator(values.date)]
@@ -140,6 +164,15 @@ class BasicInfo(_Model):
     basis_documents: list[Text] = Field(
         default_factory=list, max_length=MAX_ROWS, description="实施文件依据，每条一项，保留原编号"
     )
+
+    @field_validator("basis_documents")
+    @classmethod
+    def _documents_fit_their_cell(cls, v: list[str]) -> list[str]:
+        """The documents share one cell of the form, one per line: together they must fit it."""
+        total = sum(map(len, v)) + max(len(v) - 1, 0)
+        if total > MAX_TEXT:
+            raise ValueError(f"各条合计{total}个字，超过一个单元格能容纳的{MAX_TEXT}个字，请精简")
+        return v
 
 
 class _FundRow(_Model):

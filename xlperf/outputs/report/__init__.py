@@ -137,7 +137,8 @@ def export_report(ev, out_docx, *, rules=None, pdf: bool = False, force: bool = 
         from xlperf.files.atomic import check_output
 
         check_output(pdf_path, force=force, source=source)
-    evaluation = evaluate(ev, rules=rules, locate=locate)
+    first = next(iter(source), None) if isinstance(source, (list, tuple)) else source
+    evaluation = evaluate(ev, rules=rules, locate=locate, folder=Path(first).parent if first else None)
     report = report_sections(ev, evaluation.scorecard, evaluation.findings)
     known = {f.field for f in evaluation.findings}
     findings = [*evaluation.findings, *(f for f in cover_findings(report) if f.field not in known)]
