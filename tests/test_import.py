@@ -521,3 +521,19 @@ def test_an_xls_saved_under_an_xlsx_name_is_imported(xls_files, tmp_path):
     shutil.copyfile(xls_files, renamed)
     loaded = sources.load_form(renamed)
     assert loaded.findings == [] and comparable(loaded.form) == comparable(seed())
+
+
+def test_imp003_a_total_typed_as_a_formula_without_a_stored_value(tmp_path):
+    """A formula is never computed: without the value Excel stored, it is reported."""
+    from openpyxl import load_workbook
+
+    path = tmp_path / "formula.xlsx"
+    write_xlsx(seed(), path)
+    wb = load_workbook(path)
+    ws = wb["附件1-1"]
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == "122.17" and c.column == 9 and c.row > 6)
+    cell.value = "=SUM(E11:H11)"
+    wb.save(path)
+    found = [f for f in import_file(path).findings if f.code == "IMP003"]
+    assert [(f.field, f.cell) for f in found] == [("funding.budget[0].total", f"附件1-1!I{cell.row}")]
+    assert "公式" in found[0].message
