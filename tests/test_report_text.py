@@ -332,3 +332,16 @@ def test_absurd_numbers_give_a_report_not_an_exception(ev, amount):
     text = all_text(report)
     assert "万元" in report.section("fund_performance").text or "未填写资金" in text
     assert len(text) < 20_000
+
+
+def test_an_impossible_rate_is_never_reported_as_completed():
+    ev = cleared()
+    ev.indicators.satisfaction[0].actual = "995.9%"
+    report, _ = text_of(ev)
+    text = all_text(report)
+    assert "群众满意度" in text
+    assert "已完成3项" not in report.section("implementation").text
+    outcome = report.section("self_assessment").text
+    clause = outcome[outcome.index("群众满意度"):]
+    clause = clause[: clause.index("。") + 1]
+    assert "已完成" not in clause and "需人工判断" in clause, clause

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from xlperf.engine.formulas import format_number
@@ -147,3 +147,16 @@ def _unit_hint(unit: str) -> str:
 
 def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "")
+
+
+def accepted_judgement(name: str, formula: str, target: str, actual: str, sub: object = None):
+    """The judge's verdict on a row as a reviewer accepts it: an actual the reviewer objects to
+    (IND021–IND025) is never 已完成 or 未完成 but 需人工判断, with the objection as the reason.
+
+    For every place that states whether an indicator was completed (the report, the workbook's
+    是否完成 cell); the score follows the rule set's own policy in `scoring`."""
+    judgement = judge(actual, target, sub, name)
+    bad = misreading(name, formula, target, actual, sub)
+    if bad is None:
+        return judgement
+    return replace(judgement, status=Status.REVIEW, reason=bad.text, ratio=None)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable, Sequence
 
+from xlperf.engine.misreadings import accepted_judgement
 from xlperf.engine import formulas, targets
 from xlperf.forms.guangdong_1_1 import funding
 from xlperf.engine.formulas import format_amount, format_date, format_number, format_percent
@@ -443,7 +444,7 @@ class _Facts:
 
 
 def _outcome(sub: SubCategory, index: int, row: Indicator, item) -> _Outcome:
-    judgement = targets.judge(row.actual, row.target, sub, row.name)
+    judgement = accepted_judgement(row.name, row.formula, row.target, row.actual, sub)
     if judgement.status == targets.Status.MET:
         state = "met"
     elif judgement.status == targets.Status.NOT_MET:
