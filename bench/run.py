@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import bench_cli, bench_engine, bench_export, bench_import, bench_read, bench_review, bench_udf  # noqa: E402
+from bench import bench_cli, bench_engine, bench_export, bench_import, bench_read, bench_recalc, bench_review, bench_udf  # noqa: E402
 from bench.common import print_table  # noqa: E402
 
 
@@ -25,7 +25,7 @@ def main() -> None:
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        for sub in ("read", "review", "export", "import"):
+        for sub in ("read", "review", "export", "import", "recalc"):
             (folder / sub).mkdir()
         title, base, rows = bench_engine.measure()
         print_table(title, bench_engine.BASELINE, base, rows)
@@ -39,6 +39,9 @@ def main() -> None:
         if bench_export.available():
             title, base, rows = bench_export.measure(folder / "export")
             print_table(title, "python-docx: save an empty Document", base, rows)
+        if bench_recalc.available():
+            title, base, rows = bench_recalc.measure(folder / "recalc")
+            print_table(title, "LibreOffice opens (converts) the same file without recalculating", base, rows)
         if bench_udf.available():
             title, base, rows = bench_udf.measure()
             print_table(title, "PERF_JUDGE called directly in Python", base, rows)

@@ -19,10 +19,13 @@ VARIES = {"docProps/core.xml", "xl/vbaProject.bin"}
 module of whatever xlwings is installed (its own test compares it with that version)."""
 
 
-@pytest.mark.parametrize("committed, source", [(EMPTY, None), (SAMPLE, EXAMPLE)])
+FORMULAS = ROOT / "workbook" / "xlperf-自评表-公式版.xlsx"
+
+
+@pytest.mark.parametrize("committed, source", [(EMPTY, None), (SAMPLE, EXAMPLE), (FORMULAS, None)])
 def test_committed_workbook_is_current(tmp_path, committed, source):
-    fresh = tmp_path / "fresh.xlsm"
-    new_workbook(fresh, source=source)
+    fresh = tmp_path / f"fresh{committed.suffix}"
+    new_workbook(fresh, source=source, edition="formulas" if committed.suffix == ".xlsx" else "macro")
     with zipfile.ZipFile(committed) as old, zipfile.ZipFile(fresh) as new:
         assert old.namelist() == new.namelist()
         stale = [n for n in new.namelist() if n not in VARIES and old.read(n) != new.read(n)]
@@ -42,3 +45,42 @@ def test_committed_workbooks_carry_the_vba_modules(committed):
     finally:
         parser.close()
     assert {"xlwings.bas", "xlwings_udfs.bas", "xlperf_buttons.bas"} <= names
+
+
+LAYOUT_V2 = sorted((ROOT / "tests" / "fixtures" / "layout-v2").glob("*.xlsm"))
+"""The workbooks of the release before the native formulas (layout version 2; see
+tests/test_released_layouts.py): every command and the 计算得分 button still work on them."""
+
+
+@pytest.mark.parametrize("old", LAYOUT_V2, ids=lambda p: p.stem)
+def test_workbooks_of_layout_version_2_still_read(tmp_path, old):
+    from xlperf.cli import main
+    from xlperf.engine import evaluate
+    from xlperf.outputs.review import review
+
+    ev, lay = read_workbook_with_layout(old)
+    assert lay.version == 2
+    if old.stem.startswith("shaoguan"):
+        assert ev == SelfEvaluation.from_json(EXAMPLE.read_text(encoding="utf-8"))
+    card = evaluate(ev, locate=lay.cell_of).scorecard
+    assert main(["check", str(old), "--json"]) in (0, 1)
+    assert main(["score", str(old)]) in (0, 1)
+    assert main(["export", str(old), "-o", str(tmp_path / "r.docx")]) in (0, 1)
+    assert (tmp_path / "r.docx").is_file()
+    result = review([old], tmp_path / "summary.xlsx")
+    assert [f.score for f in result.forms] == [card.total]
+
+
+def test_the_button_on_a_version_2_workbook_still_writes_its_scores(tmp_path):
+    import openpyxl
+
+    from xlperf.excel import process_file
+    from xlperf.forms.guangdong_1_1 import layout as L
+
+    old = next(p for p in LAYOUT_V2 if p.stem.startswith("shaoguan"))
+    out = tmp_path / "scored.xlsm"
+    outcome = process_file(old, out, "score")
+    _, lay = read_workbook_with_layout(out)
+    sheet = openpyxl.load_workbook(out)[L.SCORE]
+    total = sheet[lay.cell_for("scoring.total").area.first].value
+    assert lay.version == 2 and total == float(outcome.scorecard.total)

@@ -172,7 +172,9 @@ def test_meta_of_a_newer_layout_is_refused():
     with pytest.raises(ValueError, match="请升级"):
         Layout.from_meta(meta)
     with pytest.raises(ValueError, match="旧版 xlperf 生成"):
-        Layout.from_meta(dict(meta, layout_version=str(L.LAYOUT_VERSION - 1)))
+        Layout.from_meta(dict(meta, layout_version=str(L.OLDEST_READABLE_VERSION - 1)))
+    older = Layout.from_meta(dict(meta, layout_version=str(L.OLDEST_READABLE_VERSION)))
+    assert older.version == L.OLDEST_READABLE_VERSION and older.capacity == Layout().capacity
     with pytest.raises(ValueError, match="缺少布局版本"):
         Layout.from_meta({})
 
@@ -211,7 +213,7 @@ def test_score_sheet_cells_inputs_and_trials():
     assert L.score_path("output", "tier") not in {c.path for c in lay.inputs()}  # dropped, never manual
     assert not by_id["output"].inputs
     score = lay.sheet(L.SCORE)
-    outputs = {c.path: c for c in score.cells if c.role == "output"}
+    outputs = {c.path: c for c in score.cells if c.role in ("output", "formula") and c.path}
     for attr, col in (("name", "D"), ("available", "E"), ("score", "F"), ("method", "G"), ("tier_range", "H"),
                       ("explanation", "I")):
         assert outputs[L.score_path("indicators.quality[0]", attr)].area.first == f"{col}{row + 1}"
@@ -220,9 +222,9 @@ def test_score_sheet_cells_inputs_and_trials():
     actual = lay.cell_for("indicators.quality[0].actual").area.first
     target = lay.cell_for("indicators.quality[0].target").area.first
     assert trial.helper and trial.formula == (
-        f"=IF(E{row + 1}=\"\",\"\",PERF_POINTS('附件1-1'!{actual},'附件1-1'!{target},E{row + 1}))")
+        f"=IF(E{row + 1}=\"\",\"\",IFERROR(PERF_POINTS('附件1-1'!{actual},'附件1-1'!{target},E{row + 1}),\"\"))")
     rate = lay.cell_for("funding.exec_rate")
-    assert rate.helper and "PERF_EXEC_RATE(" in rate.formula
+    assert rate.helper and "PERF_" not in rate.formula and rate.formula.startswith("=IF(")
     assert f"'附件1-1'!{rate.area.first}" in lay.cell_for(L.score_path("exec_rate", "trial")).formula
     assert all(c.area.last_col <= score.print_area.last_col for c in score.cells if not c.helper)
     assert all(c.area.col > score.print_area.last_col for c in score.cells if c.helper)
@@ -274,7 +276,9 @@ def test_helpers_sit_outside_the_print_area():
 
 def test_extent_covers_every_cell_and_button():
     form = Layout().sheet(L.FORM)
-    assert form.extent.ref == f"A1:N{form.print_area.last_row + 1}"
+    last = L.col_letter(max(L.HELPER_COLUMN.values()))
+    assert form.extent.ref == f"{form.extent.first}:{last}{form.print_area.last_row + 1}"
+    assert all(c.area.last_col <= form.extent.last_col and c.area.last_row <= form.extent.last_row for c in form.cells)
 
 
 def test_path_tokens_and_parents():

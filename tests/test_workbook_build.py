@@ -190,7 +190,12 @@ def test_scoring_entries_round_trip_through_the_score_sheet(seed, tmp_path):
 
     assert at(L.score_path(manual[0].id, "tier")) == "部分达成"
     assert at(L.score_path(manual[0].id, "points")) == 7.5
-    assert at(L.score_path(manual[0].id, "score")) == 7.5  # the engine's points, from the person's
+    assert str(at(L.score_path(manual[0].id, "score"))).startswith("=IF(")  # a native formula
+    from xlperf.files.xlsx_grid import read_grids
+
+    cached = read_grids(path, [L.SCORE])[L.SCORE]
+    cell = lay.cell_for(L.score_path(manual[0].id, "score")).area
+    assert cached[cell.row][cell.col].cached == 7.5  # the engine's points, from the person's
     assert "给分7.5分" in at(L.score_path(manual[0].id, "explanation"))
 
 
@@ -278,7 +283,8 @@ def test_inputs_unlocked_labels_locked_sheets_protected(sheets, seed_book):
         if cell.sheet in (L.CONF, L.META):
             continue
         xl = sheets[cell.sheet][cell.area.first]
-        assert xl.protection.locked == (cell.role != "input"), cell.ref
+        editable = cell.role == "input" or cell.style in ("helper_edit", "helper_choice", "helper_number")
+        assert xl.protection.locked == (not editable), cell.ref
         if cell.role == "input":
             assert xl.fill.fgColor.rgb.endswith(L.INPUT_FILL.lstrip("#"))
 
@@ -358,16 +364,16 @@ def test_formulas_carry_the_engines_values(tmp_path, seed):
     empty = at("funding.spending[1].total")
     assert isinstance(empty, Formula) and empty.cached in ("", None)
     rate = at("funding.exec_rate")
-    assert rate.text.startswith("=PERF_EXEC_RATE(") and rate.cached == 1
+    assert "PERF_" not in rate.text and rate.cached == 1
     judge = next(c for c in lay.sheet(L.FORM).cells if c.calc == "judge" and "quality[0]" in c.args[0])
     cell = grid[L.FORM][judge.area.row][judge.area.col]
-    assert cell.text.endswith(f'PERF_JUDGE(H{judge.area.row + 1},G{judge.area.row + 1}))') and cell.cached == "已完成"
+    assert "PERF_" not in cell.text and cell.cached == "已完成"
     trial = at("scoring.items[indicators.quality[0]].trial")
     points = at("scoring.items[indicators.quality[0]].score")
-    assert trial.text.startswith("=IF(") and "PERF_POINTS(" in trial.text and trial.cached == points > 0
+    assert trial.text.startswith("=IF(") and "PERF_POINTS(" in trial.text and trial.cached == points.cached > 0
     card = score(seed, load_rules(None))
-    assert Decimal(str(points)) == card.item("indicators.quality[0]").points
-    assert Decimal(str(at("scoring.total"))) == card.total and at("scoring.grade") == card.grade == "优"
+    assert Decimal(str(points.cached)) == card.item("indicators.quality[0]").points
+    assert Decimal(str(at("scoring.total").cached)) == card.total and at("scoring.grade").cached == card.grade == "优"
 
 
 def test_without_vba_no_udf_formulas(tmp_path, seed):
@@ -377,7 +383,7 @@ def test_without_vba_no_udf_formulas(tmp_path, seed):
     formulas = [v for rows in grid.values() for row in rows for v in row if isinstance(v, Formula)]
     assert formulas and not any("PERF_" in f.text for f in formulas)
     rate = lay.cell_for("funding.exec_rate")
-    assert grid[L.FORM][rate.area.row][rate.area.col] == 1
+    assert grid[L.FORM][rate.area.row][rate.area.col].cached == 1
 
 
 def test_values_mode_has_no_formulas_fills_or_helpers(tmp_path, seed):

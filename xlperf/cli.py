@@ -98,8 +98,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("schema", help="输出数据文件的 JSON Schema", description="输出数据文件的 JSON Schema")
 
-    p = sub.add_parser("new", help="生成启用宏的自评工作簿（.xlsm）", description="生成启用宏的自评工作簿（.xlsm），可由数据文件预填")
-    p.add_argument("out", metavar="OUT.xlsm", help="要生成的工作簿")
+    p = sub.add_parser(
+        "new", help="生成自评工作簿（启用宏的 .xlsm，或只用公式的 .xlsx）",
+        description="生成自评工作簿，可由数据文件预填。默认为启用宏的 .xlsm（Excel + Python）；"
+        "--edition formulas 生成不含宏的 .xlsx，全部计算由表格自带公式完成（WPS、LibreOffice、宏被禁用的 Excel）",
+    )
+    p.add_argument("out", metavar="OUT.xlsm|OUT.xlsx", help="要生成的工作簿")
+    p.add_argument("--edition", choices=("macro", "formulas"), default="macro",
+                   help="macro：启用宏的 .xlsm（默认）；formulas：不含宏、只用公式的 .xlsx")
     p.add_argument("--from", dest="source", metavar="DATA",
                    help="预填的数据文件（.json）、工作簿，或 Word/Excel/WPS 填写的官方表格（.docx/.xlsx/.xls）")
     p.add_argument("--next-year", action="store_true",
@@ -248,6 +254,7 @@ def _cmd_new(args) -> int:
         budget_rows=args.budget_rows,
         purpose_rows=args.purpose_rows,
         force=args.force,
+        edition=args.edition,
         interpreter=args.interpreter,
     )
     print(f"已生成工作簿：{path}")

@@ -670,6 +670,7 @@ class _Session:
         evaluation = evaluate(ev, rules=self.rules(ev), locate=self.layout.cell_of)
         parts, outcome = [], Outcome(action, "", findings=evaluation.findings, scorecard=evaluation.scorecard)
         with self.book.editing(self.writable()):
+            self.write_understanding(ev)
             if action in ("validate", "mark"):
                 self.mark(evaluation.findings)
                 parts.append(_findings_text(evaluation.findings))
@@ -706,14 +707,30 @@ class _Session:
         self._record([(m.sheet, m.area) for m in marks])
         self._findings_sheet(findings)
 
+    def write_understanding(self, ev) -> None:
+        """The helper cells beside each indicator row: what the engine understood of its
+        target and actual value now (the native formulas use it while the texts stay)."""
+        if FORM not in self.writable() or self.layout.version < 3:
+            return
+        from xlperf.workbook.build import understood_values
+
+        cells = {}
+        for c in self.layout.sheet(FORM).cells:
+            if c.calc == "understood":
+                value = understood_values(ev, *c.args)
+                cells[(c.area.row, c.area.col)] = float(value) if isinstance(value, Decimal) else value
+        for area, block in _blocks(cells):
+            self.book.write(FORM, area.ref, block)
+
     def write_scores(self, card) -> str:
         """The engine's cells of the 评分表: one write per block of neighbouring cells."""
         if SCORE not in self.sheets:
             return _score_text(card, [], on_sheet=False)
         values = self.layout.score_values(card)
         cells, rows = {}, []
+        old = self.layout.version < 3
         for c in self.layout.sheet(SCORE).cells:
-            if c.role != "output" or c.path not in values:
+            if (c.role != "output" and not (old and c.role == "formula")) or c.path not in values:
                 continue
             if c.area.merged:
                 self.book.write(SCORE, c.area.first, [[values[c.path]]])

@@ -3,12 +3,16 @@
 Everything about positions comes from `xlperf.layout`; this module only knows how a
 declared cell looks (formats), what value goes in it, and how the sheets print.
 
-Two modes:
+Three modes:
 - "macro": the working copy. Input cells unlocked and pale yellow, sheets protected
-  without password, native validation, 资金合计 as =SUM formulas, and, when a VBA
-  project is given, the PERF_ worksheet functions, the buttons and the xlwings.conf
-  sheet. Every formula carries the engine's value as its cached result, so a reader
-  that does not recalculate (and LibreOffice) shows the right numbers.
+  without password, native validation, the native formulas (`xlperf.workbook.native`:
+  totals, 预算执行率, judgements, the 评分表's points, total and grade, the flags of
+  `xlperf.workbook.flags`) and, when a VBA project is given, the PERF_ worksheet
+  functions, the buttons and the xlwings.conf sheet. Every formula carries the engine's
+  value as its cached result (helper cells excepted), so a reader that does not
+  recalculate shows the right numbers.
+- "formulas": the same working copy without VBA, xlwings.conf or any PERF_ call (.xlsx),
+  for WPS, LibreOffice and Excel with macros blocked; the 评分表's 计算说明 is a formula too.
 - "values": a plain copy (.xlsx) with the same form, every formula replaced by its
   value, no fills and no live checks beside the form: what is printed or submitted.
 """
@@ -48,6 +52,7 @@ from xlperf.forms.guangdong_1_1.layout import (
     field_value,
     parse_a1,
     path_tokens,
+    rule_values,
     text_height,
 )
 from xlperf.forms.guangdong_1_1.model import SelfEvaluation, SubCategory
@@ -81,6 +86,10 @@ STYLES: dict[str, dict[str, Any]] = {
     "helper_header": {**_BASE, "font_size": 9, "font_color": _GREY, "align": "center", "bold": True},
     "helper": {**_BASE, "font_size": 9, "font_color": _GREY, "align": "center"},
     "helper_percent": {**_BASE, "font_size": 9, "font_color": _GREY, "align": "center", "num_format": "0.00%"},
+    "helper_amount": {**_BASE, "font_size": 9, "font_color": _GREY, "align": "center", "num_format": "0.00"},
+    "helper_edit": {**_BASE, "font_size": 9, "align": "center", "locked": False, "num_format": "@"},
+    "helper_choice": {**_BASE, "font_size": 9, "align": "center", "locked": False},
+    "helper_number": {**_BASE, "font_size": 9, "align": "center", "locked": False},
     "conf": {"font_name": "Calibri", "font_size": 11},
     "input": {**_BOX},
     "input_line": {**_BASE, "text_wrap": False},
@@ -102,7 +111,7 @@ _KIND_FORMAT: dict[str, dict[str, Any]] = {
 }
 """What an input kind adds to its style."""
 
-Mode = Literal["macro", "values"]
+Mode = Literal["macro", "formulas", "values"]
 
 
 class _Formats:
@@ -122,7 +131,7 @@ class _Formats:
                     props["align"] = "left"
             if cell.role == "input":
                 props["locked"] = False
-                if self.mode == "macro":
+                if self.mode != "values":
                     props["bg_color"] = INPUT_FILL
             self.cache[key] = self.book.add_format(props)
         return self.cache[key]
@@ -161,11 +170,43 @@ def _exec_rate(ev: SelfEvaluation) -> Decimal | None:
 def _judge(ev: SelfEvaluation, row_path: str) -> str:
     from xlperf.engine import targets
 
-    row = field_value(ev, row_path)
-    if row is None or (not row.actual and not row.target):
+    row = _real_row(ev, row_path)
+    if row is None:
         return ""
     sub = SubCategory[path_tokens(row_path)[1][0]]
     return targets.judge(row.actual, row.target, sub, row.name).status.value
+
+
+def _fraction(ev: SelfEvaluation, row_path: str) -> Any:
+    from xlperf.engine import scoring, targets
+
+    row = _real_row(ev, row_path)
+    if row is None:
+        return None
+    sub = SubCategory[path_tokens(row_path)[1][0]]
+    return scoring.achievement(targets.judge(row.actual, row.target, sub, row.name))
+
+
+def _real_row(ev: SelfEvaluation, row_path: str) -> Any:
+    """The indicator row at `row_path` when the form has it (not 无, not past its rows)."""
+    (_, _), (name, index) = path_tokens(row_path)
+    rows = ev.indicators.rows(SubCategory[name])
+    i = int(index or 0)
+    return rows[i] if i < len(rows) else None
+
+
+def understood_values(ev: SelfEvaluation, row_path: str, key: str) -> Any:
+    """A helper cell of what the engine understood of an indicator row (key of
+    `ENGINE_HELPERS`); written by the builder and again by the Excel buttons."""
+    from xlperf.workbook import native
+
+    if key in ("t_src", "a_src"):
+        return field_value(ev, f"{row_path}.{'target' if key == 't_src' else 'actual'}")
+    row = _real_row(ev, row_path)
+    if row is None:
+        return None
+    sub = SubCategory[path_tokens(row_path)[1][0]]
+    return native.understood(row.actual, row.target, sub, row.name)[key]
 
 
 def _engine_value(cell: Cell, ev: SelfEvaluation, scores: dict[str, Any], mode: Mode) -> Any:
@@ -182,6 +223,15 @@ def _engine_value(cell: Cell, ev: SelfEvaluation, scores: dict[str, Any], mode: 
         return _judge(ev, cell.args[0])
     if calc == "exec_rate":
         return _exec_rate(ev)
+    if calc == "frac":
+        return _fraction(ev, cell.args[0])
+    if calc in ("year_budget", "year_spent"):
+        rows = ev.funding.budget if calc == "year_budget" else ev.funding.spending
+        return funding.year_total(rows, ev.basic.eval_year, amount=lambda row: row.parts_total())
+    if calc == "understood":
+        return understood_values(ev, *cell.args)
+    if calc == "native":
+        return None
     if calc == "conf":
         return next(v for k, v, _ in XLWINGS_CONF if cell.path == f"xlwings.{k}")
     return scores.get(cell.path or "")
@@ -261,7 +311,7 @@ class _SheetWriter:
         if area.row == area.last_row:
             size = STYLES[cell.style].get("font_size", 11)
             self.texts[(r, c, area.last_col)] = (_cell_text(value), size)
-        if cell.validation is not None and cell.role == "input":
+        if cell.validation is not None and (cell.role == "input" or cell.style == "helper_choice"):
             ws.data_validation(r, c, area.last_row, area.last_col, _validation(cell))
 
     def finish(self) -> None:
@@ -325,10 +375,10 @@ def _print_setup(ws: Any, sl: SheetLayout) -> None:
 
 
 def _check_args(path: Path, vba: bytes | None, mode: Mode, sheets: Sequence[str] | None) -> None:
-    if mode not in ("macro", "values"):
-        raise ValueError(f"mode 只能是 macro 或 values，实际为“{mode}”")
-    if vba is not None and mode == "values":
-        raise ValueError("values 模式的工作簿不含宏，不能传入 VBA 工程")
+    if mode not in ("macro", "formulas", "values"):
+        raise ValueError(f"mode 只能是 macro、formulas 或 values，实际为“{mode}”")
+    if vba is not None and mode != "macro":
+        raise ValueError(f"{mode} 模式的工作簿不含宏，不能传入 VBA 工程")
     if vba is not None and sheets is not None and set(sheets) != set(SHEETS):
         raise ValueError("含宏的工作簿必须包含全部工作表（VBA 工程为每个工作表带有一个文档模块）")
     want = ".xlsm" if vba is not None else ".xlsx"
@@ -369,16 +419,16 @@ def build_workbook(
     card, rule_set, recorded = _scorecard(ev, rules, scorecard)
     layout = Layout.for_model(ev, layout).with_rules(rule_set, recorded)
     wanted = set(SHEETS if sheets is None else sheets) | {META}
-    if mode == "values":
+    if mode != "macro":
         wanted.discard(CONF)
 
     conf = [interpreter_setting(interpreter)] if interpreter else []
     with atomic_path(path, force=force) as tmp:
-        _write(str(tmp), ev, layout, card, vba, mode, wanted, conf)
+        _write(str(tmp), ev, layout, card, vba, mode, wanted, rule_set, conf)
     return layout
 
 
-def _write(tmp: str, ev, layout: Layout, card, vba, mode: Mode, wanted: set[str], conf=()) -> None:
+def _write(tmp: str, ev, layout: Layout, card, vba, mode: Mode, wanted: set[str], rule_set: Any, conf=()) -> None:
     book = xlsxwriter.Workbook(
         tmp,
         {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
@@ -389,11 +439,14 @@ def _write(tmp: str, ev, layout: Layout, card, vba, mode: Mode, wanted: set[str]
         book.add_vba_project(io.BytesIO(vba), is_stream=True)
         book.set_vba_name(WORKBOOK_CODENAME)
     formats = _Formats(book, mode)
-    scores = layout.score_values(card)
+    scores = {**layout.score_values(card), **rule_values(rule_set)}
+    sheets: dict[str, Any] = {}
     for sl in layout.sheets:
         if sl.name not in wanted:
             continue
         ws = book.add_worksheet(sl.name)
+        ws._prepare_formula = _prepare_formula
+        sheets[sl.name] = ws
         if vba is not None:
             ws.set_vba_name(sl.codename)
         if sl.name == META:
@@ -411,18 +464,45 @@ def _write(tmp: str, ev, layout: Layout, card, vba, mode: Mode, wanted: set[str]
             ws.hide_gridlines(2)
             ws.activate()
         _print_setup(ws, sl)
-        if mode == "macro" and sl.protected:
+        if mode != "values" and sl.protected:
             _protect(ws)
         if udfs:
             for b in sl.buttons:
                 r, c = parse_a1(b.cell)
                 ws.insert_button(r, c, {"macro": b.macro, "caption": b.caption, "width": b.width,
                                         "height": b.height})
+    if mode != "values":
+        _add_flags(book, sheets, layout, ev, mode)
     book.close()
 
 
+def _prepare_formula(formula: str, expand_future_functions: bool = False) -> str:
+    """XlsxWriter's formula preparation without its search for Excel 365 functions to prefix
+    with _xlfn. (about 60 regular expressions per formula, most of a build's time): the
+    workbook's formulas use Excel 2007 functions only (`xlperf.workbook.native.ALLOWED_FUNCTIONS`,
+    checked by a test on every generated workbook)."""
+    if formula.startswith("{"):
+        formula = formula[1:]
+    if formula.startswith("="):
+        formula = formula[1:]
+    if formula.endswith("}"):
+        formula = formula[:-1]
+    return formula
+
+
+def _add_flags(book: Any, sheets: dict[str, Any], layout: Layout, ev: SelfEvaluation, mode: Mode) -> None:
+    """The checks computed by formulas (flags, their formatting and the 校验 summary), when
+    that module is present."""
+    import importlib
+    import importlib.util
+
+    if importlib.util.find_spec("xlperf.workbook.flags") is None:
+        return
+    importlib.import_module("xlperf.workbook.flags").add_flags(book, sheets, layout, ev, mode)
+
+
 def _write_cell(writer: _SheetWriter, cell: Cell, ev, scores: dict[str, Any], mode: Mode, udfs: bool) -> None:
-    if cell.helper and mode != "macro":
+    if cell.helper and (mode == "values" or (cell.needs_udf and not udfs)):
         return
     if cell.role == "label":
         writer.write(cell, cell.text)
@@ -430,7 +510,8 @@ def _write_cell(writer: _SheetWriter, cell: Cell, ev, scores: dict[str, Any], mo
         writer.write(cell, field_value(ev, cell.path or ""))
     else:
         value = _engine_value(cell, ev, scores, mode)
-        live = mode == "macro" and cell.role == "formula" and (udfs or not cell.needs_udf)
+        live = mode != "values" and cell.role == "formula" and (udfs or not cell.needs_udf)
+        live = live or (mode == "formulas" and cell.role == "output" and bool(cell.formula))
         writer.write(cell, value, formula=cell.formula if live else "")
 
 

@@ -48,12 +48,16 @@ def new_workbook(
     budget_rows: int | None = None,
     purpose_rows: int | None = None,
     force: bool = False,
+    edition: str = "macro",
     interpreter: str | None = None,
     ev=None,
 ) -> Path:
-    """Build the macro-enabled self-evaluation workbook, empty or filled from `source`
+    """Build the self-evaluation workbook, empty or filled from `source`
     (or from `ev`, a form already loaded from `source`, e.g. carried over a year).
 
+    edition "macro" (default): the macro-enabled .xlsm, native formulas with the xlwings layer
+    on top (buttons, PERF_ functions); "formulas": the macro-free .xlsx with the same form
+    and native formulas, and no VBA, no xlwings.conf and no PERF_ call.
     Rows per block are at least the given capacities (defaults from the layout) and grow to
     hold the data. The file is written atomically; an existing file needs `force`.
     interpreter: the Python for the xlwings.conf sheet (`xlperf new --interpreter`).
@@ -66,7 +70,12 @@ def new_workbook(
     from xlperf.workbook.build import build_workbook
 
     out = Path(out)
-    _require_suffix(out, ".xlsm", "启用宏的工作簿")
+    if edition not in ("macro", "formulas"):
+        raise InputError(f"工作簿版本只能是 macro（启用宏）或 formulas（只用公式），实际为“{edition}”")
+    if edition == "macro":
+        _require_suffix(out, ".xlsm", "启用宏的工作簿")
+    else:
+        _require_suffix(out, ".xlsx", "只用公式、不含宏的工作簿")
     check_output(out, force=force, source=source)
     if ev is None and source is not None:
         ev = sources.load(source)
@@ -85,7 +94,8 @@ def new_workbook(
         setting = interpreter_setting(interpreter) if interpreter else None
     except ValueError as e:
         raise InputError(str(e)) from None
-    build_workbook(out, ev, rules=rules, vba=vba_project(), layout=minimum, mode="macro", force=force,
+    vba = vba_project() if edition == "macro" else None
+    build_workbook(out, ev, rules=rules, vba=vba, layout=minimum, mode=edition, force=force,
                    interpreter=setting[1] if setting else None)
     return out
 

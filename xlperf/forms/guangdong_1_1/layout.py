@@ -20,6 +20,7 @@ Pure data and small functions: no openpyxl, XlsxWriter or xlwings here.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import json
@@ -35,8 +36,13 @@ from typing import Any, Literal
 from xlperf.files.grid import col_letter
 from xlperf.forms.guangdong_1_1.model import CATEGORY_OF, MAX_ROWS, Category, SelfEvaluation, SubCategory, indicator_path
 
-LAYOUT_VERSION = 2
-"""Bumped whenever a cell moves; a reader refuses a workbook of a newer version."""
+LAYOUT_VERSION = 3
+"""Bumped whenever a cell moves or changes role; a reader refuses a workbook of a newer version.
+3: native formulas (helper cells beside the indicator rows and the 评分表 rows; the 评分表's
+分值/得分/方式/档次分值范围, total and grade are formulas). 2 still reads: its input cells
+are where version 3 has them."""
+
+OLDEST_READABLE_VERSION = 2
 
 FORM = "附件1-1"
 SCORE = "评分表"
@@ -73,7 +79,9 @@ Kind = Literal[
 ]
 """What a cell holds. `lines`: a list of texts, one per line of one cell (实施文件依据).
 `formula`: computed by Excel (read back as what it computes, never typed).
-`output`: written by the engine (scores, explanations), never read back."""
+`output`: written by the engine (scores, explanations), never read back; an output cell
+with a `formula` holds that native formula in the formulas edition, where no button
+rewrites it (the 评分表's 计算说明)."""
 
 
 # ---------------------------------------------------------------------------- cells
@@ -190,7 +198,9 @@ class Cell:
     args: tuple[str, ...] = ()
     validation: Validation | None = None
     helper: bool = False
-    """Outside the printed form, only in the macro workbook (a live check beside the form)."""
+    """Outside the printed form: in the macro and formulas editions, not in the submission copy
+    (live computations and checks beside the form). One that calls PERF_ only where the VBA
+    project is."""
 
     @property
     def ref(self) -> str:
@@ -405,10 +415,10 @@ class _Draft:
                  kind=kind, title=title, formula=formula, calc=calc, args=tuple(args), helper=helper)
         )
 
-    def output(self, r, c, r2, c2, path, title, calc, style="output") -> None:
+    def output(self, r, c, r2, c2, path, title, calc, style="output", helper=False) -> None:
         self.cells.append(
             Cell(self.sheet, Area(r, c, r2, c2), "output", style=style, path=path, kind="output",
-                 title=title, calc=calc)
+                 title=title, calc=calc, helper=helper)
         )
 
     def height(self, row: int, points: float) -> None:
@@ -429,10 +439,11 @@ class _Draft:
 # columns of 附件1-1
 A, B, C, D, E, F, G, H, I, K, L = 0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11
 PREVIOUS_ACTUAL = "上年实现值"
-"""Beside the form (macro workbook only): last year's actual, kept by a carry-over where
-a growth formula needs it."""
-FORM_WIDTHS = (4.3, 9.5, 7.0, 14.5, 10.5, 13.5, 9.0, 12.0, 11.5, 2.0, 13.0, 13.0, 13.0, 13.0)
-"""A..I print; J is a gap; K..N hold the live checks and the buttons."""
+"""Beside the form (column L, outside the print area): last year's actual, kept by a
+carry-over where a growth formula needs it."""
+FORM_WIDTHS = (4.3, 9.5, 7.0, 14.5, 10.5, 13.5, 9.0, 12.0, 11.5, 2.0, 13.0, 13.0, 13.0, 13.0, 2.0)
+"""A..I print; J is a gap; K..N hold the live checks and the buttons; O is a gap; P onwards
+the indicator rows' helper cells (`INDICATOR_HELPERS`)."""
 
 INDICATOR_COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "指标名称"),
@@ -455,6 +466,120 @@ SPENDING_PARTS = (
 
 ROW_DATA = 20.0
 ROW_LINE2 = 30.0
+
+INDICATOR_HELPERS: dict[str, tuple[str, float]] = {
+    # what the engine understood when xlperf built or marked the workbook (a person may correct them)
+    "t_src": ("预期值原文", 12.0),
+    "a_src": ("实现值原文", 12.0),
+    "dir": ("方向", 6.0),
+    "t_num": ("预期数值", 9.0),
+    "a_num": ("实现数值", 9.0),
+    "unit": ("单位", 6.0),
+    "rel": ("较上年", 6.0),
+    "prop": ("按比例", 6.0),
+    # what native formulas read from a target typed later (≥X, X以上, 不低于X, bare X ...)
+    "t_norm": ("预期值规范", 10.0),
+    "t_pre": ("前缀长", 5.0),
+    "t_suf": ("后缀长", 5.0),
+    "t_body": ("预期主体", 8.0),
+    "t_pct": ("预期%", 5.0),
+    "t_txt": ("预期数字", 8.0),
+    "t_ok": ("预期可读", 5.0),
+    "a_norm": ("实现值规范", 10.0),
+    "a_pct": ("实现%", 5.0),
+    "a_txt": ("实现数字", 8.0),
+    "a_ok": ("实现可读", 5.0),
+    "n_dir": ("公式方向", 6.0),
+    "n_t": ("公式预期", 8.0),
+    "n_a": ("公式实现", 8.0),
+    # what is used: the engine's understanding while both texts are unchanged, else the formulas'
+    "same": ("原文未改", 6.0),
+    "e_dir": ("采用方向", 6.0),
+    "e_t": ("采用预期", 8.0),
+    "e_a": ("采用实现", 8.0),
+    "e_rel": ("采用较上年", 6.0),
+    "e_prop": ("不按比例", 6.0),
+    "exists": ("指标行", 5.0),
+    "ratio": ("未达比例", 8.0),
+    "frac": ("完成比例", 8.0),
+}
+"""Helper cells right of each indicator row of 附件1-1 (outside the print area): title, width.
+The judgement itself (自动判断) is in column K; `frac` is what the 评分表 scores from."""
+
+HELPER_FIRST_COL = 15
+HELPER_COLUMN: dict[str, int] = {key: HELPER_FIRST_COL + k for k, key in enumerate(INDICATOR_HELPERS)}
+ENGINE_HELPERS = ("t_src", "a_src", "dir", "t_num", "a_num", "unit", "rel", "prop")
+"""The helper cells xlperf writes from the engine's reading (calc "understood")."""
+
+BARE_DIRECTION: dict[str, str] = {
+    "quantity": "≥", "quality": "≥", "satisfaction": "≥", "cost": "≤", "timeliness": "%≥",
+    "economic": "≥", "social": "≥", "environmental": "≥", "sustainability": "≥",
+}
+"""The direction native formulas give a bare number (a number alone, or with %), by
+sub-category, as the engine reads it (docs/targets.md): 成本 ≤ (a percentage goes to a
+person); 时效 ≥ for a percentage (a number without unit goes to a person); the others ≥.
+A bare 0 goes to a person in the formulas."""
+
+
+def _helper_validation() -> Validation:
+    from xlperf.workbook import native
+
+    return Validation(
+        "list", source=native.DIRECTIONS, prompt_title="方向",
+        prompt="xlperf 对预期值的理解：≥ > ≤ < = 或 定性（需人工判断）；理解有误时可改选。只在预期值和实现值未改动时使用。",
+        error="方向只能选 ≥、>、≤、<、= 或 定性。",
+    )
+
+
+def _indicator_helpers(s: "_Draft", sub: SubCategory, i: int, row: int, first: int, last: int) -> None:
+    """The helper cells of one indicator row: the engine's reading, the native reading, the
+    choice between them, the judgement (column K) and the fraction of points earned."""
+    from xlperf.workbook import native
+
+    ref = {key: a1(row, col) for key, col in HELPER_COLUMN.items()}
+    target, actual = a1(row, G), a1(row, H)
+    path = indicator_path(sub, i)
+    for key in ENGINE_HELPERS:
+        style = {"dir": "helper_choice", "t_num": "helper_number", "a_num": "helper_number"}.get(key, "helper_edit")
+        s.cells.append(Cell(s.sheet, Area(row, HELPER_COLUMN[key], row, HELPER_COLUMN[key]), "output",
+                            style=style, kind="output", title=INDICATOR_HELPERS[key][0], calc="understood",
+                            args=(path, key), helper=True,
+                            validation=_helper_validation() if key == "dir" else None))
+
+    def f(key: str, formula: str, calc: str = "") -> None:
+        s.formula(row, HELPER_COLUMN[key], None, INDICATOR_HELPERS[key][0], formula, calc or "native",
+                  (path, key), kind="output", style="helper", helper=True)
+
+    f("t_norm", native.normalized(target))
+    f("t_pre", native.prefix_length(ref["t_norm"]))
+    f("t_suf", native.suffix_length(ref["t_norm"]))
+    f("t_body", native.body(ref["t_norm"], ref["t_pre"], ref["t_suf"]))
+    f("t_pct", native.percent(ref["t_body"]))
+    f("t_txt", native.number_text(ref["t_body"], ref["t_pct"]))
+    f("t_ok", native.plain_number(ref["t_txt"], f'OR({ref["t_pre"]}=0,{ref["t_suf"]}=0)'))
+    f("a_norm", native.normalized(actual))
+    f("a_pct", native.percent(ref["a_norm"]))
+    f("a_txt", native.number_text(ref["a_norm"], ref["a_pct"]))
+    f("a_ok", native.plain_number(ref["a_txt"]))
+    bare = native.bare_direction(BARE_DIRECTION.get(sub.name, "定性"), ref["t_pct"])
+    f("n_dir", native.native_direction(ref["t_norm"], ref["t_pre"], ref["t_suf"], ref["t_ok"], ref["t_txt"], bare))
+    f("n_t", native.native_value(ref["t_ok"], ref["t_txt"]))
+    f("n_a", native.native_actual(ref["t_ok"], ref["a_ok"], ref["t_pct"], ref["a_pct"], ref["a_txt"]))
+    f("same", native.same_text([(ref["t_src"], target), (ref["a_src"], actual)]))
+    f("e_dir", native.chosen(ref["same"], ref["dir"], ref["n_dir"], False))
+    f("e_t", native.chosen(ref["same"], ref["t_num"], ref["n_t"], True))
+    f("e_a", native.chosen(ref["same"], ref["a_num"], ref["n_a"], True))
+    f("e_rel", f'=IF(AND({ref["same"]}=1,{ref["rel"]}="是"),1,0)')
+    f("e_prop", f'=IF(AND({ref["same"]}=1,{ref["prop"]}="否"),1,0)')
+    block = f"{a1(first, E)}:{a1(last, I)}"
+    below = f"{a1(row, E)}:{a1(last, I)}"
+    none = f'AND({a1(first, E)}="无",{native.only_none_marks(block)})'
+    f("exists", f"=IF(AND(NOT({none}),{native.any_filled(below)}),1,0)")
+    judged = a1(row, K)
+    s.formula(row, K, None, "自动判断", native.judgement(ref["exists"], ref["e_dir"], ref["e_t"], ref["e_a"]),
+              "judge", (path,), kind="output", style="helper", helper=True)
+    f("ratio", native.miss_ratio(judged, ref["e_dir"], ref["e_t"], ref["e_a"], ref["e_rel"], ref["e_prop"]))
+    f("frac", native.achievement(judged, ref["ratio"]), "frac")
 
 
 def _parts_total(parts: Sequence[str]) -> str:
@@ -566,6 +691,9 @@ def _form_sheet(cap: "Capacity") -> SheetLayout:
         s.label(ri, E + k, ri, E + k, title)
     s.height(ri, 36)
     s.label(ri, K, ri, K, "自动判断", "helper_header", helper=True)
+    for key, (title, _) in INDICATOR_HELPERS.items():
+        col = HELPER_COLUMN[key]
+        s.label(ri, col, ri, col, title, "helper_header", helper=True)
     s.label(ri, L, ri, L, PREVIOUS_ACTUAL, "helper_header", helper=True)
     row = ri + 1
     for category in Category:
@@ -578,10 +706,8 @@ def _form_sheet(cap: "Capacity") -> SheetLayout:
             for i in range(n):
                 for k, (attr, title) in enumerate(INDICATOR_COLUMNS):
                     s.input(row, E + k, row, E + k, indicator_path(sub, i, attr), "text", title)
-                name, target, actual = a1(row, E), a1(row, G), a1(row, H)
                 s.input(row, L, row, L, indicator_path(sub, i, "previous_actual"), "text", PREVIOUS_ACTUAL, helper=True)
-                s.formula(row, K, None, "自动判断", f'=IF({name}="无","",PERF_JUDGE({actual},{target}))',
-                          "judge", (indicator_path(sub, i),), kind="output", style="helper", helper=True)
+                _indicator_helpers(s, sub, i, row, row - i, row - i + n - 1)
                 s.height(row, ROW_DATA)
                 row += 1
         s.label(first, C, row - 1, C, category.value)
@@ -601,13 +727,28 @@ def _form_sheet(cap: "Capacity") -> SheetLayout:
         totals = f"{a1(rows[0], I)}:{a1(rows[-1], I)}"
         return f'IF(OR({year}="",COUNTIF({years},{year})=0),SUM({totals}),SUMIF({years},{year},{totals}))'
 
+    def year_count(rows: list[int]) -> str:
+        years = f"{a1(rows[0], D)}:{a1(rows[-1], D)}"
+        totals = f"{a1(rows[0], I)}:{a1(rows[-1], I)}"
+        return (f'IF(OR({year}="",COUNTIF({years},{year})=0),COUNT({totals}),'
+                f'SUMPRODUCT(({years}={year})*ISNUMBER({totals})))')
+
+    budget, spent = a1(rs + 1, K + 1), a1(rs + 1, K + 2)
     s.label(rs, K, rs, K, "预算执行率", "helper_header", helper=True)
+    s.label(rs, K + 1, rs, K + 1, "评价年度预算", "helper_header", helper=True)
+    s.label(rs, K + 2, rs, K + 2, "评价年度支出", "helper_header", helper=True)
+    s.formula(rs + 1, K + 1, "funding.year_budget", "评价年度预算",
+              f'=IF({year_count(budget_rows)}=0,"",{year_total(budget_rows)})',
+              "year_budget", kind="output", style="helper_amount", helper=True)
+    s.formula(rs + 1, K + 2, "funding.year_spent", "评价年度支出",
+              f'=IF({year_count(spending_rows)}=0,"",{year_total(spending_rows)})',
+              "year_spent", kind="output", style="helper_amount", helper=True)
     s.formula(rs + 1, K, "funding.exec_rate", "预算执行率",
-              f"=PERF_EXEC_RATE({year_total(spending_rows)},{year_total(budget_rows)})",
+              f'=IF(OR(NOT(ISNUMBER({spent})),NOT(ISNUMBER({budget}))),"",IF({budget}=0,"",{spent}/{budget}))',
               "exec_rate", kind="output", style="helper_percent", helper=True)
 
     return s.done(
-        FORM_WIDTHS,
+        FORM_WIDTHS + tuple(width for _, width in INDICATOR_HELPERS.values()),
         print_area=Area(0, A, ro, I),
         page_breaks=(ri,),
         repeat_rows=(2, 2),
@@ -728,6 +869,124 @@ def score_rows(plan: Sequence[ScoreGroup], cap: "Capacity") -> tuple[ScoreRow, .
     return tuple(rows)
 
 
+PENDING_GRADE = "待评分"
+UNSCORABLE_GRADE = "无法评分"
+"""The 等级 while an item waits for a person, and when nothing could be scored (as
+`xlperf.engine.scoring.PENDING_GRADE` / `UNSCORABLE_GRADE`; a test keeps them equal)."""
+
+SCORE_HELPERS: dict[str, tuple[str, float]] = {
+    "n": ("组内指标数", 7.0),
+    "unit": ("计分单元", 6.0),
+    "dropped": ("剔除", 5.0),
+    "pc": ("本项分值(分)", 8.0),
+    "num": ("分子", 10.0),
+    "den": ("分母", 10.0),
+    "floor": ("整分", 7.0),
+    "rem": ("余数", 9.0),
+    "cents": ("分值(分)", 7.0),
+    "frac": ("自动比例", 8.0),
+    "manual": ("人工得分", 8.0),
+    "status": ("状态", 10.0),
+}
+"""Helper cells right of each 评分表 row (not printed): how the native formulas share the
+points out to the cent (as `scoring._apportion`) and score the row."""
+
+SCORE_HELPER_COLUMN: dict[str, int] = {key: S_TRIAL + 1 + k for k, key in enumerate(SCORE_HELPERS)}
+RULE_COL = S_TRIAL + 2 + len(SCORE_HELPERS)
+"""First column of the rule table (total, rescale, tiers, grades) on the 评分表."""
+RULE_GRADES = 20
+"""Rows the rule table keeps for grades (a rule set with more cannot be laid out)."""
+_RULE_ROWS = {"total": 3, "rescale": 4, "dropped": 5, "den": 6, "left": 7, "pending": 8, "title": 9,
+              "name": 10, "tiers": 12, "grades": 17}
+
+
+def rule_cell(key: str) -> str:
+    """A1 of a value of the 评分表's rule table (key of `_RULE_ROWS`)."""
+    return a1(_RULE_ROWS[key], RULE_COL + 1)
+
+
+def _rule_table(s: "_Draft", rows_first: int, rows_last: int, total_cents: int) -> None:
+    col = {k: f"${col_letter(c)}${rows_first + 1}:${col_letter(c)}${rows_last + 1}"
+           for k, c in SCORE_HELPER_COLUMN.items()}
+    v = RULE_COL + 1
+
+    def label(key: str, text: str, row: int | None = None) -> None:
+        r = _RULE_ROWS[key] if row is None else row
+        s.label(r, RULE_COL, r, RULE_COL, text, "helper_header", helper=True)
+
+    def formula(key: str, text: str, formula: str, style: str = "helper") -> None:
+        label(key, text)
+        s.formula(_RULE_ROWS[key], v, f"scoring.rule.{key}", text, formula, "rule", (key,), kind="output",
+                  style=style, helper=True)
+
+    s.label(2, RULE_COL, 2, v + 1, "评分规则参数", "helper_header", helper=True)
+    formula("total", "总分(分)", f"={total_cents}")
+    label("rescale", "剔除后折算")
+    s.output(_RULE_ROWS["rescale"], v, _RULE_ROWS["rescale"], v, "scoring.rule.rescale", "剔除后折算", "rule",
+             "helper", helper=True)
+    formula("dropped", "剔除分值(分)", f"=SUMPRODUCT({col['dropped']}*{col['pc']})")
+    total, rescale, dropped = rule_cell("total"), rule_cell("rescale"), rule_cell("dropped")
+    formula("den", "折算基数(分)",
+            f"=IF(AND({dropped}>0,{rescale}=1,{total}-{dropped}>0),{total}-{dropped},{total})")
+    formula("left", "尾差(分)", f"=ROUND(SUMPRODUCT({col['num']}/{col['den']}),0)-SUM({col['floor']})")
+    formula("pending", "待评分项", f'=COUNTIF({col["status"]},"待人工评分")')
+    for key, text in (("title", "规则标题"), ("name", "规则名称")):
+        label(key, text)
+        s.output(_RULE_ROWS[key], v, _RULE_ROWS[key], v, f"scoring.rule.{key}", text, "rule", "helper", helper=True)
+    t0 = _RULE_ROWS["tiers"]
+    for c, text in enumerate(("档次", "下限%", "上限%")):
+        s.label(t0 - 1, RULE_COL + c, t0 - 1, RULE_COL + c, text, "helper_header", helper=True)
+    for i in range(len(TIERS)):
+        for c, attr in enumerate(("name", "min", "max")):
+            s.output(t0 + i, RULE_COL + c, t0 + i, RULE_COL + c, f"scoring.rule.tier[{i}].{attr}", "档次", "rule",
+                     "helper", helper=True)
+    g0 = _RULE_ROWS["grades"]
+    for c, text in enumerate(("等级", "不低于")):
+        s.label(g0 - 1, RULE_COL + c, g0 - 1, RULE_COL + c, text, "helper_header", helper=True)
+    for i in range(RULE_GRADES):
+        for c, attr in enumerate(("name", "min")):
+            s.output(g0 + i, RULE_COL + c, g0 + i, RULE_COL + c, f"scoring.rule.grade[{i}].{attr}", "等级", "rule",
+                     "helper", helper=True)
+
+
+def rule_values(rule_set: Any) -> dict[str, Any]:
+    """The values of the 评分表's rule table for a rule set (`xlperf.engine.scoring.RuleSet`)."""
+    if len(rule_set.grades) > RULE_GRADES:
+        raise ValueError(f"评分规则的等级不能多于{RULE_GRADES}个")
+    values: dict[str, Any] = {
+        "scoring.rule.rescale": 1 if rule_set.rescale else 0,
+        "scoring.rule.title": rule_set.title,
+        "scoring.rule.name": rule_set.name,
+    }
+    for i, t in enumerate(rule_set.tiers[: len(TIERS)]):
+        values.update({f"scoring.rule.tier[{i}].name": t.name, f"scoring.rule.tier[{i}].min": t.min_percent,
+                       f"scoring.rule.tier[{i}].max": t.max_percent})
+    grades = sorted(rule_set.grades, key=lambda g: g.min)
+    for i in range(RULE_GRADES):
+        name, low = (grades[i].name, grades[i].min) if i < len(grades) else ("", Decimal("1E+300"))
+        values.update({f"scoring.rule.grade[{i}].name": name, f"scoring.rule.grade[{i}].min": low})
+    return values
+
+
+def _tier_ranges() -> tuple[str, str, str]:
+    t0 = _RULE_ROWS["tiers"]
+    last = t0 + len(TIERS) - 1
+    return tuple(f"${col_letter(RULE_COL + c)}${t0 + 1}:${col_letter(RULE_COL + c)}${last + 1}" for c in range(3))
+
+
+def _grade_ranges() -> tuple[str, str]:
+    g0 = _RULE_ROWS["grades"]
+    last = g0 + RULE_GRADES - 1
+    return tuple(f"${col_letter(RULE_COL + c)}${g0 + 1}:${col_letter(RULE_COL + c)}${last + 1}" for c in range(2))
+
+
+def _form_rows(by_path: Mapping[str, Cell], sub: SubCategory) -> tuple[int, int]:
+    """First and last row of a sub-category's indicator rows on 附件1-1."""
+    first = by_path[indicator_path(sub, 0, "name")].area.row
+    last = first
+    while indicator_path(sub, last - first + 1, "name") in by_path:
+        last += 1
+    return first, last
 _SUB_SHORT = {
     SubCategory.quantity: "数量", SubCategory.quality: "质量", SubCategory.timeliness: "时效", SubCategory.cost: "成本",
     SubCategory.economic: "经济效益", SubCategory.social: "社会效益", SubCategory.environmental: "环境效益",
@@ -765,52 +1024,186 @@ def _score_sheet(
 ) -> SheetLayout:
     s = _Draft(SCORE)
     last_col = len(SCORE_COLUMNS) - 1
+    first_row, last_row = SCORE_FIRST_ROW, SCORE_FIRST_ROW + len(rows) - 1
+    total_row = last_row + 1
     s.label(0, 0, 0, last_col, SCORE_TITLE, "title")
     s.height(0, 32)
-    s.output(1, 0, 1, last_col, "scoring.rules_title", "评分规则", "rules_title", "unit")
+    pending, title, name = rule_cell("pending"), rule_cell("title"), rule_cell("name")
+    s.formula(1, 0, "scoring.rules_title", "评分规则",
+              f'="评分规则："&{title}&"（"&{name}&"）　"&IF({pending}=0,"评分完成","尚有待评分人打分的项目")',
+              "rules_title", kind="output", style="unit")
+    s.cells[-1] = Cell(SCORE, Area(1, 0, 1, last_col), "formula", style="unit", path="scoring.rules_title",
+                       kind="output", title="评分规则", formula=s.cells[-1].formula, calc="rules_title")
     s.height(1, 22)
-    for c, title in enumerate(SCORE_HEADERS):
-        s.label(2, c, 2, c, title, "score_header")
+    for c, title_ in enumerate(SCORE_HEADERS):
+        s.label(2, c, 2, c, title_, "score_header")
     s.label(2, S_TRIAL, 2, S_TRIAL, "实时试算", "helper_header", helper=True)
+    for key, (text, _) in SCORE_HELPERS.items():
+        col = SCORE_HELPER_COLUMN[key]
+        s.label(2, col, 2, col, text, "helper_header", helper=True)
     s.height(2, 24)
     exec_rate = by_path["funding.exec_rate"].area.first
-    r = SCORE_FIRST_ROW
+    quoted = f"'{form.name}'!"
+    frac_col, exists_col = col_letter(HELPER_COLUMN["frac"]), col_letter(HELPER_COLUMN["exists"])
+    total_cents = sum(round(Decimal(g.points) * 100) for g in {row.group.id: row.group for row in rows}.values())
+    tiers, tier_min, tier_max = _tier_ranges()
+    den_all, left = rule_cell("den"), rule_cell("left")
+    rem_col = col_letter(SCORE_HELPER_COLUMN["rem"])
+    status_col = col_letter(SCORE_HELPER_COLUMN["status"])
+
+    def form_ranges(group: ScoreGroup, column: str) -> str:
+        spans = [_form_rows(by_path, SubCategory[name]) for name in group.sub_categories]
+        return ",".join(f"{quoted}${column}${a + 1}:${column}${b + 1}" for a, b in spans)
+
+    r = first_row
     labels = score_labels(rows)
     for n, row in enumerate(rows, 1):
+        g = row.group
+        h = {key: a1(r, col) for key, col in SCORE_HELPER_COLUMN.items()}
+        avail, score, tier, given = a1(r, S_AVAIL), a1(r, S_SCORE), a1(r, S_TIER), a1(r, S_GIVEN)
         s.label(r, S_NO, r, S_NO, n)
         s.label(r, S_ID, r, S_ID, labels[row.id], "score_id")
         s.label(r, S_CAT, r, S_CAT, row.category, "score_text")
+        form_row = by_path[f"{row.id}.name"].area.row if row.kind == "slot" else None
         if row.kind == "slot":
-            s.output(r, S_NAME, r, S_NAME, score_path(row.id, "name"), "评分项", "name", "score_text")
+            fname = f"{quoted}{a1(form_row, E)}"
+            fallback = f"{row.category}第{int(row.id.rsplit('[', 1)[1].rstrip(']')) + 1}行"
+            s.formula(r, S_NAME, score_path(row.id, "name"), "评分项",
+                      f'=IF({h["unit"]}<>1,"",IF(TRIM({fname})="","{fallback}",{fname}))', "name",
+                      kind="output", style="score_text")
         else:
             s.label(r, S_NAME, r, S_NAME, row.name, "score_text")
-        for col, attr, title, style in SCORE_OUTPUTS:
-            s.output(r, col, r, col, score_path(row.id, attr), title, attr, style)
+
+        def helper(key: str, formula: str) -> None:
+            s.formula(r, SCORE_HELPER_COLUMN[key], None, SCORE_HELPERS[key][0], formula, "native", (row.id, key),
+                      kind="output", style="helper", helper=True)
+
+        if g.method == "indicators":
+            helper("n", f"=SUM({form_ranges(g, exists_col)})")
+        else:
+            helper("n", "=1")
+        if row.kind == "slot":
+            helper("unit", f"={quoted}{exists_col}{form_row + 1}")
+        elif row.kind == "category":
+            helper("unit", f'=IF({h["n"]}=0,1,0)')
+        else:
+            helper("unit", "=1")
+        droppable = g.method == "indicators" and g.when_empty == "drop" and row.kind != "slot"
+        helper("dropped", f'=IF(AND({h["unit"]}=1,{h["n"]}=0),1,0)' if droppable else "=0")
+        helper("pc", f"={round(Decimal(g.points) * 100)}")
+        live = f'AND({h["unit"]}=1,{h["dropped"]}=0)'
+        share = h["n"] if row.kind == "slot" else "1"
+        helper("num", f'=IF({live},{h["pc"]}*{total_cents},0)')
+        helper("den", f'=IF({live},{share}*{den_all},1)')
+        helper("floor", f'=({h["num"]}-MOD({h["num"]},{h["den"]}))/{h["den"]}')
+        helper("rem", f'=IF({live},MOD({h["num"]},{h["den"]})/{h["den"]},-1)')
+        rems = f"${rem_col}${first_row + 1}:${rem_col}${last_row + 1}"
+        before = f"${rem_col}${first_row + 1}:{rem_col}{r + 1}"
+        rank = f'SUMPRODUCT(--({rems}>{h["rem"]}))+SUMPRODUCT(--({before}={h["rem"]}))-1'
+        helper("cents", f'=IF({h["unit"]}=1,{h["floor"]}+IF(AND({h["rem"]}>=0,{rank}<{left}),1,0),"")')
+        if row.kind == "slot":
+            helper("frac", f'=IF({h["unit"]}=1,{quoted}{frac_col}{form_row + 1},"")')
+        elif row.kind == "item" and g.method == "execution_rate":
+            x = f"{quoted}{exec_rate}"
+            helper("frac", f'=IF(ISNUMBER({x}),MIN(1,MAX(0,{x})),"")')
+        elif row.kind == "item" and g.method == "indicators":
+            fr = form_ranges(g, frac_col)
+            helper("frac", f'=IF({h["n"]}=0,"",IF(COUNT({fr})={h["n"]},SUM({fr})/{h["n"]},""))')
+        else:
+            helper("frac", '=""')
+        if row.inputs:
+            known = f"ISNUMBER(MATCH({tier},{tiers},0))"
+            lowest = f"ROUND({avail}*INDEX({tier_min},MATCH({tier},{tiers},0))/100,2)"
+            helper("manual", f'=IF(OR(AND({tier}="",NOT(ISNUMBER({given}))),AND({tier}<>"",NOT({known}))),"",'
+                             f'IF(ISNUMBER({given}),ROUND(MIN(MAX({given},0),{avail}),2),{lowest}))')
+        else:
+            helper("manual", '=""')
+        helper("status", f'=IF({h["unit"]}<>1,"",IF({h["dropped"]}=1,"不适用",IF(ISNUMBER({h["frac"]}),"自动计算",'
+                         f'IF(ISNUMBER({h["manual"]}),"人工评分","待人工评分"))))')
+        s.formula(r, S_AVAIL, score_path(row.id, "available"), "分值", f'=IF({h["unit"]}=1,{h["cents"]}/100,"")',
+                  "available", kind="output", style="score_number")
+        s.formula(r, S_SCORE, score_path(row.id, "score"), "得分",
+                  f'=IF({h["status"]}="自动计算",MIN({avail},ROUND({avail}*{h["frac"]},2)),'
+                  f'IF({h["status"]}="人工评分",{h["manual"]},""))', "score", kind="output", style="score_number")
+        if row.kind == "category":
+            s.formula(r, S_METHOD, score_path(row.id, "method"), "方式",
+                      f'=IF({h["n"]}>0,"按指标计分",{h["status"]})', "method", kind="output", style="label")
+        else:
+            s.formula(r, S_METHOD, score_path(row.id, "method"), "方式", f'={h["status"]}&""', "method",
+                      kind="output", style="label")
+        if row.inputs:
+            bounds = [f'TEXT(ROUND({avail}*INDEX({rng},MATCH({tier},{tiers},0))/100,2),"0.00")'
+                      for rng in (tier_min, tier_max)]
+            s.formula(r, S_RANGE, score_path(row.id, "tier_range"), "档次分值范围",
+                      f'=IF(AND({h["status"]}="人工评分",ISNUMBER(MATCH({tier},{tiers},0))),'
+                      f'{bounds[0]}&"–"&{bounds[1]},"")', "tier_range", kind="output", style="label")
+        else:
+            s.output(r, S_RANGE, r, S_RANGE, score_path(row.id, "tier_range"), "档次分值范围", "tier_range", "label")
+        if row.kind == "category":
+            slots = [k for k, other in enumerate(rows) if other.kind == "slot" and other.group == g]
+            if slots:
+                lo, hi = first_row + slots[0] + 1, first_row + slots[-1] + 1
+                e_rng, f_rng = f"E{lo}:E{hi}", f"F{lo}:F{hi}"
+                st_rng = f"{status_col}{lo}:{status_col}{hi}"
+                subtotal = (f'"本类按下列"&{h["n"]}&"个指标计分：分值合计"&TEXT(SUM({e_rng}),"0.00")&"分，得分小计"'
+                            f'&TEXT(SUM({f_rng}),"0.00")&"分"&IF(COUNTIF({st_rng},"待人工评分")>0,"，其中"'
+                            f'&COUNTIF({st_rng},"待人工评分")&"项待人工评分。","。")')
+            else:
+                subtotal = '""'
+            empty = "本类无适用指标（均为“无”或未填写）" + ("，不计分，其分值按规则折算给其余各项。" if g.when_empty == "drop"
+                                              else "，请评分人对照佐证材料选档给分。")
+            s.formula(r, S_EXPL, score_path(row.id, "explanation"), "计算说明",
+                      f'=IF({h["n"]}>0,{subtotal},"{empty}")', "explanation", kind="output", style="score_text")
+        else:
+            s.output(r, S_EXPL, r, S_EXPL, score_path(row.id, "explanation"), "计算说明", "explanation", "score_text")
+            judged = ""
+            if row.kind == "slot":
+                judged = f'{quoted}{a1(form_row, K)}&"；"&'
+            elif g.method == "execution_rate":
+                judged = f'"预算执行率"&TEXT({quoted}{exec_rate},"0.00%")&"；"&'
+            frac = h["frac"]
+            computed = (f'{judged}"按完成比例"&TEXT({frac},"0.00%")&"计分："&TEXT({avail},"0.00")&"分 × "'
+                        f'&TEXT({frac},"0.00%")&" = "&TEXT({score},"0.00")&"分。"')
+            s.cells[-1] = dataclasses.replace(s.cells[-1], formula=(
+                f'=IF({h["status"]}="自动计算",{computed},IF({h["status"]}="人工评分","评分人给分"&TEXT({score},"0.00")'
+                f'&"分。",IF({h["status"]}="待人工评分","需人工评分：请选择档次并在档次分值范围内给分。",'
+                f'IF({h["status"]}="不适用","无适用指标，不计分。",""))))'))
         if row.inputs:
             s.input(r, S_TIER, r, S_TIER, score_path(row.id, "tier"), "tier", "档次")
             s.input(r, S_GIVEN, r, S_GIVEN, score_path(row.id, "points"), "points", "给分",
-                    validation=_points_validation(a1(r, S_AVAIL)))
+                    validation=_points_validation(avail))
             s.input(r, S_NOTE, r, S_NOTE, score_path(row.id, "note"), "text", "评分说明", "input_left")
         else:
             for col in (S_TIER, S_GIVEN, S_NOTE):
                 s.label(r, col, r, col, "")
-        trial = _trial_formula(row, a1(r, S_AVAIL), form, by_path, exec_rate)
+        trial = _trial_formula(row, avail, form, by_path, exec_rate)
         if trial:
             s.formula(r, S_TRIAL, score_path(row.id, "trial"), "实时试算", trial, "trial", kind="output",
                       style="helper", helper=True)
         s.height(r, SCORE_ROW)
         r += 1
+    _rule_table(s, first_row, last_row, total_cents)
+    grade_names, grade_mins = _grade_ranges()
+    total_ref = a1(total_row, S_SCORE)
     s.label(r, 0, r, S_AVAIL, "合计", "score_header", path="scoring")
-    s.output(r, S_SCORE, r, S_SCORE, "scoring.total", "总分", "total", "score_number")
+    s.formula(r, S_SCORE, "scoring.total", "总分",
+              f"=ROUND(MIN(MAX(SUM(F{first_row + 1}:F{last_row + 1}),0),{rule_cell('total')}/100),2)", "total",
+              kind="output", style="score_number")
     s.label(r, S_METHOD, r, last_col, "")
     s.label(r + 1, 0, r + 1, S_AVAIL, "等级", "score_header")
-    s.output(r + 1, S_SCORE, r + 1, S_SCORE, "scoring.grade", "等级", "grade", "label")
+    st = f"${status_col}${first_row + 1}:${status_col}${last_row + 1}"
+    scored = f'COUNTIF({st},"自动计算")+COUNTIF({st},"人工评分")'
+    s.formula(r + 1, S_SCORE, "scoring.grade", "等级",
+              f'=IF({rule_cell("pending")}>0,"{PENDING_GRADE}",IF({scored}=0,"{UNSCORABLE_GRADE}",'
+              f"INDEX({grade_names},MATCH({total_ref},{grade_mins},1))))",
+              "grade", kind="output", style="label")
     s.label(r + 1, S_METHOD, r + 1, last_col, "")
     s.label(r + 2, 0, r + 2, last_col, SCORE_NOTE, "note")
-    for row in (r, r + 1):
-        s.height(row, 24)
+    for row_ in (r, r + 1):
+        s.height(row_, 24)
     s.height(r + 2, 42)
-    return s.done(SCORE_WIDTHS, print_area=Area(0, 0, r + 2, last_col), landscape=True)
+    widths = SCORE_WIDTHS + tuple(width for _, width in SCORE_HELPERS.values()) + (2.0, 12.0, 10.0, 8.0)
+    return s.done(widths, print_area=Area(0, 0, r + 2, last_col), landscape=True)
 
 
 def _points_validation(available: str) -> Validation:
@@ -830,8 +1223,8 @@ def _trial_formula(row: ScoreRow, available: str, form: SheetLayout, by_path: Ma
         actual = by_path.get(f"{row.id}.actual")
         target = by_path.get(f"{row.id}.target")
         if actual and target:
-            return (f'=IF({available}="","",PERF_POINTS({quoted}{actual.area.first},'
-                    f'{quoted}{target.area.first},{available}))')
+            return (f'=IF({available}="","",IFERROR(PERF_POINTS({quoted}{actual.area.first},'
+                    f'{quoted}{target.area.first},{available}),""))')
     if row.kind == "item" and row.group.method == "execution_rate":
         x = f"{quoted}{rate}"
         return f'=IF(AND(ISNUMBER({x}),ISNUMBER({available})),ROUND({available}*MIN(1,MAX(0,{x})),2),"")'
@@ -991,6 +1384,10 @@ class Layout:
     """The rule set (name or path) the 评分表 scores with; "" for the default."""
     plan: tuple[ScoreGroup, ...] = field(default_factory=default_plan)
     """The rule set's items as the 评分表 lays them out."""
+    version: int = LAYOUT_VERSION
+    """The layout version of the workbook this layout was read from (a new build writes
+    LAYOUT_VERSION). In version 2 the 评分表's scores were values the engine wrote, not
+    formulas: the 计算得分 button still writes them there."""
 
     # -- construction
 
@@ -1020,12 +1417,13 @@ class Layout:
         return cls.of(cap, recorded, plan)
 
     @classmethod
-    def of(cls, capacity: Capacity, rules: str = "", plan: tuple[ScoreGroup, ...] | None = None) -> "Layout":
+    def of(cls, capacity: Capacity, rules: str = "", plan: tuple[ScoreGroup, ...] | None = None,
+           version: int = LAYOUT_VERSION) -> "Layout":
         """The layout of these capacities, rule-set name and plan, shared between calls.
 
         A layout is immutable, and its sheets and indexes (cached properties) take a few
         milliseconds to build: every form of a batch, read or located, reuses them."""
-        return _shared_layout(capacity, rules, default_plan() if plan is None else plan)
+        return _shared_layout(capacity, rules, default_plan() if plan is None else plan, version)
 
     @classmethod
     def for_model(cls, ev: SelfEvaluation | None, minimum: "Layout | None" = None) -> "Layout":
@@ -1163,7 +1561,7 @@ class Layout:
             raise ValueError("_xlperf 工作表缺少布局版本，这不是 xlperf 生成的工作簿") from None
         if version > LAYOUT_VERSION:
             raise ValueError(f"工作簿的布局版本为{version}，本程序只认识到{LAYOUT_VERSION}，请升级 xlperf")
-        if version < LAYOUT_VERSION:
+        if version < OLDEST_READABLE_VERSION:
             raise ValueError(
                 f"工作簿的布局版本为{version}，是旧版 xlperf 生成的，其评分表格式已改变（现为版本{LAYOUT_VERSION}）："
                 "请用 xlperf new 重新生成工作簿，再把内容复制过去"
@@ -1174,7 +1572,7 @@ class Layout:
         )
         rules = str(meta.get("rules") or "")
         plan = _plan_from_meta(str(meta.get("score_plan") or "null"))
-        return Layout.of(layout.capacity, rules, plan)
+        return Layout.of(layout.capacity, rules, plan, version)
 
     # -- marks
 
@@ -1260,8 +1658,8 @@ def _plan_from_meta(text: str) -> tuple[ScoreGroup, ...]:
 
 
 @functools.lru_cache(maxsize=16)
-def _shared_layout(capacity: Capacity, rules: str, plan: tuple[ScoreGroup, ...]) -> Layout:
-    return Layout(capacity, rules, plan)
+def _shared_layout(capacity: Capacity, rules: str, plan: tuple[ScoreGroup, ...], version: int) -> Layout:
+    return Layout(capacity, rules, plan, version)
 
 
 def cells_for_findings(findings: Iterable[Any], layout: Layout | None = None) -> list[Mark]:
