@@ -126,9 +126,10 @@ class Anchors:
         return isinstance(value, str) and norm(value) in self.known
 
     def right_of(self, r: int, c: int) -> tuple[int, int] | None:
-        """The next filled cell right of (r, c) on its row, unless that is a label."""
+        """The next filled cell right of (r, c) on its row, unless that is a label; at most
+        one column past the form's right edge (beyond it, a workbook's helper columns)."""
         row = self.grid.rows[r]
-        for cc in range(c + 1, len(row)):
+        for cc in range(c + 1, min(len(row), self.edge + 2)):
             v = row[cc]
             if v is None or (isinstance(v, str) and not v.strip()):
                 continue
