@@ -349,8 +349,7 @@ def test_an_indicator_added_in_the_workbook_gets_its_score_row(built, tmp_path):
     assert (understood["dir"], understood["t_num"], understood["a_num"]) == ("≥", 98, 99)
     from tests import recalc
 
-    if recalc.soffice() is None:
-        pytest.skip("needs LibreOffice (CI installs it)")
+    assert recalc.soffice(), "LibreOffice is not installed (run scripts/system-deps.sh)"
     sheet = recalc.recalc_values([out], tmp_path / "recalculated", [L.SCORE])[out.resolve()][L.SCORE]
 
     def at(item_id, attr):

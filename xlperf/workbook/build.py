@@ -167,24 +167,28 @@ def _exec_rate(ev: SelfEvaluation) -> Decimal | None:
     return rate if isinstance(rate, Decimal) else None
 
 
-def _judge(ev: SelfEvaluation, row_path: str) -> str:
-    from xlperf.engine import targets
-
-    row = _real_row(ev, row_path)
-    if row is None:
-        return ""
-    sub = SubCategory[path_tokens(row_path)[1][0]]
-    return targets.judge(row.actual, row.target, sub, row.name).status.value
-
-
-def _fraction(ev: SelfEvaluation, row_path: str) -> Any:
-    from xlperf.engine import scoring, targets
+def _accepted(ev: SelfEvaluation, row_path: str):
+    """The engine's verdict on an indicator row as the form states it (是否完成): an actual the
+    reviewer objects to (IND021–IND025) is left to a person; None past the form's rows."""
+    from xlperf.engine.misreadings import accepted_judgement
 
     row = _real_row(ev, row_path)
     if row is None:
         return None
     sub = SubCategory[path_tokens(row_path)[1][0]]
-    return scoring.achievement(targets.judge(row.actual, row.target, sub, row.name))
+    return accepted_judgement(row.name, row.formula, row.target, row.actual, sub)
+
+
+def _judge(ev: SelfEvaluation, row_path: str) -> str:
+    judgement = _accepted(ev, row_path)
+    return "" if judgement is None else judgement.status.value
+
+
+def _fraction(ev: SelfEvaluation, row_path: str) -> Any:
+    from xlperf.engine import scoring
+
+    judgement = _accepted(ev, row_path)
+    return None if judgement is None else scoring.achievement(judgement)
 
 
 def _real_row(ev: SelfEvaluation, row_path: str) -> Any:
@@ -198,6 +202,7 @@ def _real_row(ev: SelfEvaluation, row_path: str) -> Any:
 def understood_values(ev: SelfEvaluation, row_path: str, key: str) -> Any:
     """A helper cell of what the engine understood of an indicator row (key of
     `ENGINE_HELPERS`); written by the builder and again by the Excel buttons."""
+    from xlperf.engine.misreadings import misreading
     from xlperf.workbook import native
 
     if key in ("t_src", "a_src"):
@@ -206,6 +211,8 @@ def understood_values(ev: SelfEvaluation, row_path: str, key: str) -> Any:
     if row is None:
         return None
     sub = SubCategory[path_tokens(row_path)[1][0]]
+    if misreading(row.name, row.formula, row.target, row.actual, sub) is not None:
+        return native.UNDERSTOOD_NOTHING[key]  # never judged as written (IND021–IND025)
     return native.understood(row.actual, row.target, sub, row.name)[key]
 
 

@@ -221,6 +221,10 @@ def outcome(direction: str, target, actual, relative: bool, whole: bool = False)
     return NOT_MET, None if ratio is None else min(Decimal(1), max(Decimal(0), ratio))
 
 
+UNDERSTOOD_NOTHING = {"dir": "定性", "t_num": None, "a_num": None, "unit": "", "rel": "", "prop": ""}
+"""The helper cells of a row left to a person: the formulas judge it 需人工判断."""
+
+
 def understood(actual: object, target: object, basis: object = None, name: str = "") -> dict[str, object]:
     """What the engine understood of an indicator row, as the helper cells hold it: the
     direction (定性 when the engine leaves the row to a person), the target and the actual
@@ -235,7 +239,7 @@ def understood(actual: object, target: object, basis: object = None, name: str =
     from xlperf.engine import scoring, targets
 
     u = targets.understand(target, actual, basis, name)
-    review = {"dir": "定性", "t_num": None, "a_num": None, "unit": "", "rel": "", "prop": ""}
+    review = dict(UNDERSTOOD_NOTHING)
     if u.status is targets.Status.REVIEW or u.direction is None or u.threshold is None:
         return review
     j = targets.judge(actual, target, basis, name)
