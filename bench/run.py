@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import bench_cli, bench_engine, bench_export, bench_national, bench_read, bench_recalc, bench_review, bench_udf  # noqa: E402
+from bench import bench_cli, bench_engine, bench_export, bench_import, bench_national, bench_read, bench_recalc, bench_review, bench_udf  # noqa: E402
 from bench.common import print_table  # noqa: E402
 
 
@@ -25,7 +25,7 @@ def main() -> None:
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        for sub in ("read", "review", "export", "recalc", "national"):
+        for sub in ("read", "review", "export", "import", "recalc", "national"):
             (folder / sub).mkdir()
         title, base, rows = bench_engine.measure()
         print_table(title, bench_engine.BASELINE, base, rows)
@@ -33,6 +33,8 @@ def main() -> None:
         print_table(title, bench_national.BASELINE, base, rows)
         title, base, rows = bench_read.measure(folder / "read")
         print_table(title, "python-calamine raw read of the same sheets", base, rows)
+        for title, name, base, rows in bench_import.measure(folder / "import"):
+            print_table(title, name, base, rows)
         title, base, rows, note = bench_review.measure(folder / "review", n)
         print_table(title, "the same forms reviewed in one process", base, rows)
         print(note)

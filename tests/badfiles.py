@@ -998,7 +998,8 @@ def generate_batch(folder: Path, n: int = 200, *, workbooks: int = 40, broken: i
         out.append(Expected(dst, "workbook", name, unit, project, SEEDS[name].findings))
     base = next(iter(masters.values()), None) or form_workbook(scratch / "_base.xlsx")
     corpus_dir = scratch / "corpus"
-    usable = [e for e in CORPUS if (have_builder or not e.needs_builder) and e.name not in ("zip-bomb", "huge-sheet", "json-huge")]
+    usable = [e for e in CORPUS if (have_builder or not e.needs_builder) and e.code != "IN_NOT_FORM"
+              and e.name not in ("zip-bomb", "huge-sheet", "json-huge", "docx-zip-bomb")]
     built = build_corpus(corpus_dir, base, with_builder=have_builder)
     for i in range(broken):
         entry = usable[i % len(usable)]
@@ -1015,3 +1016,136 @@ def generate_batch(folder: Path, n: int = 200, *, workbooks: int = 40, broken: i
         dst.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         out.append(Expected(dst, "json", name, unit, project, SEEDS[name].findings))
     return out
+
+
+# ---- .docx and .xls: what units send besides workbooks ---------------------------------
+
+
+def form_docx(path: Path, ev=None) -> Path:
+    """The example typed into a copy of the Word template (tests/official_forms.py)."""
+    from tests.official_forms import write_docx
+    from xlperf.forms.guangdong_1_1.model import SelfEvaluation
+
+    write_docx(ev or SelfEvaluation.model_validate(example_data()), path)
+    return Path(path)
+
+
+def _docx_with(folder: Path, name: str, change: Callable[[bytes], bytes]) -> Path:
+    base = form_docx(folder / f"_{name}.docx")
+    return rewrite_zip(base, folder / name, lambda part, data: change(data) if part == "word/document.xml" else data)
+
+
+def docx_span_bomb(folder: Path, base: Path) -> Path:
+    """One table cell claiming to span 10^9 grid columns (hangs python-docx's cell API)."""
+    return _docx_with(folder, "span-bomb.docx",
+                      lambda d: d.replace(b"<w:tcPr>", b'<w:tcPr><w:gridSpan w:val="1000000000"/>', 1))
+
+
+def docx_dtd(folder: Path, base: Path) -> Path:
+    return _docx_with(folder, "dtd.docx", lambda d: d.replace(
+        b"?>", b'?><!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', 1))
+
+
+def docx_bomb(folder: Path, base: Path) -> Path:
+    """The document part padded to ~300 MB of whitespace (compresses about 1000:1)."""
+    src = form_docx(folder / "_bomb-src.docx")
+    p = folder / "bomb.docx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename != "word/document.xml":
+                zout.writestr(info.filename, data)
+                continue
+            with zout.open(info.filename, "w", force_zip64=True) as fh:
+                head, sep, rest = data.partition(b"<w:body>")
+                fh.write(head + sep)
+                for _ in range(300):
+                    fh.write(b" " * (1024 * 1024))
+                fh.write(rest)
+    return p
+
+
+def docx_not_a_form(folder: Path, base: Path) -> Path:
+    from docx import Document
+
+    p = folder / "letter.docx"
+    doc = Document()
+    doc.add_paragraph("关于召开年度工作会议的通知")
+    doc.add_table(rows=2, cols=2).cell(0, 0).text = "时间"
+    doc.save(p)
+    return p
+
+
+def legacy_doc(folder: Path, base: Path) -> Path:
+    p = folder / "legacy.docx"
+    p.write_bytes(_minimal_cfb(["WordDocument"]))
+    return p
+
+
+def html_xls(folder: Path, base: Path) -> Path:
+    p = folder / "exported.xls"
+    p.write_text("<html><head><meta charset='utf-8'></head><body><table><tr><td>项目名称</td></tr></table></body></html>",
+                 encoding="utf-8")
+    return p
+
+
+def xml2003_xls(folder: Path, base: Path) -> Path:
+    p = folder / "xml2003.xls"
+    p.write_text('<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+                 '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="Sheet1"/></Workbook>',
+                 encoding="utf-8")
+    return p
+
+
+def garbage_xls(folder: Path, base: Path) -> Path:
+    p = folder / "garbage.xls"
+    p.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + bytes(range(256)) * 8)
+    return p
+
+
+def cfb_with_stream(name: str, data: bytes) -> bytes:
+    """A valid compound file (version 3) holding one stream of >= 4096 bytes in regular sectors."""
+    data = data.ljust(max(4096, -(-len(data) // 512) * 512), b"\0")
+    n = len(data) // 512
+    header = bytearray(512)
+    header[:8] = bytes.fromhex("D0CF11E0A1B11AE1")
+    struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<IIIIIIIII", header, 40, 0, 1, 1, 0, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
+    struct.pack_into("<I", header, 76, 0)
+    header[80:512] = b"\xff" * 432
+    fat = [0xFFFFFFFD, 0xFFFFFFFE] + [3 + i for i in range(n - 1)] + [0xFFFFFFFE]
+    fat_sector = struct.pack(f"<{len(fat)}I", *fat).ljust(512, b"\xff")
+    directory = bytearray(512)
+
+    def entry(i, entry_name, kind, child, start, size):
+        raw = entry_name.encode("utf-16-le") + b"\0\0"
+        directory[i * 128: i * 128 + len(raw)] = raw
+        struct.pack_into("<HBBIII", directory, i * 128 + 64, len(raw), kind, 1, 0xFFFFFFFF, 0xFFFFFFFF, child)
+        struct.pack_into("<IQ", directory, i * 128 + 116, start, size)
+
+    entry(0, "Root Entry", 5, 1, 0xFFFFFFFE, 0)
+    entry(1, name, 2, 0xFFFFFFFF, 2, len(data))
+    for i in (2, 3):
+        struct.pack_into("<III", directory, i * 128 + 68, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF)
+    return bytes(header) + fat_sector + bytes(directory) + data
+
+
+def excel95_xls(folder: Path, base: Path) -> Path:
+    """An Excel 95 (BIFF5) workbook: a "Book" stream starting with a BIFF5 BOF record."""
+    p = folder / "excel95.xls"
+    bof = struct.pack("<HHHHHH", 0x0809, 8, 0x0500, 0x0005, 0x0DBB, 0x07CC)
+    p.write_bytes(cfb_with_stream("Book", bof + struct.pack("<HH", 0x000A, 0)))
+    return p
+
+
+CORPUS += [
+    Entry("docx-span-bomb", docx_span_bomb, "IN_TOO_MANY_CELLS", ("表格结构异常", "跨 1000000000 列")),
+    Entry("docx-dtd", docx_dtd, "IN_UNSAFE_XML", ("文档类型声明",)),
+    Entry("docx-zip-bomb", docx_bomb, "IN_ZIP_BOMB", ("压缩炸弹",)),
+    Entry("docx-not-a-form", docx_not_a_form, "IN_NOT_FORM", ("不是自评表", "栏目名称")),
+    Entry("legacy-doc", legacy_doc, "IN_ENCRYPTED", ("旧版 .doc",)),
+    Entry("html-xls", html_xls, "IN_WRONG_FORMAT", ("网页（HTML）", "另存为")),
+    Entry("xml2003-xls", xml2003_xls, "IN_WRONG_FORMAT", ("XML", "另存为")),
+    Entry("garbage-xls", garbage_xls, "IN_CORRUPT", ("损坏",)),
+    Entry("excel95-xls", excel95_xls, "IN_OLD_EXCEL", ("Excel 95", "中文无法可靠读取", "另存为")),
+]

@@ -316,8 +316,12 @@ def test_catalogue_codes_are_grouped_and_unique():
     assert {info.severity for info in CATALOGUE.values()} == {"error", "warning"}
 
 
+IMPORT_CODES = {code for code in CATALOGUE if code.startswith("IMP")}
+"""Findings of importing a typed form: triggered and near-missed in tests/test_import.py."""
+
+
 def test_every_code_has_a_trigger():
-    assert sorted({code for code, _, _ in TRIGGERS}) == sorted(CATALOGUE)
+    assert sorted({code for code, _, _ in TRIGGERS}) == sorted(set(CATALOGUE) - IMPORT_CODES)
 
 
 def test_clean_seed_has_no_findings():

@@ -35,7 +35,11 @@ def batch(tmp_path_factory):
     bad_amount = clean_data("丙单位", "丙项目")
     bad_amount["basic"]["eval_amount"] = "-1"
     new_workbook(forms / "c.xlsm", source=_json(root / "c.json", bad_amount))
-    (forms / "说明.docx").write_bytes(b"PK\x03\x04 not really a form")
+    from docx import Document
+
+    letter = Document()
+    letter.add_paragraph("关于报送 2020 年度绩效自评材料的说明")
+    letter.save(forms / "说明.docx")
     result = review([forms], root / "汇总.xlsx", jobs=1, progress=False, return_dir=root / "退回")
     return root, result
 

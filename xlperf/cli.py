@@ -1,4 +1,4 @@
-"""Command line: `xlperf check|score|schema|new|export|submit`.
+"""Command line: `xlperf check|score|schema|new|import|export|submit|mark|review`.
 
 Exit codes: 0 no errors, 1 the form has errors, 2 the input or the request cannot be used.
 Heavy modules are imported inside each command so that `xlperf --help` starts fast.
@@ -92,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     rules_help = "评分规则：内置名称（national-2020、national-2020-provincial、guangdong-municipal）或规则文件路径；默认取数据中的设置，否则 national-2020"
     for name, help_text in (("check", "校验自评表，列出问题并给出得分"), ("score", "计算自评得分，逐项说明")):
         p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("file", metavar="FILE", help="自评数据文件（.json）或工作簿（.xlsx/.xlsm）")
+        p.add_argument("file", metavar="FILE", help="自评数据文件（.json）、工作簿（.xlsx/.xlsm），或 Word/Excel/WPS 填写的官方表格（.docx/.xlsx/.xls）")
         p.add_argument("--rules", metavar="NAME|PATH", help=rules_help)
         p.add_argument("--json", action="store_true", help="输出一个 JSON 对象（供程序读取）")
 
@@ -108,7 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--edition", choices=("macro", "formulas"), default="macro",
                    help="macro：启用宏的 .xlsm（默认）；formulas：不含宏、只用公式的 .xlsx")
     p.add_argument("--form", metavar="KIND", help="表式：guangdong-1-1（广东省市级附件1-1，默认）或 national（项目支出绩效自评表）；默认取预填数据的表式")
-    p.add_argument("--from", dest="source", metavar="DATA", help="预填的数据文件（.json）或工作簿")
+    p.add_argument("--from", dest="source", metavar="DATA",
+                   help="预填的数据文件（.json）、工作簿，或 Word/Excel/WPS 填写的官方表格（.docx/.xlsx/.xls）")
+    p.add_argument("--next-year", action="store_true",
+                   help="结转下一年度：保留单位、项目、联系人、文件依据、目标和指标，评价年度和日期顺延一年，清空金额、实现值和报告正文")
     p.add_argument("--rules", metavar="NAME|PATH", help=rules_help)
     p.add_argument("--indicator-rows", type=int, metavar="N", help="每个二级指标预留的行数（默认 3，数据更多时自动加行）")
     p.add_argument("--budget-rows", type=int, metavar="N", help="资金安排、资金使用各预留的年度行数")
@@ -118,8 +121,15 @@ def build_parser() -> argparse.ArgumentParser:
                         "不给出时不写，使用 xlwings 的用户配置或 PATH 中的 Python")
     p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
 
+    p = sub.add_parser("import", help="导入 Word/Excel/WPS 填写的官方表格（.docx/.xlsx/.xls）",
+                       description="按栏目名称读取 Word/Excel/WPS 填写的附件1-1 和附件3，列出每一项从哪里读取、哪些没有读到，"
+                                   "并保存为数据文件（.json）、启用宏的工作簿（.xlsm）或无宏工作簿（.xlsx）")
+    p.add_argument("file", metavar="FILE", help="填写好的官方表格（.docx、.xlsx、.xlsm、.xls）")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="输出：.json、.xlsm 或 .xlsx")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+
     p = sub.add_parser("export", help="导出附件3 自评报告（.docx，可选 PDF）", description="导出附件3 自评报告（.docx，可选 PDF）")
-    p.add_argument("file", metavar="FILE", help="自评数据文件（.json）或工作簿（.xlsx/.xlsm）")
+    p.add_argument("file", metavar="FILE", help="自评数据文件（.json）、工作簿（.xlsx/.xlsm），或 Word/Excel/WPS 填写的官方表格（.docx/.xlsx/.xls）")
     p.add_argument("-o", "--output", required=True, metavar="REPORT.docx", help="报告输出路径")
     p.add_argument("--pdf", action="store_true", help="同时生成 PDF（需要 LibreOffice）")
     p.add_argument("--final", action="store_true", help="正式报告：仍有错误时不生成任何文件（默认生成标有“草稿：校验未通过”的草稿）")
@@ -127,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
 
     p = sub.add_parser("submit", help="生成报送财政局的干净副本（.xlsx，无宏、无自定义函数）", description="生成报送财政局的干净副本（.xlsx，无宏、无自定义函数，数值由引擎计算）")
-    p.add_argument("file", metavar="FILE", help="自评数据文件（.json）或工作簿（.xlsx/.xlsm）")
+    p.add_argument("file", metavar="FILE", help="自评数据文件（.json）、工作簿（.xlsx/.xlsm），或 Word/Excel/WPS 填写的官方表格（.docx/.xlsx/.xls）")
     p.add_argument("-o", "--output", required=True, metavar="COPY.xlsx", help="副本输出路径")
     p.add_argument("--allow-errors", action="store_true", help="自评表仍有错误时也生成副本（默认不生成，并列出错误）")
     p.add_argument("--rules", metavar="NAME|PATH", help=rules_help)
@@ -139,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="标记后的副本（扩展名与原文件相同）")
     p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
 
-    p = sub.add_parser("review", help="批量审核多份自评表，生成汇总表", description="批量审核文件夹或文件中的自评表（.xlsm/.xlsx/.json），生成汇总表")
+    p = sub.add_parser("review", help="批量审核多份自评表，生成汇总表", description="批量审核文件夹或文件中的自评表（.xlsm/.xlsx/.json，以及 Word/Excel/WPS 填写的 .docx/.xls），生成汇总表")
     p.add_argument("paths", nargs="+", metavar="DIR|FILE", help="文件夹（含子文件夹）或文件")
     p.add_argument("-o", "--output", metavar="SUMMARY.xlsx", help="汇总表输出路径（使用 --json 时可省略）")
     p.add_argument("--jobs", type=int, metavar="N", help="并行进程数（默认为 CPU 核数）")
@@ -162,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         "submit": _cmd_submit,
         "review": _cmd_review,
         "mark": _cmd_mark,
+        "import": _cmd_import,
     }[args.command]
     from xlperf.errors import InputError
 
@@ -185,10 +196,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _evaluate(args):
     from xlperf.files import sources
-    from xlperf.engine import evaluate
 
-    ev, locate = sources.load_with_locator(args.file)
-    return ev, evaluate(ev, rules=args.rules, locate=locate, folder=Path(args.file).parent)
+    loaded = sources.load_form(args.file)
+    return loaded.form, loaded.evaluate(rules=args.rules, folder=Path(args.file).parent)
 
 
 def _cmd_check(args) -> int:
@@ -223,10 +233,28 @@ def _cmd_schema(args) -> int:
 
 
 def _cmd_new(args) -> int:
+    from xlperf.errors import InputError
     from xlperf.workbook.editions import new_workbook
 
+    form = None
+    if args.next_year:
+        from xlperf.files import sources
+        from xlperf.forms.guangdong_1_1.carry import next_year
+
+        if args.source is None:
+            raise InputError("--next-year 需要用 --from 给出上一年度的自评表")
+        from xlperf import forms
+
+        last = sources.load(args.source)
+        if not forms.is_guangdong(last):
+            raise InputError(f"{args.source} 是“{forms.kind_of(last).title}”表式，--next-year 目前只能结转广东省市级附件1-1")
+        form, plan = next_year(last)
+        print(f"由 {args.source} 结转下一年度（评价年度 {form.basic.eval_year or '未填'}）：")
+        for line in plan.lines():
+            print(line)
     path = new_workbook(
         args.out,
+        ev=form,
         source=args.source,
         rules=args.rules,
         indicator_rows=args.indicator_rows,
@@ -251,6 +279,47 @@ def _cmd_new(args) -> int:
         else:
             print("读入的值都按原样写入，没有改写。")
     return EXIT_OK
+
+
+def _cmd_import(args) -> int:
+    from pathlib import Path
+
+    from xlperf.errors import InputError
+    from xlperf.files import sources
+    from xlperf.files.atomic import write_atomic
+
+    out = Path(args.output)
+    suffix = out.suffix.lower()
+    if suffix not in (".json", ".xlsm", ".xlsx"):
+        raise InputError(f"输出文件“{out}”的扩展名应为 .json、.xlsm 或 .xlsx")
+    loaded = sources.load_form(args.file)
+    record = loaded.imported
+    if record is not None:
+        print(f"从 {args.file} 读取了 {len(record.read)} 项：")
+        rows = [(item.title, item.where, _clip(item.text)) for item in record.read]
+        widths = [max((_width(r[i]) for r in rows), default=0) for i in range(2)]
+        for r in rows:
+            print("  " + _pad(r[0], widths[0]) + "  " + _pad(r[1], widths[1]) + "  " + r[2])
+        print()
+        _print_findings(loaded.findings, ok_text="全部栏目都已读取，没有缺少或有歧义的项目。")
+        print()
+    if suffix == ".json":
+        write_atomic(out, loaded.form.to_json().encode("utf-8"), force=args.force, source=args.file)
+    elif suffix == ".xlsm":
+        from xlperf.workbook.editions import new_workbook
+
+        new_workbook(out, ev=loaded.form, source=args.file, force=args.force)
+    else:
+        from xlperf.workbook.editions import submission_copy
+
+        submission_copy(args.file, out, ev=loaded.form, force=args.force)
+    print(f"已保存：{out}")
+    return EXIT_FINDINGS if any(f.severity == "error" for f in loaded.findings) else EXIT_OK
+
+
+def _clip(text: str, n: int = 40) -> str:
+    one = " ".join(text.split())
+    return one if len(one) <= n else one[: n - 1] + "…"
 
 
 def _cmd_export(args) -> int:
@@ -352,9 +421,9 @@ def _pad(text: str, width: int) -> str:
 SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
 
 
-def _print_findings(findings) -> None:
+def _print_findings(findings, ok_text: str = "校验通过：没有发现问题。") -> None:
     if not findings:
-        print("校验通过：没有发现问题。")
+        print(ok_text)
         return
     n_err = sum(f.severity == "error" for f in findings)
     print(f"校验发现 {n_err} 个错误、{len(findings) - n_err} 个警告：")

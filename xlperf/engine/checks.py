@@ -136,6 +136,11 @@ CATALOGUE: dict[str, CheckInfo] = _catalogue(
     ("SCR001", "warning", "评分表尚有待人工评分的项目"),
     ("SCR002", "error", "报告自评等级与评分表不符"),
     ("SCR003", "warning", "报告自评分数与评分表不符"),
+    ("IMP001", "error", "导入时未找到栏目"),
+    ("IMP002", "error", "导入时栏目出现多次"),
+    ("IMP003", "error", "导入时内容无法读取"),
+    ("IMP004", "error", "导入时指标行不属于任何二级指标"),
+    ("IMP005", "warning", "导入的文件中没有附件3"),
 )
 
 YEAR_MIN, YEAR_MAX = 2000, 2100

@@ -29,8 +29,9 @@ from pathlib import Path
 
 from xlperf.errors import InputError
 from xlperf.files.safezip import DEFAULT_LIMITS, Limits
+from xlperf.files import sources as _sources
 
-FORM_SUFFIXES = (".xlsx", ".xlsm", ".json")
+FORM_SUFFIXES = tuple(sorted(_sources.FORM_SUFFIXES))
 GRADES = ("优", "良", "中", "差")
 """The grade bands; 待评分 and 无法评分 (`scoring.PENDING_GRADE`, `UNSCORABLE_GRADE`) are counted apart."""
 UNREADABLE = "无法读取"
@@ -188,7 +189,7 @@ def collect(
             found.append(c)
     if not any(str(p).lower().endswith(FORM_SUFFIXES) for p in found) and not passed:
         shown = "、".join(str(p) for p in paths) or "（未给出）"
-        raise InputError(f"在 {shown} 中没有找到自评文件（.xlsx、.xlsm 或 .json）")
+        raise InputError(f"在 {shown} 中没有找到自评文件（.xlsx、.xlsm、.json、.docx 或 .xls）")
     return found
 
 
@@ -284,8 +285,8 @@ def review_file(path: str | os.PathLike, rules=None, limits: Limits = DEFAULT_LI
     if not shown.lower().endswith(FORM_SUFFIXES):
         suffix = Path(shown).suffix or "无扩展名"
         row = FormRow(file=shown, status=NOT_A_FORM, code="IN_NOT_FORM",
-                      cause=f"文件 {shown}：不是自评表（{suffix} 文件），未审核。自评表应为 .xlsx、.xlsm 或 .json 文件；"
-                            "Word 或 PDF 的材料请转换为自评表后再审核。")
+                      cause=f"文件 {shown}：不是自评表（{suffix} 文件），未审核。自评表应为 .xlsx、.xlsm、.json，"
+                            "或 Word/Excel/WPS 填写的 .docx、.xls 文件；PDF 的材料请转换为自评表后再审核。")
         return row, []
     start = time.perf_counter()
     alarm = limits.seconds_per_file > 0 and _can_alarm()
@@ -301,7 +302,10 @@ def review_file(path: str | os.PathLike, rules=None, limits: Limits = DEFAULT_LI
     except _Timeout:
         row, findings = _unreadable(shown, "IN_TIMEOUT", f"文件 {shown}：读取和校验超过 {limits.seconds_per_file:g} 秒仍未完成，已跳过")
     except InputError as e:
-        row, findings = _unreadable(shown, getattr(e, "code", "IN_INPUT"), e.message)
+        if getattr(e, "code", "") == "IN_NOT_FORM":  # a Word or Excel file that holds no form
+            row, findings = FormRow(file=shown, status=NOT_A_FORM, code="IN_NOT_FORM", cause=e.message + "，未审核。"), []
+        else:
+            row, findings = _unreadable(shown, getattr(e, "code", "IN_INPUT"), e.message)
     except MemoryError:
         row, findings = _unreadable(shown, "IN_MEMORY", f"文件 {shown}：读取时内存不足，文件可能异常庞大")
     except RecursionError:
@@ -325,14 +329,14 @@ def _can_alarm() -> bool:
 
 def _review(shown: str, rules) -> tuple[FormRow, list[FindingRow]]:
     from xlperf.files import sources
-    from xlperf.engine import evaluate
     from xlperf.engine.scoring import RulesError
 
     from xlperf import forms
 
-    ev, locate = sources.load_with_locator(shown)
+    loaded = sources.load_form(shown)
+    ev = loaded.form
     try:
-        result = evaluate(ev, rules=rules, locate=locate, folder=Path(shown).parent)
+        result = loaded.evaluate(rules=rules, folder=Path(shown).parent)
     except RulesError as e:
         raise InputError(f"文件 {shown}：评分规则无法使用（{e}）") from None
     card = result.scorecard

@@ -51,8 +51,10 @@ def new_workbook(
     form: str | None = None,
     edition: str = "macro",
     interpreter: str | None = None,
+    ev=None,
 ) -> Path:
-    """Build the self-evaluation workbook, empty or filled from `source`.
+    """Build the self-evaluation workbook, empty or filled from `source`
+    (or from `ev`, a form already loaded from `source`, e.g. carried over a year).
 
     edition "macro" (default): the macro-enabled .xlsm, native formulas with the xlwings layer
     on top (buttons, PERF_ functions); "formulas": the macro-free .xlsx with the same form
@@ -87,9 +89,11 @@ def new_workbook(
     else:
         _require_suffix(out, ".xlsx", "只用公式、不含宏的工作簿")
     check_output(out, force=force, source=source)
-    ev = sources.load(source) if source is not None else None
+    if ev is None and source is not None:
+        ev = sources.load(source)
     if ev is not None and not forms.is_guangdong(ev):
-        raise InputError(f"数据文件 {source} 是“{forms.kind_of(ev).title}”表式，与选定的表式“{chosen.title}”不符")
+        wanted = chosen or forms.kind(None)
+        raise InputError(f"数据文件 {source} 是“{forms.kind_of(ev).title}”表式，与选定的表式“{wanted.title}”不符")
     rules = _form_rule_file(ev, rules, source)
     try:
         minimum = Layout.for_capacity(
@@ -245,15 +249,15 @@ def submit(
     """The submission copy, gated: a form with errors gets no copy unless ``allow_errors``.
 
     The findings (errors and warnings) are returned either way, for the person to read."""
-    from xlperf.engine import evaluate
     from xlperf.files import sources
     from xlperf.files.atomic import check_output
 
     out = Path(out)
     _require_suffix(out, ".xlsx", "报送副本")
     check_output(out, force=force, source=source)
-    ev, locate = sources.load_with_locator(source)
-    result = evaluate(ev, rules=rules, locate=locate, folder=Path(source).parent)
+    loaded = sources.load_form(source)
+    ev = loaded.form
+    result = loaded.evaluate(rules=rules, folder=Path(source).parent)
     done = Submission(None, list(result.findings))
     if done.errors and not allow_errors:
         return done

@@ -456,3 +456,13 @@ def _assemble(values: Mapping[str, Any], layout: Layout) -> dict:
             entries.append({"item": item, **{k: v for k, v in zip(_ENTRY_ATTRS, got) if v not in (None, "")}})
     data["scoring"] = {"rules": layout.rules or None, "entries": entries}
     return data
+
+
+def parse_value(kind: str, value: Any) -> Any:
+    """A typed value as its field wants it (kind as in the layout: text, lines, int,
+    amount, date, yesno ...); raises ValueError with a Chinese reason. Shared by the
+    workbook reader and the label-anchored import of official forms."""
+    try:
+        return _parse(kind, value)
+    except _Bad as bad:
+        raise ValueError(str(bad)) from None

@@ -33,6 +33,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any, Literal
 
+from xlperf.files.grid import col_letter
 from xlperf.forms.guangdong_1_1.model import CATEGORY_OF, MAX_ROWS, Category, SelfEvaluation, SubCategory, indicator_path
 
 LAYOUT_VERSION = 3
@@ -102,16 +103,6 @@ def text_height(text: str, width_px: int, size: float = 10.5) -> float:
         px = sum(em if unicodedata.east_asian_width(ch) in "WF" else em * 0.55 for ch in para)
         lines += max(1, math.ceil(px / usable))
     return round(lines * size * 1.3 + 5, 1)
-
-
-def col_letter(col: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def a1(row: int, col: int) -> str:
@@ -405,11 +396,11 @@ class _Draft:
     def label(self, r, c, r2, c2, text, style="label", path=None, helper=False) -> None:
         self.cells.append(Cell(self.sheet, Area(r, c, r2, c2), "label", text, style, path, helper=helper))
 
-    def input(self, r, c, r2, c2, path, kind, title, style="input", validation=None) -> None:
+    def input(self, r, c, r2, c2, path, kind, title, style="input", validation=None, helper=False) -> None:
         title = title.replace("\n", "")
         self.cells.append(
             Cell(self.sheet, Area(r, c, r2, c2), "input", style=style, path=path, kind=kind, title=title,
-                 validation=validation or _validation_for(kind, title))
+                 validation=validation or _validation_for(kind, title), helper=helper)
         )
 
     def field(self, r, label_cols, input_cols, path, kind, label) -> None:
@@ -446,7 +437,10 @@ class _Draft:
 
 
 # columns of 附件1-1
-A, B, C, D, E, F, G, H, I, K = 0, 1, 2, 3, 4, 5, 6, 7, 8, 10
+A, B, C, D, E, F, G, H, I, K, L = 0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11
+PREVIOUS_ACTUAL = "上年实现值"
+"""Beside the form (column L, outside the print area): last year's actual, kept by a
+carry-over where a growth formula needs it."""
 FORM_WIDTHS = (4.3, 9.5, 7.0, 14.5, 10.5, 13.5, 9.0, 12.0, 11.5, 2.0, 13.0, 13.0, 13.0, 13.0, 2.0)
 """A..I print; J is a gap; K..N hold the live checks and the buttons; O is a gap; P onwards
 the indicator rows' helper cells (`INDICATOR_HELPERS`)."""
@@ -700,6 +694,7 @@ def _form_sheet(cap: "Capacity") -> SheetLayout:
     for key, (title, _) in INDICATOR_HELPERS.items():
         col = HELPER_COLUMN[key]
         s.label(ri, col, ri, col, title, "helper_header", helper=True)
+    s.label(ri, L, ri, L, PREVIOUS_ACTUAL, "helper_header", helper=True)
     row = ri + 1
     for category in Category:
         first = row
@@ -711,6 +706,7 @@ def _form_sheet(cap: "Capacity") -> SheetLayout:
             for i in range(n):
                 for k, (attr, title) in enumerate(INDICATOR_COLUMNS):
                     s.input(row, E + k, row, E + k, indicator_path(sub, i, attr), "text", title)
+                s.input(row, L, row, L, indicator_path(sub, i, "previous_actual"), "text", PREVIOUS_ACTUAL, helper=True)
                 _indicator_helpers(s, sub, i, row, row - i, row - i + n - 1)
                 s.height(row, ROW_DATA)
                 row += 1

@@ -25,6 +25,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     field_validator,
+    model_serializer,
 )
 
 from xlperf.engine.formulas import sum_filled
@@ -245,6 +246,18 @@ class Indicator(_Model):
     weight: Points | None = Field(
         None, exclude_if=lambda v: v is None, description="分值（可选；留空则与同类其余指标平分该类分值，目前只在数据文件中填写）"
     )
+    previous_actual: Text = Field(
+        "", description="上年实现值（结转下一年度时保留，供增长率等需要上年数据的公式使用）"
+    )
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler):
+        """上年实现值 appears in a data file only when there is one (files of earlier
+        versions stay byte for byte the same)."""
+        data = handler(self)
+        if isinstance(data, dict) and not data.get("previous_actual"):
+            data.pop("previous_actual", None)
+        return data
 
 
 NONE_MARK = "无"
