@@ -272,3 +272,10 @@ def test_next_year_refuses_a_national_form_in_chinese_and_writes_nothing(capsys,
     assert code == 2
     assert "--next-year 目前只能结转广东省市级附件1-1" in err and "项目支出绩效自评表" in err
     assert not out.exists()
+
+
+def test_values_changed_on_reading_a_national_form_are_named_in_words():
+    from xlperf.workbook.editions import normalised_values
+
+    lines = normalised_values(ROOT / "examples" / "national-clean-2022.json")
+    assert lines and all(not any(c.isascii() and c.isalpha() for c in line.split("：")[0]) for line in lines), lines

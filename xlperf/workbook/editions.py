@@ -147,7 +147,6 @@ def normalised_values(source: str | os.PathLike) -> list[str] | None:
 
     from xlperf.errors import field_name
     from xlperf.files import sources
-    from xlperf.forms.guangdong_1_1.model import SelfEvaluation
 
     p = Path(source)
     if p.suffix.lower() != ".json":
@@ -165,7 +164,7 @@ def normalised_values(source: str | os.PathLike) -> list[str] | None:
             for i, (value, got) in enumerate(zip(typed, read)):
                 walk(value, got, (*loc, i))
         elif not _same(typed, read):
-            out.append(f"{field_name(SelfEvaluation, loc)}：“{typed}” → {_shown(read)}")
+            out.append(f"{field_name(type(ev), loc)}：“{typed}” → {_shown(read)}")
 
     walk(raw, ev.model_dump(mode="json"), ())
     return out
