@@ -216,20 +216,8 @@ _SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Hea
 @given(data=st.data())
 def test_mutated_zip_bytes(real_workbook, tmp_path, capsys, monkeypatch, data):
     raw, _ = real_workbook
-    buf = bytearray(raw)
-    kind = data.draw(st.sampled_from(["flip", "insert", "delete", "truncate"]))
-    at = data.draw(st.integers(0, len(buf) - 1))
-    if kind == "flip":
-        for k in range(data.draw(st.integers(1, 8))):
-            buf[(at + k * 97) % len(buf)] ^= data.draw(st.integers(1, 255))
-    elif kind == "insert":
-        buf[at:at] = data.draw(st.binary(min_size=1, max_size=64))
-    elif kind == "delete":
-        del buf[at : at + data.draw(st.integers(1, 256))]
-    else:
-        del buf[at:]
     path = tmp_path / "mutant.xlsx"
-    path.write_bytes(bytes(buf))
+    path.write_bytes(_mutate(data, raw))
     assert _check_in_process(path, capsys, monkeypatch) in (0, 1, 2)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mutant.xlsx"]
 
