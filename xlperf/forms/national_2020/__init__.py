@@ -54,9 +54,12 @@ def read_workbook(book, meta: dict, path):
     return workbook.read(book, meta, path)
 
 
-def new_workbook(out, *, source=None, rules=None, force: bool = False, indicator_rows: int | None = None):
-    """The working copy of the national table (.xlsx: this kind has no macros), empty or
-    filled from `source` (a national data file or workbook)."""
+def new_workbook(out, *, source=None, rules=None, force: bool = False, indicator_rows: int | None = None,
+                 edition: str | None = None, interpreter: str | None = None):
+    """The working copy of the national table, empty or filled from `source` (a national
+    data file or workbook): the macro edition (.xlsm: VBA, buttons, PERF_ functions) or the
+    plain one (.xlsx). edition "macro" needs .xlsm; None chooses by the suffix of `out`.
+    interpreter: the Python for the xlwings.conf sheet (macro edition only)."""
     from pathlib import Path
 
     from xlperf import forms
@@ -66,18 +69,46 @@ def new_workbook(out, *, source=None, rules=None, force: bool = False, indicator
     from xlperf.forms.national_2020 import workbook
 
     out = Path(out)
-    if out.suffix.lower() != ".xlsx":
-        raise InputError(f"输出文件 {out}：项目支出绩效自评表的工作簿没有宏，应保存为 .xlsx 文件")
+    suffix = out.suffix.lower()
+    if edition is None:
+        edition = "macro" if suffix == ".xlsm" else "plain"
+    if edition == "macro" and suffix != ".xlsm":
+        raise InputError(f"输出文件 {out}：启用宏的工作簿应保存为 .xlsm 文件")
+    if edition != "macro" and suffix != ".xlsx":
+        raise InputError(f"输出文件 {out}：不含宏的工作簿应保存为 .xlsx 文件")
+    if edition not in ("macro", "plain"):
+        raise InputError(f"项目支出绩效自评表的工作簿版本只能是 macro（启用宏），实际为“{edition}”")
     check_output(out, force=force, source=source)
     form = sources.load(source) if source is not None else MODEL()
     if forms.kind_of(form).key != forms.NATIONAL:
         raise InputError(f"数据文件 {source} 是“{forms.kind_of(form).title}”表式，不是项目支出绩效自评表")
     if rules is not None:
         form = form.model_copy(update={"rules": str(rules)})
+    vba = setting = None
+    if edition == "macro":
+        from xlperf.forms.guangdong_1_1.layout import interpreter_setting
+        from xlperf.forms.national_2020.excel import SHEET_CODENAMES
+        from xlperf.workbook.editions import vba_project
+
+        try:
+            setting = interpreter_setting(interpreter) if interpreter else None
+        except ValueError as e:
+            raise InputError(str(e)) from None
+        vba = vba_project(SHEET_CODENAMES)
+    elif interpreter:
+        raise InputError("--interpreter 只用于启用宏的工作簿（.xlsm）")
     try:
-        return workbook.build(out, form, force=force, source=source, indicator_rows=indicator_rows)
+        return workbook.build(out, form, force=force, source=source, indicator_rows=indicator_rows, vba=vba,
+                              interpreter=setting)
     except ValueError as e:
         raise InputError(f"行数设置有误：{e}") from None
+
+
+def excel_session(book, meta):
+    """The buttons' session for a national workbook (`xlperf.excel.handlers`)."""
+    from xlperf.forms.national_2020.excel import excel_session as session
+
+    return session(book, meta)
 
 
 def submission_copy(form, out, *, rules=None, force: bool = False, source=None):
@@ -91,7 +122,9 @@ def submission_copy(form, out, *, rules=None, force: bool = False, source=None):
 
 def mark_copy(source, out, *, force: bool = False):
     """`xlperf mark` for a national workbook: a copy with each finding's cell filled and
-    commented, and a 校验结果 sheet; the source is never written."""
+    commented, and a 校验结果 sheet; the source is never written. The macro edition (.xlsm)
+    is marked by its own buttons' handlers (校验 and 计算得分, `xlperf.excel.process_file`),
+    which keep its VBA project; the result has `errors`, `warnings` and `ok` either way."""
     from pathlib import Path
 
     from xlperf.errors import InputError
@@ -101,8 +134,13 @@ def mark_copy(source, out, *, force: bool = False):
     out, src = Path(out), Path(source)
     if out.suffix.lower() != src.suffix.lower():
         raise InputError(f"输出文件 {out}：扩展名应与原文件相同（{src.suffix}）")
+    if src.suffix.lower() == ".xlsm":
+        from xlperf.engine import Evaluation
+        from xlperf.excel.handlers import process_file
+
+        outcome = process_file(src, out, "mark", force=force)
+        return Evaluation(findings=outcome.findings, scorecard=outcome.scorecard)
     form, locate = sources.load_with_locator(src)
     result = evaluate(form, locate=locate, folder=src.parent)
     workbook.build(out, form, findings=result.findings, force=force, source=src)
     return result
-

@@ -9,8 +9,9 @@
   The rule set named by the form is kept in ``_xlperf``; a data file's ``source`` note
   (where a transcription came from) is not part of the table and is not written.
 
-The workbook holds no macros: the national kind has no Excel buttons yet; `xlperf mark`
-writes the marked copy instead.
+The macro edition (.xlsm) is the same working copy with the Excel layer added
+(`excel.add_macro_parts`: VBA project, buttons, xlwings.conf); `xlperf mark` on a plain
+copy writes the marked copy instead of the buttons.
 """
 
 from __future__ import annotations
@@ -75,9 +76,13 @@ def build(
     force: bool = False,
     source=None,
     indicator_rows: int | None = None,
+    vba: bytes | None = None,
+    interpreter: tuple[str, str] | None = None,
 ) -> Path:
     """Write the national workbook (.xlsx) atomically; see the module docstring.
-    `indicator_rows`: at least this many rows in the indicator table (default 12)."""
+    `indicator_rows`: at least this many rows in the indicator table (default 12).
+    `vba`: a vbaProject.bin with document modules for `excel.SHEET_CODENAMES`: the macro
+    edition (.xlsm), with the (xlwings key, path) `interpreter` row in its xlwings.conf."""
     import xlsxwriter
 
     layout = NationalLayout.for_form(form, indicator_rows)
@@ -136,14 +141,26 @@ def build(
         ws.print_area(0, 0, layout.total_row + 3, len(COLUMN_WIDTHS) - 1)
         if findings:
             _checks_sheet(book, findings, layout)
+        if vba is not None:
+            _add_macro_parts(book, ws, vba, interpreter, values=values, findings=findings)
         meta = book.add_worksheet(META)
         rules = (form.rules or "") if form is not None else ""
-        for r, (key, val) in enumerate([*layout.meta(), ("rules", rules)]):
+        edition = [("mode", "macro")] if vba is not None else [("mode", "values")] if values else []
+        for r, (key, val) in enumerate([*layout.meta(), ("rules", rules), *edition]):
             meta.write_string(r, 0, key)
             meta.write_string(r, 1, val)
         meta.hide()
         book.close()
     return out
+
+
+def _add_macro_parts(book, ws, vba: bytes, interpreter, *, values: bool, findings: Sequence) -> None:
+    """The macro edition's Excel layer (`excel.add_macro_parts`): only on the working copy."""
+    from xlperf.forms.national_2020.excel import add_macro_parts
+
+    if values or findings:
+        raise ValueError("只有工作底稿（不带标记的填报表）才能带宏")
+    add_macro_parts(book, ws, vba, interpreter)
 
 
 def _validation(spot: Spot) -> dict | None:
