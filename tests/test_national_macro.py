@@ -91,7 +91,7 @@ def test_new_writes_the_national_table_with_its_excel_layer(empty):
     assert [ws.sheet_state for ws in book] == ["visible", "hidden", "hidden"]
     assert [ws.sheet_properties.codeName for ws in book] == list(nx.SHEET_CODENAMES)
     meta = dict(book["_xlperf"].values)
-    assert meta["form_kind"] == "national-2020" and meta["mode"] == "macro"
+    assert meta["form_kind"] == "national-2020" and meta["edition"] == "macro"
     conf = [row[:2] for row in book["xlwings.conf"].values]
     assert ("UDF Modules", vm.PYTHON_UDFS) in conf and ("Use UDF Server", False) in conf
     assert importlib.import_module(dict(conf)["UDF Modules"]).PERF_POINTS
@@ -105,11 +105,15 @@ def test_new_writes_the_national_table_with_its_excel_layer(empty):
         assert 'codeName="ThisWorkbook"' in z.read("xl/workbook.xml").decode()
 
 
-def test_the_plain_working_copy_is_unchanged_and_suffixes_are_checked(tmp_path):
-    plain = new_workbook(tmp_path / "plain.xlsx", form="national")
-    with zipfile.ZipFile(plain) as z:
+def test_the_macro_edition_carries_the_formula_editions_table_and_suffixes_are_checked(tmp_path):
+    for suffix in (".xlsx", ".xlsm"):
+        new_workbook(tmp_path / f"clean{suffix}", source=CLEAN)
+    formulas, macro = (read_grids(tmp_path / f"clean{s}", [SHEET])[SHEET] for s in (".xlsx", ".xlsm"))
+    assert formulas == macro  # the same cells, native formulas and cached results
+    assert sum(1 for row in macro for v in row if type(v).__name__ == "Formula") > 100
+    with zipfile.ZipFile(tmp_path / "clean.xlsx") as z:
         assert not any("vba" in n.lower() or n.endswith(".vml") for n in z.namelist())
-    assert "mode" not in dict(openpyxl.load_workbook(plain)["_xlperf"].values)
+    assert dict(openpyxl.load_workbook(tmp_path / "clean.xlsx")["_xlperf"].values)["edition"] == "formulas"
     assert run("new", str(tmp_path / "m.xlsx"), "--form", "national", "--edition", "macro").returncode == 2
     assert not (tmp_path / "m.xlsx").exists()
     r = run("new", str(tmp_path / "m.xlsm"), "--form", "national", "--interpreter", r"C:\Python311\pythonw.exe")
@@ -131,7 +135,7 @@ def test_every_button_sits_right_of_the_printed_table_and_names_a_macro_of_the_p
     for caption, _ in nx.BUTTON_CAPTIONS:
         assert caption in vml
     anchors = [int(a.split(",")[0]) for a in re.findall(r"<x:Anchor>\s*([\d, ]+)</x:Anchor>", vml)]
-    assert len(anchors) == 4 and min(anchors) > len(COLUMN_WIDTHS)  # left column beyond J, with a gap
+    assert anchors == [len(COLUMN_WIDTHS)] * 4  # column K: right of the printed A–J, left of the helper cells
     with zipfile.ZipFile(empty) as z:
         defined = z.read("xl/workbook.xml").decode()
     assert re.search(r"_xlnm.Print_Area[^>]*>'?[^<]*'?!\$A\$1:\$J\$\d+<", defined)
@@ -283,35 +287,80 @@ def test_validate_marks_exactly_the_engines_findings_and_clear_removes_them(whic
     assert marks_in(cleared) == {}
     assert_same_fills(cleared, source)
     assert excel.FINDINGS_SHEET not in openpyxl.load_workbook(cleared).sheetnames
-    assert sources.load(cleared) == form
+    assert sources.load(cleared) == form  # the formulas' results are kept
 
 
-def test_score_writes_the_engines_values_and_keeps_a_persons_score(seeded_book, tmp_path):
-    form, evaluation = engine(seeded_book)
+def _edited(source: Path, out: Path, changes: dict[str, object]) -> Path:
+    """`source` after a person typed `changes` (field path → value) in Excel, saved without
+    recalculating (openpyxl keeps the VBA project and drops the formulas' results)."""
+    book = openpyxl.load_workbook(source, keep_vba=True)
+    for path, value in changes.items():
+        book[SHEET][NationalLayout().spot_for(path).first] = value
+    book.save(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def scored(seeded_book, folder):
+    """The seeded workbook after a person changed two actual values (helper cells now stale)
+    and pressed 计算得分; and LibreOffice's recalculation of the result."""
+    from tests.recalc import recalc_values
+
+    edited = _edited(seeded_book, folder / "edited.xlsm",
+                     {"indicators[1].actual": "40厘米", "indicators[3].actual": "80%"})
+    out = folder / "scored.xlsm"
+    outcome = excel.process_file(edited, out, "score")
+    recalculated = recalc_values([out], folder / "recalc", [SHEET])[out.resolve()][SHEET]
+    return edited, out, outcome, recalculated
+
+
+def test_score_writes_the_engines_values_and_keeps_a_persons_score(scored):
+    edited, out, outcome, _ = scored
+    form, evaluation = engine(edited)
     card = evaluation.scorecard
     layout = NationalLayout.for_form(form)
-    out = tmp_path / "scored.xlsm"
-    outcome = excel.process_file(seeded_book, out, "score")
     assert outcome.scorecard.total == card.total
     ws = openpyxl.load_workbook(out)[SHEET]
-
-    def at(path):
-        return ws[layout.spot_for(path).first].value
-
-    values = nx.score_values(form, card)
-    assert values["funds.total.rate"] == Decimal("90.00") and values["funds.total.score"] == Decimal("9.00")
-    assert values["indicators[0].score"] == Decimal("7.52")  # 200/266 × 10
-    assert "indicators[7].score" not in values  # qualitative: the person's
-    for path, value in values.items():
-        got = at(path)
-        assert (got == float(value)) if isinstance(value, Decimal) else (got == value), path
-    assert at("indicators[7].score") == 13 and at("indicators[4].score") == 5
-    assert at("total.score") == float(card.total) and at("grade") == card.grade
-    assert card.total == sum(i.points for i in card.items)
-    again, evaluation2 = engine(out)
-    assert not {"NAT001", "NAT003", "NAT004", "NAT005"} & {f.code for f in evaluation2.findings}
-    assert evaluation2.scorecard.total == card.total
+    items = {i.id: i for i in card.items}
+    assert items["indicators[0]"].points == Decimal("7.52")  # 200/266 × 10
+    assert items["indicators[1]"].points == Decimal("4.00") and items["indicators[3]"].points == Decimal("8.89")
+    typed = {"funds.total.rate": 90, "funds.total.score": 9, "indicators[0].score": 7.52, "total.score": float(card.total)}
+    for path, value in typed.items():  # typed over the formula at the build: the engine's value now
+        assert ws[layout.spot_for(path).first].value == value, path
+    assert ws[layout.spot_for("indicators[7].score").first].value == 13  # a person's score stays
+    for path in ("indicators[1].score", "indicators[3].score", "indicators[4].score"):
+        assert str(ws[layout.spot_for(path).first].value).startswith("="), path  # formulas stay
+    back, again = engine(out)  # read as xlperf reads it: the formulas' results are kept
+    assert [back.indicators[i].score for i in (0, 1, 3, 4, 7)] == [Decimal("7.52"), Decimal("4"), Decimal("8.89"),
+                                                                   Decimal("5"), Decimal("13")]
+    assert back.total.score == card.total and back.grade == card.grade
+    assert not {"NAT001", "NAT003", "NAT004", "NAT005"} & {f.code for f in again.findings}
+    assert again.scorecard.total == card.total
     assert outcome.message.startswith(f"评分完成，{card.headline()}（") and "1项（定性指标等）采用表上填写的得分" in outcome.message
+
+
+def test_score_rewrites_the_helper_cells_and_libreoffice_computes_the_engines_scores(scored):
+    from xlperf.forms.national_2020.layout import ENGINE_HELPERS, HELPER_COLUMN, a1
+    from xlperf.forms.national_2020.native import understanding_rows
+
+    edited, out, _, recalculated = scored
+    form, evaluation = engine(edited)
+    layout = NationalLayout.for_form(form)
+    grid = read_grids(out)[SHEET]
+    _, rows = understanding_rows(form, layout)
+    for i, values in enumerate(rows):
+        r = layout.indicator_row(i)
+        got = [grid[r][HELPER_COLUMN[k]] for k in ENGINE_HELPERS]
+        assert [None if v == "" else v for v in got] == [None if v == "" else v for v in values], i
+    assert grid[layout.indicator_row(1)][HELPER_COLUMN["a_src"]] == "40厘米"
+    card = evaluation.scorecard
+    for item in card.items:
+        if item.method == "computed":
+            cell = layout.spot_for(f"{item.id}.score").first
+            assert Decimal(str(recalculated[cell])).quantize(Decimal("0.01")) == item.points, item.name
+    assert Decimal(str(recalculated[layout.spot_for("total.score").first])) == card.total
+    assert recalculated[layout.spot_for("grade").first] == card.grade
+    assert Decimal(str(recalculated[layout.spot_for("funds.total.rate").first])) == Decimal("90")
 
 
 def test_export_writes_the_national_report_beside_the_workbook(real_book, tmp_path):
@@ -342,7 +391,7 @@ def _broken(source: Path, out: Path, path: str, value) -> Path:
 
 @pytest.mark.parametrize("path, value, words", [
     ("funds.total.budget", "二十万", "（全年预算数）应为数字，实际为“二十万”"),
-    ("indicators[0].score", "=1+1", "（得分）是公式"),
+    ("indicators[0].points", "=1+1", "（分值）是公式"),
 ])
 @pytest.mark.parametrize("action", ["validate", "score", "export"])
 def test_bad_input_names_the_cell_and_nothing_is_written(seeded_book, tmp_path, path, value, words, action):
@@ -392,4 +441,6 @@ def test_libreoffice_prints_one_a4_wide_page_without_buttons_or_helpers(seeded_b
         for caption, _ in nx.BUTTON_CAPTIONS:
             assert caption not in printed
         assert "xlperf.udfs" not in printed
+        for helper in ("指标值原文", "完成值原文", "自动判断", "预算执行率默认分值"):
+            assert helper not in printed
     assert "安装坡面水标尺" in text(tmp_path / "seeded.pdf")

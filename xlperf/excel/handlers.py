@@ -123,6 +123,14 @@ class Book(Protocol):
     def tell(self, text: str) -> None:
         """Show a message to the person (Excel) or nothing (a file: the text is returned)."""
 
+    def formula_cells(self, sheet: str, ref: str) -> set[tuple[int, int]]:
+        """(row, col), 0-based on the sheet, of the cells of `ref` that hold a formula."""
+
+    def shows(self, sheet: str, cell: str, value: Any) -> None:
+        """What the formula in `cell` computes now (the engine's value): Excel computes it
+        itself; a file keeps it as the formula's cached result, for readers that do not
+        recalculate (xlperf's own among them)."""
+
 
 def _excel_value(value: Any) -> Any:
     """A value as Excel should store it: numbers as float, texts kept as typed texts (the
@@ -246,6 +254,16 @@ class ExcelBook:
         shown = text if len(text) <= _MESSAGE_LIMIT else text[:_MESSAGE_LIMIT] + "……"
         self.xl.app.alert(shown, title="xlperf")
 
+    def formula_cells(self, sheet: str, ref: str) -> set[tuple[int, int]]:
+        a = Area.parse(ref)
+        found = self.xl.sheets[sheet].range(ref).formula
+        rows = found if isinstance(found, (list, tuple)) else ((found,),)
+        return {(a.row + i, a.col + j) for i, row in enumerate(rows) for j, f in enumerate(row)
+                if isinstance(f, str) and f.startswith("=")}
+
+    def shows(self, sheet: str, cell: str, value: Any) -> None:
+        pass  # Excel recalculates
+
 
 class FileBook:
     """A workbook file, changed in memory and saved to another file.
@@ -276,6 +294,7 @@ class FileBook:
         check_whole_package(self.source)
         _refuse_foreign_vba(self.source)
         self.wb = openpyxl.load_workbook(self.source, keep_vba=suffix == ".xlsm")
+        self._shown: dict[tuple[str, str], Any] = {}
         for ws in self.wb.worksheets:
             _refill_merged(ws)
 
@@ -389,12 +408,23 @@ class FileBook:
     def tell(self, text: str) -> None:
         pass
 
+    def formula_cells(self, sheet: str, ref: str) -> set[tuple[int, int]]:
+        from xlperf.files.xlsx_grid import Formula
+
+        a = Area.parse(ref)
+        rows = self._grids.get(sheet, [])
+        return {(r, c) for r, c in a.cells() if r < len(rows) and c < len(rows[r]) and isinstance(rows[r][c], Formula)}
+
+    def shows(self, sheet: str, cell: str, value: Any) -> None:
+        self._shown[(sheet, cell)] = value
+
     def save(self) -> Path:
         from xlperf.files.atomic import atomic_path
 
         with atomic_path(self.out, force=self.force, source=self.source) as tmp:
             self.wb.save(tmp)
             _number_vml_drawings(tmp)
+            _keep_cached_results(tmp, self.source, self._shown)
         return self.out
 
 
@@ -450,6 +480,78 @@ def _number_vml_drawings(path: Path) -> None:
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
             for info, data in entries:
                 z.writestr(info, data)
+
+
+_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)><f>([^<]*)</f><v>([^<]*)</v></c>')
+_EMPTY_RESULT = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)><f>([^<]*)</f>(?:<v></v>|<v/>|<v />)?</c>')
+
+
+def _keep_cached_results(path: Path, source: Path, shown: dict[tuple[str, str], Any]) -> None:
+    """Give the formulas of a workbook saved by openpyxl their results back.
+
+    openpyxl saves every formula without its cached result, so a reader that does not
+    recalculate (xlperf's own reader, a viewer, LibreOffice by default) would see empty
+    cells where the source showed values, and the national form's computed cells (whose
+    cached result is what the form states) would read as unfilled. A formula the handlers
+    left as it was gets the result it had in `source`; `shown` gives the result of a cell
+    whose inputs a handler changed (the engine's value, `Book.shows`)."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    with zipfile.ZipFile(source) as z:
+        before = {name: z.read(part).decode("utf-8") for name, part in _sheet_parts(z).items()}
+    with zipfile.ZipFile(path) as z:
+        entries = [(info, z.read(info.filename)) for info in z.infolist()]
+        parts = {part: name for name, part in _sheet_parts(z).items()}
+    changed = False
+    for k, (info, data) in enumerate(entries):
+        name = parts.get(info.filename)
+        if name is None:
+            continue
+        cached = {m.group(1): (m.group(3), m.group(2), m.group(4)) for m in _FORMULA_CELL.finditer(before.get(name, ""))}
+
+        def fill(m: re.Match) -> str:
+            ref, attrs, formula = m.group(1), re.sub(r'\s+t="[^"]*"', "", m.group(2)), m.group(3)
+            if (name, ref) in shown:
+                value = shown[(name, ref)]
+                if value is None or value == "":
+                    kind, text = ' t="str"', ""
+                elif isinstance(value, bool):
+                    kind, text = ' t="b"', str(int(value))
+                elif isinstance(value, (int, float, Decimal)):
+                    kind, text = "", repr(float(value))
+                else:
+                    kind, text = ' t="str"', escape(str(value))
+            elif ref in cached and cached[ref][0] == formula:
+                old = re.search(r'\st="([^"]*)"', cached[ref][1])
+                kind, text = (f' t="{old.group(1)}"' if old else ""), cached[ref][2]
+            else:
+                return m.group(0)
+            return f'<c r="{ref}"{attrs}{kind}><f>{formula}</f><v>{text}</v></c>'
+
+        text = data.decode("utf-8")
+        new = _EMPTY_RESULT.sub(fill, text)
+        if new != text:
+            entries[k] = (info, new.encode("utf-8"))
+            changed = True
+    if changed:
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            for info, data in entries:
+                z.writestr(info, data)
+
+
+def _sheet_parts(z: Any) -> dict[str, str]:
+    """Sheet name -> its part in an open package."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+
+    rels = {el.get("Id"): el.get("Target", "") for el in ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))}
+    found = {}
+    for sheet in (el for el in ET.fromstring(z.read("xl/workbook.xml")).iter() if el.tag.endswith("}sheet")):
+        rid = next((v for key, v in sheet.attrib.items() if key.endswith("}id")), "")
+        target = rels.get(rid, "")
+        found[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+    return found
 
 
 def _vml_in_sheet_order(parts: dict[str, bytes]) -> dict[str, int]:

@@ -65,7 +65,9 @@ def new_workbook(
     hold the data. The file is written atomically; an existing file needs `force`.
     `form` names the form kind (`xlperf.forms`); without it, the kind of `source`, else
     Guangdong's. Another kind builds its own workbook (`new_workbook` of its package, given
-    `edition`, None choosing by the suffix of `out`, and `interpreter`).
+    `edition` as asked: None when not asked, the national table then choosing by the suffix
+    of `out`: .xlsm its macro edition, .xlsx its formula edition; and `interpreter`). For the
+    Guangdong form no `edition` means "macro".
     interpreter: the Python for the xlwings.conf sheet (`xlperf new --interpreter`).
     """
     from xlperf import forms

@@ -57,8 +57,9 @@ def read_workbook(book, meta: dict, path):
 def new_workbook(out, *, source=None, rules=None, force: bool = False, indicator_rows: int | None = None,
                  edition: str | None = None, interpreter: str | None = None):
     """The working copy of the national table, empty or filled from `source` (a national
-    data file or workbook): the macro edition (.xlsm: VBA, buttons, PERF_ functions) or the
-    plain one (.xlsx). edition "macro" needs .xlsm; None chooses by the suffix of `out`.
+    data file or workbook): the formula edition (.xlsx: native formulas, flags and 校验汇总)
+    or the macro edition (.xlsm: the same formulas and, on top, the VBA project, the buttons
+    and the PERF_ functions). edition None chooses by the suffix of `out`.
     interpreter: the Python for the xlwings.conf sheet (macro edition only)."""
     from pathlib import Path
 
@@ -67,17 +68,18 @@ def new_workbook(out, *, source=None, rules=None, force: bool = False, indicator
     from xlperf.files import sources
     from xlperf.files.atomic import check_output
     from xlperf.forms.national_2020 import workbook
+    from xlperf.forms.national_2020.layout import NationalLayout
 
     out = Path(out)
     suffix = out.suffix.lower()
     if edition is None:
-        edition = "macro" if suffix == ".xlsm" else "plain"
+        edition = "macro" if suffix == ".xlsm" else "formulas"
+    if edition not in ("macro", "formulas"):
+        raise InputError(f"工作簿版本只能是 macro（启用宏）或 formulas（只用公式），实际为“{edition}”")
     if edition == "macro" and suffix != ".xlsm":
         raise InputError(f"输出文件 {out}：启用宏的工作簿应保存为 .xlsm 文件")
-    if edition != "macro" and suffix != ".xlsx":
-        raise InputError(f"输出文件 {out}：不含宏的工作簿应保存为 .xlsx 文件")
-    if edition not in ("macro", "plain"):
-        raise InputError(f"项目支出绩效自评表的工作簿版本只能是 macro（启用宏），实际为“{edition}”")
+    if edition == "formulas" and suffix != ".xlsx":
+        raise InputError(f"输出文件 {out}：项目支出绩效自评表的公式版工作簿不含宏，应保存为 .xlsx 文件")
     check_output(out, force=force, source=source)
     form = sources.load(source) if source is not None else MODEL()
     if forms.kind_of(form).key != forms.NATIONAL:
@@ -98,10 +100,11 @@ def new_workbook(out, *, source=None, rules=None, force: bool = False, indicator
     elif interpreter:
         raise InputError("--interpreter 只用于启用宏的工作簿（.xlsm）")
     try:
-        return workbook.build(out, form, force=force, source=source, indicator_rows=indicator_rows, vba=vba,
-                              interpreter=setting)
+        NationalLayout.for_form(form, indicator_rows)
     except ValueError as e:
         raise InputError(f"行数设置有误：{e}") from None
+    return workbook.build(out, form, force=force, source=source, indicator_rows=indicator_rows, formulas=True, vba=vba,
+                          interpreter=setting)
 
 
 def excel_session(book, meta):

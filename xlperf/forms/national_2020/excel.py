@@ -2,8 +2,9 @@
 
 The macro edition (`xlperf new 表.xlsm --form national`) is the working copy built by
 `workbook.build` with, in addition (`add_macro_parts`): the VBA project, the sheet
-``xlwings.conf`` naming ``xlperf.udfs`` (the PERF_ worksheet functions), and four buttons to
-the right of the printed table (outside the print area, so never printed). The VBA
+``xlwings.conf`` naming ``xlperf.udfs`` (the PERF_ worksheet functions), and four buttons in
+the column between the printed table and the helper cells (outside the print area, so never
+printed). The VBA
 project is the one every kind uses (`xlperf.excel.vba_modules`): the same button macros
 run ``import xlperf.excel as x; x.validate()`` and the like, and the handlers there hand a
 workbook whose ``_xlperf`` records ``form_kind`` national-2020 to `excel_session` here.
@@ -14,9 +15,10 @@ through `xlperf.excel.handlers.FileBook` as in Excel):
 
 - 校验: read the sheet (`workbook.read_grid`), evaluate, fill each finding's cell (red for
   errors, amber for warnings) with the messages as its note, list them on 校验结果;
-- 计算得分: write the engine's results into the official cells: 执行率 and 得分 of the
-  年度资金总额 row, the 得分 of every row the engine computes (a row it leaves to a
-  person keeps the person's score), 总分 and 自评等级;
+- 计算得分: write the engine's understanding of every indicator row into the helper cells
+  the native formulas read (`native.understanding_rows`), and its results into the official
+  cells that hold no formula (a typed 执行率 or 得分, 总分, 自评等级; a row it leaves to a
+  person keeps the person's score); a formula stays, computing the same (`score_cells`);
 - 导出报告: the report (.docx) beside the workbook, as `xlperf export` writes it;
 - 清除标记: the marked cells get their own fill back and lose the notes; 校验结果 goes.
 
@@ -66,11 +68,9 @@ def _letter(col: int) -> str:
     return col_letter(col)
 
 
-def button_column(ws: Any) -> int:
-    """The column the buttons go in: one empty column right of everything the sheet holds
-    (the printed table and any helper columns beside it)."""
-    used = getattr(ws, "dim_colmax", None)
-    return max(len(COLUMN_WIDTHS) - 1, used if used is not None else 0) + 2
+BUTTON_COLUMN = len(COLUMN_WIDTHS)
+"""Column K (0-based 10): the empty column between the printed table (A–J) and the helper
+cells of the formula layer (from L), widened to hold the buttons."""
 
 
 def add_macro_parts(book: Any, ws: Any, vba: bytes, interpreter: tuple[str, str] | None = None) -> None:
@@ -83,9 +83,8 @@ def add_macro_parts(book: Any, ws: Any, vba: bytes, interpreter: tuple[str, str]
     book.add_vba_project(io.BytesIO(vba), is_stream=True)
     book.set_vba_name(WORKBOOK_CODENAME)
     ws.set_vba_name(SHEET_CODENAMES[0])
-    col = button_column(ws)
-    ws.set_column(col, col, _BUTTON_COLUMN_WIDTH)
-    for b in buttons(col):
+    ws.set_column(BUTTON_COLUMN, BUTTON_COLUMN, _BUTTON_COLUMN_WIDTH)
+    for b in buttons(BUTTON_COLUMN):
         r, c = parse_a1(b.cell)
         ws.insert_button(r, c, {"macro": b.macro, "caption": b.caption, "width": b.width, "height": b.height})
     conf = book.add_worksheet(CONF)
@@ -136,7 +135,7 @@ class NationalSession(Session):
             self.layout = NationalLayout.from_meta(self.record)
         except ValueError as e:
             raise WorkbookError(str(e)) from None
-        self.mode = self.record.get("mode", "")
+        self.edition = self.record.get("edition", "")
         if SHEET not in self.names:
             raise WorkbookError(f"工作簿缺少工作表“{SHEET}”（可能被改名或删除），请恢复后重试")
         self.sheets = [SHEET]
@@ -178,14 +177,23 @@ class NationalSession(Session):
         return form
 
     def write_scores(self, form, card) -> str:
-        """The engine's values into the official cells, one write per block of neighbours."""
-        cells = {}
-        for path, value in score_values(form, card).items():
-            spot = self.layout.spot_for(path)
-            if spot is not None:
-                cells[(spot.row, spot.col)] = float(value) if isinstance(value, Decimal) else value
+        """计算得分's writes (see `score_cells`), one write per block of neighbouring cells."""
+        from xlperf.engine.scoring import form_rules
+
+        extent = Area(0, 0, self.layout.total_row, len(COLUMN_WIDTHS) - 1)
+        formulas = self.book.formula_cells(SHEET, extent.ref)
+        values, shown = score_cells(form, form_rules(form.rules, self.book.folder), self.layout, formulas)
+        if self.layout.version >= 2:
+            from xlperf.forms.national_2020.native import understanding_rows
+
+            first, rows = understanding_rows(form, self.layout)
+            r, c = parse_a1(first)
+            self.book.write(SHEET, Area(r, c, r + len(rows) - 1, c + len(rows[0]) - 1).ref, rows)
+        cells = {(self.layout.spot_for(p).row, self.layout.spot_for(p).col): _cell_value(v) for p, v in values.items()}
         for area, block in _blocks(cells):
             self.book.write(SHEET, area.ref, block)
+        for path, value in shown.items():
+            self.book.shows(SHEET, self.layout.spot_for(path).first, _cell_value(value))
         return score_text(card)
 
     def export(self, form) -> Outcome:
@@ -237,27 +245,43 @@ class NationalSession(Session):
         return self.layout.spot_for(finding.field) if getattr(finding, "field", None) else None
 
     def original_fill(self, sheet: str, ref: str) -> str | None:
-        if sheet != SHEET or self.mode == "values":
+        if sheet != SHEET or self.edition == "values":
             return None
         return INPUT_FILL if any(s.ref == ref for s in self.layout.inputs()) else None
 
 
-def score_values(form, card) -> dict[str, Any]:
-    """Field path → the engine's value for each official cell 计算得分 writes: 执行率 (in
-    percent) and 得分 of the 年度资金总额 row, each computed row's 得分, 总分 and 自评等级.
-    A row the engine leaves to a person (a qualitative row) is not among them."""
-    from xlperf.forms.national_2020 import scoring
+def score_cells(form, rules, layout: NationalLayout, formulas: set[tuple[int, int]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What 计算得分 puts into the official computed cells (`layout.computed_paths()`: each
+    执行率, 年度资金总额's 得分, each row's 得分, 总分's 分值 and 得分, 自评等级), as the engine
+    computes them (`native.computed_values`, the values the formula edition's formulas show):
+    (values to write, by field path; what each formula kept shows, by field path).
 
-    values: dict[str, Any] = {}
-    rate = scoring.execution(form).rate
-    if rate is not None:
-        values["funds.total.rate"] = (rate * 100).quantize(Decimal("0.01"))
-    for item in card.items:
-        if item.method == "computed" and item.points is not None:
-            values[f"{item.id}.score"] = item.points
-    values["total.score"] = card.total
-    values["grade"] = card.grade or ""
-    return values
+    A cell holding a formula keeps it (it computes the same from the helper cells 计算得分
+    rewrites). A typed cell gets the engine's value where the engine computes one; a cell the
+    engine leaves to a person (a qualitative row's 得分) keeps what the person wrote. 总分 and
+    自评等级 follow the scores as they stand after these writes."""
+    from xlperf.forms.national_2020.model import NationalForm
+    from xlperf.forms.national_2020.native import computed_values
+    from xlperf.forms.national_2020.workbook import _put
+
+    typed = [p for p in layout.computed_paths()
+             if (layout.spot_for(p).row, layout.spot_for(p).col) not in formulas]
+    current = form
+    for _ in range(2):  # the rows first, then 总分 and 自评等级 over them
+        engine = computed_values(current, rules, layout)
+        data = current.model_dump()
+        for path in typed:
+            if engine[path] != "":
+                _put(data, path, engine[path])
+        current = NationalForm.model_validate(data)
+    engine = computed_values(current, rules, layout)
+    values = {p: engine[p] for p in typed if engine[p] != ""}
+    shown = {p: engine[p] for p in layout.computed_paths() if p not in typed}
+    return values, shown
+
+
+def _cell_value(value: Any) -> Any:
+    return float(value) if isinstance(value, Decimal) else value
 
 
 def score_text(card) -> str:
@@ -278,4 +302,4 @@ _VERB = {"validate": "校验", "score": "计算得分", "export": "导出报告"
 
 
 __all__ = ["BUTTON_CAPTIONS", "SHEET_CODENAMES", "NationalSession", "add_macro_parts", "buttons",
-           "excel_session", "score_values"]
+           "excel_session", "score_cells"]

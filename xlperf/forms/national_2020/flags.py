@@ -1,0 +1,2 @@
+def add_flags(book, ws, layout, form, rules):
+    return None
