@@ -444,3 +444,46 @@ def test_libreoffice_prints_one_a4_wide_page_without_buttons_or_helpers(seeded_b
         for helper in ("指标值原文", "完成值原文", "自动判断", "预算执行率默认分值"):
             assert helper not in printed
     assert "安装坡面水标尺" in text(tmp_path / "seeded.pdf")
+
+
+def test_in_excel_the_buttons_read_once_write_in_blocks_and_keep_the_formulas(scored):
+    """The same handlers through the Excel adapter (`ExcelBook` over a stand-in of the xlwings
+    objects it uses, holding what Excel would hand over)."""
+    from tests.test_excel_handlers import _Book
+
+    edited, _, _, _ = scored
+    form, evaluation = engine(edited)
+    layout = NationalLayout.for_form(form)
+    fake = _Book(edited)
+    table = fake.sheets[SHEET]
+    formulas = dict(table.formulas)
+    message = excel.validate(excel.ExcelBook(fake))
+    assert fake.app.alerts == [message] and message == excel._findings_text(evaluation.findings)
+    assert [(s, ref) for kind, s, ref in fake.log if kind == "read"][1:] == [(SHEET, f"A1:J{layout.total_row + 4}")]
+    wanted = {ref: sev for ref, (sev, _) in expected_marks(layout, evaluation.findings).items()}
+    colours = {v: k for k, v in workbook.MARK_FILLS.items()}
+    from xlperf.forms.guangdong_1_1.layout import Area
+
+    got = {}
+    for ref, colour in table.fills.items():
+        for r, c in Area.parse(ref).cells():
+            got[Area(r, c, r, c).first] = colours[colour]
+    assert got == wanted
+    assert table.api.ProtectContents and fake.sheets.active is table
+
+    fake.log.clear()
+    message = excel.score(excel.ExcelBook(fake))
+    writes = [ref for kind, s, ref in fake.log if kind == "write" and s == SHEET]
+    assert len(writes) <= 8  # the helper block and a few blocks of official cells
+    assert all(table.formulas.get(key) == text for key, text in formulas.items()
+               if key[1] < len(COLUMN_WIDTHS))  # no formula of the table is replaced
+    spot = layout.spot_for("indicators[0].score")
+    assert table.cells[(spot.row, spot.col)] == 7.52 and message.startswith("评分完成")
+    spot = layout.spot_for("total.score")
+    assert table.cells[(spot.row, spot.col)] == float(evaluation.scorecard.total)
+
+    message = excel.clear_marks(excel.ExcelBook(fake))
+    assert message.startswith("已清除") and not table.notes
+    restored = {ref: colour for ref, colour in table.fills.items()}
+    inputs = {s.ref for s in layout.inputs()}
+    assert all((colour == workbook.INPUT_FILL) == (ref in inputs) for ref, colour in restored.items())
