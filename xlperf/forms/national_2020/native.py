@@ -96,10 +96,9 @@ def _cell(value: Any) -> Any:
 
 # ---------------------------------------------------------------------------- formula text
 
-def _names_by_rule() -> dict[str, list[str]]:
-    """The 二级指标 spellings `scoring.sub_category` recognises, by the direction a bare number
-    takes in that sub-category (`guangdong_1_1.layout.BARE_DIRECTION`, as the engine reads it)."""
-    from xlperf.forms.guangdong_1_1.layout import BARE_DIRECTION
+def _level2_names() -> dict:
+    """The 二级指标 spellings `scoring.sub_category` recognises (after `scoring._clean`), and
+    the sub-category of each."""
     from xlperf.forms.guangdong_1_1.model import SubCategory
     from xlperf.forms.national_2020.scoring import _LEVEL2_SYNONYMS
 
@@ -108,8 +107,16 @@ def _names_by_rule() -> dict[str, list[str]]:
         names[sub.value] = sub
         names[sub.value.removesuffix("指标")] = sub
     names.update(_LEVEL2_SYNONYMS)
+    return names
+
+
+def _names_by_rule() -> dict[str, list[str]]:
+    """The recognised 二级指标 spellings by the direction a bare number takes in that
+    sub-category (`guangdong_1_1.layout.BARE_DIRECTION`, as the engine reads it)."""
+    from xlperf.forms.guangdong_1_1.layout import BARE_DIRECTION
+
     out: dict[str, list[str]] = {}
-    for name, sub in names.items():
+    for name, sub in _level2_names().items():
         out.setdefault(BARE_DIRECTION.get(sub.name, "定性"), []).append(name)
     return out
 
