@@ -26,6 +26,11 @@ What the handlers write:
 
 A cell whose content cannot be read (text in an amount cell) is not a crash: it is
 marked and listed with the code `XLS001` and the message names the cell.
+
+That is the Guangdong workbook (`_Session`). The same button macros serve every form kind:
+a workbook whose hidden _xlperf sheet records another `form_kind` is handed to that kind's
+`excel_session` (the national table's: `xlperf.forms.national_2020.excel`), a `Session`
+sharing the marks record, the 校验结果 sheet and 清除标记 with the Guangdong one.
 """
 
 from __future__ import annotations
