@@ -441,3 +441,22 @@ def test_understanding_rows_is_the_helper_block_the_builder_writes(tmp_path):
             assert (cell if cell is not None else "") == (value if value is not None else ""), (i, k)
     assert rows[2][:7] == ["质量指标", "项目(工程)验收合格率", "100%", "100%", "≥", 100.0, 100.0]
     assert rows[-1] == ["", "", "", "", "定性", "", "", "", "", ""]
+
+
+def test_marking_a_formula_edition_keeps_its_formulas(tmp_path):
+    from xlperf.cli import main
+
+    src = workbook.build(tmp_path / "z.xlsx", sources.load(ROOT / "examples" / "national-zhongjiang-2022.json"),
+                         formulas=True)
+    before = src.read_bytes()
+    assert main(["mark", str(src), "-o", str(tmp_path / "marked.xlsx")]) == 1
+    assert src.read_bytes() == before
+    marked = tmp_path / "marked.xlsx"
+    lay = NationalLayout.for_form(sources.load(src))
+    assert "funds.total.score" in formula_paths(marked, lay)
+    assert sources.load(marked) == sources.load(src)
+    listed = read_grids(marked, ["校验结果"])["校验结果"]
+    assert [row[0] for row in listed[1:]].count("NAT007") == 2
+    plain = workbook.build(tmp_path / "p.xlsx", sources.load(src))
+    assert main(["mark", str(plain), "-o", str(tmp_path / "marked-plain.xlsx")]) == 1
+    assert formula_paths(tmp_path / "marked-plain.xlsx", lay) == set()
