@@ -32,7 +32,7 @@ from xlperf.forms.national_2020.model import FundRow, Funds, IndicatorRow, Natio
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("national-*.json"))
 CLEAN = ROOT / "examples" / "national-clean-2022.json"
-HYPOTHESIS_FORMS = int(os.environ.get("XLPERF_NATIONAL_FORMS", "120"))
+HYPOTHESIS_FORMS = int(os.environ.get("XLPERF_NATIONAL_FORMS", "100"))
 """Hypothesis-generated national forms compared (at least 100)."""
 D = Decimal
 CENT = D("0.01")
