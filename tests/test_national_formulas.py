@@ -421,6 +421,8 @@ def test_new_writes_the_national_formula_edition(tmp_path, capsys):
     assert main(["new", str(tmp_path / "d.xlsm"), "--form", "national"]) == 2
     assert ".xlsx" in capsys.readouterr().err
     assert not (tmp_path / "c.xlsm").exists() and not (tmp_path / "d.xlsm").exists()
+    assert main(["new", str(tmp_path / "again.xlsx"), "--from", str(tmp_path / "b.xlsx")]) == 0
+    assert sources.load(tmp_path / "again.xlsx") == sources.load(tmp_path / "b.xlsx")
     assert main(["submit", str(tmp_path / "b.xlsx"), "-o", str(tmp_path / "报送.xlsx"), "--allow-errors"]) in (0, 1)
     rows = read_grids(tmp_path / "报送.xlsx", [SHEET])[SHEET]
     assert not any(isinstance(v, Formula) for row in rows for v in row), "the submission copy holds values only"
