@@ -462,3 +462,17 @@ def test_marking_a_formula_edition_keeps_its_formulas(tmp_path):
     plain = workbook.build(tmp_path / "p.xlsx", sources.load(src))
     assert main(["mark", str(plain), "-o", str(tmp_path / "marked-plain.xlsx")]) == 1
     assert formula_paths(tmp_path / "marked-plain.xlsx", lay) == set()
+
+
+def test_a_rule_set_too_large_for_the_rule_table_is_refused_in_chinese(tmp_path):
+    from xlperf.engine.scoring import RuleGrade
+    from xlperf.errors import InputError
+    from xlperf.forms.national_2020.layout import RULE_TABLE_ROWS
+
+    rules = load_rules("national-2020")
+    many = rules.model_copy(update={"grades": [RuleGrade(name=f"第{k}档", min=k) for k in range(RULE_TABLE_ROWS + 1)]})
+    with pytest.raises(InputError, match="超过11档"):
+        workbook.build(tmp_path / "x.xlsx", None, formulas=True, rules=many)
+    assert not (tmp_path / "x.xlsx").exists()
+    fits = rules.model_copy(update={"grades": many.grades[:RULE_TABLE_ROWS]})
+    assert workbook.build(tmp_path / "y.xlsx", None, formulas=True, rules=fits).is_file()
