@@ -145,5 +145,16 @@ def mark_copy(source, out, *, force: bool = False):
         return Evaluation(findings=outcome.findings, scorecard=outcome.scorecard)
     form, locate = sources.load_with_locator(src)
     result = evaluate(form, locate=locate, folder=src.parent)
-    workbook.build(out, form, findings=result.findings, force=force, source=src)
+    workbook.build(out, form, findings=result.findings, force=force, source=src, formulas=_is_formula_edition(src))
     return result
+
+
+def _is_formula_edition(path) -> bool:
+    """Whether a workbook is this kind's formula edition (its marked copy stays one)."""
+    from xlperf.files.xlsx_grid import read_grids
+
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return False
+    meta = read_grids(path, [], optional=["_xlperf"]).get("_xlperf", [])
+    return any(len(row) > 1 and row[0] == "edition" and row[1] == "formulas" for row in meta)
+

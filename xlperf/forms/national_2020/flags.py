@@ -301,8 +301,8 @@ class _Checks:
 
     def execution(self) -> None:
         stated, rate = _fund("total", "rate"), fund_ref("rate")
-        places = "10"
-        for p in range(9, -1, -1):
+        places = "10"  # the stated rate's decimals, at least two (`model._to_amount` keeps two)
+        for p in range(9, 1, -1):
             places = f"IF(ROUND({stated},{p})={stated},{p},{places})"
         pl = self.scalar(f'IF({_num(stated)},{places},"")')
         r = self.scalar(f'IF(AND({_num(pl)},{_num(rate)}),{rate}*100*10^{pl},"")')

@@ -76,8 +76,8 @@ _BLANK_ROW = {"l2_src": "", "n_src": "", "t_src": "", "a_src": "", **N.UNDERSTOO
 def understanding_rows(form, layout: NationalLayout) -> tuple[str, list[list[Any]]]:
     """The engine's understanding of every indicator row of `layout`, as the helper cells hold
     it: (the block's first cell, e.g. "L14"; one list per indicator row of the layout, in
-    `ENGINE_HELPERS` order). Numbers are floats (None: an empty cell), the rest text ("" for
-    an empty cell); a row past the form's rows holds empty copies and 方向 定性.
+    `ENGINE_HELPERS` order). Numbers are floats, text is text, "" is an empty cell; a row
+    past the form's rows holds empty copies and 方向 定性.
 
     The macro edition's 计算得分 writes this block after edits; the builder writes it too."""
     rows: list[list[Any]] = []
