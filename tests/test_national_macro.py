@@ -487,3 +487,22 @@ def test_in_excel_the_buttons_read_once_write_in_blocks_and_keep_the_formulas(sc
     restored = {ref: colour for ref, colour in table.fills.items()}
     inputs = {s.ref for s in layout.inputs()}
     assert all((colour == workbook.INPUT_FILL) == (ref in inputs) for ref, colour in restored.items())
+
+
+def test_the_buttons_work_on_a_released_layout_version_1_workbook(tmp_path):
+    """A national workbook of layout version 1 (no formulas, no helper cells): 计算得分 writes
+    the engine's values into the official cells, and 清除标记 takes the marks of 校验 away."""
+    old = ROOT / "tests" / "fixtures" / "national-layout-v1" / "national-zhongjiang-2022.xlsx"
+    form, evaluation = engine(old)
+    out = tmp_path / "v1.xlsx"
+    outcome = excel.process_file(old, out, "mark")
+    assert [(f.code, f.cell) for f in outcome.findings] == [(f.code, f.cell) for f in evaluation.findings]
+    back = sources.load(out)
+    card = evaluation.scorecard
+    assert back.total.score == card.total and back.grade == card.grade
+    assert back.total.points == sum(i.available for i in card.items)
+    assert [r.score for r in back.indicators] == [i.points for i in card.items[1:]]
+    assert max(len(r) for r in read_grids(out)[SHEET]) <= len(COLUMN_WIDTHS)  # nothing written beside the table
+    cleared = tmp_path / "v1-cleared.xlsx"
+    excel.process_file(out, cleared, "clear_marks")
+    assert marks_in(cleared) == {} and sources.load(cleared) == back
