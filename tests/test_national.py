@@ -41,13 +41,23 @@ REAL = {
     # file: (expected finding codes, total computed by hand from the rows)
     "national-zhongjiang-2022.json": (["NAT005", "NAT006", "NAT007", "NAT007"] + ["IND012"] * 6, D("110.00")),
     # 10 (执行率) + 10+10+20+10+10+10 + 10+10 + 10
-    "national-lijiang-gucheng-2020.json": (["NAT002"] * 4, D("100.00")),
-    # 10 + 10+20+20 (met) + 30 (95% ≥ 95%) + 10 (满意度 95% ≥ 95%)
-    "national-tangxi-2022.json": (["NAT003", "NAT004", "NAT006", "NAT007", "NAT009", "NAT009", "NAT009"], D("90.00")),
+    "national-lijiang-gucheng-2020.json": (["NAT002"] * 4 + ["NAT020", "NAT021"], D("100.00")),
+    # 10 + 10+20+20 (met) + 30 (95% ≥ 95%) + 10 (满意度 95% ≥ 95%); NAT020/NAT021: the excerpt ends before them
+    "national-tangxi-2022.json": (["NAT003", "NAT004", "NAT006", "NAT007", "NAT009", "NAT009", "NAT009", "NAT021"], D("90.00")),
     # 10 (89.974/89.974 from the 其中 row) + 8×5 + 10 + 10×3 (stated, qualitative)
     "national-tianchang-2022.json": (["NAT001"] + ["NAT017"] * 12, D("100.00")),
     # 10 + 10+10 (1 = 1) + 10×6 (stated, no values to judge) + 10 (100% ≥ 90%)
     "national-clean-2022.json": ([], D("100.00")),
+    "national-qingshen-2023.json": (["NAT020", "NAT007", "NAT007", "NAT017", "NAT017", "NAT018", "NAT018", "NAT021"], D("10.00")),
+    # 10 (251.89/251.89; 得分 left blank: NAT020); both rows wait for a person (no 完成值, no 得分)
+    "national-daying-2023.json": (["NAT011", "NAT006", "NAT007", "NAT007", "NAT007", "NAT015", "NAT017", "NAT021"], D("10.00")),
+    # 10 (3.36/3.36); the excerpt ends at the first indicator's 指标值 (NAT006/NAT007/NAT015/NAT017/NAT021)
+    "national-jinzhai-2023.json": (["NAT001", "NAT001", "NAT010", "NAT010", "NAT020", "NAT007", "NAT007", "NAT007", "NAT006", "NAT021"],
+                                   D("70.00")),
+    # 10 (338.31/329.77 capped at 100 %) + 10×4 + 5×2 + 5×2 (time rows, stated); 产出 is already 60 before the cut
+    "national-tangxi-village-2022.json": (["NAT009"] * 3 + ["NAT011", "NAT003", "NAT004", "NAT007", "NAT007", "NAT006", "NAT021"],
+                                          D("80.00")),
+    # 10 (132.912/132.912 from the 其中 row) + 8×5 + 10 + 10×2 (stated, qualitative)
 }
 
 
@@ -185,6 +195,9 @@ CASES = [
                    _set("funds.total.score", "7.5"), _set("total.score", "97.5"), _set("grade", "优")),
      _do(_set("funds.total.executed", "17"), _set("funds.appropriation.executed", "17"), _set("funds.total.rate", "85%"),
          _set("funds.total.score", "8.5"), _set("total.score", "98.5"), _set("grade", "优")), "national-2020-provincial"),
+    # a computed row's 得分 left blank; the near miss: a qualitative row's (a person scores it: NAT018)
+    ("NAT020", _set("indicators[0].score", None), _set("indicators[7].score", None), None),
+    ("NAT021", _set("total.score", "/"), _set("total.score", "100.0"), None),
 ]
 
 
@@ -310,3 +323,121 @@ def test_a_persons_score_is_placed_in_its_tier():
     data["indicators"][7]["score"] = None
     item = scoring.score(form_of(data), load_rules("national-2020")).item("indicators[7]")
     assert "达成 12.00–15.00分" in item.explanation
+
+
+# --------------------------------------------------------------------------- what people type
+
+
+@pytest.mark.parametrize("typed", ["/", "／", "—", "——", "-", "无", "", "  "])
+def test_an_empty_cell_marked_as_people_mark_it_reads_as_empty(typed):
+    data = clean_data()
+    data["funds"]["appropriation"].update(points=typed, score=typed, rate=typed)
+    data["funds"]["carryover"] = {"initial": typed, "budget": typed, "executed": typed}
+    form = form_of(data)
+    assert form.funds.appropriation.points is None and form.funds.carryover.budget is None
+    assert codes(data) == []
+
+
+@pytest.mark.parametrize(("typed", "value"), [("10分", "10"), ("１０", "10"), ("9.5 分", "9.5"), ("１０分", "10")])
+def test_points_typed_with_their_unit_or_full_width_read_as_numbers(typed, value):
+    data = clean_data()
+    data["indicators"][0]["points"] = typed
+    assert form_of(data).indicators[0].points == D(value)
+
+
+def test_a_word_that_is_not_a_number_is_still_refused_in_chinese():
+    from pydantic import ValidationError
+
+    from xlperf.errors import validation_problems
+
+    data = clean_data()
+    data["funds"]["total"]["score"] = "满分"
+    data["funds"]["appropriation"]["points"] = "十"
+    with pytest.raises(ValidationError) as e:
+        form_of(data)
+    problems = validation_problems(e.value, NationalForm)
+    assert problems == ["年度资金总额的得分：应为数字，实际为“满分”", "当年财政拨款的分值：应为数字，实际为“十”"]
+
+
+@pytest.mark.parametrize("rate", ["95.00%", "95", "0.95", "0.9500", "95%"])
+def test_an_execution_rate_written_in_percent_or_as_a_fraction_agrees(rate):
+    data = clean_data()
+    data["funds"]["total"].update(executed="19", rate=rate, score="9.5")
+    data["funds"]["appropriation"]["executed"] = "19"
+    data["total"]["score"] = "99.5"
+    assert "NAT003" not in codes(data)
+
+
+@pytest.mark.parametrize("rate", ["0.9", "90%", "9.5"])
+def test_an_execution_rate_that_is_neither_is_nat003(rate):
+    data = clean_data()
+    data["funds"]["total"].update(executed="19", rate=rate, score="9.5")
+    data["funds"]["appropriation"]["executed"] = "19"
+    data["total"]["score"] = "99.5"
+    assert "NAT003" in codes(data)
+
+
+def test_rows_below_the_first_of_a_group_belong_to_its_group():
+    data = clean_data()
+    for k in (1, 3, 4, 5):
+        data["indicators"][k]["level1"] = ""
+    data["indicators"][1]["level2"] = ""   # same 一级 and 二级 as the row above
+    data["indicators"][4]["level2"] = ""
+    assert codes(data) == []
+    card = scoring.score(form_of(data), load_rules("national-2020"))
+    assert card.item("indicators[1]").category == "产出指标" and card.item("indicators[1]").group == "数量指标"
+    assert card.item("indicators[5]").group == "成本指标"
+    # the form itself keeps what was written
+    assert form_of(data).indicators[1].level1 == ""
+
+
+def test_a_cost_row_below_its_group_keeps_the_ceiling_direction():
+    data = clean_data()
+    data["indicators"][5].update(target="20", actual="25", score="8")  # 成本指标: a bare number is a ceiling
+    data["indicators"].insert(6, dict(data["indicators"][5], level1="", level2="", name="单项成本", points="0", score="0"))
+    row = scoring.labelled(form_of(data))[6]
+    assert scoring.sub_category(row) is not None and scoring.sub_category(row).value == "成本指标"
+    assert scoring.row_judgement(row).status.value == "未完成"
+
+
+def test_a_first_row_without_its_levels_is_still_nat016():
+    data = clean_data()
+    data["indicators"][0].update(level1="", level2="")
+    assert "NAT016" in codes(data)
+
+
+def test_a_new_level1_without_a_level2_does_not_take_the_level2_above():
+    data = clean_data()
+    data["indicators"][6].update(level1="效益指标", level2="")
+    rows = scoring.labelled(form_of(data))
+    assert rows[6].level2 == "" and rows[7].level2 == "社会效益指标"
+
+
+def test_a_level1_written_with_its_points_is_read():
+    data = clean_data()
+    for row in data["indicators"]:
+        row["level1"] = {"产出指标": "产出指标（50分）", "效益指标": "效益指标(30分)", "满意度指标": "满意度指标（10分）"}[row["level1"]]
+    assert codes(data) == []
+
+
+def test_a_budget_added_from_nothing_needs_an_explanation():
+    data = clean_data()
+    for row in ("total", "appropriation"):
+        data["funds"][row]["initial"] = "0.00"
+    assert "NAT011" in codes(data)
+    data["funds"]["change_note"] = "年中追加安可替代资金20万元"
+    assert "NAT011" not in codes(data)
+
+
+def test_a_score_still_waiting_for_a_person_gives_no_grade():
+    data = clean_data()
+    data["indicators"][7]["score"] = None
+    card = scoring.score(form_of(data), load_rules("national-2020"))
+    assert not card.complete and card.grade == "待评分"
+    assert card.headline().endswith("等级：待评分")
+
+
+def test_the_engine_words_its_judgement_in_the_words_of_the_form():
+    card = scoring.score(form_of(clean_data()), load_rules("national-2020"))
+    text = card.item("indicators[0]").explanation
+    assert "实际完成值" in text and "年度指标值" in text and "实现值" not in text.replace("实际完成值", "")

@@ -61,6 +61,8 @@ CATALOGUE: dict[str, CheckInfo] = _catalogue(
     ("NAT017", "error", "年度指标值或实际完成值未填写"),
     ("NAT018", "warning", "有待评分人给分的指标"),
     ("NAT019", "error", "总分超过执行率封顶的最高分"),
+    ("NAT020", "error", "得分未填写"),
+    ("NAT021", "error", "总分未填写"),
 )
 
 _USED: dict[str, CheckInfo] = {**CATALOGUE, "IND012": ENGINE_CATALOGUE["IND012"]}
@@ -134,6 +136,12 @@ def _funds(form: NationalForm, found: _Findings) -> None:
             )
     initial = funds.total.initial if funds.total.initial else sum_filled(p.initial for p in funds.parts())
     budget = funds.total.budget if funds.total.budget else sum_filled(p.budget for p in funds.parts())
+    if initial is not None and initial == 0 and budget and budget > 0 and not funds.change_note.strip():
+        found.add(
+            "NAT011", "funds.total.budget",
+            f"年初预算数为0，全年预算数{_money(budget)}万元全部是年中追加的，没有说明预算调整的原因："
+            "请在预算调整说明中写明追加的理由。",
+        )
     if initial and budget is not None and initial > 0 and not funds.change_note.strip():
         change = (budget - initial) / initial
         if abs(change) >= BUDGET_CHANGE:
@@ -149,16 +157,19 @@ def _execution(form: NationalForm, card: Scorecard, rules: RuleSet, found: _Find
     ex = scoring.execution(form)
     total = form.funds.total
     how = "（年度资金总额一行未填预算，按其中各项之和计算）" if ex.from_parts else ""
-    if total.rate is not None and ex.rate is not None:
-        places = max(0, -total.rate.as_tuple().exponent)
-        computed = (ex.rate * 100).quantize(Decimal(1).scaleb(-places))
-        if abs(total.rate - computed) > TOLERANCE:
-            found.add(
-                "NAT003", "funds.total.rate",
-                f"执行率填了{format_number(total.rate)}%，按全年执行数{_money(ex.executed)}万元 ÷ 全年预算数"
-                f"{_money(ex.budget)}万元计算应为{format_percent(ex.rate)}{how}：请改正执行率。",
-            )
+    if total.rate is not None and ex.rate is not None and not _rate_agrees(total.rate, ex.rate):
+        found.add(
+            "NAT003", "funds.total.rate",
+            f"执行率填了{format_number(total.rate)}%，按全年执行数{_money(ex.executed)}万元 ÷ 全年预算数"
+            f"{_money(ex.budget)}万元计算应为{format_percent(ex.rate)}{how}：请改正执行率。",
+        )
     item = card.item(scoring.EXEC_ID)
+    if total.score is None and item is not None and item.method == "computed":
+        found.add(
+            "NAT020", "funds.total.score",
+            f"预算执行率的得分未填写：按分值{_pts(item.available)} × 执行率{format_percent(min(ex.rate, Decimal(1)))}"
+            f"计算应为{_pts(item.points)}{how}，请填写。",
+        )
     if total.score is not None and item is not None and item.method == "computed":
         if abs(total.score - item.points) > TOLERANCE:
             found.add(
@@ -168,6 +179,17 @@ def _execution(form: NationalForm, card: Scorecard, rules: RuleSet, found: _Find
             )
     if total.score is not None and item is not None and total.score > item.available:
         found.add("NAT008", "funds.total.score", f"预算执行率的得分{_pts(total.score)}超过其分值{_pts(item.available)}：得分最高为分值。")
+
+
+def _rate_agrees(stated: Decimal, rate: Decimal) -> bool:
+    """A stated 执行率 agrees with the computed fraction `rate` at the places it was written
+    to: in percent (“95.00%”, 95) or, as some people type it, as a fraction (0.95)."""
+    def close(value: Decimal, want: Decimal) -> bool:
+        places = max(0, -value.as_tuple().exponent)
+        return abs(value - want.quantize(Decimal(1).scaleb(-places))) <= TOLERANCE
+
+    as_fraction = Decimal(0) < stated <= 2 and close(stated * 100, rate * 100)
+    return close(stated, rate * 100) or as_fraction
 
 
 # --------------------------------------------------------------------------- indicator rows
@@ -189,7 +211,7 @@ def _reason_required(row: IndicatorRow, judgement: targets.Judgement, score: Dec
 
 
 def _rows(form: NationalForm, card: Scorecard, rules: RuleSet, found: _Findings) -> None:
-    for i, row in enumerate(form.indicators):
+    for i, row in enumerate(scoring.labelled(form)):
         label, path = row_label(i, row), f"indicators[{i}]"
         item = card.item(scoring.row_id(i))
         judgement = scoring.row_judgement(row)
@@ -219,8 +241,17 @@ def _rows(form: NationalForm, card: Scorecard, rules: RuleSet, found: _Findings)
                 "NAT002", f"{path}.score",
                 f"{label}的得分填了{_pts(row.score)}，按分值计算应为{_pts(item.points)}（{item.explanation.rstrip('。')}）：请改正得分。",
             )
-        if item is not None and item.status == "pending":
-            found.add("NAT018", f"{path}.score", f"{label}需评分人按档次给分（{item.explanation.rstrip('。')}），表上尚未填写得分。")
+        if item is not None and item.status == "pending" and row.points is not None:
+            found.add(
+                "NAT018", f"{path}.score",
+                f"{label}表上没有得分，需评分人对照佐证材料按档次给分（{scoring.tier_ranges(item.available, rules)}）"
+                f"：{judgement.reason}。",
+            )
+        if row.score is None and item is not None and item.method == "computed":
+            found.add(
+                "NAT020", f"{path}.score",
+                f"{label}的得分未填写：按分值计算应为{_pts(item.points)}（{item.explanation.rstrip('。')}），请填写。",
+            )
         if scoring.deviates(judgement, rules):
             found.add(
                 "NAT014", f"{path}.actual",
@@ -246,7 +277,7 @@ def _points(form: NationalForm, rules: RuleSet, found: _Findings) -> None:
     exec_points = form.funds.total.points
     if exec_points is None and exec_cat is not None:
         exec_points = sum((i.points for i in exec_cat.items), Decimal(0))
-    rows = [(i, r, scoring.category_of(r, rules)) for i, r in enumerate(form.indicators)]
+    rows = [(i, r, scoring.category_of(r, rules)) for i, r in enumerate(scoring.labelled(form))]
     total = (exec_points or Decimal(0)) + sum((r.points for _, r, _ in rows if r.points is not None), Decimal(0))
     stated = form.total.points
     if total != rules.total or (stated is not None and stated != rules.total):
@@ -283,6 +314,11 @@ def _points(form: NationalForm, rules: RuleSet, found: _Findings) -> None:
 
 def _total(form: NationalForm, card: Scorecard, rules: RuleSet, found: _Findings) -> None:
     stated = form.total.score
+    if stated is None and form.indicators:
+        if card.complete:
+            found.add("NAT021", "total.score", f"总分未填写：预算执行率和各指标的得分相加为{_pts(card.total)}，请填写总分。")
+        else:
+            found.add("NAT021", "total.score", "总分未填写：各项得分填齐后，请把预算执行率和各指标的得分相加，填写总分。")
     scores = [form.funds.total.score, *(r.score for r in form.indicators)]
     if stated is not None and all(s is not None for s in scores):
         added = sum(scores, Decimal(0))
