@@ -441,3 +441,15 @@ def test_the_engine_words_its_judgement_in_the_words_of_the_form():
     card = scoring.score(form_of(clean_data()), load_rules("national-2020"))
     text = card.item("indicators[0]").explanation
     assert "实际完成值" in text and "年度指标值" in text and "实现值" not in text.replace("实际完成值", "")
+
+
+def test_a_row_with_a_score_but_no_points_is_nat015_alone_and_counts_nothing():
+    data = clean_data()
+    data["indicators"][0]["points"] = "无"      # quantitative, met, 得分 10
+    data["indicators"][7]["points"] = None      # qualitative, 得分 15
+    found = codes(data)
+    assert found.count("NAT015") == 2 and not {"NAT002", "NAT018", "NAT020"} & set(found)
+    card = scoring.score(form_of(data), load_rules("national-2020"))
+    assert card.complete and card.item("indicators[0]").points == D(0) and card.item("indicators[7]").points == D(0)
+    assert "分值未填写" in card.item("indicators[0]").explanation
+    assert card.total == D("75.00")

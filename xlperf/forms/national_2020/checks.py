@@ -236,7 +236,9 @@ def _rows(form: NationalForm, card: Scorecard, rules: RuleSet, found: _Findings)
                 )
         if row.score is not None and row.points is not None and row.score > row.points:
             found.add("NAT008", f"{path}.score", f"{label}的得分{_pts(row.score)}超过其分值{_pts(row.points)}：得分最高为分值。")
-        if item is not None and item.method == "computed" and row.score is not None and abs(row.score - item.points) > TOLERANCE:
+        # without a 分值 (NAT015) a row's 得分 cannot be set against anything: no NAT002, NAT018, NAT020
+        computed = item is not None and item.method == "computed" and row.points is not None
+        if computed and row.score is not None and abs(row.score - item.points) > TOLERANCE:
             found.add(
                 "NAT002", f"{path}.score",
                 f"{label}的得分填了{_pts(row.score)}，按分值计算应为{_pts(item.points)}（{item.explanation.rstrip('。')}）：请改正得分。",
@@ -247,7 +249,7 @@ def _rows(form: NationalForm, card: Scorecard, rules: RuleSet, found: _Findings)
                 f"{label}表上没有得分，需评分人对照佐证材料按档次给分（{scoring.tier_ranges(item.available, rules)}）"
                 f"：{judgement.reason}。",
             )
-        if row.score is None and item is not None and item.method == "computed":
+        if computed and row.score is None:
             found.add(
                 "NAT020", f"{path}.score",
                 f"{label}的得分未填写：按分值计算应为{_pts(item.points)}（{item.explanation.rstrip('。')}），请填写。",

@@ -235,6 +235,9 @@ def _row_item(index: int, row: IndicatorRow, rules: RuleSet) -> ScoreItem:
     )
     judgement = row_judgement(row)
     inputs = {"年度指标值": row.target, "实际完成值": row.actual, "判断": judgement.status.value}
+    if row.points is None:
+        return ScoreItem(**common, points=Decimal(0).quantize(CENT), method="computed", status="scored", inputs=inputs,
+                         explanation="分值未填写，本行无从计分，按0分计入总分。")
     if judgement.ratio is not None:
         inputs["完成比例"] = format_percent(judgement.ratio)
     frac = achievement(judgement)
