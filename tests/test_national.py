@@ -58,6 +58,10 @@ REAL = {
     "national-tangxi-village-2022.json": (["NAT009"] * 3 + ["NAT011", "NAT003", "NAT004", "NAT007", "NAT007", "NAT006", "NAT021"],
                                           D("80.00")),
     # 10 (132.912/132.912 from the 其中 row) + 8×5 + 10 + 10×2 (stated, qualitative)
+    "national-yongde-2022.json": (["NAT007", "NAT002", "NAT002", "NAT012", "NAT007"], D("99.80")),
+    # 10 + 10×4 (产出, met) + 10 (有效, stated) + 9.8 (98% of ═100%) + 10 + 10×2 (满意度 100% ≥ 95%)
+    "national-langfang-2019.json": (["NAT004", "NAT002", "NAT021"], D("97.24")),
+    # 8.62 (37.24/43.2) + 8.62 (37.24 of 43.2) + 10 (时效, stated) + 10×7 (100 = 100); template rows “指标2”/“……” skipped
 }
 
 
@@ -453,3 +457,30 @@ def test_a_row_with_a_score_but_no_points_is_nat015_alone_and_counts_nothing():
     assert card.complete and card.item("indicators[0]").points == D(0) and card.item("indicators[7]").points == D(0)
     assert "分值未填写" in card.item("indicators[0]").explanation
     assert card.total == D("75.00")
+
+
+def test_rows_left_from_the_template_are_neither_scored_nor_checked():
+    data = clean_data()
+    data["indicators"][1:1] = [{"name": "指标2"}, {"name": "……"}, {"level2": "生态效益指标", "name": "指标1："}, {}]
+    assert codes(data) == []
+    card = scoring.score(form_of(data), load_rules("national-2020"))
+    assert [i.id for i in card.items][:3] == ["funds.total", "indicators[0]", "indicators[5]"]
+    assert card.total == D("100.00")
+
+
+def test_a_template_row_with_anything_in_it_is_a_row():
+    data = clean_data()
+    data["indicators"].insert(1, {"name": "指标2", "points": "5"})
+    found = codes(data)
+    assert "NAT017" in found and "NAT016" not in found  # it belongs to the 数量指标 group above
+
+
+@pytest.mark.parametrize(("rate", "agrees"), [("86%", True), ("86.00%", True), ("86.2%", True), ("86.20%", True),
+                                              ("86.3%", False), ("87%", False), ("0.862", True), ("0.86", True)])
+def test_a_rate_agrees_at_the_places_it_shows(rate, agrees):
+    data = clean_data()
+    data["funds"]["total"].update(budget="43.2", executed="37.24", rate=rate, score="8.62")
+    data["funds"]["appropriation"].update(budget="43.2", executed="37.24")
+    data["funds"]["total"]["initial"] = data["funds"]["appropriation"]["initial"] = "43.2"
+    data["total"]["score"] = "98.62"
+    assert ("NAT003" not in codes(data)) is agrees

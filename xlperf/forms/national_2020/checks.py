@@ -182,10 +182,12 @@ def _execution(form: NationalForm, card: Scorecard, rules: RuleSet, found: _Find
 
 
 def _rate_agrees(stated: Decimal, rate: Decimal) -> bool:
-    """A stated 执行率 agrees with the computed fraction `rate` at the places it was written
-    to: in percent (“95.00%”, 95) or, as some people type it, as a fraction (0.95)."""
+    """A stated 执行率 agrees with the computed fraction `rate` at the places it shows, in
+    percent (“95%”, “95.00%”, 95) or, as some people type it, as a fraction (0.95). The
+    places are the written number's without trailing zeros: an amount read from a file
+    carries two places whatever was typed, so “86%” for 86.20 % agrees (廊坊 2019)."""
     def close(value: Decimal, want: Decimal) -> bool:
-        places = max(0, -value.as_tuple().exponent)
+        places = max(0, -value.normalize().as_tuple().exponent)
         return abs(value - want.quantize(Decimal(1).scaleb(-places))) <= TOLERANCE
 
     as_fraction = Decimal(0) < stated <= 2 and close(stated * 100, rate * 100)
@@ -212,6 +214,8 @@ def _reason_required(row: IndicatorRow, judgement: targets.Judgement, score: Dec
 
 def _rows(form: NationalForm, card: Scorecard, rules: RuleSet, found: _Findings) -> None:
     for i, row in enumerate(scoring.labelled(form)):
+        if scoring.unused(row):
+            continue
         label, path = row_label(i, row), f"indicators[{i}]"
         item = card.item(scoring.row_id(i))
         judgement = scoring.row_judgement(row)
@@ -279,7 +283,7 @@ def _points(form: NationalForm, rules: RuleSet, found: _Findings) -> None:
     exec_points = form.funds.total.points
     if exec_points is None and exec_cat is not None:
         exec_points = sum((i.points for i in exec_cat.items), Decimal(0))
-    rows = [(i, r, scoring.category_of(r, rules)) for i, r in enumerate(scoring.labelled(form))]
+    rows = [(i, r, scoring.category_of(r, rules)) for i, r in enumerate(scoring.labelled(form)) if not scoring.unused(r)]
     total = (exec_points or Decimal(0)) + sum((r.points for _, r, _ in rows if r.points is not None), Decimal(0))
     stated = form.total.points
     if total != rules.total or (stated is not None and stated != rules.total):
@@ -316,12 +320,13 @@ def _points(form: NationalForm, rules: RuleSet, found: _Findings) -> None:
 
 def _total(form: NationalForm, card: Scorecard, rules: RuleSet, found: _Findings) -> None:
     stated = form.total.score
-    if stated is None and form.indicators:
+    used = [r for r in form.indicators if not scoring.unused(r)]
+    if stated is None and used:
         if card.complete:
             found.add("NAT021", "total.score", f"总分未填写：预算执行率和各指标的得分相加为{_pts(card.total)}，请填写总分。")
         else:
             found.add("NAT021", "total.score", "总分未填写：各项得分填齐后，请把预算执行率和各指标的得分相加，填写总分。")
-    scores = [form.funds.total.score, *(r.score for r in form.indicators)]
+    scores = [form.funds.total.score, *(r.score for r in used)]
     if stated is not None and all(s is not None for s in scores):
         added = sum(scores, Decimal(0))
         if abs(stated - added) > TOLERANCE:

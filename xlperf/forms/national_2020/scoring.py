@@ -87,6 +87,18 @@ def labelled(form: NationalForm) -> list[IndicatorRow]:
     return rows
 
 
+_PLACEHOLDER_NAME = re.compile(r"^(?:指标\s*\d*\s*[:：]?|[…\.。·、\s]*)$")
+
+
+def unused(row: IndicatorRow) -> bool:
+    """A row of the printed template left as it came: no name or only “指标2”/“……”, and
+    nothing in its other cells. Many published forms keep these; they are not indicators,
+    so they are neither scored nor checked."""
+    filled = (row.target, row.actual, row.deviation)
+    return (bool(_PLACEHOLDER_NAME.match(row.name.strip())) and not any(t.strip() for t in filled)
+            and row.points is None and row.score is None)
+
+
 def sub_category(row: IndicatorRow) -> SubCategory | None:
     """The official 二级指标 a row's 二级指标 names (数量指标, 生态效益指标 = 环境效益 ...)."""
     text = _clean(row.level2)
@@ -157,7 +169,8 @@ def score(form: NationalForm, rules: RuleSet) -> Scorecard:
     ex = execution(form)
     items.append(_execution_item(form, rules, ex))
     for i, row in enumerate(labelled(form)):
-        items.append(_row_item(i, row, rules))
+        if not unused(row):
+            items.append(_row_item(i, row, rules))
     total = sum((it.points for it in items if it.points is not None), Decimal(0)).quantize(CENT)
     total, capped = cap_total(total, ex.rate, rules)
     notes += capped
