@@ -269,20 +269,28 @@ _row = st.tuples(
     st.integers(min_value=1, max_value=500),
     st.integers(min_value=0, max_value=800),
     st.integers(min_value=1, max_value=30),
+    st.booleans(),
+    st.sampled_from(["{}", "{}分", "{}.0"]),
 )
 
 
 @settings(max_examples=60, deadline=None)
-@given(rows=st.lists(_row, min_size=1, max_size=8), budget=st.integers(1, 1000), spent=st.integers(0, 1200))
-def test_a_form_that_states_what_it_computes_draws_no_score_finding(rows, budget, spent):
+@given(rows=st.lists(_row, min_size=1, max_size=8), budget=st.integers(1, 1000), spent=st.integers(0, 1200),
+       empty=st.sampled_from(["", "/", "—"]))
+def test_a_form_that_states_what_it_computes_draws_no_score_finding(rows, budget, spent, empty):
+    """Also as people fill the table in: a group's 一级/二级 only on its first row (merged
+    cells), 分值 typed “10分”, the 其中 rows' 分值 and 得分 marked “/” or “—”."""
+    indicators, above = [], None
+    for k, ((l1, l2), sign, t, a, p, merged, typed) in enumerate(rows):
+        shown = ("", "") if merged and above == (l1, l2) else (l1, l2)
+        above = (l1, l2)
+        indicators.append({"level1": shown[0], "level2": shown[1], "name": f"指标{k}", "target": f"{sign}{t}个",
+                           "actual": f"{a}个", "points": typed.format(p)})
     data = {
         "form": "national-2020", "project_name": "甲", "department": "乙", "implementer": "丙",
         "funds": {"total": {"budget": str(budget), "executed": str(spent), "points": "10"},
-                  "appropriation": {"budget": str(budget), "executed": str(spent)}},
-        "indicators": [
-            {"level1": l1, "level2": l2, "name": f"指标{k}", "target": f"{sign}{t}个", "actual": f"{a}个", "points": str(p)}
-            for k, ((l1, l2), sign, t, a, p) in enumerate(rows)
-        ],
+                  "appropriation": {"budget": str(budget), "executed": str(spent), "points": empty, "score": empty}},
+        "indicators": indicators,
     }
     first = evaluate(form_of(data))
     card = first.scorecard
@@ -294,7 +302,7 @@ def test_a_form_that_states_what_it_computes_draws_no_score_finding(rows, budget
     data["total"] = {"score": str(sum(D(r["score"]) for r in data["indicators"]) + D(data["funds"]["total"]["score"] or 0))}
     again = evaluate(form_of(data))
     found = {f.code for f in again.findings}
-    assert not found & {"NAT002", "NAT004", "NAT005", "NAT008"}, [f.message for f in again.findings]
+    assert not found & {"NAT002", "NAT004", "NAT005", "NAT008", "NAT016", "NAT020", "NAT021"}, [f.message for f in again.findings]
     assert again.scorecard.total == card.total
 
 
@@ -484,3 +492,11 @@ def test_a_rate_agrees_at_the_places_it_shows(rate, agrees):
     data["funds"]["total"]["initial"] = data["funds"]["appropriation"]["initial"] = "43.2"
     data["total"]["score"] = "98.62"
     assert ("NAT003" not in codes(data)) is agrees
+
+
+def test_a_satisfaction_row_under_the_benefit_heading_counts_as_satisfaction():
+    data = clean_data()
+    data["indicators"][8]["level1"] = "效益指标"
+    assert codes(data) == []
+    card = scoring.score(form_of(data), load_rules("national-2020"))
+    assert card.item("indicators[8]").category == "满意度指标"
