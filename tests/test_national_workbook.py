@@ -323,3 +323,12 @@ def test_a_national_form_names_rule_files_only_beside_itself(tmp_path):
     r = run("score", str(form))
     assert r.returncode == 0 and "省级系统常见的附加规则" in r.stdout
     assert run("check", str(form), "--rules", str(outside)).returncode == 0
+
+
+def test_new_from_a_form_with_cells_marked_empty_says_so_once(tmp_path):
+    r = run("new", str(tmp_path / "y.xlsx"), "--form", "national", "--from", str(ROOT / "examples" / "national-yongde-2022.json"))
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[1] == "读入时改写了 1 个值（工作簿中是右边的写法）："
+    assert lines[-1].strip() == "另有 9 处写的是“—”，按空着处理（表式印“—”的格子照印）"
+    assert "→ （空）" not in r.stdout
