@@ -500,3 +500,19 @@ def test_a_satisfaction_row_under_the_benefit_heading_counts_as_satisfaction():
     assert codes(data) == []
     card = scoring.score(form_of(data), load_rules("national-2020"))
     assert card.item("indicators[8]").category == "满意度指标"
+
+
+@pytest.mark.parametrize("typed", ["—", "/", "－"])
+def test_a_target_or_actual_that_is_only_a_stroke_is_nat017(typed):
+    data = clean_data()
+    data["indicators"][0]["actual"] = typed
+    data["indicators"][2]["target"] = typed
+    hits = [f for f in evaluate(form_of(data)).findings if f.code == "NAT017"]
+    assert [f.field for f in hits] == ["indicators[0].actual", "indicators[2].target"]
+    assert f"只写了“{typed}”" in hits[0].message
+
+
+def test_an_actual_of_none_is_an_answer_not_a_blank():
+    data = clean_data()
+    data["indicators"][7]["actual"] = "无"
+    assert "NAT017" not in codes(data)

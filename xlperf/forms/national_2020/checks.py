@@ -11,6 +11,7 @@ Pure Python: no workbook, no file, no Excel.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -181,6 +182,14 @@ def _execution(form: NationalForm, card: Scorecard, rules: RuleSet, found: _Find
         found.add("NAT008", "funds.total.score", f"预算执行率的得分{_pts(total.score)}超过其分值{_pts(item.available)}：得分最高为分值。")
 
 
+_DASHES = frozenset({"/", "\\", "—", "——", "-", "--", "–", "一", "#"})
+
+
+def _dash(text: str) -> bool:
+    """A cell holding only a stroke (“/”, “—”): left empty. A word such as 无 is an answer."""
+    return unicodedata.normalize("NFKC", text).strip() in _DASHES
+
+
 def _rate_agrees(stated: Decimal, rate: Decimal) -> bool:
     """A stated 执行率 agrees with the computed fraction `rate` at the places it shows, in
     percent (“95%”, “95.00%”, 95) or, as some people type it, as a fraction (0.95). The
@@ -228,8 +237,10 @@ def _rows(form: NationalForm, card: Scorecard, rules: RuleSet, found: _Findings)
                 "无法对应到产出指标、效益指标或满意度指标：请按表式填写一级、二级指标。",
             )
         for attr, what in (("target", "年度指标值"), ("actual", "实际完成值")):
-            if not getattr(row, attr).strip():
-                found.add("NAT017", f"{path}.{attr}", f"{label}的{what}未填写：请填写，定性指标也应写明要求或结果。")
+            text = getattr(row, attr).strip()
+            if not text or _dash(text):
+                shown = "未填写" if not text else f"只写了“{text}”"
+                found.add("NAT017", f"{path}.{attr}", f"{label}的{what}{shown}：请填写，定性指标也应写明要求或结果。")
         if row.target.strip() and row.actual.strip():
             copied = targets.copied_target(row.actual, row.target, scoring.sub_category(row), row.name)
             if copied:
