@@ -516,3 +516,11 @@ def test_an_actual_of_none_is_an_answer_not_a_blank():
     data = clean_data()
     data["indicators"][7]["actual"] = "无"
     assert "NAT017" not in codes(data)
+
+
+@pytest.mark.parametrize("reason", ["0.00", "0", "—", "/"])
+def test_a_missed_row_whose_reason_is_a_zero_or_a_stroke_is_nat012(reason):
+    data = clean_data()
+    data["indicators"][0].update(actual="229米", score="8.61", deviation=reason)
+    data["total"]["score"] = "98.61"
+    assert "NAT012" in codes(data)

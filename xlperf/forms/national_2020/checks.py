@@ -190,6 +190,14 @@ def _dash(text: str) -> bool:
     return unicodedata.normalize("NFKC", text).strip() in _DASHES
 
 
+def _zero(text: str) -> bool:
+    """“0”, “0.00”, “０”: a number where a reason belongs, as spreadsheets fill empty cells."""
+    try:
+        return Decimal(unicodedata.normalize("NFKC", text).strip()) == 0
+    except ArithmeticError:
+        return False
+
+
 def _rate_agrees(stated: Decimal, rate: Decimal) -> bool:
     """A stated 执行率 agrees with the computed fraction `rate` at the places it shows, in
     percent (“95%”, “95.00%”, 95) or, as some people type it, as a fraction (0.95). The
@@ -278,7 +286,7 @@ def _rows(form: NationalForm, card: Scorecard, rules: RuleSet, found: _Findings)
         score = row.score if row.score is not None else (item.points if item is not None else None)
         why = _reason_required(row, judgement, score, rules)
         text = row.deviation.strip()
-        if why and (not text or _is_none_word(text) or text in ("0", "０") or claims_done(text)):
+        if why and (not text or _is_none_word(text) or _dash(text) or _zero(text) or claims_done(text)):
             shown = "未填写" if not text else f"写成了“{text}”"
             found.add(
                 "NAT012", f"{path}.deviation",
