@@ -41,16 +41,16 @@ REAL = {
     # file: (expected finding codes, total computed by hand from the rows)
     "national-zhongjiang-2022.json": (["NAT005", "NAT006", "NAT007", "NAT007"] + ["IND012"] * 6, D("110.00")),
     # 10 (执行率) + 10+10+20+10+10+10 + 10+10 + 10
-    "national-lijiang-gucheng-2020.json": (["NAT002"] * 4 + ["NAT020", "NAT021"], D("100.00")),
+    "national-lijiang-gucheng-2020.json": (["NAT002"] * 4 + ["NAT020", "NAT021", "NAT023"], D("100.00")),
     # 10 + 10+20+20 (met) + 30 (95% ≥ 95%) + 10 (满意度 95% ≥ 95%); NAT020/NAT021: the excerpt ends before them
     "national-tangxi-2022.json": (["NAT003", "NAT004", "NAT006", "NAT007", "NAT009", "NAT009", "NAT009", "NAT021"], D("90.00")),
     # 10 (89.974/89.974 from the 其中 row) + 8×5 + 10 + 10×3 (stated, qualitative)
-    "national-tianchang-2022.json": (["NAT001"] + ["NAT017"] * 12, D("100.00")),
+    "national-tianchang-2022.json": (["NAT001", "NAT023"] + ["NAT017"] * 12, D("100.00")),
     # 10 + 10+10 (1 = 1) + 10×6 (stated, no values to judge) + 10 (100% ≥ 90%)
     "national-clean-2022.json": ([], D("100.00")),
-    "national-qingshen-2023.json": (["NAT020", "NAT007", "NAT007", "NAT017", "NAT017", "NAT018", "NAT018", "NAT021"], D("10.00")),
+    "national-qingshen-2023.json": (["NAT023", "NAT020", "NAT007", "NAT007", "NAT017", "NAT017", "NAT018", "NAT018", "NAT021"], D("10.00")),
     # 10 (251.89/251.89; 得分 left blank: NAT020); both rows wait for a person (no 完成值, no 得分)
-    "national-daying-2023.json": (["NAT011", "NAT006", "NAT007", "NAT007", "NAT007", "NAT015", "NAT017", "NAT021"], D("10.00")),
+    "national-daying-2023.json": (["NAT023", "NAT011", "NAT006", "NAT007", "NAT007", "NAT007", "NAT015", "NAT017", "NAT021"], D("10.00")),
     # 10 (3.36/3.36); the excerpt ends at the first indicator's 指标值 (NAT006/NAT007/NAT015/NAT017/NAT021)
     "national-jinzhai-2023.json": (["NAT001", "NAT001", "NAT010", "NAT010", "NAT020", "NAT007", "NAT007", "NAT007", "NAT006", "NAT021"],
                                    D("70.00")),
@@ -58,9 +58,9 @@ REAL = {
     "national-tangxi-village-2022.json": (["NAT009"] * 3 + ["NAT011", "NAT003", "NAT004", "NAT007", "NAT007", "NAT006", "NAT021"],
                                           D("80.00")),
     # 10 (132.912/132.912 from the 其中 row) + 8×5 + 10 + 10×2 (stated, qualitative)
-    "national-yongde-2022.json": (["NAT007", "NAT002", "NAT002", "NAT012", "NAT007"], D("99.80")),
+    "national-yongde-2022.json": (["NAT023", "NAT007", "NAT002", "NAT002", "NAT012", "NAT007"], D("99.80")),
     # 10 + 10×4 (产出, met) + 10 (有效, stated) + 9.8 (98% of ═100%) + 10 + 10×2 (满意度 100% ≥ 95%)
-    "national-langfang-2019.json": (["NAT004", "NAT002", "NAT021"], D("97.24")),
+    "national-langfang-2019.json": (["NAT022", "NAT023", "NAT004", "NAT002", "NAT021"], D("97.24")),
     # 8.62 (37.24/43.2) + 8.62 (37.24 of 43.2) + 10 (时效, stated) + 10×7 (100 = 100); template rows “指标2”/“……” skipped
 }
 
@@ -202,6 +202,8 @@ CASES = [
     # a computed row's 得分 left blank; the near miss: a qualitative row's (a person scores it: NAT018)
     ("NAT020", _set("indicators[0].score", None), _set("indicators[7].score", None), None),
     ("NAT021", _set("total.score", "/"), _set("total.score", "100.0"), None),
+    ("NAT022", _set("goals.expected", "20万元"), _set("goals.expected", "安装水标尺20处"), None),
+    ("NAT023", _set("goals.actual", "已全部完成。"), _set("goals.actual", "已全部完成，安装水标尺20处。"), None),
 ]
 
 
@@ -524,3 +526,15 @@ def test_a_missed_row_whose_reason_is_a_zero_or_a_stroke_is_nat012(reason):
     data["indicators"][0].update(actual="229米", score="8.61", deviation=reason)
     data["total"]["score"] = "98.61"
     assert "NAT012" in codes(data)
+
+
+@pytest.mark.parametrize(("actual", "why"), [
+    ("", "未填写"), ("—", "只写了“—”"), ("37.24", "只写了“37.24”"), ("完成", "没有说完成了什么"),
+    ("对照年度目标,说明相关任务目标的完成情况(100字以内)", "表式的填写提示"),
+    ("对农村地区供水计量设施设备进行改进，对项目区农业用水计量，为项目区农业生产夯实基础。", "几乎一字不差"),
+])
+def test_an_actual_that_says_nothing_done_is_nat023(actual, why):
+    data = clean_data()
+    data["goals"]["actual"] = actual
+    hits = [f for f in evaluate(form_of(data)).findings if f.code == "NAT023"]
+    assert len(hits) == 1 and why in hits[0].message, [f.message for f in hits]

@@ -11,6 +11,7 @@ Pure Python: no workbook, no file, no Excel.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
@@ -22,6 +23,7 @@ from xlperf.engine.checks import (
     Finding,
     _catalogue,
     _Findings,
+    _goal_copied,
     _is_none_word,
     _money,
     _order_key,
@@ -64,6 +66,8 @@ CATALOGUE: dict[str, CheckInfo] = _catalogue(
     ("NAT019", "error", "总分超过执行率封顶的最高分"),
     ("NAT020", "error", "得分未填写"),
     ("NAT021", "error", "总分未填写"),
+    ("NAT022", "warning", "预期目标未写明"),
+    ("NAT023", "warning", "实际完成情况未写明"),
 )
 
 _USED: dict[str, CheckInfo] = {**CATALOGUE, "IND012": ENGINE_CATALOGUE["IND012"]}
@@ -82,6 +86,7 @@ def run_checks(form: NationalForm, card: Scorecard, rules: RuleSet, locate: Loca
     """Every finding for a national form, in form order; `locate(field)` gives each its cell."""
     found = _Findings(_USED)
     _required(form, found)
+    _goals(form, found)
     _funds(form, found)
     _execution(form, card, rules, found)
     _rows(form, card, rules, found)
@@ -110,6 +115,32 @@ def _required(form: NationalForm, found: _Findings) -> None:
     for field, label, hint in _REQUIRED:
         if not str(getattr(form, field)).strip():
             found.add("NAT001", field, f"{label}未填写：{hint}。")
+
+
+_HINT = re.compile(r"\d+\s*字以内|^对照年度目标|^请(?:填写|说明)|^说明")
+"""The template's own prompt left in the box (“对照年度目标,说明相关任务目标的完成情况(100字以内)”)."""
+_ONLY_NUMBER = re.compile(r"^[\d.,，\s]*(?:万元|元|%)?$")
+
+
+def _goals(form: NationalForm, found: _Findings) -> None:
+    """年度总体目标: what was to be done, and what was done, each in words of its own."""
+    expected, actual = form.goals.expected.strip(), form.goals.actual.strip()
+    if not expected or _dash(expected) or _ONLY_NUMBER.match(expected) or _HINT.search(expected):
+        shown = "未填写" if not expected else f"只写了“{expected}”"
+        found.add("NAT022", "goals.expected",
+                  f"年度总体目标的预期目标{shown}：请写明本年度要完成的任务和要达到的效果（可引用绩效指标的年度指标值）。")
+    if not actual or _dash(actual) or _ONLY_NUMBER.match(actual):
+        why = "未填写" if not actual else f"只写了“{actual}”"
+    elif _HINT.search(actual):
+        why = f"还是表式的填写提示“{actual}”"
+    elif claims_done(actual):
+        why = f"只写了“{actual}”，没有说完成了什么"
+    elif expected and _goal_copied(expected, actual):
+        why = "与预期目标几乎一字不差"
+    else:
+        return
+    found.add("NAT023", "goals.actual",
+              f"年度总体目标的实际完成情况{why}：请写明本年度实际做成了什么（可引用绩效指标的实际完成值），未完成的也要写明。")
 
 
 def _funds(form: NationalForm, found: _Findings) -> None:
