@@ -33,7 +33,7 @@ from xlperf.engine.checks import (
 from xlperf.engine.formulas import format_number, format_percent, sum_filled
 from xlperf.engine.scoring import RuleSet, Scorecard
 from xlperf.forms.national_2020 import scoring
-from xlperf.forms.national_2020.model import FundRow, IndicatorRow, NationalForm
+from xlperf.forms.national_2020.model import STROKES, FundRow, IndicatorRow, NationalForm
 
 Locate = Callable[[str], "str | None"]
 
@@ -117,7 +117,7 @@ def _required(form: NationalForm, found: _Findings) -> None:
             found.add("NAT001", field, f"{label}未填写：{hint}。")
 
 
-_HINT = re.compile(r"\d+\s*字以内|^对照年度目标|^请(?:填写|说明)|^说明")
+_HINT = re.compile(r"\d+\s*字以内|^对照年度目标|^请(?:填写|说明)")
 """The template's own prompt left in the box (“对照年度目标,说明相关任务目标的完成情况(100字以内)”)."""
 _ONLY_NUMBER = re.compile(r"^[\d.,，\s]*(?:万元|元|%)?$")
 
@@ -213,12 +213,9 @@ def _execution(form: NationalForm, card: Scorecard, rules: RuleSet, found: _Find
         found.add("NAT008", "funds.total.score", f"预算执行率的得分{_pts(total.score)}超过其分值{_pts(item.available)}：得分最高为分值。")
 
 
-_DASHES = frozenset({"/", "\\", "—", "——", "-", "--", "–", "一", "#"})
-
-
 def _dash(text: str) -> bool:
     """A cell holding only a stroke (“/”, “—”): left empty. A word such as 无 is an answer."""
-    return unicodedata.normalize("NFKC", text).strip() in _DASHES
+    return unicodedata.normalize("NFKC", text).strip() in STROKES
 
 
 def _zero(text: str) -> bool:

@@ -24,9 +24,12 @@ from xlperf.forms.guangdong_1_1.model import MAX_ROWS, Text, _Model, _to_amount
 
 KIND = "national-2020"
 
-EMPTY_MARKS = frozenset({"/", "\\", "—", "——", "-", "--", "–", "一", "无", "空", "不适用", "N/A", "n/a", "NA", "#"})
-"""What people write in a cell that has nothing in it: the national template itself prints
-“—” in the 分值 and 得分 cells of the 其中 rows, Sichuan's prints “/”; others write 无."""
+STROKES = frozenset({"/", "\\", "—", "——", "-", "--", "–", "一", "#"})
+"""A cell holding only a stroke is empty wherever it is: the national template itself prints
+“—” in the 分值 and 得分 cells of the 其中 rows, Sichuan's prints “/”."""
+
+EMPTY_MARKS = STROKES | {"无", "空", "不适用", "N/A", "n/a", "NA"}
+"""What people write in a number's cell that has nothing in it (in a text cell “无” is an answer)."""
 
 
 def _blank(value: Any) -> Any:
