@@ -26,7 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from xlperf.forms.national_2020 import layout as NL
-from xlperf.forms.national_2020.checks import CATALOGUE
+from xlperf.forms.national_2020.checks import BUDGET_CHANGE, CATALOGUE, TOLERANCE
 from xlperf.forms.national_2020.layout import SHEET, NationalLayout, a1, col_letter, fund_ref, rule_ref
 from xlperf.workbook.flags import SEVERITY_SHOWN, _q, claims_done, none_word, stripped
 
@@ -146,8 +146,8 @@ def _num(ref: str) -> str:
 
 
 def _differs(a: str, b: str) -> str:
-    """More than the 0.01 tolerance apart (`checks.TOLERANCE`)."""
-    return f"ROUND(ABS({a}-{b}),9)>0.01"
+    """More than the tolerance apart (`checks.TOLERANCE`, 0.01)."""
+    return f"ROUND(ABS({a}-{b}),9)>{TOLERANCE}"
 
 
 def _above(a: str, b: str) -> str:
@@ -296,8 +296,8 @@ class _Checks:
         note = self.lay.spot_for("funds.change_note").first
         self.p.add("NAT011", "funds.total.budget",
                    f"AND({_num(initial)},{initial}>0,{_num(budget)},{_blank(_abs(note))},"
-                   f"ROUND(ABS({budget}-{initial})/{initial}-0.2,12)>=0)",
-                   "全年预算数与年初预算数相差20%以上，没有说明预算调整的原因：请在预算调整说明中写明追加或调减的理由。")
+                   f"ROUND(ABS({budget}-{initial})/{initial}-{BUDGET_CHANGE},12)>=0)",
+                   f"全年预算数与年初预算数相差{BUDGET_CHANGE * 100:.0f}%以上，没有说明预算调整的原因：请在预算调整说明中写明追加或调减的理由。")
 
     def execution(self) -> None:
         stated, rate = _fund("total", "rate"), fund_ref("rate")
