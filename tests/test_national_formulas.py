@@ -476,3 +476,19 @@ def test_a_rule_set_too_large_for_the_rule_table_is_refused_in_chinese(tmp_path)
     assert not (tmp_path / "x.xlsx").exists()
     fits = rules.model_copy(update={"grades": many.grades[:RULE_TABLE_ROWS]})
     assert workbook.build(tmp_path / "y.xlsx", None, formulas=True, rules=fits).is_file()
+
+
+def test_computed_cells_are_unlocked_and_the_helpers_are_not(tmp_path):
+    """A person may type over every computed cell (the sheet is protected without password);
+    the formula helpers stay locked, the engine's 方向 may be corrected."""
+    import openpyxl
+
+    form = sources.load(CLEAN)
+    lay = NationalLayout.for_form(form)
+    ws = openpyxl.load_workbook(workbook.build(tmp_path / "c.xlsx", form, formulas=True))[SHEET]
+    assert ws.protection.sheet
+    for path in lay.computed_paths():
+        assert ws[lay.spot_for(path).first].protection.locked is False, path
+    assert ws[lay.helper_ref(0, "dir")].protection.locked is False
+    for key in ("judged", "frac", "score"):
+        assert ws[lay.helper_ref(0, key)].protection.locked is not False, key
