@@ -11,8 +11,8 @@ raise the same flags without Python or macros.
 
 `DECIDED` names the codes decided here; for those a flag is raised exactly when the engine
 reports that code at that cell (tests recalculate workbooks in LibreOffice and compare).
-IND012 (an actual that copies its target) needs the engine's reading of free text and stays
-with `xlperf check`.
+IND012 (an actual that copies its target) and NAT022/NAT023 (年度总体目标 in words) need the
+engine's reading of free text and stay with `xlperf check`.
 
 The rows are judged from the helper cells of `native` (the engine's understanding while the
 texts are unchanged); the rule set's constants (categories, moves) are written into the
