@@ -88,6 +88,7 @@ def edge_forms() -> list[tuple[str, NationalForm]]:
                                                      points=D(10)), IndicatorRow(level1="其他", level2="", target="1",
                                                                                   actual="1", points=D(10))])),
         ("moves", _with(b, indicators=b.indicators[:4])),
+        ("emptied", b),
     ]
     dev = _with(b, rules="national-2020-provincial",
                 indicators=[_row("数量指标", "≥10", "14", "20"), _row("数量指标", "≥100", "130", "20", deviation="超额完成"),
@@ -110,6 +111,27 @@ def edge_forms() -> list[tuple[str, NationalForm]]:
         out.append((f"grade-{total}", _with(b, funds=funds, indicators=rows)))
         out.append((f"grade-typed-{total}", _with(b, funds=funds, indicators=rows, total=TotalRow(score=D(total)), grade="良")))
     return out
+
+
+EMPTIED = {"emptied": ("funds.total.score", "indicators[0].score", "indicators[3].score", "total.score", "grade")}
+"""Workbooks whose computed cells a person emptied after the build (the formulas deleted)."""
+
+
+def _empty_cells(path: Path, refs: list[str]) -> None:
+    """Delete the formula and value of each cell in `refs` of the form's sheet, keeping its style."""
+    import re
+
+    name = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    xml = parts[name].decode("utf-8")
+    for ref in refs:
+        xml, n = re.subn(rf'<c r="{ref}"( s="\d+")?( t="\w+")?>.*?</c>', rf'<c r="{ref}"\1/>', xml, count=1)
+        assert n == 1, ref
+    parts[name] = xml.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
 
 
 def hypothesis_forms(n: int) -> list[NationalForm]:
@@ -139,6 +161,8 @@ def recalculated(tmp_path_factory):
     for k, (name, form, rows) in enumerate(forms):
         path = folder / f"{name}.xlsx"
         workbook.build(path, form, formulas=True, force=True, indicator_rows=rows)
+        if name in EMPTIED:
+            _empty_cells(path, [NationalLayout.for_form(form, rows).spot_for(p).first for p in EMPTIED[name]])
         built.append((name, path))
         batch.append(path)
         if k == 0:
@@ -476,3 +500,19 @@ def test_a_rule_set_too_large_for_the_rule_table_is_refused_in_chinese(tmp_path)
     assert not (tmp_path / "x.xlsx").exists()
     fits = rules.model_copy(update={"grades": many.grades[:RULE_TABLE_ROWS]})
     assert workbook.build(tmp_path / "y.xlsx", None, formulas=True, rules=fits).is_file()
+
+
+def test_computed_cells_are_unlocked_and_the_helpers_are_not(tmp_path):
+    """A person may type over every computed cell (the sheet is protected without password);
+    the formula helpers stay locked, the engine's 方向 may be corrected."""
+    import openpyxl
+
+    form = sources.load(CLEAN)
+    lay = NationalLayout.for_form(form)
+    ws = openpyxl.load_workbook(workbook.build(tmp_path / "c.xlsx", form, formulas=True))[SHEET]
+    assert ws.protection.sheet
+    for path in lay.computed_paths():
+        assert ws[lay.spot_for(path).first].protection.locked is False, path
+    assert ws[lay.helper_ref(0, "dir")].protection.locked is False
+    for key in ("judged", "frac", "score"):
+        assert ws[lay.helper_ref(0, key)].protection.locked is not False, key

@@ -11,8 +11,8 @@ raise the same flags without Python or macros.
 
 `DECIDED` names the codes decided here; for those a flag is raised exactly when the engine
 reports that code at that cell (tests recalculate workbooks in LibreOffice and compare).
-IND012 (an actual that copies its target) needs the engine's reading of free text and stays
-with `xlperf check`.
+IND012 (an actual that copies its target) and NAT022/NAT023 (年度总体目标 in words) need the
+engine's reading of free text and stay with `xlperf check`.
 
 The rows are judged from the helper cells of `native` (the engine's understanding while the
 texts are unchanged); the rule set's constants (categories, moves) are written into the
@@ -26,15 +26,17 @@ from decimal import Decimal
 from typing import Any
 
 from xlperf.forms.national_2020 import layout as NL
-from xlperf.forms.national_2020.checks import CATALOGUE
+from xlperf.forms.national_2020.checks import BUDGET_CHANGE, CATALOGUE, TOLERANCE
 from xlperf.forms.national_2020.layout import SHEET, NationalLayout, a1, col_letter, fund_ref, rule_ref
 from xlperf.workbook.flags import SEVERITY_SHOWN, _q, claims_done, none_word, stripped
 
 DECIDED: tuple[str, ...] = (
     "NAT001", "NAT002", "NAT003", "NAT004", "NAT005", "NAT006", "NAT007", "NAT008", "NAT009", "NAT010",
-    "NAT011", "NAT012", "NAT013", "NAT014", "NAT015", "NAT016", "NAT017", "NAT018", "NAT019",
+    "NAT011", "NAT012", "NAT013", "NAT014", "NAT015", "NAT016", "NAT017", "NAT018", "NAT019", "NAT020",
+    "NAT021",
 )
-"""The codes the sheet decides (every NAT code); IND012 only the engine reports."""
+"""The codes the sheet decides; NAT022/NAT023 (年度总体目标 in words) and IND012 (an actual that
+copies its target) need the engine's reading of free text: only `xlperf check` reports them."""
 
 NOTHING_FOUND = "未发现公式能判断的问题。"
 SUMMARY_TITLE = "校验汇总（由公式计算，不打印；完整校验请用 xlperf check）"
@@ -146,8 +148,8 @@ def _num(ref: str) -> str:
 
 
 def _differs(a: str, b: str) -> str:
-    """More than the 0.01 tolerance apart (`checks.TOLERANCE`)."""
-    return f"ROUND(ABS({a}-{b}),9)>0.01"
+    """More than the tolerance apart (`checks.TOLERANCE`, 0.01)."""
+    return f"ROUND(ABS({a}-{b}),9)>{TOLERANCE}"
 
 
 def _above(a: str, b: str) -> str:
@@ -169,6 +171,27 @@ def _squeezed(ref: str) -> str:
     return text
 
 
+def _stroke(text: str) -> str:
+    """TRUE when a stripped text is only a stroke (“/”, “—”, `model.STROKES`, and the spellings
+    NFKC folds into them): a cell left empty (`checks._dash`)."""
+    from xlperf.forms.national_2020.model import STROKES
+    from xlperf.workbook.flags import _variants
+
+    words = sorted({v for w in STROKES for v in _variants(w)})
+    return f"OR({','.join(f'EXACT({text},{_q(w)})' for w in words)})"
+
+
+def _zero(text: str) -> str:
+    """TRUE when a stripped text is a zero written as a number (“0”, “0.00”, “０”: `checks._zero`)."""
+    half = text
+    for wide, narrow in (("０", "0"), ("．", "."), ("＋", "+"), ("－", "-")):
+        half = f"SUBSTITUTE({half},{_q(wide)},{_q(narrow)})"
+    rest = half
+    for ch in "0.+-":
+        rest = f"SUBSTITUTE({rest},{_q(ch)},\"\")"
+    return f'AND(LEN({half})>0,LEN({rest})=0,ISNUMBER(FIND("0",{half})),IFERROR(VALUE({half})=0,FALSE))'
+
+
 def _without_points_suffix(c: str) -> str:
     """`c` without a trailing “(10分)” / “(12.5分)” (`scoring._clean`)."""
     from xlperf.workbook.native import plain_number
@@ -188,7 +211,7 @@ class _Checks:
     def __init__(self, p: Plan, rules):
         self.p, self.rules, self.lay = p, rules, p.layout
         self.n = self.lay.indicator_rows
-        self.s = p.table(24, "value")
+        self.s = p.table(32, "value")
         self._k = 0
 
     def scalar(self, formula: str) -> str:
@@ -220,13 +243,11 @@ class _Checks:
     def row_helpers(self) -> None:
         from xlperf.forms.national_2020 import scoring
 
-        t = self.t = self.p.table(self.n, "filled", "exists", "l1c", "l2s", "l2c", "cat", "item", "said", "why",
+        t = self.t = self.p.table(self.n, "used", "l1c", "l2s", "l2c", "cat", "item", "said", "why",
                                   "core", "s1", "s2", "s3", "s4", "s5", "claims")
         for i in range(self.n):
-            cells = [self.cell(i, a) for a in _ROW_COL]
-            t.put(i, "filled", "IF(" + "+".join(f"(LEN({stripped(c)})>0)" for c in cells) + ">0,1,0)")
-        for i in range(self.n):
-            t.put(i, "exists", f'IF(SUM({t.ref(i, "filled")}:{t.ref(self.n - 1, "filled")})>0,1,0)')
+            unused = f'AND({self.helper(i, "unused")}=1,NOT(ISNUMBER({self.cell(i, "score")})))'
+            t.put(i, "used", f'IF(AND({self.helper(i, "ex")}=1,NOT({unused})),1,0)')
         cats = self.rules.categories
         groups: dict[int, list[str]] = {}
         from xlperf.forms.national_2020.native import _level2_names
@@ -236,8 +257,8 @@ class _Checks:
             if k is not None:
                 groups.setdefault(k, []).append(name)
         for i in range(self.n):
-            l1c = t.put(i, "l1c", _squeezed(self.cell(i, "level1")))
-            l2s = t.put(i, "l2s", _squeezed(self.cell(i, "level2")))
+            l1c = t.put(i, "l1c", _squeezed(self.helper(i, "g1")))
+            l2s = t.put(i, "l2s", _squeezed(self.helper(i, "g2")))
             l2c = t.put(i, "l2c", _without_points_suffix(l2s))
             formula = '""'
             for word in reversed(scoring._KEYWORDS):
@@ -246,12 +267,12 @@ class _Checks:
             for k in sorted(groups, reverse=True):
                 cond = ",".join(f"EXACT({l2c},{_q(n)})" for n in sorted(groups[k]))
                 formula = f"IF(OR({cond}),{k},{formula})"
-            t.put(i, "cat", formula)
+            t.put(i, "cat", f'IF({t.ref(i, "used")}=1,{formula},"")')
             score, h, pts = self.helper(i, "score"), self.cell(i, "score"), self.helper(i, "pts")
             t.put(i, "item", f"IF(ISNUMBER({score}),{score},IF(ISNUMBER({h}),ROUND(MIN(MAX({h},0),{pts}),2),0))")
             text = stripped(self.cell(i, "deviation"))
             claims = claims_done(lambda name, f, i=i: t.put(i, name, f), self.cell(i, "deviation"))
-            t.put(i, "said", f'IF(OR(LEN({text})=0,{none_word(text)},{text}="0",{text}="０",{claims}=1),0,1)')
+            t.put(i, "said", f'IF(OR(LEN({text})=0,{none_word(text)},{_stroke(text)},{_zero(text)},{claims}=1),0,1)')
             judged, g = self.helper(i, "judged"), self.cell(i, "points")
             given = f"IF(ISNUMBER({h}),{h},IF(ISNUMBER({score}),{score},\"\"))"
             review = f'OR({judged}="需人工判断",{judged}="")'
@@ -296,24 +317,43 @@ class _Checks:
         note = self.lay.spot_for("funds.change_note").first
         self.p.add("NAT011", "funds.total.budget",
                    f"AND({_num(initial)},{initial}>0,{_num(budget)},{_blank(_abs(note))},"
-                   f"ROUND(ABS({budget}-{initial})/{initial}-0.2,12)>=0)",
-                   "全年预算数与年初预算数相差20%以上，没有说明预算调整的原因：请在预算调整说明中写明追加或调减的理由。")
+                   f"ROUND(ABS({budget}-{initial})/{initial}-{BUDGET_CHANGE},12)>=0)",
+                   f"全年预算数与年初预算数相差{BUDGET_CHANGE * 100:.0f}%以上，没有说明预算调整的原因：请在预算调整说明中写明追加或调减的理由。")
+        self.p.add("NAT011", "funds.total.budget",
+                   f"AND({_num(initial)},{initial}=0,{_num(budget)},{budget}>0,{_blank(_abs(note))})",
+                   "年初预算数为0，全年预算数全部是年中追加的，没有说明预算调整的原因：请在预算调整说明中写明追加的理由。")
 
     def execution(self) -> None:
+        """NAT003 as `checks._rate_agrees`: the stated 执行率 agrees at the places it shows
+        (trailing zeros dropped, rounding half to even), in percent or as a fraction (0.95)."""
         stated, rate = _fund("total", "rate"), fund_ref("rate")
-        places = "10"  # the stated rate's decimals, at least two (`model._to_amount` keeps two)
-        for p in range(9, 1, -1):
-            places = f"IF(ROUND({stated},{p})={stated},{p},{places})"
-        pl = self.scalar(f'IF({_num(stated)},{places},"")')
-        r = self.scalar(f'IF(AND({_num(pl)},{_num(rate)}),{rate}*100*10^{pl},"")')
-        fl = f"INT({r})"
-        computed = self.scalar(
-            f'IF({_num(r)},IF(ABS({r}-{fl}-0.5)<1E-7,IF(ISODD({fl}),{fl}+1,{fl}),ROUND({r},0))/10^{pl},"")')
-        self.p.add("NAT003", "funds.total.rate", f"AND({_num(stated)},{_num(computed)},{_differs(stated, computed)})",
+
+        def places(x: str) -> str:
+            formula = "10"
+            for p in range(9, -1, -1):
+                formula = f"IF(ROUND({x},{p})={x},{p},{formula})"
+            return formula
+
+        def half_even(p: str) -> str:
+            r = self.scalar(f'IF(AND({_num(p)},{_num(rate)}),{rate}*100*10^{p},"")')
+            fl = f"INT({r})"
+            return self.scalar(
+                f'IF({_num(r)},IF(ABS({r}-{fl}-0.5)<1E-7,IF(ISODD({fl}),{fl}+1,{fl}),ROUND({r},0))/10^{p},"")')
+
+        p1 = self.scalar(f'IF({_num(stated)},{places(stated)},"")')
+        c1 = half_even(p1)
+        y = self.scalar(f'IF({_num(stated)},ROUND({stated}*100,10),"")')
+        p2 = self.scalar(f'IF({_num(y)},{places(y)},"")')
+        c2 = half_even(p2)
+        agrees = (f"OR(ROUND(ABS({stated}-{c1}),9)<={TOLERANCE},"
+                  f"IF(AND({stated}>0,{stated}<=2),ROUND(ABS({y}-{c2}),9)<={TOLERANCE},FALSE))")
+        self.p.add("NAT003", "funds.total.rate", f"AND({_num(stated)},{_num(rate)},NOT({agrees}))",
                    "执行率与全年执行数 ÷ 全年预算数不符：请改正执行率。")
         score, given = fund_ref("score"), _fund("total", "score")
         self.p.add("NAT004", "funds.total.score", f"AND({_num(given)},{_num(score)},{_differs(given, score)})",
                    "预算执行率的得分与按分值 × 执行率计算的得分不符：请改正得分。")
+        self.p.add("NAT020", "funds.total.score", f"AND(NOT({_num(given)}),{_num(score)})",
+                   "预算执行率的得分未填写：请填写分值 × 执行率（最高为分值）。")
         self.p.add("NAT008", "funds.total.score", f"AND({_num(given)},{_above(given, fund_ref('avail'))})",
                    "预算执行率的得分超过其分值：得分最高为分值。")
 
@@ -322,7 +362,7 @@ class _Checks:
     def rows(self) -> None:
         t = self.t
         for i in range(self.n):
-            exists = f'{t.ref(i, "exists")}=1'
+            exists = f'{t.ref(i, "used")}=1'
             where = f"第{i + 1}行指标"
             path = f"indicators[{i}]"
             g, h, score = self.cell(i, "points"), self.cell(i, "score"), self.helper(i, "score")
@@ -331,15 +371,18 @@ class _Checks:
             self.p.add("NAT016", f"{path}.level1", f'AND({exists},{t.ref(i, "cat")}="")',
                        f"{where}的一级指标、二级指标无法对应到产出指标、效益指标或满意度指标：请按表式填写一级、二级指标。")
             for attr, what in (("target", "年度指标值"), ("actual", "实际完成值")):
-                self.p.add("NAT017", f"{path}.{attr}", f"AND({exists},{_blank(self.cell(i, attr))})",
+                text = stripped(self.cell(i, attr))
+                self.p.add("NAT017", f"{path}.{attr}", f"AND({exists},OR(LEN({text})=0,{_stroke(text)}))",
                            f"{where}的{what}未填写：请填写，定性指标也应写明要求或结果。")
             self.p.add("NAT008", f"{path}.score", f"AND({_num(h)},{_num(g)},{_above(h, g)})",
                        f"{where}的得分超过其分值：得分最高为分值。")
-            self.p.add("NAT002", f"{path}.score", f"AND({exists},{_num(h)},{_num(score)},{_differs(h, score)})",
+            self.p.add("NAT002", f"{path}.score", f"AND({exists},{_num(g)},{_num(h)},{_num(score)},{_differs(h, score)})",
                        f"{where}的得分与按分值计算的得分不符：请改正得分。")
             self.p.add("NAT018", f"{path}.score",
-                       f'AND({exists},NOT({_num(self.helper(i, "frac"))}),NOT({_num(h)}))',
-                       f"{where}需评分人按档次给分，表上尚未填写得分。")
+                       f'AND({exists},{_num(g)},NOT({_num(self.helper(i, "frac"))}),NOT({_num(h)}))',
+                       f"{where}表上没有得分，需评分人对照佐证材料按档次给分。")
+            self.p.add("NAT020", f"{path}.score", f"AND({exists},{_num(g)},{_num(score)},NOT({_num(h)}))",
+                       f"{where}的得分未填写：请填写按分值计算的得分。")
             self.p.add("NAT014", f"{path}.actual", f'AND({exists},{self.helper(i, "dev")}=1)',
                        f"{where}的实际完成值大幅超出年度指标值，属于指标偏离：请说明偏差原因，今后据实设定指标值。")
             self.p.add("NAT012", f"{path}.deviation", f'AND({exists},{t.ref(i, "why")}=1,{t.ref(i, "said")}=0)',
@@ -403,13 +446,15 @@ class _Checks:
         t = self.t
         stated, given = self._total_cell("total.score"), _fund("total", "score")
         scores = self.column("score")
-        every = f"SUMPRODUCT({t.span('exists')})=SUMPRODUCT({t.span('exists')}*ISNUMBER({scores}))"
+        every = f"SUMPRODUCT({t.span('used')})=SUMPRODUCT({t.span('used')}*ISNUMBER({scores}))"
         added = self.scalar(f'IF({_num(given)},{given}+SUM({scores}),"")')
         cap = fund_ref("cap")
         capped = self.scalar(f'IF({_num(added)},IF({_num(cap)},MIN({cap},{added}),{added}),"")')
         self.p.add("NAT005", "total.score",
                    f"AND({_num(stated)},{_num(added)},{every},{_differs(stated, added)},{_differs(stated, capped)})",
                    "总分与预算执行率和各指标的得分之和不符：请改正总分或各项得分。")
+        self.p.add("NAT021", "total.score", f"AND(NOT({_num(stated)}),SUM({t.span('used')})>0)",
+                   "总分未填写：请把预算执行率和各指标的得分相加，填写总分。")
         self.p.add("NAT019", "total.score", f"AND({_num(stated)},{_num(cap)},{_above(stated, cap)})",
                    "总分超过预算执行率封顶的最高分：请按评分规则的封顶改正总分。")
         exec_item = self.scalar(

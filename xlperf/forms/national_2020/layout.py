@@ -194,6 +194,15 @@ INDICATOR_HELPERS: dict[str, tuple[str, float]] = {
     "dev": ("偏离", 5.0),
     "pts": ("分值数", 6.0),
     "score": ("计算得分", 8.0),
+    # the group a row belongs to (一级/二级 written once for a group: `scoring.labelled`), and
+    # whether it is a template row left as it came (`scoring.unused`)
+    "g1": ("所属一级指标", 9.0),
+    "g2": ("所属二级指标", 9.0),
+    "unused": ("未用模板行", 5.0),
+    # whether the row is one of the form's rows (it, or a row below it, holds something)
+    "f7": ("本行有内容", 5.0),
+    "ex": ("是指标行", 5.0),
+    "exw": ("是指标行（不计本行得分）", 5.0),
 }
 """Helper cells right of each indicator row (outside the print area): title, width. `score`
 is what the row's 得分 cell shows ("" where a person gives the points)."""

@@ -54,6 +54,7 @@ CENT = Decimal("0.01")
 def understood_row(row) -> dict[str, Any]:
     """The helper values of one indicator row (keys of `ENGINE_HELPERS`): the copies of its
     texts and `native.understood` with the row's 二级指标 as the basis, as `scoring` judges it.
+    `row` as `scoring.labelled` gives it (a blank 一级/二级 carried down from its group).
 
     For a met row the actual kept is the one with the smallest completion, so that the
     formulas reach the engine's ratio too (the deviation rule reads it)."""
@@ -80,8 +81,10 @@ def understanding_rows(form, layout: NationalLayout) -> tuple[str, list[list[Any
     past the form's rows holds empty copies and 方向 定性.
 
     The macro edition's 计算得分 writes this block after edits; the builder writes it too."""
+    from xlperf.forms.national_2020 import scoring
+
     rows: list[list[Any]] = []
-    indicators = form.indicators if form is not None else []
+    indicators = scoring.labelled(form) if form is not None else []
     for i in range(layout.indicator_rows):
         values = understood_row(indicators[i]) if i < len(indicators) else _BLANK_ROW
         rows.append([_cell(values[key]) for key in ENGINE_HELPERS])
@@ -134,6 +137,33 @@ def bare_rule(level2: str) -> str:
     return "=" + formula
 
 
+def _stripped(ref: str) -> str:
+    from xlperf.workbook.flags import stripped
+
+    return stripped(ref)
+
+
+_DOTS = ("…", ".", "。", "·", "、")
+
+
+def _unused(name: str, target: str, actual: str, points: str, deviation: str) -> str:
+    """1 for a template row left as it came (`scoring.unused`): its 三级指标 empty, dots only or
+    “指标2”, nothing in 年度指标值, 实际完成值, 偏差原因, no number in 分值 (and, the flags add,
+    none in 得分: the 得分 formula reads this cell, so this cell cannot read the 得分)."""
+    from xlperf.forms.national_2020.flags import _squeezed
+    from xlperf.workbook.native import _without_digits
+
+    sq = _squeezed(name)
+    dots = sq
+    for ch in _DOTS:
+        dots = f"SUBSTITUTE({dots},{N._quote(ch)},\"\")"
+    rest = f"MID({sq},3,99)"
+    rest = f'IF(OR(RIGHT({rest},1)=":",RIGHT({rest},1)="："),LEFT({rest},MAX(0,LEN({rest})-1)),{rest})'
+    numbered = f'AND(LEFT({sq},2)="指标",LEN({_without_digits(rest)})=0)'
+    blank = ",".join(f"LEN({_stripped(x)})=0" for x in (target, actual, deviation))
+    return f"=IF(AND(OR(LEN({dots})=0,{numbered}),{blank},NOT(ISNUMBER({points}))),1,0)"
+
+
 def _rule_as_expr(rule_ref_: str, pct: str) -> str:
     """A bare number's direction from the row's rule cell (≥, ≤, %≥, 定性)."""
     return (f'IF({rule_ref_}="≥","≥",IF({rule_ref_}="≤",IF({pct}=1,"定性","≤"),'
@@ -147,6 +177,22 @@ def row_formulas(layout: NationalLayout, i: int) -> dict[str, str]:
     ref = {key: layout.helper_ref(i, key) for key in NL.INDICATOR_HELPERS}
     level2, name, target, actual, points = (a1(r, c) for c in (1, 2, 4, 5, 6))
     f: dict[str, str] = {}
+    level1 = a1(r, 0)
+    if i == 0:
+        f["g1"] = f"={level1}&\"\""
+        f["g2"] = f"={level2}&\"\""
+    else:
+        up1, up2 = layout.helper_ref(i - 1, "g1"), layout.helper_ref(i - 1, "g2")
+        f["g1"] = f'=IF(LEN({_stripped(level1)})>0,{level1}&"",{up1})'
+        f["g2"] = f'=IF(OR(LEN({_stripped(level1)})>0,LEN({_stripped(level2)})>0),{level2}&"",{up2})'
+    f["unused"] = _unused(name, target, actual, points, a1(r, 8))
+    seven = "+".join(f"(LEN({_stripped(a1(r, c))})>0)" for c in (0, 1, 2, 4, 5, 6, 8))
+    f["f7"] = f"=IF({seven}>0,1,0)"
+    below = f',{layout.helper_ref(i + 1, "ex")}=1' if i + 1 < layout.indicator_rows else ""
+    f["ex"] = f'=IF(OR({ref["f7"]}=1,LEN({_stripped(a1(r, 7))})>0{below}),1,0)'
+    f["exw"] = f'=IF(OR({ref["f7"]}=1{below}),1,0)'
+
+    level2 = ref["g2"]
     f["rule"] = bare_rule(level2)
     f["t_norm"] = N.normalized(target)
     f["t_pre"] = N.prefix_length(ref["t_norm"])
@@ -163,7 +209,7 @@ def row_formulas(layout: NationalLayout, i: int) -> dict[str, str]:
     f["n_dir"] = N.native_direction(ref["t_norm"], ref["t_pre"], ref["t_suf"], ref["t_ok"], ref["t_txt"], bare)
     f["n_t"] = N.native_value(ref["t_ok"], ref["t_txt"])
     f["n_a"] = N.native_actual(ref["t_ok"], ref["a_ok"], ref["t_pct"], ref["a_pct"], ref["a_txt"])
-    f["same"] = N.same_text([(ref["l2_src"], level2), (ref["n_src"], name), (ref["t_src"], target),
+    f["same"] = N.same_text([(ref["l2_src"], ref["g2"]), (ref["n_src"], name), (ref["t_src"], target),
                              (ref["a_src"], actual)])
     f["e_dir"] = N.chosen(ref["same"], ref["dir"], ref["n_dir"], False)
     f["e_t"] = N.chosen(ref["same"], ref["t_num"], ref["n_t"], True)
@@ -182,8 +228,10 @@ def row_formulas(layout: NationalLayout, i: int) -> dict[str, str]:
     f["pts"] = f"=IF(ISNUMBER({points}),{points},0)"
     pts, frac = ref["pts"], ref["frac"]
     earned = f"MIN({pts},ROUND({pts}*{frac},2))"
-    f["score"] = (f'=IF(ISNUMBER({frac}),IF({ref["dev"]}=1,ROUND({earned}-MIN({earned},'
-                  f'{rule_ref("dev_penalty")}),2),{earned}),"")')
+    computed = (f'IF(ISNUMBER({frac}),IF({ref["dev"]}=1,ROUND({earned}-MIN({earned},'
+                f'{rule_ref("dev_penalty")}),2),{earned}),"")')
+    f["score"] = (f'=IF(OR({ref["exw"]}=0,{ref["unused"]}=1),"",'
+                  f'IF(NOT(ISNUMBER({points})),0,{computed}))')
     f["official"] = f'=IF(ISNUMBER({ref["score"]}),{ref["score"]},"")'
     return f
 
