@@ -481,7 +481,7 @@ def _write(tmp: str, ev, layout: Layout, card, vba, mode: Mode, wanted: set[str]
                 ws.insert_button(r, c, {"macro": b.macro, "caption": b.caption, "width": b.width,
                                         "height": b.height})
     if mode != "values":
-        _add_flags(book, sheets, layout, ev, mode)
+        _add_flags(book, sheets, layout, ev, mode, card)
     book.close()
 
 
@@ -499,7 +499,7 @@ def _prepare_formula(formula: str, expand_future_functions: bool = False) -> str
     return formula
 
 
-def _add_flags(book: Any, sheets: dict[str, Any], layout: Layout, ev: SelfEvaluation, mode: Mode) -> None:
+def _add_flags(book: Any, sheets: dict[str, Any], layout: Layout, ev: SelfEvaluation, mode: Mode, card: Any) -> None:
     """The checks computed by formulas (flags, their formatting and the 校验 summary), when
     that module is present."""
     import importlib
@@ -507,7 +507,7 @@ def _add_flags(book: Any, sheets: dict[str, Any], layout: Layout, ev: SelfEvalua
 
     if importlib.util.find_spec("xlperf.workbook.flags") is None:
         return
-    importlib.import_module("xlperf.workbook.flags").add_flags(book, sheets, layout, ev, mode)
+    importlib.import_module("xlperf.workbook.flags").add_flags(book, sheets, layout, ev, mode, card)
 
 
 def _write_cell(writer: _SheetWriter, cell: Cell, ev, scores: dict[str, Any], mode: Mode, udfs: bool) -> None:
