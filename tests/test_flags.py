@@ -176,7 +176,7 @@ def _generated(count: int) -> list[SelfEvaluation]:
 
     @settings(max_examples=count, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
-    @given(self_evaluations(max_rows=3, max_years=3))
+    @given(self_evaluations(max_rows=3, max_years=3, with_weights=True))
     def collect(ev: SelfEvaluation) -> None:
         found.append(ev)
 

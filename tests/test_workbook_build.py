@@ -104,7 +104,7 @@ def _reads_as_none_mark(rows) -> bool:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(ev=strategies.self_evaluations(max_rows=4, max_years=4).map(_as_a_workbook_holds))
+@given(ev=strategies.self_evaluations(max_rows=4, max_years=4, with_weights=True).map(_as_a_workbook_holds))
 def test_generated_models_round_trip(ev, tmp_path):
     """Each form is scored by the real engine while it is built; what is read back is the form."""
     if any(_reads_as_none_mark(getattr(ev.indicators, s.name)) for s in SubCategory):
