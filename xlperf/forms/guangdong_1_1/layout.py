@@ -1120,7 +1120,7 @@ def _score_sheet(
         droppable = g.method == "indicators" and g.when_empty == "drop" and row.kind != "slot"
         helper("dropped", f'=IF(AND({h["unit"]}=1,{h["n"]}=0),1,0)' if droppable else "=0")
         helper("pc", f"={round(Decimal(g.points) * 100)}")
-        _share_helpers(helper, row, rows, h, r, first_row, quoted, form_row)
+        _share_helpers(helper, row, rows, h, first_row, quoted, form_row)
         live = f'AND({h["unit"]}=1,{h["dropped"]}=0)'
         helper("num", f'=IF({live},{h["sn"]}*{total_cents},0)')
         helper("den", f'=IF({live},{h["sd"]}*{den_all},1)')
@@ -1235,7 +1235,7 @@ def _score_sheet(
     return s.done(widths, print_area=Area(0, 0, r + 2, last_col), landscape=True)
 
 
-def _share_helpers(helper, row: ScoreRow, rows: Sequence[ScoreRow], h: Mapping[str, str], r: int, first_row: int,
+def _share_helpers(helper, row: ScoreRow, rows: Sequence[ScoreRow], h: Mapping[str, str], first_row: int,
                    quoted: str, form_row: int | None) -> None:
     """A 评分表 row's share of its item's points in cents, sn/sd, as `scoring.row_shares`
     gives it: an item scored as a whole keeps its points; an indicator row takes its 分值
@@ -1244,8 +1244,8 @@ def _share_helpers(helper, row: ScoreRow, rows: Sequence[ScoreRow], h: Mapping[s
     分值 adding up to more than the item's points, or every row weighted, are scaled to them."""
     if row.kind != "slot":
         helper("w", '=""')
-        if row.kind == "category":
-            slots = [k for k, other in enumerate(rows) if other.kind == "slot" and other.group == row.group]
+        slots = [k for k, other in enumerate(rows) if other.kind == "slot" and other.group == row.group]
+        if row.kind == "category" and slots:
             w = col_letter(SCORE_HELPER_COLUMN["w"])
             span = f"{w}{first_row + slots[0] + 1}:{w}{first_row + slots[-1] + 1}"
             helper("wsum", f"=SUM({span})")
