@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import bench_cli, bench_engine, bench_export, bench_import, bench_national, bench_read, bench_recalc, bench_review, bench_udf  # noqa: E402
+from bench import bench_buttons, bench_cli, bench_engine, bench_export, bench_import, bench_national, bench_read, bench_recalc, bench_review, bench_udf  # noqa: E402
 from bench.common import print_table  # noqa: E402
 
 
@@ -25,12 +25,14 @@ def main() -> None:
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        for sub in ("read", "review", "export", "import", "recalc", "national"):
+        for sub in ("read", "review", "export", "import", "recalc", "national", "buttons"):
             (folder / sub).mkdir()
         title, base, rows = bench_engine.measure()
         print_table(title, bench_engine.BASELINE, base, rows)
         title, base, rows = bench_national.measure(folder / "national")
         print_table(title, bench_national.BASELINE, base, rows)
+        title, base, rows = bench_buttons.measure(folder / "buttons")
+        print_table(title, bench_buttons.BASELINE, base, rows)
         title, base, rows = bench_read.measure(folder / "read")
         print_table(title, "python-calamine raw read of the same sheets", base, rows)
         for title, name, base, rows in bench_import.measure(folder / "import"):

@@ -23,13 +23,18 @@ module of whatever xlwings is installed (its own test compares it with that vers
 FORMULAS = ROOT / "workbook" / "xlperf-自评表-公式版.xlsx"
 NATIONAL_FORMULAS = ROOT / "workbook" / "项目支出绩效自评表-公式版.xlsx"
 """The empty national 项目支出绩效自评表, formula edition (`xlperf new --form national`)."""
+NATIONAL_EMPTY = ROOT / "workbook" / "项目支出绩效自评表.xlsm"
+NATIONAL_SAMPLE = ROOT / "workbook" / "示例-中江县水利局-2022.xlsm"
+NATIONAL_EXAMPLE = ROOT / "examples" / "national-zhongjiang-2022.json"
 
 
-@pytest.mark.parametrize("committed, source, form", [(EMPTY, None, None), (SAMPLE, EXAMPLE, None), (FORMULAS, None, None),
-                                                     (NATIONAL_FORMULAS, None, "national")])
+@pytest.mark.parametrize("committed, source, form", [
+    (EMPTY, None, None), (SAMPLE, EXAMPLE, None), (FORMULAS, None, None), (NATIONAL_FORMULAS, None, "national"),
+    (NATIONAL_EMPTY, None, "national"), (NATIONAL_SAMPLE, NATIONAL_EXAMPLE, None),
+])
 def test_committed_workbook_is_current(tmp_path, committed, source, form):
     fresh = tmp_path / f"fresh{committed.suffix}"
-    new_workbook(fresh, source=source, edition="formulas" if committed.suffix == ".xlsx" else "macro", form=form)
+    new_workbook(fresh, source=source, form=form, edition="formulas" if committed.suffix == ".xlsx" else "macro")
     with zipfile.ZipFile(committed) as old, zipfile.ZipFile(fresh) as new:
         assert old.namelist() == new.namelist()
         stale = [n for n in new.namelist() if n not in VARIES and old.read(n) != new.read(n)]
@@ -41,7 +46,20 @@ def test_sample_workbook_holds_the_example():
     assert ev == SelfEvaluation.from_json(EXAMPLE.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("committed", [EMPTY, SAMPLE])
+def test_national_sample_workbook_holds_the_example():
+    from xlperf.files import sources
+
+    from xlperf.engine.scoring import form_rules
+    from xlperf.forms.national_2020.layout import NationalLayout
+    from xlperf.forms.national_2020.native import as_built
+
+    example = sources.load(NATIONAL_EXAMPLE)
+    built = as_built(example, form_rules(example.rules, None), NationalLayout.for_form(example))
+    assert sources.load(NATIONAL_SAMPLE).model_dump(exclude={"source"}) == built.model_dump(exclude={"source"})
+    assert example.source  # where the transcription came from is not part of the table
+
+
+@pytest.mark.parametrize("committed", [EMPTY, SAMPLE, NATIONAL_EMPTY, NATIONAL_SAMPLE])
 def test_committed_workbooks_carry_the_vba_modules(committed):
     parser = VBA_Parser(str(committed))
     try:

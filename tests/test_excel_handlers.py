@@ -481,6 +481,15 @@ class _Range:
                 if isinstance(v, str) and v.startswith("'"):
                     v = v[1:]  # Excel keeps the text, the apostrophe only marks it as text
                 self.sheet.cells[(self.r1 + i, self.c1 + j)] = v
+                self.sheet.formulas.pop((self.r1 + i, self.c1 + j), None)
+
+    @property
+    def formula(self):
+        """Each cell's formula ("=…"), else its value as text, as xlwings gives `Range.formula`."""
+        rows = tuple(tuple(self.sheet.formulas.get((r, c), "" if self.sheet.cells.get((r, c)) is None
+                                                   else str(self.sheet.cells[(r, c)]))
+                           for c in range(self.c1, self.c2 + 1)) for r in range(self.r1, self.r2 + 1))
+        return rows[0][0] if (self.r1, self.c1) == (self.r2, self.c2) else rows
 
     @property
     def color(self):
@@ -532,6 +541,7 @@ class _Sheet:
         self.book, self.name = book, name
         self.cells = {(r, c): v for r, row in enumerate(rows) for c, v in enumerate(row) if v is not None}
         self.fills, self.notes, self.links, self.merged = {}, {}, [], []
+        self.formulas: dict[tuple[int, int], str] = {}
         self.api = _SheetApi(self, protected)
 
     def range(self, first, last=None):
@@ -587,7 +597,10 @@ class _Book:
         self.sheets = _Sheets(self)
         for name, rows in grids.items():
             values = [[v.cached if isinstance(v, Formula) else v for v in row] for row in rows]
-            self.sheets.items.append(_Sheet(self, name, values, protected[name]))
+            sheet = _Sheet(self, name, values, protected[name])
+            sheet.formulas = {(r, c): v.text for r, row in enumerate(rows) for c, v in enumerate(row)
+                              if isinstance(v, Formula)}
+            self.sheets.items.append(sheet)
         self.sheets.active = self.sheets.items[0]
 
 

@@ -440,11 +440,11 @@ def test_new_writes_the_national_formula_edition(tmp_path, capsys):
         with zipfile.ZipFile(tmp_path / name) as z:
             assert not any("vba" in n.lower() for n in z.namelist())
     capsys.readouterr()
-    assert main(["new", str(tmp_path / "c.xlsm"), "--form", "national", "--edition", "macro"]) == 2
-    assert "暂无启用宏的版本" in capsys.readouterr().err
-    assert main(["new", str(tmp_path / "d.xlsm"), "--form", "national"]) == 2
+    assert main(["new", str(tmp_path / "c.xlsm"), "--form", "national", "--edition", "formulas"]) == 2
     assert ".xlsx" in capsys.readouterr().err
-    assert not (tmp_path / "c.xlsm").exists() and not (tmp_path / "d.xlsm").exists()
+    assert main(["new", str(tmp_path / "d.xlsx"), "--form", "national", "--edition", "macro"]) == 2
+    assert ".xlsm" in capsys.readouterr().err
+    assert not (tmp_path / "c.xlsm").exists() and not (tmp_path / "d.xlsx").exists()
     assert main(["new", str(tmp_path / "again.xlsx"), "--from", str(tmp_path / "b.xlsx")]) == 0
     assert sources.load(tmp_path / "again.xlsx") == sources.load(tmp_path / "b.xlsx")
     assert main(["submit", str(tmp_path / "b.xlsx"), "-o", str(tmp_path / "报送.xlsx"), "--allow-errors"]) in (0, 1)

@@ -147,7 +147,9 @@ def test_new_builds_the_national_table(tmp_path):
     r = run("new", str(out), "--form", "national")
     assert r.returncode == 0, r.stderr
     assert sources.load(out) == NationalForm()
-    assert run("new", str(tmp_path / "n.xlsm"), "--form", "national").returncode == 2
+    assert run("new", str(tmp_path / "n.xlsm"), "--form", "national", "--edition", "formulas").returncode == 2
+    assert run("new", str(tmp_path / "n.xlsm"), "--form", "national").returncode == 0  # the macro edition
+    assert sources.load(tmp_path / "n.xlsm") == NationalForm()
     r = run("new", str(tmp_path / "g.xlsx"), "--form", "guangdong-1-1")
     assert r.returncode == 2 and ".xlsm" in r.stderr
     r = run("new", str(tmp_path / "x.xlsx"), "--form", "shanghai")

@@ -106,6 +106,7 @@ def test_all_sources_are_ascii_with_crlf_line_breaks(modules):
 
 def test_build_leaves_no_standins_behind():
     vm._modules.cache_clear()
+    vm._standard_modules.cache_clear()
     vm.vba_modules()
     for name in ("pythoncom", "pywintypes", "win32com", "win32com.client", "xlwings.udfs"):
         assert name not in sys.modules

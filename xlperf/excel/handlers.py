@@ -26,6 +26,11 @@ What the handlers write:
 
 A cell whose content cannot be read (text in an amount cell) is not a crash: it is
 marked and listed with the code `XLS001` and the message names the cell.
+
+That is the Guangdong workbook (`_Session`). The same button macros serve every form kind:
+a workbook whose hidden _xlperf sheet records another `form_kind` is handed to that kind's
+`excel_session` (the national table's: `xlperf.forms.national_2020.excel`), a `Session`
+sharing the marks record, the 校验结果 sheet and 清除标记 with the Guangdong one.
 """
 
 from __future__ import annotations
@@ -122,6 +127,14 @@ class Book(Protocol):
 
     def tell(self, text: str) -> None:
         """Show a message to the person (Excel) or nothing (a file: the text is returned)."""
+
+    def formula_cells(self, sheet: str, ref: str) -> set[tuple[int, int]]:
+        """(row, col), 0-based on the sheet, of the cells of `ref` that hold a formula."""
+
+    def shows(self, sheet: str, cell: str, value: Any) -> None:
+        """What the formula in `cell` computes now (the engine's value): Excel computes it
+        itself; a file keeps it as the formula's cached result, for readers that do not
+        recalculate (xlperf's own among them)."""
 
 
 def _excel_value(value: Any) -> Any:
@@ -246,6 +259,16 @@ class ExcelBook:
         shown = text if len(text) <= _MESSAGE_LIMIT else text[:_MESSAGE_LIMIT] + "……"
         self.xl.app.alert(shown, title="xlperf")
 
+    def formula_cells(self, sheet: str, ref: str) -> set[tuple[int, int]]:
+        a = Area.parse(ref)
+        found = self.xl.sheets[sheet].range(ref).formula
+        rows = found if isinstance(found, (list, tuple)) else ((found,),)
+        return {(a.row + i, a.col + j) for i, row in enumerate(rows) for j, f in enumerate(row)
+                if isinstance(f, str) and f.startswith("=")}
+
+    def shows(self, sheet: str, cell: str, value: Any) -> None:
+        pass  # Excel recalculates
+
 
 class FileBook:
     """A workbook file, changed in memory and saved to another file.
@@ -276,6 +299,7 @@ class FileBook:
         check_whole_package(self.source)
         _refuse_foreign_vba(self.source)
         self.wb = openpyxl.load_workbook(self.source, keep_vba=suffix == ".xlsm")
+        self._shown: dict[tuple[str, str], Any] = {}
         for ws in self.wb.worksheets:
             _refill_merged(ws)
 
@@ -389,12 +413,23 @@ class FileBook:
     def tell(self, text: str) -> None:
         pass
 
+    def formula_cells(self, sheet: str, ref: str) -> set[tuple[int, int]]:
+        from xlperf.files.xlsx_grid import Formula
+
+        a = Area.parse(ref)
+        rows = self._grids.get(sheet, [])
+        return {(r, c) for r, c in a.cells() if r < len(rows) and c < len(rows[r]) and isinstance(rows[r][c], Formula)}
+
+    def shows(self, sheet: str, cell: str, value: Any) -> None:
+        self._shown[(sheet, cell)] = value
+
     def save(self) -> Path:
         from xlperf.files.atomic import atomic_path
 
         with atomic_path(self.out, force=self.force, source=self.source) as tmp:
             self.wb.save(tmp)
             _number_vml_drawings(tmp)
+            _keep_cached_results(tmp, self.source, self._shown)
         return self.out
 
 
@@ -450,6 +485,78 @@ def _number_vml_drawings(path: Path) -> None:
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
             for info, data in entries:
                 z.writestr(info, data)
+
+
+_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)><f>([^<]*)</f><v>([^<]*)</v></c>')
+_EMPTY_RESULT = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)><f>([^<]*)</f>(?:<v></v>|<v/>|<v />)?</c>')
+
+
+def _keep_cached_results(path: Path, source: Path, shown: dict[tuple[str, str], Any]) -> None:
+    """Give the formulas of a workbook saved by openpyxl their results back.
+
+    openpyxl saves every formula without its cached result, so a reader that does not
+    recalculate (xlperf's own reader, a viewer, LibreOffice by default) would see empty
+    cells where the source showed values, and the national form's computed cells (whose
+    cached result is what the form states) would read as unfilled. A formula the handlers
+    left as it was gets the result it had in `source`; `shown` gives the result of a cell
+    whose inputs a handler changed (the engine's value, `Book.shows`)."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    with zipfile.ZipFile(source) as z:
+        before = {name: z.read(part).decode("utf-8") for name, part in _sheet_parts(z).items()}
+    with zipfile.ZipFile(path) as z:
+        entries = [(info, z.read(info.filename)) for info in z.infolist()]
+        parts = {part: name for name, part in _sheet_parts(z).items()}
+    changed = False
+    for k, (info, data) in enumerate(entries):
+        name = parts.get(info.filename)
+        if name is None:
+            continue
+        cached = {m.group(1): (m.group(3), m.group(2), m.group(4)) for m in _FORMULA_CELL.finditer(before.get(name, ""))}
+
+        def fill(m: re.Match) -> str:
+            ref, attrs, formula = m.group(1), re.sub(r'\s+t="[^"]*"', "", m.group(2)), m.group(3)
+            if (name, ref) in shown:
+                value = shown[(name, ref)]
+                if value is None or value == "":
+                    kind, text = ' t="str"', ""
+                elif isinstance(value, bool):
+                    kind, text = ' t="b"', str(int(value))
+                elif isinstance(value, (int, float, Decimal)):
+                    kind, text = "", repr(float(value))
+                else:
+                    kind, text = ' t="str"', escape(str(value))
+            elif ref in cached and cached[ref][0] == formula:
+                old = re.search(r'\st="([^"]*)"', cached[ref][1])
+                kind, text = (f' t="{old.group(1)}"' if old else ""), cached[ref][2]
+            else:
+                return m.group(0)
+            return f'<c r="{ref}"{attrs}{kind}><f>{formula}</f><v>{text}</v></c>'
+
+        text = data.decode("utf-8")
+        new = _EMPTY_RESULT.sub(fill, text)
+        if new != text:
+            entries[k] = (info, new.encode("utf-8"))
+            changed = True
+    if changed:
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            for info, data in entries:
+                z.writestr(info, data)
+
+
+def _sheet_parts(z: Any) -> dict[str, str]:
+    """Sheet name -> its part in an open package."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+
+    rels = {el.get("Id"): el.get("Target", "") for el in ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))}
+    found = {}
+    for sheet in (el for el in ET.fromstring(z.read("xl/workbook.xml")).iter() if el.tag.endswith("}sheet")):
+        rid = next((v for key, v in sheet.attrib.items() if key.endswith("}id")), "")
+        target = rels.get(rid, "")
+        found[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+    return found
 
 
 def _vml_in_sheet_order(parts: dict[str, bytes]) -> dict[str, int]:
@@ -621,7 +728,7 @@ def process_file(path: str | os.PathLike, out: str | os.PathLike, action: str = 
 def _handle(book: Book | None, action: str) -> Outcome:
     book = book if book is not None else ExcelBook.caller()
     try:
-        outcome = _Session(book).run(action)
+        outcome = _session(book).run(action)
     except InputError as e:
         outcome = Outcome(action, e.message, usable=False)
     except Exception as e:
@@ -633,24 +740,138 @@ def _handle(book: Book | None, action: str) -> Outcome:
     return outcome
 
 
-class _Session:
-    """One button press: the workbook, the layout its _xlperf sheet records, and the steps."""
+def _session(book: Book) -> "Session":
+    """The session for the workbook's form kind (`_xlperf` form_kind; none recorded: the
+    Guangdong kind, whose Excel layer is `_Session` here). Another kind's package provides
+    `excel_session(book, meta_rows)` returning its `Session`."""
+    from xlperf import forms
+    from xlperf.workbook.read import WorkbookError
 
-    def __init__(self, book: Book):
-        from xlperf.workbook.read import WorkbookError, record_of
+    if META not in book.sheet_names():
+        raise WorkbookError(
+            f"这不是 xlperf 生成的自评工作簿（缺少隐藏工作表 {META}）；请用 xlperf new 生成工作簿后填写"
+        )
+    meta = book.read(META)
+    record = {str(r[0]).strip(): "" if len(r) < 2 or r[1] is None else str(r[1])
+              for r in meta if r and r[0] not in (None, "")}
+    try:
+        kind = forms.kind_of_meta(record)
+    except InputError as e:
+        raise WorkbookError(f"_xlperf 工作表记录的表式无法识别：{e.message}") from None
+    if kind.key != forms.GUANGDONG:
+        return kind.module().excel_session(book, meta)
+    return _Session(book, meta)
 
+
+class Session:
+    """One button press on a workbook of any kind. Shared by every kind: the marks
+    recorded in _xlperf, the sheet 校验结果 and 清除标记. A kind's subclass says which
+    sheets it writes (`sheets`), where findings go (`marks_for`), what a marked range
+    looked like before (`original_fill`) and what each button does (`run`)."""
+
+    def __init__(self, book: Book, meta: list[list[Any]]):
         self.book = book
         self.names = book.sheet_names()
-        if META not in self.names:
-            raise WorkbookError(
-                f"这不是 xlperf 生成的自评工作簿（缺少隐藏工作表 {META}）；请用 xlperf new 生成工作簿后填写"
-            )
-        self.meta = book.read(META)
+        self.meta = meta
+        self.sheets: list[str] = []
+
+    def run(self, action: str) -> Outcome:
+        raise NotImplementedError
+
+    def marks_for(self, findings: Sequence[Any]) -> list[Any]:
+        """The marks (sheet, cell, area, fill, comment) of `findings`, one per range."""
+        raise NotImplementedError
+
+    def original_fill(self, sheet: str, ref: str) -> str | None:
+        """The fill a range had before it was marked (None: no fill)."""
+        raise NotImplementedError
+
+    def writable(self) -> list[str]:
+        return [s for s in self.sheets if s in self.names]
+
+    def mark(self, findings: Sequence[Any]) -> None:
+        """Clear the previous marks, mark `findings`, record them, list them on 校验结果."""
+        marks = [m for m in self.marks_for(findings) if m.sheet in self.names]
+        self._restore([m for m in self._recorded() if m not in {(k.sheet, k.area) for k in marks}])
+        for m in marks:
+            self.book.fill(m.sheet, m.area, m.fill)
+            self.book.note(m.sheet, m.cell, m.comment)
+        self._record([(m.sheet, m.area) for m in marks])
+        self._findings_sheet(findings)
+
+    def clear(self) -> Outcome:
+        recorded = self._recorded()
+        dropped = FINDINGS_SHEET in self.names
+        with self.book.editing(self.writable()):
+            self._restore(recorded)
+            self._record([])
+            if dropped:
+                self.book.drop_sheet(FINDINGS_SHEET)
+        if not recorded and not dropped:
+            return Outcome("clear_marks", "没有需要清除的标记。")
+        sheet = "和“校验结果”工作表" if dropped else ""
+        return Outcome("clear_marks", f"已清除{len(recorded)}处标记{sheet}，单元格已恢复原来的底色。")
+
+    # -- marks recorded in _xlperf
+
+    def _recorded(self) -> list[tuple[str, str]]:
+        for row in self.meta:
+            if row and row[0] == "marks" and len(row) > 1 and row[1]:
+                try:
+                    return [(str(s), str(a)) for s, a in json.loads(str(row[1]))]
+                except (ValueError, TypeError):
+                    return []
+        return []
+
+    def _record(self, marks: list[tuple[str, str]]) -> None:
+        text = json.dumps(marks, ensure_ascii=False)
+        index = next((i for i, row in enumerate(self.meta) if row and row[0] == "marks"), None)
+        if index is None:
+            if not marks:
+                return
+            index = max((i + 1 for i, row in enumerate(self.meta) if row and row[0] not in (None, "")), default=0)
+        self.book.write(META, f"A{index + 1}:B{index + 1}", [["marks", text]])
+        while len(self.meta) <= index:
+            self.meta.append([None, None])
+        self.meta[index] = ["marks", text]
+
+    def _restore(self, marks: Iterable[tuple[str, str]]) -> None:
+        for sheet, ref in marks:
+            if sheet in self.names:
+                self.book.fill(sheet, ref, self.original_fill(sheet, ref))
+                self.book.note(sheet, Area.parse(ref).first, None)
+
+    def _findings_sheet(self, findings: Sequence[Any]) -> None:
+        errors = sum(1 for f in findings if f.severity == "error")
+        title = (f"校验结果：{errors} 个错误、{len(findings) - errors} 个警告。点击“单元格”一列可跳到该单元格；"
+                 "点“清除标记”按钮可删除本表和单元格上的标记。") if findings else "校验结果：未发现问题。"
+        rows: list[list[Any]] = [[title], ["级别", "代码", "单元格", "说明"]]
+        links = []
+        for f in findings:
+            cell = getattr(f, "cell", None)
+            where = place(f)
+            if cell and "!" in cell:
+                links.append((len(rows), 2, link_target(cell), where))
+            rows.append(["错误" if f.severity == "error" else "警告", f.code, where, f.message])
+        self.book.put_sheet(FINDINGS_SHEET, rows, _FINDINGS_WIDTHS, links)
+        self.names = self.book.sheet_names()
+
+
+
+
+class _Session(Session):
+    """One button press on a Guangdong workbook: the layout its _xlperf sheet records, and the steps."""
+
+    def __init__(self, book: Book, meta: list[list[Any]]):
+        from xlperf.workbook.read import WorkbookError, record_of
+
+        super().__init__(book, meta)
         self.layout, self.mode, built = record_of({META: self.meta})
         self.sheets = [s for s in (FORM, SCORE, REPORT) if s in built]
         missing = [s for s in self.sheets if s not in self.names]
         if missing:
             raise WorkbookError(f"工作簿缺少工作表“{'”“'.join(missing)}”（可能被改名或删除），请恢复后重试")
+
 
     # -- steps
 
@@ -694,18 +915,12 @@ class _Session:
 
         return form_rules(ev.scoring.rules, self.book.folder)
 
-    def writable(self) -> list[str]:
-        return [s for s in self.sheets if s in self.names]
+    def marks_for(self, findings: Sequence[Any]) -> list[Any]:
+        return self.layout.marks_for(findings)
 
-    def mark(self, findings: Sequence[Any]) -> None:
-        """Clear the previous marks, mark `findings`, record them, list them on 校验结果."""
-        marks = [m for m in self.layout.marks_for(findings) if m.sheet in self.names]
-        self._restore([m for m in self._recorded() if m not in {(k.sheet, k.area) for k in marks}])
-        for m in marks:
-            self.book.fill(m.sheet, m.area, m.fill)
-            self.book.note(m.sheet, m.cell, m.comment)
-        self._record([(m.sheet, m.area) for m in marks])
-        self._findings_sheet(findings)
+    def original_fill(self, sheet: str, ref: str) -> str | None:
+        fill = self.layout.original_fill(sheet, ref)
+        return None if fill == INPUT_FILL and self.mode != "macro" else fill  # a plain copy's inputs have no fill
 
     def write_understanding(self, ev) -> None:
         """The helper cells beside each indicator row: what the engine understood of its
@@ -767,19 +982,6 @@ class _Session:
         return Outcome("export", "\n".join(lines), findings=result.findings, scorecard=result.scorecard,
                        report=result.docx)
 
-    def clear(self) -> Outcome:
-        recorded = self._recorded()
-        dropped = FINDINGS_SHEET in self.names
-        with self.book.editing(self.writable()):
-            self._restore(recorded)
-            self._record([])
-            if dropped:
-                self.book.drop_sheet(FINDINGS_SHEET)
-        if not recorded and not dropped:
-            return Outcome("clear_marks", "没有需要清除的标记。")
-        sheet = "和“校验结果”工作表" if dropped else ""
-        return Outcome("clear_marks", f"已清除{len(recorded)}处标记{sheet}，单元格已恢复原来的底色。")
-
     def unreadable(self, action: str, error) -> Outcome:
         """Cells that cannot be read: marked and listed; the message names each one."""
         found = [
@@ -798,52 +1000,6 @@ class _Session:
             lines.append(f"……另有{more}处，见“校验结果”工作表。")
         return Outcome(action, "\n".join(lines), findings=found, problems=list(error.problems))
 
-    # -- marks recorded in _xlperf
-
-    def _recorded(self) -> list[tuple[str, str]]:
-        for row in self.meta:
-            if row and row[0] == "marks" and len(row) > 1 and row[1]:
-                try:
-                    return [(str(s), str(a)) for s, a in json.loads(str(row[1]))]
-                except (ValueError, TypeError):
-                    return []
-        return []
-
-    def _record(self, marks: list[tuple[str, str]]) -> None:
-        text = json.dumps(marks, ensure_ascii=False)
-        index = next((i for i, row in enumerate(self.meta) if row and row[0] == "marks"), None)
-        if index is None:
-            if not marks:
-                return
-            index = max((i + 1 for i, row in enumerate(self.meta) if row and row[0] not in (None, "")), default=0)
-        self.book.write(META, f"A{index + 1}:B{index + 1}", [["marks", text]])
-        while len(self.meta) <= index:
-            self.meta.append([None, None])
-        self.meta[index] = ["marks", text]
-
-    def _restore(self, marks: Iterable[tuple[str, str]]) -> None:
-        for sheet, ref in marks:
-            if sheet in self.names:
-                fill = self.layout.original_fill(sheet, ref)
-                if fill == INPUT_FILL and self.mode != "macro":
-                    fill = None  # a plain copy's inputs have no fill
-                self.book.fill(sheet, ref, fill)
-                self.book.note(sheet, Area.parse(ref).first, None)
-
-    def _findings_sheet(self, findings: Sequence[Any]) -> None:
-        errors = sum(1 for f in findings if f.severity == "error")
-        title = (f"校验结果：{errors} 个错误、{len(findings) - errors} 个警告。点击“单元格”一列可跳到该单元格；"
-                 "点“清除标记”按钮可删除本表和单元格上的标记。") if findings else "校验结果：未发现问题。"
-        rows: list[list[Any]] = [[title], ["级别", "代码", "单元格", "说明"]]
-        links = []
-        for f in findings:
-            cell = getattr(f, "cell", None)
-            where = place(f)
-            if cell and "!" in cell:
-                links.append((len(rows), 2, link_target(cell), where))
-            rows.append(["错误" if f.severity == "error" else "警告", f.code, where, f.message])
-        self.book.put_sheet(FINDINGS_SHEET, rows, _FINDINGS_WIDTHS, links)
-        self.names = self.book.sheet_names()
 
 
 def link_target(cell: str) -> str:

@@ -15,7 +15,10 @@
    message comes from Python, so the VBA stays ASCII.
 4. Document modules, empty: `ThisWorkbook` and one per sheet code name.
 
-Building them takes a few hundredths of a second and happens once per process.
+The first three are the same for every form kind (the button macros run handlers that
+dispatch on the workbook's form kind); only the document modules follow the sheets of
+the kind's workbook (`vba_modules(codenames)`). Building the standard modules takes a few
+hundredths of a second and happens once per process.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import io
 import keyword
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import SimpleNamespace
 
 from xlperf.excel.vba.project import Module
@@ -54,19 +57,27 @@ UDF_HEADER = (
 """The lines `xlwings.udfs.import_udfs` writes below `Attribute VB_Name`."""
 
 
-def vba_modules() -> list[Module]:
-    """The workbook's VBA modules, in project order (built once, then cached)."""
-    return list(_modules())
+def vba_modules(codenames: Sequence[str] | None = None) -> list[Module]:
+    """The workbook's VBA modules, in project order (built once, then cached).
+
+    codenames: the VBA code names of the workbook's sheets, one document module each
+    (default: the Guangdong workbook's `SHEET_CODENAMES`); the standard modules are the
+    same for every kind."""
+    return list(_modules(None if codenames is None else tuple(codenames)))
+
+
+@functools.lru_cache(maxsize=4)
+def _modules(codenames: tuple[str, ...] | None = None) -> tuple[Module, ...]:
+    documents = (WORKBOOK_MODULE, *(sheet_codenames() if codenames is None else codenames))
+    return (*_standard_modules(), *(Module(name, "", "document") for name in documents))
 
 
 @functools.lru_cache(maxsize=1)
-def _modules() -> tuple[Module, ...]:
-    documents = (WORKBOOK_MODULE, *sheet_codenames())
+def _standard_modules() -> tuple[Module, ...]:
     return (
         Module(XLWINGS_MODULE, xlwings_module_source()),
         Module(UDF_MODULE, udf_module_source()),
         Module(BUTTON_MODULE, button_module_source(button_macros())),
-        *(Module(name, "", "document") for name in documents),
     )
 
 

@@ -16,13 +16,15 @@ from xlperf.errors import InputError
 from xlperf.files import values
 
 
-@lru_cache(maxsize=1)
-def vba_project() -> bytes:
-    """vbaProject.bin: the installed xlwings' module, the UDF wrappers and the button macros."""
+@lru_cache(maxsize=4)
+def vba_project(codenames: tuple[str, ...] | None = None) -> bytes:
+    """vbaProject.bin: the installed xlwings' module, the UDF wrappers and the button macros
+    (the same for every form kind), and a document module per sheet code name (`codenames`;
+    default: the Guangdong workbook's sheets)."""
     from xlperf.excel.vba import build_vba_project
     from xlperf.excel.vba_modules import vba_modules
 
-    return build_vba_project(vba_modules())
+    return build_vba_project(vba_modules(codenames))
 
 
 def _require_suffix(path: Path, suffix: str, what: str) -> None:
@@ -57,15 +59,16 @@ def new_workbook(
     """Build the self-evaluation workbook, empty or filled from `source`
     (or from `ev`, a form already loaded from `source`, e.g. carried over a year).
 
-    edition "macro" (default): the macro-enabled .xlsm, native formulas with the xlwings layer
+    edition "macro" (default for Guangdong's form): the macro-enabled .xlsm, native formulas with the xlwings layer
     on top (buttons, PERF_ functions); "formulas": the macro-free .xlsx with the same form
     and native formulas, and no VBA, no xlwings.conf and no PERF_ call.
     Rows per block are at least the given capacities (defaults from the layout) and grow to
     hold the data. The file is written atomically; an existing file needs `force`.
     `form` names the form kind (`xlperf.forms`); without it, the kind of `source`, else
     Guangdong's. Another kind builds its own workbook (`new_workbook` of its package, given
-    `edition` as asked: None when not asked; the national table's default is its formula
-    edition). For the Guangdong form no `edition` means "macro".
+    `edition` as asked: None when not asked, the national table then choosing by the suffix
+    of `out`: .xlsm its macro edition, .xlsx its formula edition; and `interpreter`). For the
+    Guangdong form no `edition` means "macro".
     interpreter: the Python for the xlwings.conf sheet (`xlperf new --interpreter`).
     """
     from xlperf import forms
@@ -79,13 +82,14 @@ def new_workbook(
     chosen = forms.kind(form) if form is not None else None
     if chosen is not None and chosen.key != forms.GUANGDONG:
         return chosen.module().new_workbook(out, source=source, rules=rules, force=force, indicator_rows=indicator_rows,
-                                            edition=edition)
+                                            edition=edition, interpreter=interpreter)
     out = Path(out)
     if source is not None and chosen is None and sources.kind_of_file(source).key != forms.GUANGDONG:
         return sources.kind_of_file(source).module().new_workbook(
-            out, source=source, rules=rules, force=force, indicator_rows=indicator_rows, edition=edition
+            out, source=source, rules=rules, force=force, indicator_rows=indicator_rows, edition=edition,
+            interpreter=interpreter,
         )
-    edition = edition or "macro"
+    edition = "macro" if edition is None else edition
     if edition not in ("macro", "formulas"):
         raise InputError(f"工作簿版本只能是 macro（启用宏）或 formulas（只用公式），实际为“{edition}”")
     if edition == "macro":

@@ -55,10 +55,12 @@ def read_workbook(book, meta: dict, path):
 
 
 def new_workbook(out, *, source=None, rules=None, force: bool = False, indicator_rows: int | None = None,
-                 edition: str | None = None):
-    """The working copy of the national table, empty or filled from `source` (a national data
-    file or workbook): the formula edition (.xlsx, native formulas, flags and 校验汇总; also
-    without `edition`). The macro edition is not built for this kind yet."""
+                 edition: str | None = None, interpreter: str | None = None):
+    """The working copy of the national table, empty or filled from `source` (a national
+    data file or workbook): the formula edition (.xlsx: native formulas, flags and 校验汇总)
+    or the macro edition (.xlsm: the same formulas and, on top, the VBA project, the buttons
+    and the PERF_ functions). edition None chooses by the suffix of `out`.
+    interpreter: the Python for the xlwings.conf sheet (macro edition only)."""
     from pathlib import Path
 
     from xlperf import forms
@@ -69,9 +71,14 @@ def new_workbook(out, *, source=None, rules=None, force: bool = False, indicator
     from xlperf.forms.national_2020.layout import NationalLayout
 
     out = Path(out)
-    if edition not in (None, "formulas"):
-        raise InputError("项目支出绩效自评表暂无启用宏的版本：请用 --edition formulas（或不写 --edition）生成只用公式的 .xlsx 工作簿")
-    if out.suffix.lower() != ".xlsx":
+    suffix = out.suffix.lower()
+    if edition is None:
+        edition = "macro" if suffix == ".xlsm" else "formulas"
+    if edition not in ("macro", "formulas"):
+        raise InputError(f"工作簿版本只能是 macro（启用宏）或 formulas（只用公式），实际为“{edition}”")
+    if edition == "macro" and suffix != ".xlsm":
+        raise InputError(f"输出文件 {out}：启用宏的工作簿应保存为 .xlsm 文件")
+    if edition == "formulas" and suffix != ".xlsx":
         raise InputError(f"输出文件 {out}：项目支出绩效自评表的公式版工作簿不含宏，应保存为 .xlsx 文件")
     check_output(out, force=force, source=source)
     form = sources.load(source) if source is not None else MODEL()
@@ -79,11 +86,32 @@ def new_workbook(out, *, source=None, rules=None, force: bool = False, indicator
         raise InputError(f"数据文件 {source} 是“{forms.kind_of(form).title}”表式，不是项目支出绩效自评表")
     if rules is not None:
         form = form.model_copy(update={"rules": str(rules)})
+    vba = setting = None
+    if edition == "macro":
+        from xlperf.forms.guangdong_1_1.layout import interpreter_setting
+        from xlperf.forms.national_2020.excel import SHEET_CODENAMES
+        from xlperf.workbook.editions import vba_project
+
+        try:
+            setting = interpreter_setting(interpreter) if interpreter else None
+        except ValueError as e:
+            raise InputError(str(e)) from None
+        vba = vba_project(SHEET_CODENAMES)
+    elif interpreter:
+        raise InputError("--interpreter 只用于启用宏的工作簿（.xlsm）")
     try:
         NationalLayout.for_form(form, indicator_rows)
     except ValueError as e:
         raise InputError(f"行数设置有误：{e}") from None
-    return workbook.build(out, form, force=force, source=source, indicator_rows=indicator_rows, formulas=True)
+    return workbook.build(out, form, force=force, source=source, indicator_rows=indicator_rows, formulas=True, vba=vba,
+                          interpreter=setting)
+
+
+def excel_session(book, meta):
+    """The buttons' session for a national workbook (`xlperf.excel.handlers`)."""
+    from xlperf.forms.national_2020.excel import excel_session as session
+
+    return session(book, meta)
 
 
 def submission_copy(form, out, *, rules=None, force: bool = False, source=None):
@@ -97,7 +125,9 @@ def submission_copy(form, out, *, rules=None, force: bool = False, source=None):
 
 def mark_copy(source, out, *, force: bool = False):
     """`xlperf mark` for a national workbook: a copy with each finding's cell filled and
-    commented, and a 校验结果 sheet; the source is never written."""
+    commented, and a 校验结果 sheet; the source is never written. The macro edition (.xlsm)
+    is marked by its own buttons' handlers (校验 and 计算得分, `xlperf.excel.process_file`),
+    which keep its VBA project; the result has `errors`, `warnings` and `ok` either way."""
     from pathlib import Path
 
     from xlperf.errors import InputError
@@ -107,6 +137,12 @@ def mark_copy(source, out, *, force: bool = False):
     out, src = Path(out), Path(source)
     if out.suffix.lower() != src.suffix.lower():
         raise InputError(f"输出文件 {out}：扩展名应与原文件相同（{src.suffix}）")
+    if src.suffix.lower() == ".xlsm":
+        from xlperf.engine import Evaluation
+        from xlperf.excel.handlers import process_file
+
+        outcome = process_file(src, out, "mark", force=force)
+        return Evaluation(findings=outcome.findings, scorecard=outcome.scorecard)
     form, locate = sources.load_with_locator(src)
     result = evaluate(form, locate=locate, folder=src.parent)
     workbook.build(out, form, findings=result.findings, force=force, source=src, formulas=_is_formula_edition(src))

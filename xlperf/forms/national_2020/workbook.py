@@ -15,7 +15,9 @@
   evaluates a formula. The rule set named by the form is kept in ``_xlperf``; a data file's
   ``source`` note (where a transcription came from) is not part of the table and is not written.
 
-The workbook holds no macros; `xlperf mark` writes the marked copy.
+The macro edition (.xlsm) is the formula edition with the Excel layer added
+(`excel.add_macro_parts`: VBA project, buttons, xlwings.conf); `xlperf mark` on an .xlsx
+writes the marked copy.
 """
 
 from __future__ import annotations
@@ -82,11 +84,15 @@ def build(
     indicator_rows: int | None = None,
     formulas: bool = False,
     rules=None,
+    vba: bytes | None = None,
+    interpreter: tuple[str, str] | None = None,
 ) -> Path:
     """Write the national workbook (.xlsx) atomically; see the module docstring.
     `indicator_rows`: at least this many rows in the indicator table (default 12).
     `formulas`: the formula edition, scored under `rules` (a RuleSet; default: the form's own
-    setting, a shipped name or a rule file beside `source`)."""
+    setting, a shipped name or a rule file beside `source`).
+    `vba`: a vbaProject.bin with document modules for `excel.SHEET_CODENAMES`: the macro
+    edition (.xlsm), with the (xlwings key, path) `interpreter` row in its xlwings.conf."""
     import xlsxwriter
 
     layout = NationalLayout.for_form(form, indicator_rows)
@@ -160,15 +166,26 @@ def build(
             flags.add_flags(book, ws, layout, form, live[0])
         if findings:
             _checks_sheet(book, findings, layout)
+        if vba is not None:
+            _add_macro_parts(book, ws, vba, interpreter, values=values, findings=findings)
         meta = book.add_worksheet(META)
         recorded = (form.rules or "") if form is not None else ""
-        edition = "formulas" if live is not None else "values" if values else "plain"
+        edition = "macro" if vba is not None else "formulas" if live is not None else "values" if values else "plain"
         for r, (key, val) in enumerate([*layout.meta(), ("rules", recorded), ("edition", edition)]):
             meta.write_string(r, 0, key)
             meta.write_string(r, 1, val)
         meta.hide()
         book.close()
     return out
+
+
+def _add_macro_parts(book, ws, vba: bytes, interpreter, *, values: bool, findings: Sequence) -> None:
+    """The macro edition's Excel layer (`excel.add_macro_parts`): only on the working copy."""
+    from xlperf.forms.national_2020.excel import add_macro_parts
+
+    if values or findings:
+        raise ValueError("只有工作底稿（不带标记的填报表）才能带宏")
+    add_macro_parts(book, ws, vba, interpreter)
 
 
 def _rule_set(form, rules, source):
