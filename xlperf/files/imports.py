@@ -22,7 +22,7 @@ XLS_SUFFIXES = {".xls"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 IMPORT_SUFFIXES = DOCX_SUFFIXES | XLS_SUFFIXES | XLSX_SUFFIXES
 
-KINDS: tuple[str, ...] = ("xlperf.forms.guangdong_1_1.importer",)
+KINDS: tuple[str, ...] = ("xlperf.forms.guangdong_1_1.importer", "xlperf.forms.national_2020.importer")
 """Modules of the form kinds that can be imported. Each supplies its label table and
 says: KIND, TITLE, MODEL (its pydantic model), detect(grid) -> how many of its
 distinctive labels the grid holds, read(grid, parse) -> `anchored.Imported`. A new kind
