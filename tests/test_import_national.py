@@ -1,0 +1,294 @@
+"""Import of the national 项目支出绩效自评表 typed in Word, Excel or WPS.
+
+Round trips: model -> the Word template's .docx, or a hand-laid .xlsx in the variants of
+tests/national_forms.py, or an .xls through LibreOffice -> import -> the same model, for
+the five real examples and for generated forms; the label reader agrees with the layout
+reader on xlperf's own national workbook. The two kinds are told apart by their labels.
+Each IMP code the national reader adds has a trigger and a near miss.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.national_forms import BARE, VARIANTS, Variant, comparable, write_docx, write_xlsx
+from xlperf.files import sources
+from xlperf.files.grid import TextGrid, norm
+from xlperf.files.imports import grid_of, import_file, import_grid
+from xlperf.files.safezip import UnreadableFile
+from xlperf.forms.national_2020 import importer
+from xlperf.forms.national_2020.model import NationalForm
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("national-*.json"))
+OPTIONAL = {("IMP006", "manager"), ("IMP006", "phone"), ("IMP006", "fill_date"), ("IMP006", "grade"),
+            ("IMP006", "funds.change_note")}
+
+
+def example(name: str = "national-clean-2022") -> NationalForm:
+    return sources.load(ROOT / "examples" / f"{name}.json")
+
+
+def codes(result) -> list[tuple[str, str]]:
+    return [(f.code, f.field) for f in result.findings]
+
+
+# ---- the five real examples in every layout ------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+@pytest.mark.parametrize("variant", VARIANTS, ids=[v.name for v in VARIANTS])
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_examples_round_trip_in_every_layout(tmp_path, path, variant, fmt):
+    form = sources.load(path)
+    out = tmp_path / f"form.{fmt}"
+    (write_docx if fmt == "docx" else write_xlsx)(form, out, variant)
+    result = import_file(out)
+    assert isinstance(result.form, NationalForm)
+    assert codes(result) == []
+    assert comparable(result.form) == comparable(form)
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_the_bare_official_template_reports_the_fields_it_does_not_have(tmp_path, fmt):
+    form = example().model_copy(update={"manager": "", "phone": "", "grade": "", "fill_date": None})
+    out = tmp_path / f"bare.{fmt}"
+    (write_docx if fmt == "docx" else write_xlsx)(form, out, BARE)
+    result = import_file(out)
+    assert set(codes(result)) == OPTIONAL and all(f.severity == "warning" for f in result.findings)
+    assert comparable(result.form, local_fields=False) == comparable(form, local_fields=False)
+    assert all("官方表式可不设" in f.message for f in result.findings)
+
+
+def test_the_word_template_places_are_named_as_a_person_finds_them(tmp_path):
+    result = import_file(write_path(tmp_path / "n.docx"))
+    where = {item.field: item.where for item in result.record.read}
+    assert where["project_name"] == "第1个表格第1行第3格"
+    assert where["funds.total.budget"] == "第1个表格第5行第6格"
+    assert where["indicators[0].name"] == "第1个表格第12行第4格"
+    assert where["year"] == "第2段"
+    assert where["total.score"].startswith("第1个表格第")
+
+
+def write_path(path: Path, form: NationalForm | None = None, v: Variant = Variant()) -> Path:
+    (write_docx if path.suffix == ".docx" else write_xlsx)(form or example(), path, v)
+    return path
+
+
+def test_label_reader_agrees_with_the_layout_reader_on_xlperf_national_workbooks(tmp_path):
+    """Two readers of one file: by the layout recorded in _xlperf, and by the labels only."""
+    from xlperf.forms.national_2020 import workbook
+
+    for path in EXAMPLES:
+        out = tmp_path / f"{path.stem}.xlsx"
+        workbook.build(out, sources.load(path))
+        by_layout = sources.load(out)
+        by_labels = import_grid(grid_of(out))
+        assert codes(by_labels) == [], path.name
+        assert comparable(by_labels.form) == comparable(by_layout), path.name
+
+
+# ---- generated forms -----------------------------------------------------------------------------
+
+_KNOWN = {norm(x) for x in importer.known_labels()}
+_alphabet = st.sampled_from(list("绩效目标完成情况预算资金服务满意度增长率数量质量时效成本是否项名称单位")
+                            + list("abcXYZ0123456789%.-/（）、，。《》≥≤ "))
+_text = st.text(_alphabet, max_size=24).map(str.strip).filter(lambda t: norm(t) not in _KNOWN)
+_short = _text.filter(bool)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data(), variant=st.sampled_from(VARIANTS), fmt=st.sampled_from(["docx", "xlsx"]))
+def test_generated_national_forms_round_trip(tmp_path_factory, data, variant, fmt):
+    from tests.strategies import national_forms
+
+    form = data.draw(national_forms(text_strategy=_text, name_strategy=_short))
+    path = tmp_path_factory.mktemp("gen") / f"form.{fmt}"
+    (write_docx if fmt == "docx" else write_xlsx)(form, path, variant)
+    result = import_file(path)
+    assert codes(result) == []
+    assert comparable(result.form) == comparable(form)
+
+
+# ---- .xls through LibreOffice ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def national_xls(tmp_path_factory):
+    from tests.test_import import _soffice_convert
+
+    folder = tmp_path_factory.mktemp("nxls")
+    src = folder / "national.xlsx"
+    write_xlsx(example("national-lijiang-gucheng-2020"), src, Variant("split", split_labels=True, reorder=True))
+    return _soffice_convert(src, folder, "MS Excel 97")
+
+
+def test_xls_national_form_imports_as_the_same_model(national_xls):
+    result = import_file(national_xls)
+    assert codes(result) == []
+    assert comparable(result.form) == comparable(example("national-lijiang-gucheng-2020"))
+
+
+# ---- telling the kinds apart -------------------------------------------------------------------
+
+
+def test_national_and_guangdong_labels_decide_the_kind(tmp_path):
+    from tests.official_forms import write_docx as guangdong_docx
+    from xlperf.forms.guangdong_1_1.model import SelfEvaluation
+
+    national = import_file(write_path(tmp_path / "n.docx"))
+    assert isinstance(national.form, NationalForm)
+    guangdong = import_file(guangdong_docx(sources.load(ROOT / "examples" / "shaoguan-2020.json"), tmp_path / "g.docx") or tmp_path / "g.docx")
+    assert isinstance(guangdong.form, SelfEvaluation)
+    grid = grid_of(tmp_path / "n.docx")
+    assert importer.detect(grid) >= 10
+    from xlperf.forms.guangdong_1_1 import importer as gd
+
+    assert gd.detect(grid) < 3 and importer.detect(grid_of(tmp_path / "g.docx")) < 3
+
+
+def test_a_file_with_neither_kinds_labels_is_refused_as_today(tmp_path):
+    grid = TextGrid("x.xlsx")
+    grid.add_row(["项目名称", "某项目"], "Sheet1", 1)
+    grid.add_row(["得分", "分值"], "Sheet1", 2)
+    with pytest.raises(UnreadableFile) as info:
+        import_grid(grid)
+    assert info.value.code == "IN_NOT_FORM" and "不是自评表" in info.value.message
+
+
+# ---- what is reported, never guessed ----------------------------------------------------------
+
+
+def _grid(tmp_path, v: Variant = Variant(), form: NationalForm | None = None) -> TextGrid:
+    return grid_of(write_path(tmp_path / "n.xlsx", form, v))
+
+
+def _replace(grid: TextGrid, old: str, new, nth: int = 0) -> TextGrid:
+    hits = [(r, c) for r, row in enumerate(grid.rows) for c, v in enumerate(row) if isinstance(v, str) and norm(v) == norm(old)]
+    r, c = hits[nth]
+    grid.rows[r][c] = new
+    return grid
+
+
+def test_imp001_a_required_label_that_is_not_there(tmp_path):
+    result = import_grid(_replace(_grid(tmp_path), "全年执行数", "执行"))
+    assert ("IMP001", "funds") in codes(result)
+    assert result.form.funds.total.budget is None
+
+
+def test_imp001_near_miss_a_label_written_another_way(tmp_path):
+    grid = _replace(_replace(_grid(tmp_path), "全年执行数", "全年执行数（B）"), "项目名称", "项 目 名\n称：")
+    result = import_grid(grid)
+    assert codes(result) == [] and result.form.funds.total.executed == example().funds.total.executed
+
+
+def test_imp001_a_fund_row_missing(tmp_path):
+    result = import_grid(_replace(_grid(tmp_path), "上年结转资金", "结转"))
+    assert ("IMP001", "funds.carryover") in codes(result)
+
+
+def test_imp001_no_year_anywhere(tmp_path):
+    grid = _replace(_grid(tmp_path), "（2022年度）", "")
+    result = import_grid(grid)
+    assert codes(result) == [("IMP001", "year")] and result.form.year is None
+
+
+def test_imp002_a_fund_value_typed_twice(tmp_path):
+    """A value typed in the blank column beside 全年执行数 falls in its band: two values."""
+    grid = _grid(tmp_path, Variant("x", merges=False, extra_columns=True))
+    r = next(r for r, row in enumerate(grid.rows) if any(isinstance(v, str) and norm(v) == "年度资金总额" for v in row))
+    hr = next(r for r, row in enumerate(grid.rows) if any(isinstance(v, str) and norm(v) == "全年执行数" for v in row))
+    hc = next(c for c, v in enumerate(grid.rows[hr]) if isinstance(v, str) and norm(v) == "全年执行数")
+    assert grid.rows[r][hc + 1] is None
+    grid.rows[r][hc + 1] = "19"
+    result = import_grid(grid)
+    assert codes(result) == [("IMP002", "funds.total.executed")] and result.form.funds.total.executed is None
+
+
+def test_imp002_near_miss_dashes_in_the_fund_rows(tmp_path):
+    result = import_grid(_grid(tmp_path))
+    assert codes(result) == [] and result.form.funds.appropriation.points is None
+
+
+def test_imp003_a_fund_amount_that_cannot_be_read(tmp_path):
+    grid = _grid(tmp_path, Variant("t", typed_text=True))
+    grid = _replace(grid, "20.00", "约二十万")
+    result = import_grid(grid)
+    assert [c for c, _ in codes(result)] == ["IMP003"]
+
+
+def test_imp003_near_miss_separators_percent_and_full_width(tmp_path):
+    form = example().model_copy(deep=True)
+    form.funds.total.budget = form.funds.total.budget * 1000
+    result = import_grid(_grid(tmp_path, Variant("t", typed_text=True), form))
+    assert codes(result) == [] and result.form.funds.total.budget == form.funds.total.budget
+
+
+def test_imp006_a_local_field_absent(tmp_path):
+    result = import_grid(_replace(_grid(tmp_path), "自评等级", ""))
+    assert codes(result) == [("IMP006", "grade")] and result.findings[0].severity == "warning"
+
+
+def test_imp006_near_miss_a_local_field_present_but_empty(tmp_path):
+    form = example().model_copy(update={"grade": ""})
+    result = import_grid(_grid(tmp_path, form=form))
+    assert codes(result) == [] and result.form.grade == ""
+
+
+def test_imp006_no_total_row(tmp_path):
+    grid = _replace(_grid(tmp_path), "总分", "")
+    result = import_grid(grid)
+    assert codes(result) == [("IMP006", "total")] and result.form.total.score is None
+
+
+def test_imp007_title_year_and_field_disagree(tmp_path):
+    grid = _grid(tmp_path, Variant("y", year="field"))
+    grid = _replace(grid, "项目支出绩效自评表", "2021年度项目支出绩效自评表")
+    result = import_grid(grid)
+    assert codes(result) == [("IMP007", "year")] and result.form.year is None
+    assert "2021" in result.findings[0].message and "2022" in result.findings[0].message
+
+
+def test_imp007_near_miss_title_and_field_agree(tmp_path):
+    grid = _grid(tmp_path, Variant("y", year="field"))
+    grid = _replace(grid, "项目支出绩效自评表", "2022年度项目支出绩效自评表")
+    result = import_grid(grid)
+    assert codes(result) == [] and result.form.year == 2022
+
+
+def test_imp008_text_in_a_remark_column(tmp_path):
+    grid = _grid(tmp_path, Variant("o", other_headers=True))
+    r = next(r for r, row in enumerate(grid.rows) if any(norm(v) == "备注" for v in row if isinstance(v, str)))
+    c = next(c for c, v in enumerate(grid.rows[r]) if isinstance(v, str) and norm(v) == "备注")
+    grid.rows[r + 2][c:c + 1] = ["已整改"]
+    result = import_grid(grid)
+    assert codes(result) == [("IMP008", "indicators[1]")] and "已整改" in result.findings[0].message
+    assert comparable(result.form) == comparable(example())
+
+
+def test_imp008_near_miss_an_empty_remark_column(tmp_path):
+    result = import_grid(_grid(tmp_path, Variant("o", other_headers=True)))
+    assert codes(result) == []
+
+
+def test_deviation_in_two_columns_is_joined_and_split_back(tmp_path):
+    form = example().model_copy(deep=True)
+    form.indicators[0].deviation = "进度滞后\n加强督办"
+    result = import_file(write_path(tmp_path / "n.docx", form, Variant("s", split_deviation=True)))
+    assert result.form.indicators[0].deviation == "进度滞后\n加强督办" and codes(result) == []
+    assert {i.field for i in result.record.read if i.where.endswith("第10格") or i.where.endswith("第9格")} >= {"indicators[0].deviation"}
+
+
+def test_every_new_import_code_has_a_test_here():
+    import re
+
+    text = Path(__file__).read_text(encoding="utf-8")
+    for code in ("IMP006", "IMP007", "IMP008"):
+        assert re.search(rf"def test_{code.lower()}_(?!near_miss)", text), code
+        assert f"def test_{code.lower()}_near_miss" in text, code
