@@ -144,7 +144,8 @@ def test_national_and_guangdong_labels_decide_the_kind(tmp_path):
 
     national = import_file(write_path(tmp_path / "n.docx"))
     assert isinstance(national.form, NationalForm)
-    guangdong = import_file(guangdong_docx(sources.load(ROOT / "examples" / "shaoguan-2020.json"), tmp_path / "g.docx") or tmp_path / "g.docx")
+    guangdong_docx(sources.load(ROOT / "examples" / "shaoguan-2020.json"), tmp_path / "g.docx")
+    guangdong = import_file(tmp_path / "g.docx")
     assert isinstance(guangdong.form, SelfEvaluation)
     grid = grid_of(tmp_path / "n.docx")
     assert importer.detect(grid) >= 10
@@ -292,3 +293,94 @@ def test_every_new_import_code_has_a_test_here():
     for code in ("IMP006", "IMP007", "IMP008"):
         assert re.search(rf"def test_{code.lower()}_(?!near_miss)", text), code
         assert f"def test_{code.lower()}_near_miss" in text, code
+
+
+# ---- every command reads them; carry-over ------------------------------------------------------
+
+
+def run_cli(*args, cwd):
+    from tests.test_import import run_cli as run
+
+    return run(*args, cwd=cwd)
+
+
+def test_check_score_export_and_new_read_a_national_docx(tmp_path):
+    write_path(tmp_path / "n.docx")
+    done = run_cli("check", "n.docx", "--json", cwd=tmp_path)
+    data = json.loads(done.stdout)
+    from_json = json.loads(run_cli("check", EXAMPLES[0], "--json", cwd=tmp_path).stdout)
+    assert [(f["code"], f["field"]) for f in data["findings"]] == [(f["code"], f["field"]) for f in from_json["findings"]]
+    assert data["score"] == from_json["score"]
+    assert run_cli("score", "n.docx", cwd=tmp_path).returncode in (0, 1)
+    done = run_cli("export", "n.docx", "-o", "r.docx", cwd=tmp_path)
+    assert done.returncode in (0, 1), done.stderr
+    assert (tmp_path / "r.docx").exists()
+    done = run_cli("new", "w.xlsx", "--from", "n.docx", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert comparable(sources.load(tmp_path / "w.xlsx")) == comparable(example())
+
+
+def test_import_command_writes_national_json_and_workbook_and_refuses_xlsm(tmp_path):
+    src = write_path(tmp_path / "n.docx")
+    before = src.read_bytes()
+    done = run_cli("import", "n.docx", "-o", "n.json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "第1个表格第5行第6格" in done.stdout and "全部栏目都已读取" in done.stdout
+    assert comparable(sources.load(tmp_path / "n.json")) == comparable(example())
+    assert json.loads((tmp_path / "n.json").read_text(encoding="utf-8"))["form"] == "national-2020"
+    done = run_cli("import", "n.docx", "-o", "n.xlsx", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert comparable(sources.load(tmp_path / "n.xlsx")) == comparable(example())
+    done = run_cli("import", "n.docx", "-o", "n.xlsm", cwd=tmp_path)
+    assert done.returncode == 2 and "项目支出绩效自评表" in done.stderr and ".xlsx" in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "n.xlsm").exists()
+    assert src.read_bytes() == before
+
+
+CLEARED = ("funds.", "goals.actual", "total.score", "grade")
+"""Fields a carried national form leaves for the new year (its unfilled findings point here)."""
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_national_carry_over_keeps_moves_and_clears(path):
+    import datetime as dt
+
+    from xlperf.forms.carry import next_year
+
+    last = sources.load(path).model_copy(update={"fill_date": dt.date(2024, 2, 29), "rules": "national-2020-provincial"})
+    new, plan = next_year(last)
+    assert new.year == last.year + 1 == plan.year and new.fill_date == dt.date(2025, 2, 28)
+    assert (new.project_name, new.department, new.implementer, new.manager, new.phone, new.goals.expected, new.rules) == (
+        last.project_name, last.department, last.implementer, last.manager, last.phone, last.goals.expected, last.rules)
+    assert [(r.level1, r.level2, r.name, r.target, r.points) for r in new.indicators] == [
+        (r.level1, r.level2, r.name, r.target, r.points) for r in last.indicators]
+    assert all((r.actual, r.score, r.deviation) == ("", None, "") for r in new.indicators)
+    assert new.goals.actual == "" and new.grade == "" and new.total.score is None and new.source == ""
+    assert new.funds.total.points == last.funds.total.points
+    for row in (new.funds.total, *new.funds.parts()):
+        assert (row.initial, row.budget, row.executed, row.rate, row.score) == (None,) * 5
+    assert any(line.startswith("评价年度：") and str(last.year + 1) in line for line in plan.moved)
+    assert last.goals.actual, "the source form is left as it was"
+
+
+def test_next_year_carries_a_national_docx_into_a_workbook_that_checks_as_an_unfilled_year(tmp_path):
+    import datetime as dt
+
+    last = example().model_copy(update={"fill_date": dt.date(2023, 3, 1)})
+    src = write_path(tmp_path / "2022.docx", last)
+    done = run_cli("new", "2023.xlsx", "--from", src.name, "--next-year", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.index("保留（") < out.index("顺延一年（") < out.index("清空（") < out.index("已生成工作簿")
+    assert "评价年度：2022 → 2023" in out and "填报日期：2023-03-01 → 2024-03-01" in out
+    new = sources.load(tmp_path / "2023.xlsx")
+    assert isinstance(new, NationalForm) and new.year == 2023 and new.indicators[0].name == last.indicators[0].name
+    result = json.loads(run_cli("check", "2023.xlsx", "--json", cwd=tmp_path).stdout)
+    found = [(f["code"], f["field"]) for f in result["findings"]]
+    assert found, "an unfilled year has findings"
+    unfilled = [f for f in found if f[1].startswith(CLEARED) or f[1].endswith((".actual", ".score", ".deviation"))]
+    assert found == unfilled
+    assert {f for f in found if f[1].endswith(".actual")} == {
+        ("NAT017", f"indicators[{i}].actual") for i in range(len(last.indicators))}
+    done = run_cli("new", "2023.xlsm", "--from", src.name, "--next-year", cwd=tmp_path)
+    assert done.returncode == 2 and ".xlsx" in done.stderr and not (tmp_path / "2023.xlsm").exists()

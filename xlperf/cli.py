@@ -239,17 +239,12 @@ def _cmd_new(args) -> int:
     form = None
     if args.next_year:
         from xlperf.files import sources
-        from xlperf.forms.guangdong_1_1.carry import next_year
+        from xlperf.forms.carry import next_year
 
         if args.source is None:
             raise InputError("--next-year 需要用 --from 给出上一年度的自评表")
-        from xlperf import forms
-
-        last = sources.load(args.source)
-        if not forms.is_guangdong(last):
-            raise InputError(f"{args.source} 是“{forms.kind_of(last).title}”表式，--next-year 目前只能结转广东省市级附件1-1")
-        form, plan = next_year(last)
-        print(f"由 {args.source} 结转下一年度（评价年度 {form.basic.eval_year or '未填'}）：")
+        form, plan = next_year(sources.load(args.source))
+        print(f"由 {args.source} 结转下一年度（评价年度 {plan.year or '未填'}）：")
         for line in plan.lines():
             print(line)
     path = new_workbook(

@@ -54,9 +54,10 @@ def read_workbook(book, meta: dict, path):
     return workbook.read(book, meta, path)
 
 
-def new_workbook(out, *, source=None, rules=None, force: bool = False, indicator_rows: int | None = None):
+def new_workbook(out, *, source=None, rules=None, force: bool = False, indicator_rows: int | None = None, ev=None):
     """The working copy of the national table (.xlsx: this kind has no macros), empty or
-    filled from `source` (a national data file or workbook)."""
+    filled from `source` (a national data file, workbook or typed copy), or from `ev`, a
+    form already loaded from `source` (e.g. carried over a year)."""
     from pathlib import Path
 
     from xlperf import forms
@@ -69,7 +70,7 @@ def new_workbook(out, *, source=None, rules=None, force: bool = False, indicator
     if out.suffix.lower() != ".xlsx":
         raise InputError(f"输出文件 {out}：项目支出绩效自评表的工作簿没有宏，应保存为 .xlsx 文件")
     check_output(out, force=force, source=source)
-    form = sources.load(source) if source is not None else MODEL()
+    form = ev if ev is not None else sources.load(source) if source is not None else MODEL()
     if forms.kind_of(form).key != forms.NATIONAL:
         raise InputError(f"数据文件 {source} 是“{forms.kind_of(form).title}”表式，不是项目支出绩效自评表")
     if rules is not None:
