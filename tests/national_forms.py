@@ -8,7 +8,8 @@ under the table. `write_xlsx` types the same table on a sheet as people do by ha
 several variants written here (`VARIANTS`): extra title and blank rows, labels split over
 lines with half-width punctuation and blanks inside ("项 目 名 称"), 其中 rows and fund
 columns in another order, blank extra columns, no merges, values typed as text (1,234.50,
-"100.00%", 2023年3月1日), goals one above the other, 偏差原因分析 | 改进措施 in two columns,
+"100.00%", 2023年3月1日), goals one above the other, 其中 in a cell of its own merged down
+the three parts, 偏差原因分析 | 改进措施 in two columns,
 other header wordings (指标值, 实际值, 全年预算数（A）) with a 备注 column, 一级/二级指标
 written once and left blank below, the year in the title or in a 评价年度 field. Nothing
 here is xlperf's own writer: no `_xlperf` sheet, no formulas, no styles.
@@ -166,7 +167,12 @@ def form_cells(form: NationalForm, v: Variant = Variant(), docx: bool = False) -
         lab(r, 4 + k, title)
     for i, (key, title) in enumerate(rows, start=1):
         row = getattr(form.funds, key)
-        lab(r + i, 2, title, c2=3)
+        if v.reorder and key != "total":
+            if i == next(k for k, (name, _) in enumerate(rows, start=1) if name != "total"):
+                lab(r + i, 2, "其中", r2=r + i + 2)
+            lab(r + i, 3, title.removeprefix("其中："))
+        else:
+            lab(r + i, 2, title, c2=3)
         for k, (attr, _) in enumerate(cols):
             value = getattr(row, attr)
             if value is None and key != "total" and attr in ("points", "score"):
