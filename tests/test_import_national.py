@@ -421,3 +421,14 @@ def test_fields_and_embedded_objects_in_a_national_docx_are_never_followed(tmp_p
     assert codes(result) == []
     assert comparable(result.form) == comparable(example())
     assert not any("203.0.113.9" in item.text or "INCLUDETEXT" in item.text for item in result.record.read)
+
+
+def test_mark_refuses_a_typed_national_copy_and_writes_nothing(tmp_path):
+    """`mark` fills and comments an xlperf workbook's cells; a typed copy has none of its
+    cells: refused in Chinese, nothing written (before, a workbook was written under .docx)."""
+    write_path(tmp_path / "n.docx")
+    write_path(tmp_path / "n.xlsx")
+    for src, out in (("n.docx", "m.docx"), ("n.xlsx", "m.xlsx")):
+        done = run_cli("mark", src, "-o", out, cwd=tmp_path)
+        assert done.returncode == 2 and "xlperf import" in done.stderr and "Traceback" not in done.stderr
+        assert not (tmp_path / out).exists()

@@ -100,6 +100,9 @@ def mark_copy(source, out, *, force: bool = False):
     from xlperf.forms.national_2020 import workbook
 
     out, src = Path(out), Path(source)
+    if src.suffix.lower() not in (".xlsx", ".xlsm") or not sources.built_by_xlperf(src):
+        raise InputError(f"“{src.name}”不是 xlperf 生成的工作簿，无法在原表上标记；Word/Excel 填写的表格请先用 "
+                         "xlperf import 转为工作簿（.xlsx），或用 xlperf check 查看问题")
     if out.suffix.lower() != src.suffix.lower():
         raise InputError(f"输出文件 {out}：扩展名应与原文件相同（{src.suffix}）")
     form, locate = sources.load_with_locator(src)
