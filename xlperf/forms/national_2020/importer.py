@@ -203,25 +203,25 @@ def _year(rd: Reader) -> int | None:
         if titled is not None:
             break
     has_field = bool(rd.a.find(YEAR.labels) or rd.a.find_inline(YEAR.labels))
-    if not has_field:
-        if titled is None:
+    typed = rd.scalar(YEAR) if has_field else None
+    if has_field and any(f.field == YEAR.path for f in rd.findings):
+        return None
+    if titled is None:
+        if not has_field:
             rd.missing(YEAR.path, YEAR.title)
-            return None
-        year, where = titled
-        rd.read.append(ReadItem(YEAR.path, YEAR.title, where, "" if year is None else str(year)))
-        return year
-    typed = rd.scalar(YEAR)
-    if titled is not None and titled[0] is not None and typed is not None and typed != titled[0]:
-        rd.read.pop()
-        rd.findings.append(finding("IMP007", YEAR.path, titled[1],
-                                   f"标题中的年度（{titled[0]}年，{titled[1]}）与“评价年度”一栏（{typed}年）不一致，评价年度没有读取；"
+        return typed
+    year, where = titled
+    if typed is not None and year is not None and typed != year:
+        rd.read = [item for item in rd.read if item.field != YEAR.path]
+        rd.findings.append(finding("IMP007", YEAR.path, where,
+                                   f"标题中的年度（{year}年，{where}）与“评价年度”一栏（{typed}年）不一致，评价年度没有读取；"
                                    "请改正其中一处后重新导入"))
         return None
-    if typed is None and titled is not None and titled[0] is not None and not any(
-        f.field == YEAR.path for f in rd.findings
-    ):
-        return titled[0]
-    return typed
+    if typed is not None:
+        return typed
+    rd.read = [item for item in rd.read if item.field != YEAR.path]
+    rd.read.append(ReadItem(YEAR.path, YEAR.title, where, "" if year is None else str(year)))
+    return year
 
 
 def _year_line(grid: TextGrid, r: int) -> tuple[int | None, str] | None:
