@@ -11,7 +11,8 @@ columns in another order, blank extra columns, no merges, values typed as text (
 "100.00%", 2023年3月1日), goals one above the other, 其中 in a cell of its own merged down
 the three parts, 偏差原因分析 | 改进措施 in two columns,
 other header wordings (指标值, 实际值, 全年预算数（A）) with a 备注 column, 一级/二级指标
-written once and left blank below, the year in the title or in a 评价年度 field. Nothing
+written once and left blank below, the year in the title or in a 评价年度 field, the indicator header typed again after a page
+break. Nothing
 here is xlperf's own writer: no `_xlperf` sheet, no formulas, no styles.
 """
 
@@ -51,6 +52,7 @@ class Variant:
     split_deviation: bool = False
     other_headers: bool = False
     blank_levels: bool = False
+    repeat_header: bool = False  # the indicator header typed again halfway down (a new page)
 
 
 VARIANTS = (
@@ -67,8 +69,10 @@ VARIANTS = (
     Variant("split-deviation", split_deviation=True),
     Variant("other-headers", other_headers=True),
     Variant("blank-levels", blank_levels=True, merges=False),
+    Variant("page-break", repeat_header=True, blank_levels=True, merges=False),
     Variant("everything", year="title", extra_rows=True, split_labels=True, reorder=True, extra_columns=True,
-            typed_text=True, goals_stacked=True, split_deviation=True, other_headers=True, blank_levels=True),
+            typed_text=True, goals_stacked=True, split_deviation=True, other_headers=True, blank_levels=True,
+            repeat_header=True),
 )
 BARE = Variant("official-bare", local_fields=False)
 """Only what the official template has: no 项目负责人/联系电话/自评等级/预算调整说明/填报日期."""
@@ -197,17 +201,29 @@ def form_cells(form: NationalForm, v: Variant = Variant(), docx: bool = False) -
         heads = [(k, {"target": "指标值", "actual": "实际值"}.get(k, t)) for k, t in heads]
     n = len(form.indicators)
     head_rows = 2 if v.split_deviation else 1
-    lab(r, 0, "绩效指标", r2=r + head_rows + max(n, 1) - 1)
-    for k, (_, title) in enumerate(heads):
-        lab(r, 1 + k, title, r2=r + head_rows - 1)
-    if v.split_deviation:
-        lab(r, 8, "偏差原因分析及改进措施", c2=LAST_COL)
-        lab(r + 1, 8, "原因分析"), lab(r + 1, 9, "改进措施")
-    else:
-        lab(r, 8, "偏差原因分析及改进措施", c2=LAST_COL)
-    if v.other_headers:
-        lab(r, LAST_COL + 1, "备注", r2=r + head_rows - 1)
+    brk = (n + 1) // 2 if v.repeat_header and n >= 2 else n
+    repeated = head_rows if brk < n else 0
+    lab(r, 0, "绩效指标", r2=r + head_rows + max(n, 1) + repeated - 1)
+
+    def header(r):
+        for k, (_, title) in enumerate(heads):
+            lab(r, 1 + k, title, r2=r + head_rows - 1)
+        if v.split_deviation:
+            lab(r, 8, "偏差原因分析及改进措施", c2=LAST_COL)
+            lab(r + 1, 8, "原因分析"), lab(r + 1, 9, "改进措施")
+        else:
+            lab(r, 8, "偏差原因分析及改进措施", c2=LAST_COL)
+        if v.other_headers:
+            lab(r, LAST_COL + 1, "备注", r2=r + head_rows - 1)
+
+    header(r)
     r += head_rows
+    if repeated:
+        header(r + brk)
+
+    def at(i: int) -> int:
+        return r + i + (repeated if i >= brk else 0)
+
     for k, attr in enumerate(("level1", "level2")):
         i = 0
         while i < n:
@@ -216,20 +232,20 @@ def form_cells(form: NationalForm, v: Variant = Variant(), docx: bool = False) -
             while last + 1 < n and (form.indicators[last + 1].level1, getattr(form.indicators[last + 1], attr)) == key:
                 last += 1
             if v.blank_levels or v.merges:
-                val(r + i, 1 + k, key[1], r2=r + (i if v.blank_levels else last))
+                val(at(i), 1 + k, key[1], r2=at(i if v.blank_levels else last))
             else:
                 for j in range(i, last + 1):
-                    val(r + j, 1 + k, key[1])
+                    val(at(j), 1 + k, key[1])
             i = last + 1
     for i, row in enumerate(form.indicators):
         for k, (attr, _) in enumerate(heads[2:], start=2):
-            val(r + i, 1 + k, getattr(row, attr), "amount" if attr in ("points", "score") else "text")
+            val(at(i), 1 + k, getattr(row, attr), "amount" if attr in ("points", "score") else "text")
         if v.split_deviation:
             reason, _, measures = row.deviation.partition("\n")
-            val(r + i, 8, reason), val(r + i, 9, measures)
+            val(at(i), 8, reason), val(at(i), 9, measures)
         else:
-            val(r + i, 8, row.deviation, c2=LAST_COL)
-    r += max(n, 1)
+            val(at(i), 8, row.deviation, c2=LAST_COL)
+    r += max(n, 1) + repeated
     lab(r, 0, "总分", c2=5), val(r, 6, form.total.points, "amount"), val(r, 7, form.total.score, "amount")
     if v.local_fields:
         lab(r, 8, "自评等级"), val(r, 9, form.grade)

@@ -432,3 +432,19 @@ def test_mark_refuses_a_typed_national_copy_and_writes_nothing(tmp_path):
         done = run_cli("mark", src, "-o", out, cwd=tmp_path)
         assert done.returncode == 2 and "xlperf import" in done.stderr and "Traceback" not in done.stderr
         assert not (tmp_path / out).exists()
+
+
+def test_imp002_a_second_indicator_table_after_the_total(tmp_path):
+    """The indicator header again below 总分 (a second project's table pasted under): which
+    table is meant cannot be told, nothing of the indicators is read."""
+    grid = _grid(tmp_path)
+    hr = next(r for r, row in enumerate(grid.rows) if any(isinstance(v, str) and norm(v) == "三级指标" for v in row))
+    grid.add_row(list(grid.rows[hr]), "项目支出绩效自评表", grid.height + 1)
+    result = import_grid(grid)
+    assert ("IMP002", "indicators") in codes(result) and result.form.indicators == []
+
+
+def test_imp002_near_miss_the_header_typed_again_after_a_page_break(tmp_path):
+    form = example()
+    result = import_grid(_grid(tmp_path, Variant("p", repeat_header=True, merges=False, blank_levels=True), form))
+    assert codes(result) == [] and len(result.form.indicators) == len(form.indicators)

@@ -238,9 +238,12 @@ def _year_line(grid: TextGrid, r: int) -> tuple[int | None, str] | None:
 # -- 项目资金 -------------------------------------------------------------------------------
 
 
-def _header(rd: Reader, columns, anchor_key: str, path: str, title: str, optional=()) -> tuple[int, dict[str, int]] | None:
+def _header(rd: Reader, columns, anchor_key: str, path: str, title: str, optional=(),
+            repeats: bool = False) -> tuple[int, dict[str, int]] | None:
     """The header of a block: the row of its anchor label, each column's label on that row
-    or the row above or below (two-row headers); None (and a finding) when not found once."""
+    or the row above or below (two-row headers); None (and a finding) when not found once.
+    With `repeats`, the same header typed again further down (after a page break) is the
+    first one's continuation when no other label stands between them."""
     by_key = {c.key: c for c in (*columns, *optional)}
     candidates = []
     for r, c in rd.a.find(by_key[anchor_key].labels):
@@ -253,11 +256,23 @@ def _header(rd: Reader, columns, anchor_key: str, path: str, title: str, optiona
     if not candidates:
         rd.missing(path, title)
         return None
-    if len(candidates) > 1:
+    if len(candidates) > 1 and not (repeats and _repeated(rd, candidates, (*columns, *optional))):
         rd.ambiguous(path, title, [rd.grid.where(r, c) for r, c, _ in candidates])
         return None
     _, _, cols = candidates[0]
     return max(rr for rr, _ in cols.values()), {key: cc for key, (_, cc) in cols.items()}
+
+
+def _repeated(rd: Reader, candidates, columns) -> bool:
+    """Every later header has the first one's columns, and only header labels (and the
+    绩效指标 side label) stand between the first and the last."""
+    first_r, _, first_cols = candidates[0]
+    if any(cols.keys() != first_cols.keys() for _, _, cols in candidates[1:]):
+        return False
+    own = {norm(label) for col in columns for label in col.labels} | {"绩效指标"}
+    last_r = candidates[-1][0]
+    return not any(rd.a.is_label(v) and norm(v) not in own
+                   for r in range(first_r, last_r + 1) for v in rd.grid.rows[r])
 
 
 def _blank(v: Any) -> bool:
@@ -322,7 +337,7 @@ def _indicators(rd: Reader, data: dict, extra: list) -> dict[str, int] | None:
     column of each header (for the 总分 row)."""
     grid, a = rd.grid, rd.a
     header = _header(rd, INDICATOR_COLUMNS, "name", "indicators", "绩效指标的表头（三级指标）",
-                     optional=(*SPLIT_DEVIATION, REMARK))
+                     optional=(*SPLIT_DEVIATION, REMARK), repeats=True)
     if header is None:
         return None
     hr, cols = header
