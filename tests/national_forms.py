@@ -10,7 +10,7 @@ lines with half-width punctuation and blanks inside ("项 目 名 称"), 其中 
 columns in another order, blank extra columns, no merges, values typed as text (1,234.50,
 "100.00%", 2023年3月1日), goals one above the other, 其中 in a cell of its own merged down
 the three parts, 偏差原因分析 | 改进措施 in two columns,
-other header wordings (指标值, 实际值, 全年预算数（A）) with a 备注 column, 一级/二级指标
+other header wordings (指标值, 实际值, 全年预算数（A）, 本年财政拨款) with a 备注 column, 一级/二级指标
 written once and left blank below, the year in the title or in a 评价年度 field, the indicator header typed again after a page
 break. Nothing
 here is xlperf's own writer: no `_xlperf` sheet, no formulas, no styles.
@@ -165,6 +165,7 @@ def form_cells(form: NationalForm, v: Variant = Variant(), docx: bool = False) -
         rows = [rows[0], rows[3], rows[1], rows[2]]
     if v.other_headers:
         cols = [(k, {"budget": "全年预算数（A）", "executed": "全年执行数（B）", "rate": "执行率（B/A）"}.get(k, t)) for k, t in cols]
+        rows = [(k, {"appropriation": "其中：本年财政拨款"}.get(k, t)) for k, t in rows]
     lab(r, 0, "项目资金（万元）", r2=r + 4, c2=1)
     put(r, 2, "", True, c2=3)
     for k, (_, title) in enumerate(cols):
