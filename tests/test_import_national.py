@@ -10,7 +10,6 @@ Each IMP code the national reader adds has a trigger and a near miss.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
