@@ -447,3 +447,13 @@ def test_imp002_near_miss_the_header_typed_again_after_a_page_break(tmp_path):
     form = example()
     result = import_grid(_grid(tmp_path, Variant("p", repeat_header=True, merges=False, blank_levels=True), form))
     assert codes(result) == [] and len(result.form.indicators) == len(form.indicators)
+
+
+def test_a_year_typed_with_its_unit_in_the_year_field_is_read(tmp_path):
+    """"2022年" and "2022年度" in the 评价年度 cell are values, not the title's year line."""
+    for typed in ("2022年", "2022年度", "2022"):
+        grid = _grid(tmp_path, Variant("y", year="field"))
+        r, c = next((r, c) for r, row in enumerate(grid.rows) for c, v in enumerate(row) if isinstance(v, str) and norm(v) == "评价年度")
+        grid.rows[r][c + 2] = typed
+        result = import_grid(grid)
+        assert codes(result) == [] and result.form.year == 2022, typed

@@ -89,6 +89,8 @@ DISTINCTIVE = ("年度资金总额", "年初预算数", "全年预算数", "全�
 _TITLE_KEY = norm(FORM_TITLE)
 _YEAR_IN_TITLE = re.compile(r"(\d{4})\s*年")
 _YEAR_LINE = re.compile(r"^\(?(\d{4})?年度?\)?$")
+_YEAR_LABEL = re.compile(r"^\((\d{4})?年度?\)$")
+"""The year line under the title is a label only in brackets: "2022年" alone is a value."""
 _DASH = re.compile(r"^[\-—–－/／\\─━]+$")
 _NOTE = re.compile(r"^(注|说明|备注)\s*[:：]")
 
@@ -120,7 +122,7 @@ class _Anchors(Anchors):
         if not isinstance(value, str):
             return False
         t = norm(value)
-        return bool(t) and (_is_title(t) or bool(_YEAR_LINE.match(t)) or bool(_NOTE.match(t)))
+        return bool(t) and (_is_title(t) or bool(_YEAR_LABEL.match(t)) or bool(_NOTE.match(t)))
 
 
 def _is_title(t: str) -> bool:
