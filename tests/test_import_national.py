@@ -457,3 +457,11 @@ def test_a_year_typed_with_its_unit_in_the_year_field_is_read(tmp_path):
         grid.rows[r][c + 2] = typed
         result = import_grid(grid)
         assert codes(result) == [] and result.form.year == 2022, typed
+
+
+def test_texts_that_start_like_a_note_are_values_inside_the_table(tmp_path):
+    form = example().model_copy(deep=True)
+    form.indicators[0].deviation = "说明：进度滞后"
+    form.indicators[1].deviation = "备注：已整改"
+    result = import_file(write_path(tmp_path / "n.docx", form))
+    assert codes(result) == [] and comparable(result.form) == comparable(form)

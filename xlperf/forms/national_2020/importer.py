@@ -92,7 +92,7 @@ _YEAR_LINE = re.compile(r"^\(?(\d{4})?年度?\)?$")
 _YEAR_LABEL = re.compile(r"^\((\d{4})?年度?\)$")
 """The year line under the title is a label only in brackets: "2022年" alone is a value."""
 _DASH = re.compile(r"^[\-—–－/／\\─━]+$")
-_NOTE = re.compile(r"^(注|说明|备注)\s*[:：]")
+_NOTE = re.compile(r"^注\s*[:：]")
 
 
 def _row_key(text: str) -> str:
