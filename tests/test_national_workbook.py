@@ -177,6 +177,48 @@ def test_submit_and_export(tmp_path):
     assert "自评得分100分" in cells and "评价结论" in cells
 
 
+def test_export_names_a_missing_cover_field_once_in_the_words_of_the_form(tmp_path):
+    data = json.loads(CLEAN.read_text(encoding="utf-8"))
+    data.update(implementer="", project_name="")
+    src = tmp_path / "f.json"
+    src.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    r = run("export", str(src), "-o", str(tmp_path / "r.docx"))
+    assert r.returncode == 1
+    assert r.stdout.count("实施单位未填写") == 1 and r.stdout.count("项目名称未填写") == 1, r.stdout
+    assert "implementer" not in r.stdout and "基础信息表" not in r.stdout and "REPORT_COVER_MISSING" not in r.stdout
+
+
+def test_export_of_a_form_still_waiting_for_a_score_gives_no_grade(tmp_path):
+    r = run("export", str(ROOT / "examples" / "national-qingshen-2023.json"), "-o", str(tmp_path / "r.docx"))
+    import docx
+
+    cells = "\n".join(c.text for t in docx.Document(str(tmp_path / "r.docx")).tables for row in t.rows for c in row.cells)
+    assert "总分和自评等级待定" in cells and "自评等级为" not in cells, r.stdout
+    assert "。）" not in cells
+
+
+def test_a_workbook_with_cells_typed_as_people_type_them_reads(tmp_path):
+    import openpyxl
+
+    out = workbook.build(tmp_path / "f.xlsx", sources.load(CLEAN))
+    book = openpyxl.load_workbook(out)
+    ws = book[SHEET]
+    layout = NationalLayout.for_form(sources.load(CLEAN))
+    cell = {path: layout.spot_for(path).first for path in (
+        "funds.carryover.initial", "funds.other.budget", "funds.total.rate", "indicators[0].points",
+        "indicators[1].level1", "indicators[1].level2")}
+    ws[cell["funds.carryover.initial"]] = "/"
+    ws[cell["funds.other.budget"]] = "—"
+    ws[cell["funds.total.rate"]] = "1.00"
+    ws[cell["indicators[0].points"]] = "10分"
+    ws[cell["indicators[1].level1"]] = None
+    ws[cell["indicators[1].level2"]] = None
+    book.save(out)
+    form = sources.load(out)
+    assert form.funds.carryover.initial is None and form.funds.other.budget is None and form.indicators[0].points == 10
+    assert evaluate(form).findings == []
+
+
 def test_review_puts_both_kinds_in_one_summary(tmp_path):
     folder = tmp_path / "forms"
     folder.mkdir()
@@ -192,6 +234,8 @@ def test_review_puts_both_kinds_in_one_summary(tmp_path):
     assert kinds["national-clean-2022.json"] == kinds["national-zhongjiang-2022.json"] == "项目支出绩效自评表（财预〔2020〕10号）"
     by_file = {Path(row[0]).name: row for row in rows[1:]}
     assert by_file["national-clean-2022.json"][2].startswith("中江县") and by_file["national-clean-2022.json"][5] == 100
+    titles = {row[0]: row[1] for row in read_grids(out, ["问题类型统计"])["问题类型统计"][1:]}
+    assert titles["NAT007"] == "一级指标的分值与规定不符" and titles["IND012"]
 
 
 # --------------------------------------------------------------------------- LibreOffice
@@ -279,3 +323,12 @@ def test_a_national_form_names_rule_files_only_beside_itself(tmp_path):
     r = run("score", str(form))
     assert r.returncode == 0 and "省级系统常见的附加规则" in r.stdout
     assert run("check", str(form), "--rules", str(outside)).returncode == 0
+
+
+def test_new_from_a_form_with_cells_marked_empty_says_so_once(tmp_path):
+    r = run("new", str(tmp_path / "y.xlsx"), "--form", "national", "--from", str(ROOT / "examples" / "national-yongde-2022.json"))
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[1] == "读入时改写了 1 个值（工作簿中是右边的写法）："
+    assert lines[-1].strip() == "另有 9 处写的是“—”，按空着处理（表式印“—”的格子照印）"
+    assert "→ （空）" not in r.stdout

@@ -269,12 +269,16 @@ def _cmd_new(args) -> int:
         changed = normalised_values(args.source)
         if changed is None:
             pass
-        elif changed:
-            print(f"读入时改写了 {len(changed)} 个值（工作簿中是右边的写法）：")
-            for line in changed:
-                print(f"  {line}")
         else:
-            print("读入的值都按原样写入，没有改写。")
+            rewritten = [line for line in changed if not line.startswith("另有")]
+            if rewritten:
+                print(f"读入时改写了 {len(rewritten)} 个值（工作簿中是右边的写法）：")
+                for line in changed:
+                    print(f"  {line}")
+            else:
+                print("读入的值都按原样写入，没有改写。")
+                for line in changed:
+                    print(line)
     return EXIT_OK
 
 

@@ -77,7 +77,8 @@ def field_name(model_cls, loc) -> str:
 
 
 def _name(model_cls, loc) -> str:
-    """A field in words: its description, inside a list "<list>第n行的<field>"; keys the
+    """A field in words: its description, inside a list "<list>第n行的<field>", inside a model
+    that says `named_with_owner` "<owner>的<field>" (“年度资金总额的得分”); keys the
     model does not have as typed, in quotes. A model without descriptions (a rule file,
     whose keys are what its author typed) gives the keys' path."""
     from pydantic import BaseModel
@@ -91,8 +92,10 @@ def _name(model_cls, loc) -> str:
         fields = getattr(cls, "model_fields", {}) if cls is not None else {}
         if part in fields:
             info = fields[part]
+            owner = label if getattr(cls, "named_with_owner", False) and label else ""
             if info.description:
-                leaf = label = re.split(r"[，；：]", info.description, maxsplit=1)[0]  # the name, not the guidance
+                name = re.split(r"[，；：]", info.description, maxsplit=1)[0]  # the name, not the guidance
+                leaf = label = f"{owner}的{name}" if owner else name
                 described = True
             cls = _inner_model(info.annotation, BaseModel)
         else:

@@ -233,7 +233,9 @@ class Judgement:
 
 _PLACEHOLDER = "\x00"
 _NONE_MARKS = {"无", "/", "-", "--", "—", "——", "不适用", "暂无", "无此项", "n/a", "N/A", "NA"}
-_CHAR_MAP = str.maketrans({"≧": "≥", "≦": "≤", "⩾": "≥", "⩽": "≤", "−": "-", "﹣": "-", "\u3000": " "})
+_CHAR_MAP = str.maketrans({"≧": "≥", "≦": "≤", "⩾": "≥", "⩽": "≤", "═": "=", "−": "-", "﹣": "-", "\u3000": " "})
+"""Look-alike signs as people's fonts give them; “═” (a box-drawing line) stands for “=” on
+published Yunnan forms (永德县 2022)."""
 _SYMBOL_PAIRS = ((">=", "≥"), ("=>", "≥"), ("<=", "≤"), ("=<", "≤"), ("≥=", "≥"), ("≤=", "≤"), ("==", "="))
 
 

@@ -251,6 +251,14 @@ def _chart_on_its_own_page(ws, chart, row: int, cols: int, caption: str, fmt) ->
     ws.insert_chart(row + 1, 0, chart, {"x_scale": 1.5, "y_scale": 1.3})
 
 
+def _kind_catalogue() -> dict:
+    """Every form kind's own codes (NAT…), asked for only when a finding has one: a run
+    of Guangdong forms alone never loads another kind's package."""
+    from xlperf import forms
+
+    return forms.catalogue()
+
+
 def _codes_sheet(book, fmt, result) -> None:
     """问题类型统计: each finding code, its title and severity, how often it occurs and in
     how many files, most frequent first; a bar chart of the counts below."""
@@ -266,7 +274,7 @@ def _codes_sheet(book, fmt, result) -> None:
         severity.setdefault(f.code, f.severity)
     rows = []
     for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        info = CATALOGUE.get(code)
+        info = CATALOGUE.get(code) or _kind_catalogue().get(code)
         title = info.title if info is not None else (f"{UNREADABLE}（{code}）" if code.startswith("IN_") or code == "INTERNAL" else code)
         rows.append((code, title, SEVERITY_LABEL.get(severity[code], severity[code]), n, len(files[code])))
     widths = _widths(CODE_HEADERS, CODE_WIDTHS, rows)

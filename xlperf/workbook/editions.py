@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -168,7 +169,22 @@ def normalised_values(source: str | os.PathLike) -> list[str] | None:
             out.append(f"{field_name(type(ev), loc)}：“{typed}” → {_shown(read)}")
 
     walk(raw, ev.model_dump(mode="json"), ())
+    marks = [line for line in out if line.endswith("→ （空）") and _marked_empty(line)]
+    if marks:
+        shown = "、".join(dict.fromkeys(f"“{_typed_of(line)}”" for line in marks))
+        out = [line for line in out if line not in marks] + [f"另有 {len(marks)} 处写的是{shown}，按空着处理（表式印“—”的格子照印）"]
     return out
+
+
+def _typed_of(line: str) -> str:
+    return line.rsplit("：“", 1)[-1].rsplit("” → ", 1)[0]
+
+
+def _marked_empty(line: str) -> bool:
+    """A value a person wrote to say the cell is empty (“/”, “—”, “无”), read as empty."""
+    from xlperf.forms.national_2020.model import EMPTY_MARKS
+
+    return unicodedata.normalize("NFKC", _typed_of(line)).strip() in EMPTY_MARKS
 
 
 _PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$", re.ASCII)

@@ -11,6 +11,8 @@ Pure Python: no workbook, no file, no Excel.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -21,6 +23,7 @@ from xlperf.engine.checks import (
     Finding,
     _catalogue,
     _Findings,
+    _goal_copied,
     _is_none_word,
     _money,
     _order_key,
@@ -30,7 +33,7 @@ from xlperf.engine.checks import (
 from xlperf.engine.formulas import format_number, format_percent, sum_filled
 from xlperf.engine.scoring import RuleSet, Scorecard
 from xlperf.forms.national_2020 import scoring
-from xlperf.forms.national_2020.model import FundRow, IndicatorRow, NationalForm
+from xlperf.forms.national_2020.model import STROKES, FundRow, IndicatorRow, NationalForm
 
 Locate = Callable[[str], "str | None"]
 
@@ -61,6 +64,10 @@ CATALOGUE: dict[str, CheckInfo] = _catalogue(
     ("NAT017", "error", "年度指标值或实际完成值未填写"),
     ("NAT018", "warning", "有待评分人给分的指标"),
     ("NAT019", "error", "总分超过执行率封顶的最高分"),
+    ("NAT020", "error", "得分未填写"),
+    ("NAT021", "error", "总分未填写"),
+    ("NAT022", "warning", "预期目标未写明"),
+    ("NAT023", "warning", "实际完成情况未写明"),
 )
 
 _USED: dict[str, CheckInfo] = {**CATALOGUE, "IND012": ENGINE_CATALOGUE["IND012"]}
@@ -79,6 +86,7 @@ def run_checks(form: NationalForm, card: Scorecard, rules: RuleSet, locate: Loca
     """Every finding for a national form, in form order; `locate(field)` gives each its cell."""
     found = _Findings(_USED)
     _required(form, found)
+    _goals(form, found)
     _funds(form, found)
     _execution(form, card, rules, found)
     _rows(form, card, rules, found)
@@ -109,6 +117,32 @@ def _required(form: NationalForm, found: _Findings) -> None:
             found.add("NAT001", field, f"{label}未填写：{hint}。")
 
 
+_HINT = re.compile(r"\d+\s*字以内|^对照年度目标|^请(?:填写|说明)")
+"""The template's own prompt left in the box (“对照年度目标,说明相关任务目标的完成情况(100字以内)”)."""
+_ONLY_NUMBER = re.compile(r"^[\d.,，\s]*(?:万元|元|%)?$")
+
+
+def _goals(form: NationalForm, found: _Findings) -> None:
+    """年度总体目标: what was to be done, and what was done, each in words of its own."""
+    expected, actual = form.goals.expected.strip(), form.goals.actual.strip()
+    if not expected or _dash(expected) or _ONLY_NUMBER.match(expected) or _HINT.search(expected):
+        shown = "未填写" if not expected else f"只写了“{expected}”"
+        found.add("NAT022", "goals.expected",
+                  f"年度总体目标的预期目标{shown}：请写明本年度要完成的任务和要达到的效果（可引用绩效指标的年度指标值）。")
+    if not actual or _dash(actual) or _ONLY_NUMBER.match(actual):
+        why = "未填写" if not actual else f"只写了“{actual}”"
+    elif _HINT.search(actual):
+        why = f"还是表式的填写提示“{actual}”"
+    elif claims_done(actual):
+        why = f"只写了“{actual}”，没有说完成了什么"
+    elif expected and _goal_copied(expected, actual):
+        why = "与预期目标几乎一字不差"
+    else:
+        return
+    found.add("NAT023", "goals.actual",
+              f"年度总体目标的实际完成情况{why}：请写明本年度实际做成了什么（可引用绩效指标的实际完成值），未完成的也要写明。")
+
+
 def _funds(form: NationalForm, found: _Findings) -> None:
     funds = form.funds
     for col, col_label in _COLUMNS:
@@ -134,6 +168,12 @@ def _funds(form: NationalForm, found: _Findings) -> None:
             )
     initial = funds.total.initial if funds.total.initial else sum_filled(p.initial for p in funds.parts())
     budget = funds.total.budget if funds.total.budget else sum_filled(p.budget for p in funds.parts())
+    if initial is not None and initial == 0 and budget and budget > 0 and not funds.change_note.strip():
+        found.add(
+            "NAT011", "funds.total.budget",
+            f"年初预算数为0，全年预算数{_money(budget)}万元全部是年中追加的，没有说明预算调整的原因："
+            "请在预算调整说明中写明追加的理由。",
+        )
     if initial and budget is not None and initial > 0 and not funds.change_note.strip():
         change = (budget - initial) / initial
         if abs(change) >= BUDGET_CHANGE:
@@ -149,16 +189,19 @@ def _execution(form: NationalForm, card: Scorecard, rules: RuleSet, found: _Find
     ex = scoring.execution(form)
     total = form.funds.total
     how = "（年度资金总额一行未填预算，按其中各项之和计算）" if ex.from_parts else ""
-    if total.rate is not None and ex.rate is not None:
-        places = max(0, -total.rate.as_tuple().exponent)
-        computed = (ex.rate * 100).quantize(Decimal(1).scaleb(-places))
-        if abs(total.rate - computed) > TOLERANCE:
-            found.add(
-                "NAT003", "funds.total.rate",
-                f"执行率填了{format_number(total.rate)}%，按全年执行数{_money(ex.executed)}万元 ÷ 全年预算数"
-                f"{_money(ex.budget)}万元计算应为{format_percent(ex.rate)}{how}：请改正执行率。",
-            )
+    if total.rate is not None and ex.rate is not None and not _rate_agrees(total.rate, ex.rate):
+        found.add(
+            "NAT003", "funds.total.rate",
+            f"执行率填了{format_number(total.rate)}%，按全年执行数{_money(ex.executed)}万元 ÷ 全年预算数"
+            f"{_money(ex.budget)}万元计算应为{format_percent(ex.rate)}{how}：请改正执行率。",
+        )
     item = card.item(scoring.EXEC_ID)
+    if total.score is None and item is not None and item.method == "computed":
+        found.add(
+            "NAT020", "funds.total.score",
+            f"预算执行率的得分未填写：按分值{_pts(item.available)} × 执行率{format_percent(min(ex.rate, Decimal(1)))}"
+            f"计算应为{_pts(item.points)}{how}，请填写。",
+        )
     if total.score is not None and item is not None and item.method == "computed":
         if abs(total.score - item.points) > TOLERANCE:
             found.add(
@@ -168,6 +211,32 @@ def _execution(form: NationalForm, card: Scorecard, rules: RuleSet, found: _Find
             )
     if total.score is not None and item is not None and total.score > item.available:
         found.add("NAT008", "funds.total.score", f"预算执行率的得分{_pts(total.score)}超过其分值{_pts(item.available)}：得分最高为分值。")
+
+
+def _dash(text: str) -> bool:
+    """A cell holding only a stroke (“/”, “—”): left empty. A word such as 无 is an answer."""
+    return unicodedata.normalize("NFKC", text).strip() in STROKES
+
+
+def _zero(text: str) -> bool:
+    """“0”, “0.00”, “０”: a number where a reason belongs, as spreadsheets fill empty cells."""
+    try:
+        return Decimal(unicodedata.normalize("NFKC", text).strip()) == 0
+    except ArithmeticError:
+        return False
+
+
+def _rate_agrees(stated: Decimal, rate: Decimal) -> bool:
+    """A stated 执行率 agrees with the computed fraction `rate` at the places it shows, in
+    percent (“95%”, “95.00%”, 95) or, as some people type it, as a fraction (0.95). The
+    places are the written number's without trailing zeros: an amount read from a file
+    carries two places whatever was typed, so “86%” for 86.20 % agrees (廊坊 2019)."""
+    def close(value: Decimal, want: Decimal) -> bool:
+        places = max(0, -value.normalize().as_tuple().exponent)
+        return abs(value - want.quantize(Decimal(1).scaleb(-places))) <= TOLERANCE
+
+    as_fraction = Decimal(0) < stated <= 2 and close(stated * 100, rate * 100)
+    return close(stated, rate * 100) or as_fraction
 
 
 # --------------------------------------------------------------------------- indicator rows
@@ -189,7 +258,9 @@ def _reason_required(row: IndicatorRow, judgement: targets.Judgement, score: Dec
 
 
 def _rows(form: NationalForm, card: Scorecard, rules: RuleSet, found: _Findings) -> None:
-    for i, row in enumerate(form.indicators):
+    for i, row in enumerate(scoring.labelled(form)):
+        if scoring.unused(row):
+            continue
         label, path = row_label(i, row), f"indicators[{i}]"
         item = card.item(scoring.row_id(i))
         judgement = scoring.row_judgement(row)
@@ -202,8 +273,10 @@ def _rows(form: NationalForm, card: Scorecard, rules: RuleSet, found: _Findings)
                 "无法对应到产出指标、效益指标或满意度指标：请按表式填写一级、二级指标。",
             )
         for attr, what in (("target", "年度指标值"), ("actual", "实际完成值")):
-            if not getattr(row, attr).strip():
-                found.add("NAT017", f"{path}.{attr}", f"{label}的{what}未填写：请填写，定性指标也应写明要求或结果。")
+            text = getattr(row, attr).strip()
+            if not text or _dash(text):
+                shown = "未填写" if not text else f"只写了“{text}”"
+                found.add("NAT017", f"{path}.{attr}", f"{label}的{what}{shown}：请填写，定性指标也应写明要求或结果。")
         if row.target.strip() and row.actual.strip():
             copied = targets.copied_target(row.actual, row.target, scoring.sub_category(row), row.name)
             if copied:
@@ -214,13 +287,24 @@ def _rows(form: NationalForm, card: Scorecard, rules: RuleSet, found: _Findings)
                 )
         if row.score is not None and row.points is not None and row.score > row.points:
             found.add("NAT008", f"{path}.score", f"{label}的得分{_pts(row.score)}超过其分值{_pts(row.points)}：得分最高为分值。")
-        if item is not None and item.method == "computed" and row.score is not None and abs(row.score - item.points) > TOLERANCE:
+        # without a 分值 (NAT015) a row's 得分 cannot be set against anything: no NAT002, NAT018, NAT020
+        computed = item is not None and item.method == "computed" and row.points is not None
+        if computed and row.score is not None and abs(row.score - item.points) > TOLERANCE:
             found.add(
                 "NAT002", f"{path}.score",
                 f"{label}的得分填了{_pts(row.score)}，按分值计算应为{_pts(item.points)}（{item.explanation.rstrip('。')}）：请改正得分。",
             )
-        if item is not None and item.status == "pending":
-            found.add("NAT018", f"{path}.score", f"{label}需评分人按档次给分（{item.explanation.rstrip('。')}），表上尚未填写得分。")
+        if item is not None and item.status == "pending" and row.points is not None:
+            found.add(
+                "NAT018", f"{path}.score",
+                f"{label}表上没有得分，需评分人对照佐证材料按档次给分（{scoring.tier_ranges(item.available, rules)}）"
+                f"：{judgement.reason}。",
+            )
+        if computed and row.score is None:
+            found.add(
+                "NAT020", f"{path}.score",
+                f"{label}的得分未填写：按分值计算应为{_pts(item.points)}（{item.explanation.rstrip('。')}），请填写。",
+            )
         if scoring.deviates(judgement, rules):
             found.add(
                 "NAT014", f"{path}.actual",
@@ -230,7 +314,7 @@ def _rows(form: NationalForm, card: Scorecard, rules: RuleSet, found: _Findings)
         score = row.score if row.score is not None else (item.points if item is not None else None)
         why = _reason_required(row, judgement, score, rules)
         text = row.deviation.strip()
-        if why and (not text or _is_none_word(text) or text in ("0", "０") or claims_done(text)):
+        if why and (not text or _is_none_word(text) or _dash(text) or _zero(text) or claims_done(text)):
             shown = "未填写" if not text else f"写成了“{text}”"
             found.add(
                 "NAT012", f"{path}.deviation",
@@ -246,7 +330,7 @@ def _points(form: NationalForm, rules: RuleSet, found: _Findings) -> None:
     exec_points = form.funds.total.points
     if exec_points is None and exec_cat is not None:
         exec_points = sum((i.points for i in exec_cat.items), Decimal(0))
-    rows = [(i, r, scoring.category_of(r, rules)) for i, r in enumerate(form.indicators)]
+    rows = [(i, r, scoring.category_of(r, rules)) for i, r in enumerate(scoring.labelled(form)) if not scoring.unused(r)]
     total = (exec_points or Decimal(0)) + sum((r.points for _, r, _ in rows if r.points is not None), Decimal(0))
     stated = form.total.points
     if total != rules.total or (stated is not None and stated != rules.total):
@@ -283,7 +367,13 @@ def _points(form: NationalForm, rules: RuleSet, found: _Findings) -> None:
 
 def _total(form: NationalForm, card: Scorecard, rules: RuleSet, found: _Findings) -> None:
     stated = form.total.score
-    scores = [form.funds.total.score, *(r.score for r in form.indicators)]
+    used = [r for r in form.indicators if not scoring.unused(r)]
+    if stated is None and used:
+        if card.complete:
+            found.add("NAT021", "total.score", f"总分未填写：预算执行率和各指标的得分相加为{_pts(card.total)}，请填写总分。")
+        else:
+            found.add("NAT021", "total.score", "总分未填写：各项得分填齐后，请把预算执行率和各指标的得分相加，填写总分。")
+    scores = [form.funds.total.score, *(r.score for r in used)]
     if stated is not None and all(s is not None for s in scores):
         added = sum(scores, Decimal(0))
         if abs(stated - added) > TOLERANCE:

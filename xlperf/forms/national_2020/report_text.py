@@ -51,7 +51,11 @@ def conclusion_texts(form: NationalForm, card, findings: Sequence = ()) -> list[
     name = form.project_name.strip() or "本项目"
     year = f"{form.year}年度" if form.year else "本年度"
     ex = scoring.execution(form)
-    parts = [f"{name}{year}自评得分{format_number(card.total)}分，自评等级为“{card.grade}”。"]
+    if card.complete:
+        parts = [f"{name}{year}自评得分{format_number(card.total)}分，自评等级为“{card.grade}”。"]
+    else:
+        pending = sum(it.status == "pending" for it in card.items)
+        parts = [f"{name}{year}已评项目得分{format_number(card.total)}分，尚有{pending}项指标待评分人给分，总分和自评等级待定。"]
     if ex.rate is not None:
         parts.append(
             f"全年预算数{format_number(ex.budget)}万元，全年执行数{format_number(ex.executed)}万元，"
@@ -69,7 +73,7 @@ def conclusion_texts(form: NationalForm, card, findings: Sequence = ()) -> list[
         problems.insert(0, f"预算执行率{format_percent(ex.rate)}，低于90%")
     errors = [f for f in findings if getattr(f, "severity", "") == "error"]
     if errors:
-        problems.append(f"自评表有{len(errors)}处填写错误待改正（如：{errors[0].message}）")
+        problems.append(f"自评表有{len(errors)}处填写错误待改正（如：{errors[0].message.rstrip('。')}）")
     problem_text = "；".join(problems) + "。" if problems else "未发现明显问题。"
     fixes = []
     if ex.rate is not None and ex.rate < Decimal("0.9"):

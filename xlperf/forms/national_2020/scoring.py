@@ -17,6 +17,7 @@ form whose 分值 do not add up to 100 is flagged by the checks (NAT006), not co
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from xlperf.engine import formulas, targets
 from xlperf.engine.formulas import format_number, format_percent, sum_filled
 from xlperf.engine.scoring import (
     CENT,
+    PENDING_GRADE,
     RuleCategory,
     RuleSet,
     Scorecard,
@@ -61,6 +63,40 @@ def _clean(text: str) -> str:
     """Text without spaces and a trailing “（50分）”."""
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
     return re.sub(r"\(\d+(?:\.\d+)?分\)$", "", text)
+
+
+def labelled(form: NationalForm) -> list[IndicatorRow]:
+    """The indicator rows with the 一级/二级指标 each belongs to, as a person reads them.
+
+    On the printed table the 一级 and 二级 cells are merged down their group, so a row
+    copied out of it (or typed below a first row) often leaves them blank. A row with both
+    blank belongs to the group above; a row with only its 一级 blank, to the 一级 above.
+    A blank 二级 under a newly written 一级 is not filled: it starts another group."""
+    rows: list[IndicatorRow] = []
+    level1 = level2 = ""
+    for row in form.indicators:
+        own1, own2 = row.level1.strip(), row.level2.strip()
+        if own1:
+            level1, level2 = row.level1, row.level2
+        elif own2:
+            level2 = row.level2
+        if own1 and own2 or not (level1 or level2):
+            rows.append(row)
+        else:
+            rows.append(row.model_copy(update={"level1": level1, "level2": level2}))
+    return rows
+
+
+_PLACEHOLDER_NAME = re.compile(r"^(?:指标\s*\d*\s*[:：]?|[…\.。·、\s]*)$")
+
+
+def unused(row: IndicatorRow) -> bool:
+    """A row of the printed template left as it came: no name or only “指标2”/“……”, and
+    nothing in its other cells. Many published forms keep these; they are not indicators,
+    so they are neither scored nor checked."""
+    filled = (row.target, row.actual, row.deviation)
+    return (bool(_PLACEHOLDER_NAME.match(row.name.strip())) and not any(t.strip() for t in filled)
+            and row.points is None and row.score is None)
 
 
 def sub_category(row: IndicatorRow) -> SubCategory | None:
@@ -132,8 +168,9 @@ def score(form: NationalForm, rules: RuleSet) -> Scorecard:
     notes: list[str] = []
     ex = execution(form)
     items.append(_execution_item(form, rules, ex))
-    for i, row in enumerate(form.indicators):
-        items.append(_row_item(i, row, rules))
+    for i, row in enumerate(labelled(form)):
+        if not unused(row):
+            items.append(_row_item(i, row, rules))
     total = sum((it.points for it in items if it.points is not None), Decimal(0)).quantize(CENT)
     total, capped = cap_total(total, ex.rate, rules)
     notes += capped
@@ -147,7 +184,7 @@ def score(form: NationalForm, rules: RuleSet) -> Scorecard:
         rules=rules.name,
         title=rules.title,
         total=total,
-        grade=rules.grade(total),
+        grade=rules.grade(total) if not pending else PENDING_GRADE,
         complete=not pending,
         items=items,
         notes=notes,
@@ -176,10 +213,29 @@ def _execution_item(form: NationalForm, rules: RuleSet, ex: Execution) -> ScoreI
     return ScoreItem(**common, points=pts, method="computed", status="scored", inputs=inputs, explanation=text)
 
 
+_FORM_WORDS = (("实现值", "实际完成值"), ("预期值", "年度指标值"))
+"""The engine's words for an indicator's two values, as this form calls them."""
+
+
+def in_form_words(text: str) -> str:
+    """An engine sentence in the words of the national form (实际完成值, 年度指标值)."""
+    for engine, form in _FORM_WORDS:
+        text = text.replace(engine, form)
+    return text
+
+
 def row_judgement(row: IndicatorRow) -> targets.Judgement:
     """The row judged as the engine judges every indicator: its 二级指标 gives the direction
-    of a bare target number (成本指标: a ceiling), its name may veto it."""
-    return targets.judge(row.actual, row.target, sub_category(row), row.name)
+    of a bare target number (成本指标: a ceiling), its name may veto it. The reason is
+    worded as the national form words its columns."""
+    judgement = targets.judge(row.actual, row.target, sub_category(row), row.name)
+    return dataclasses.replace(judgement, reason=in_form_words(judgement.reason))
+
+
+def tier_ranges(available: Decimal, rules: RuleSet) -> str:
+    """The tiers a person scores a row in, with their ranges of its 分值
+    (“达成 8.00–10.00分；部分达成 6.00–8.00分；未达成 0.00–6.00分”)."""
+    return "；".join(f"{t.name} {_share(available, t.min_percent)}–{_share(available, t.max_percent)}分" for t in rules.tiers)
 
 
 def _row_item(index: int, row: IndicatorRow, rules: RuleSet) -> ScoreItem:
@@ -192,6 +248,9 @@ def _row_item(index: int, row: IndicatorRow, rules: RuleSet) -> ScoreItem:
     )
     judgement = row_judgement(row)
     inputs = {"年度指标值": row.target, "实际完成值": row.actual, "判断": judgement.status.value}
+    if row.points is None:
+        return ScoreItem(**common, points=Decimal(0).quantize(CENT), method="computed", status="scored", inputs=inputs,
+                         explanation="分值未填写，本行无从计分，按0分计入总分。")
     if judgement.ratio is not None:
         inputs["完成比例"] = format_percent(judgement.ratio)
     frac = achievement(judgement)
@@ -218,7 +277,7 @@ def _stated_item(common: dict, inputs: dict, stated: Decimal | None, why: str, r
     (档次) whose range of the 分值 it falls in (达成 80–100 %, 部分达成 60–80 %, 未达成 0–60 %)."""
     available = common["available"]
     if stated is None:
-        ranges = "；".join(f"{t.name} {_share(available, t.min_percent)}–{_share(available, t.max_percent)}分" for t in rules.tiers)
+        ranges = tier_ranges(available, rules)
         return ScoreItem(**common, method="manual", status="pending", inputs=inputs,
                          explanation=f"{why}；表上未填得分，请评分人对照佐证材料按档次给分（{ranges}）。")
     pts = min(max(stated, Decimal(0)), available).quantize(CENT)

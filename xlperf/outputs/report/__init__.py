@@ -95,13 +95,15 @@ class ExportResult:
         return lines
 
 
-def cover_findings(report: ReportText) -> list[ReportFinding]:
-    """One finding per empty cover field (封面缺项)."""
+def cover_findings(report: ReportText, prefix: str = "report.") -> list[ReportFinding]:
+    """One finding per empty cover field (封面缺项). `prefix` places the field: the Guangdong
+    form keeps its cover in the report's own fields; a kind whose cover is its header fields
+    (the national form) passes "", so a cover gap its checks already report is not repeated."""
     return [
         ReportFinding(
             COVER_MISSING,
             "error",
-            f"report.{c.key}",
+            f"{prefix}{c.key}",
             f"自评报告封面“{c.label}”未填写，报告中留有空白横线。请在自评报告栏目中填写后重新导出。",
         )
         for c in report.missing_cover
@@ -144,7 +146,8 @@ def export_report(ev, out_docx, *, rules=None, pdf: bool = False, force: bool = 
     own = report_sections if forms.is_guangdong(ev) else forms.kind_of(ev).module().report_sections
     report = own(ev, evaluation.scorecard, evaluation.findings)
     known = {f.field for f in evaluation.findings}
-    findings = [*evaluation.findings, *(f for f in cover_findings(report) if f.field not in known)]
+    prefix = "report." if forms.is_guangdong(ev) else ""
+    findings = [*evaluation.findings, *(f for f in cover_findings(report, prefix) if f.field not in known)]
     result = ExportResult(out_docx, report, evaluation.scorecard, findings)
     if final and result.draft:
         result.docx = None
