@@ -277,7 +277,9 @@ def write_xlsx(form: NationalForm, path, v: Variant = Variant()) -> None:
     cells, _ = form_cells(form, v)
     for p in cells:
         if p.text not in ("", None):
-            ws.cell(p.r + 1, p.c + 1, p.text)
+            cell = ws.cell(p.r + 1, p.c + 1, p.text)
+            if isinstance(p.text, str) and p.text.startswith("="):
+                cell.data_type = "s"  # typed as text ('=100), as Excel would otherwise compute it
         if v.merges and (p.r2 > p.r or p.c2 > p.c):
             ws.merge_cells(start_row=p.r + 1, start_column=p.c + 1, end_row=p.r2 + 1, end_column=p.c2 + 1)
     wb.save(path)
@@ -318,8 +320,14 @@ def write_docx(form: NationalForm, path, v: Variant = Variant()) -> None:
 
 def comparable(form: NationalForm, local_fields: bool = True) -> dict:
     """What a typed official copy holds: the form without `source` and `rules` (the table
-    has no place for them), amounts compared as numbers (10.00 = 10)."""
+    has no place for them), amounts compared as numbers (10.00 = 10), each row's 一级/二级指标
+    as the checks read them (a typed table cannot tell a blank cell under its group from a
+    merged one: `scoring.carried`)."""
+    from xlperf.forms.national_2020.scoring import carried
+
     data = form.model_dump(mode="python", exclude={"source", "rules"})
+    for row, (level1, level2) in zip(data["indicators"], carried((r["level1"], r["level2"]) for r in data["indicators"])):
+        row["level1"], row["level2"] = level1, level2
     if not local_fields:
         for key in ("manager", "phone", "fill_date", "grade"):
             data.pop(key)

@@ -25,6 +25,7 @@ from xlperf.files.grid import TextGrid, norm
 from xlperf.forms.anchored import Anchors, Column, Imported, Reader, ReadItem, ScalarField, finding
 from xlperf.forms.national_2020.layout import TITLE as FORM_TITLE
 from xlperf.forms.national_2020.model import KIND, NationalForm
+from xlperf.forms.national_2020.scoring import carried
 
 TITLE = "项目支出绩效自评表"
 MODEL = NationalForm
@@ -335,8 +336,8 @@ def _funds(rd: Reader, data: dict) -> None:
 
 
 def _indicators(rd: Reader, data: dict, extra: list) -> dict[str, int] | None:
-    """The indicator rows, 一级/二级指标 carried down over merged or blank cells; returns the
-    column of each header (for the 总分 row)."""
+    """The indicator rows, 一级/二级指标 carried down over merged or blank cells as the
+    checks read them (`scoring.carried`); returns the column of each header (for the 总分 row)."""
     grid, a = rd.grid, rd.a
     header = _header(rd, INDICATOR_COLUMNS, "name", "indicators", "绩效指标的表头（三级指标）",
                      optional=(*SPLIT_DEVIATION, REMARK), repeats=True)
@@ -361,7 +362,6 @@ def _indicators(rd: Reader, data: dict, extra: list) -> dict[str, int] | None:
 
     rows: list[dict] = []
     renamed: dict[str, str] = {}
-    level1 = level2 = ""
     for n, (r, values) in enumerate(rd.rows_under("indicators", columns, hr, cols, stop, "绩效指标")):
         remark = values.pop("remark", None)
         if remark:
@@ -376,10 +376,9 @@ def _indicators(rd: Reader, data: dict, extra: list) -> dict[str, int] | None:
             values["deviation"] = "\n".join(parts)
         if not any(v not in (None, "") for v in values.values()):
             continue
-        level1 = values.get("level1") or level1
-        level2 = values.get("level2") or level2
-        values["level1"], values["level2"] = level1, level2
         rows.append({k: v for k, v in values.items() if v is not None})
+    for row, (level1, level2) in zip(rows, carried((r.get("level1") or "", r.get("level2") or "") for r in rows)):
+        row["level1"], row["level2"] = level1, level2
     data["indicators"] = rows
     for item in rd.read:
         item.field = renamed.get(item.field, item.field)
