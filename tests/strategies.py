@@ -39,18 +39,25 @@ years = st.integers(min_value=2000, max_value=2100)
 dates = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31))
 
 
-def indicator_rows(max_rows: int = 3):
-    row = st.builds(Indicator, name=short_text, formula=text, target=text, actual=text, explanation=text)
+weights = st.none() | st.none() | st.decimals(min_value=0, max_value=60, places=2)
+"""An indicator row's optional 分值 (weight)."""
+
+
+def indicator_rows(max_rows: int = 3, with_weights: bool = False):
+    row = st.builds(Indicator, name=short_text, formula=text, target=text, actual=text, explanation=text,
+                    weight=weights if with_weights else st.none())
     return st.just("无") | st.lists(row, min_size=0, max_size=max_rows)
 
 
-def self_evaluations(max_rows: int = 3, max_years: int = 3):
+def self_evaluations(max_rows: int = 3, max_years: int = 3, with_weights: bool = False):
+    """Whole forms; with_weights: indicator rows may carry a 分值 (not for the imports of
+    official forms, which have no such column)."""
     budget = st.builds(BudgetRow, year=st.none() | years, central_provincial=opt_amounts,
                        municipal=opt_amounts, transfer_county=opt_amounts, total=opt_amounts)
     spending = st.builds(SpendingRow, year=st.none() | years, central_provincial=opt_amounts,
                          municipal=opt_amounts, transfer_county=opt_amounts, total=opt_amounts)
     purpose = st.builds(PurposeRow, year=st.none() | years, purpose=text, amount=opt_amounts)
-    indicators = st.builds(Indicators, **{sub.name: indicator_rows(max_rows) for sub in SubCategory})
+    indicators = st.builds(Indicators, **{sub.name: indicator_rows(max_rows, with_weights) for sub in SubCategory})
     entries = st.lists(
         st.builds(ScoreEntry, item=short_text, tier=st.none() | st.sampled_from(["达成", "部分达成", "未达成"]),
                   points=st.none() | st.decimals(min_value=0, max_value=100, places=2), note=text),

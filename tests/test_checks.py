@@ -63,13 +63,18 @@ def clean_seed() -> SelfEvaluation:
     return ev
 
 
-def card(total: str = "97", grade: str = "优", complete: bool = True, pending: int = 0, unknown=()):
-    """A scorecard as the checks see it (the attributes of scoring.Scorecard they read)."""
+def card(total: str = "97", grade: str = "优", complete: bool = True, pending: int = 0, unknown=(), weights=()):
+    """A scorecard as the checks see it (the attributes of scoring.Scorecard they read);
+    weights: (kind, field) of the 分值 the split did not take as written."""
+    from xlperf.engine.scoring import WeightIssue
+
     items = [SimpleNamespace(name=f"定性指标{i + 1}", status="pending") for i in range(pending)]
     items.append(SimpleNamespace(name="预算执行率", status="scored"))
+    issues = [WeightIssue(kind=kind, field=field, row="数量指标第1行", weight=Decimal("-1"), item="产出指标50分",
+                          points=Decimal(50), total=Decimal(60)) for kind, field in weights]
     return SimpleNamespace(
         rules="national-2020", title="项目支出绩效自评表", total=Decimal(total),
-        grade=grade, complete=complete, items=items, unknown_entries=list(unknown),
+        grade=grade, complete=complete, items=items, unknown_entries=list(unknown), weight_issues=issues,
     )
 
 
@@ -215,6 +220,9 @@ TRIGGERS = [
     ("SCR001", lambda ev: None, card(complete=False, pending=2)),
     ("SCR002", lambda ev: None, card(total="85", grade="良")),
     ("SCR003", lambda ev: None, card(total="100")),
+    ("SCR004", lambda ev: None, card(weights=[("negative", "indicators.quantity[0].weight")])),
+    ("SCR005", lambda ev: None, card(weights=[("over", "indicators.quantity[0].weight")])),
+    ("SCR006", lambda ev: None, card(weights=[("decimals", "indicators.quantity[0].weight")])),
 ]
 
 # (code, mutation of the clean seed): a near miss that must NOT fire the code.

@@ -1,6 +1,7 @@
 """The ready-to-open workbooks under workbook/ are what `xlperf new` builds today."""
 
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -50,16 +51,18 @@ def test_committed_workbooks_carry_the_vba_modules(committed):
 LAYOUT_V2 = sorted((ROOT / "tests" / "fixtures" / "layout-v2").glob("*.xlsm"))
 """The workbooks of the release before the native formulas (layout version 2; see
 tests/test_released_layouts.py): every command and the 计算得分 button still work on them."""
+LAYOUT_V3 = sorted((ROOT / "tests" / "fixtures" / "layout-v3").glob("*.xls[mx]"))
+"""The workbooks of the release before the indicator rows' 分值 column (layout version 3)."""
 
 
-@pytest.mark.parametrize("old", LAYOUT_V2, ids=lambda p: p.stem)
-def test_workbooks_of_layout_version_2_still_read(tmp_path, old):
+@pytest.mark.parametrize("old", LAYOUT_V2 + LAYOUT_V3, ids=lambda p: f"{p.parent.name}-{p.stem}")
+def test_workbooks_of_earlier_layout_versions_still_read(tmp_path, old):
     from xlperf.cli import main
     from xlperf.engine import evaluate
     from xlperf.outputs.review import review
 
     ev, lay = read_workbook_with_layout(old)
-    assert lay.version == 2
+    assert lay.version == int(old.parent.name.removeprefix("layout-v"))
     if old.stem.startswith("shaoguan"):
         assert ev == SelfEvaluation.from_json(EXAMPLE.read_text(encoding="utf-8"))
     card = evaluate(ev, locate=lay.cell_of).scorecard
@@ -84,3 +87,15 @@ def test_the_button_on_a_version_2_workbook_still_writes_its_scores(tmp_path):
     sheet = openpyxl.load_workbook(out)[L.SCORE]
     total = sheet[lay.cell_for("scoring.total").area.first].value
     assert lay.version == 2 and total == float(outcome.scorecard.total)
+
+
+def test_the_buttons_on_a_version_3_workbook_still_score_and_mark(tmp_path):
+    from xlperf.excel import process_file
+
+    old = next(p for p in LAYOUT_V3 if p.stem.startswith("shaoguan"))
+    for action in ("score", "validate"):
+        out = tmp_path / f"{action}.xlsm"
+        outcome = process_file(old, out, action)
+        ev, lay = read_workbook_with_layout(out)
+        assert lay.version == 3 and ev == SelfEvaluation.from_json(EXAMPLE.read_text(encoding="utf-8"))
+        assert outcome.scorecard is None or outcome.scorecard.total == Decimal("100.00")

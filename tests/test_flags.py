@@ -106,6 +106,27 @@ TYPED_LATER: dict[str, dict[str, object]] = {
 store them), so the flags are tested on input the builder never writes."""
 
 
+def _weighted(**weights) -> SelfEvaluation:
+    """The clean seed with 分值 on its indicator rows ({"quantity": ["30", None], ...})."""
+    data = clean_seed().model_dump(mode="json")
+    for sub, values in weights.items():
+        for row, w in zip(data["indicators"][sub], values):
+            if w is not None:
+                row["weight"] = w
+    return SelfEvaluation.model_validate(data)
+
+
+WEIGHTED: dict[str, SelfEvaluation] = {
+    "weights-fine": _weighted(quantity=["30"], quality=["10"], satisfaction=["10"]),
+    "weights-over": _weighted(quantity=["20"], quality=["40"], satisfaction=["10"]),
+    "weights-decimals": _weighted(quantity=["12.345"], satisfaction=["3.333"]),
+    "weights-negative": _weighted(quantity=["-2"], quality=["60"]),
+}
+"""Forms with 分值 (SCR004–SCR006). A negative 分值 cannot be read back from a workbook (the
+reader refuses it), so the engine's findings for these forms come from the data they were
+built from."""
+
+
 def _type_into(path: Path, edits: dict[str, object]) -> None:
     layout = read_workbook_with_layout(path)[1]
     book = openpyxl.load_workbook(path)
@@ -123,6 +144,8 @@ class Built:
     layout: L.Layout | None = None
     found: list | None = None
     """The engine's findings of the codes the sheet decides, on the form read back."""
+    source: SelfEvaluation | None = None
+    """The form the workbook was built from, when the engine judges it rather than the read-back."""
 
     @property
     def expected(self) -> list[tuple[str, str]]:
@@ -153,7 +176,7 @@ def _generated(count: int) -> list[SelfEvaluation]:
 
     @settings(max_examples=count, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
-    @given(self_evaluations(max_rows=3, max_years=3))
+    @given(self_evaluations(max_rows=3, max_years=3, with_weights=True))
     def collect(ev: SelfEvaluation) -> None:
         found.append(ev)
 
@@ -178,6 +201,10 @@ def books(tmp_path_factory) -> dict[str, Built]:
         build_workbook(path, clean_seed(), mode="formulas")
         _type_into(path, edits)
         built[name] = Built(path, "formulas")
+    for name, ev in WEIGHTED.items():
+        path = folder / f"{name}.xlsx"
+        build_workbook(path, ev, mode="macro" if name.endswith("over") else "formulas")
+        built[name] = Built(path, "formulas", source=ev)
     xlsm = folder / "seeded-xlsm.xlsm"
     source = folder / "seeded.json"
     source.write_text(seeded_mistakes().to_json(), encoding="utf-8")
@@ -186,9 +213,29 @@ def books(tmp_path_factory) -> dict[str, Built]:
     converted = recalc.recalculate([b.path for b in built.values()], folder / "out")
     for b in built.values():
         b.values = recalc.values(converted[b.path.resolve()], [L.FORM])
-        ev, b.layout = read_workbook_with_layout(b.path)
-        b.found = [f for f in run_checks(ev, None, b.layout.cell_of) if f.code in flags.DECIDED]
+        if b.source is not None:
+            ev, b.layout = b.source, read_record(b.path)
+        else:
+            ev, b.layout = read_workbook_with_layout(b.path)
+        b.found = engine_found(ev, b.layout)
     return built
+
+
+def read_record(path: Path) -> L.Layout:
+    """The layout a workbook records in _xlperf (without reading its cells)."""
+    from xlperf.files.xlsx_grid import OpenWorkbook
+    from xlperf.workbook.read import layout_of
+
+    with OpenWorkbook(path) as book:
+        return layout_of(book.grids([L.META]))[0]
+
+
+def engine_found(ev: SelfEvaluation, layout: L.Layout) -> list:
+    """The engine's findings of the codes the sheet decides (with the 分值 findings of its scoring)."""
+    from xlperf.engine.scoring import load_rules, score
+
+    card = score(ev, load_rules(layout.rules or None))
+    return [f for f in run_checks(ev, card, layout.cell_of) if f.code in flags.DECIDED]
 
 
 def test_the_flags_are_the_engines_findings_on_every_form(books):
@@ -229,6 +276,20 @@ def test_the_seeded_mistakes_raise_exactly_the_expected_flags(books):
             (f.code, f.cell) for f in flags.plan(layout).flags if (f.code, f.cell) in set(expected)]
         assert shown["错误数"] == sum(CATALOGUE[c].severity == "error" for c, _ in SEEDED)
         assert shown["警告数"] == sum(CATALOGUE[c].severity == "warning" for c, _ in SEEDED)
+
+
+def test_the_weights_raise_their_flags(books):
+    """Each 分值 form raises exactly the engine's SCR codes, where the engine reports them."""
+    want = {
+        "weights-fine": set(),
+        "weights-over": {("SCR005", "indicators.quantity[0].weight")},
+        "weights-decimals": {("SCR006", "indicators.quantity[0].weight"), ("SCR006", "indicators.satisfaction[0].weight")},
+        "weights-negative": {("SCR004", "indicators.quantity[0].weight"), ("SCR005", "indicators.quantity[0].weight")},
+    }
+    for name, fields in want.items():
+        b = books[name]
+        scr = {(code, cell) for code, cell in flags.raised(b.values, b.layout) if code.startswith("SCR")}
+        assert scr == {(code, b.layout.cell_of(field)) for code, field in fields}, name
 
 
 def test_a_clean_form_raises_nothing_and_says_so(books):

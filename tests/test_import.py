@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import zipfile
+from decimal import Decimal
 import sys
 from pathlib import Path
 
@@ -527,6 +528,17 @@ def test_carry_over_plan_and_leap_day():
     assert "绩效指标的实现值和未完成原因说明" in plan.cleared
     again, _ = next_year(new)
     assert again.basic.eval_year == 2022 and again.indicators.quantity[0].previous_actual == ""
+    assert not any("分值" in line for line in plan.kept)
+
+
+def test_carry_over_keeps_the_indicator_rows_weights():
+    from xlperf.forms.guangdong_1_1.carry import next_year
+
+    ev = seed()
+    ev.indicators.quantity[0].weight = Decimal("30")
+    new, plan = next_year(ev)
+    assert new.indicators.quantity[0].weight == Decimal("30") and new.indicators.quality[0].weight is None
+    assert "绩效指标的名称、计算公式、预期值、分值（填“无”的子类仍为“无”）" in plan.kept
 
 
 def test_labels_with_required_marks_and_values_with_units(tmp_path):

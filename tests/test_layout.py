@@ -88,8 +88,7 @@ def test_every_field_of_the_model_has_one_input_cell():
     wanted += fields(Report, "report") + ["other_notes"]
     wanted += fields(BudgetRow, "funding.budget[2]") + fields(SpendingRow, "funding.spending[2]")
     wanted += fields(PurposeRow, "funding.by_purpose[2]")
-    # 分值 (weight) lives in data files only until the workbook lays out a column for it
-    wanted += [indicator_path(sub, 2, a) for sub in SubCategory for a in Indicator.model_fields if a != "weight"]
+    wanted += [indicator_path(sub, 2, a) for sub in SubCategory for a in Indicator.model_fields]
     wanted.remove("header.amount_unit")  # fixed: 金额单位：万元 is a label
     for path in wanted:
         cell = lay.cell_for(path)
@@ -269,10 +268,28 @@ def test_buttons_sit_outside_the_print_area_and_codenames_match_sheets():
 
 
 def test_helpers_sit_outside_the_print_area():
+    """Outside the printed form: the helpers, and the indicator rows' 分值 in column J (part of
+    the form, kept in the submission copy, but not of the official table)."""
     form = Layout().sheet(L.FORM)
     for cell in form.cells:
         inside = cell.area.last_col <= form.print_area.last_col
-        assert inside != cell.helper, cell.area.ref
+        weight = cell.area.col == L.J
+        assert inside != (cell.helper or weight), cell.area.ref
+        if weight:
+            assert not cell.helper and (cell.text == L.WEIGHT_TITLE or cell.path.endswith(".weight")), cell.area.ref
+    assert form.print_area.last_col == L.I
+
+
+def test_every_indicator_row_has_its_weight_right_of_the_printed_table():
+    lay = Layout.for_capacity(indicator_rows={"social": 5})
+    for sub in SubCategory:
+        for i in range(lay.capacity.rows_for(sub)):
+            name, weight = (lay.cell_for(indicator_path(sub, i, a)) for a in ("name", "weight"))
+            assert weight.role == "input" and weight.kind == "weight" and weight.title == "分值"
+            assert (weight.area.row, weight.area.col) == (name.area.row, L.J)
+            assert weight.validation is not None and ">=0" in weight.validation.formula
+    header = next(c for c in lay.sheet(L.FORM).cells if c.text == L.WEIGHT_TITLE)
+    assert header.area.row == lay.cell_for(indicator_path(SubCategory.quantity, 0, "name")).area.row - 1
 
 
 def test_extent_covers_every_cell_and_button():

@@ -156,6 +156,45 @@ def edge_forms() -> list[tuple[str, SelfEvaluation]]:
     forms.append(("all-none", SelfEvaluation.model_validate({"indicators": {s.name: "无" for s in SubCategory}})))
     gap = _form({"quantity": [("", ""), ("≥3", "4")], "quality": [("无", "无")]})
     forms.append(("gap", gap))
+    return forms + weighted_forms()
+
+
+def _weighted(rows: dict[str, list[tuple[str, str, str | None]]], **extra) -> SelfEvaluation:
+    """A form whose indicator rows carry 分值: {sub: [(target, actual, weight or None), ...]}."""
+    ev = _form({sub: [(t, a) for t, a, _ in triples] for sub, triples in rows.items()}, **extra)
+    data = ev.model_dump(mode="json")
+    for sub, triples in rows.items():
+        for row, (_, _, w) in zip(data["indicators"][sub], triples):
+            if w is not None:
+                row["weight"] = w
+    return SelfEvaluation.model_validate(data)
+
+
+def weighted_forms() -> list[tuple[str, SelfEvaluation]]:
+    """Per-indicator 分值 as `scoring.row_shares` takes them: some rows weighted, all weighted
+    adding up to the item's points, adding up to more (scaled down) or less (proportions,
+    scaled up), a 分值 of 0, 分值 with decimals (two, and three taken to the cent), rows of
+    an empty category rescaled, and a rule set that scores indicators as a whole (分值 unread)."""
+    q, m, s = ("≥10", "12", None), ("≥10", "9", None), ("≥90%", "95%", None)
+
+    def w(row, weight):
+        return (*row[:2], weight)
+
+    cases = {
+        "some": {"quantity": [w(q, "20"), m, q], "quality": [m], "satisfaction": [s]},
+        "all": {"quantity": [w(q, "20"), w(m, "15")], "cost": [w(("≤5", "6", None), "15")],
+                "social": [w(q, "18"), w(m, "12")], "satisfaction": [w(s, "10")]},
+        "over": {"quantity": [w(q, "40"), w(m, "30"), m], "satisfaction": [s], "economic": [w(m, "35")]},
+        "proportions": {"quantity": [w(q, "2"), w(m, "1"), w(q, "1")], "satisfaction": [w(("≥90%", "85%", None), "3")]},
+        "zero": {"quantity": [w(q, "0"), m, w(q, "0")], "quality": [w(m, "0")], "satisfaction": [w(s, "0")]},
+        "decimals": {"quantity": [w(q, "12.35"), w(m, "7.77"), q], "timeliness": [w(m, "0.01")],
+                     "cost": [w(("≤5", "6", None), "0.125")], "satisfaction": [w(("≥90%", "85%", None), "3.33")]},
+        "thirds": {"quantity": [w(m, "10"), m, m, m], "quality": [w(m, "10.01"), m], "social": [w(m, "7"), m, m],
+                   "satisfaction": [m, w(m, "3.333"), m]},
+        "whole-left": {"quantity": [w(q, "50"), m, m], "satisfaction": [s]},
+    }
+    forms = [(f"weights-{name}", _weighted(rows)) for name, rows in cases.items()]
+    forms.append(("weights-municipal", _weighted(cases["some"], scoring={"rules": "guangdong-municipal"})))
     return forms
 
 
@@ -169,8 +208,10 @@ _targets = st.one_of(
 )
 _actuals = st.one_of(st.sampled_from(ACTUAL_SHAPES),
                      st.builds(lambda n, unit: f"{n}{unit}", _numbers, st.sampled_from(["", "%", "%", "个", "天"])))
+_weights = st.one_of(st.none(), st.none(), st.decimals(0, 60, places=2), st.sampled_from([Decimal(0), Decimal(10), Decimal(50)]))
+"""An indicator row's 分值: mostly none; any number of cents up to 60; 0; round numbers."""
 _rows = st.lists(st.builds(Indicator, name=st.sampled_from(["指标", "无", "", "达标率"]), target=_targets,
-                           actual=_actuals, explanation=st.sampled_from(["", "原因"])), max_size=3)
+                           actual=_actuals, explanation=st.sampled_from(["", "原因"]), weight=_weights), max_size=3)
 _entry_items = ["exec_rate", "output", "benefit", "decision", "cost_control", "effectiveness",
                 *(indicator_path(s, i) for s in SubCategory for i in range(3))]
 _entries = st.lists(st.builds(ScoreEntry, item=st.sampled_from(_entry_items),
@@ -227,7 +268,7 @@ def recalculated(tmp_path_factory):
     out, running, batch = {}, None, []
     for k, (name, ev) in enumerate(forms):
         hyp = name.startswith("hyp")
-        editions = ("formulas", "macro") if name == "seed" or name.startswith("entries") else \
+        editions = ("formulas", "macro") if name == "seed" or name.startswith(("entries", "weights-")) else \
             (("formulas",) if k % 2 else ("macro",))
         for edition in editions:
             path = folder / f"{name}-{edition}{'.xlsx' if edition == 'formulas' else '.xlsm'}"
@@ -322,7 +363,7 @@ def disagreements(ev: SelfEvaluation, lay: L.Layout, values: dict) -> list[str]:
     from xlperf.engine.checks import run_checks
     from xlperf.workbook import flags
 
-    engine = [f for f in run_checks(ev, None, lay.cell_of) if f.code in flags.DECIDED]
+    engine = [f for f in run_checks(ev, card, lay.cell_of) if f.code in flags.DECIDED]
     got, want = sorted(flags.raised(values, lay)), sorted((f.code, f.cell) for f in engine)
     if got != want:
         found.append(f"校验标记：多出 {sorted(set(got) - set(want))}，缺少 {sorted(set(want) - set(got))}")
@@ -352,6 +393,11 @@ def test_both_editions_and_enough_forms_were_compared(recalculated):
     assert editions == {"macro", "formulas"}
     hyp = {b.name for b, *_ in recalculated.values() if b.name.startswith("hyp")}
     assert len(hyp) >= 200
+    weighted = {b.name for b, ev, *_ in recalculated.values()
+                if any(row.weight is not None for _, _, row in ev.indicators.each())}
+    assert {name for name, _ in weighted_forms()} <= weighted
+    assert len(weighted & hyp) >= 50
+    assert {b.edition for b, *_ in recalculated.values() if b.name.startswith("weights-")} == {"macro", "formulas"}
 
 
 def test_no_error_value_in_any_printed_cell(recalculated):

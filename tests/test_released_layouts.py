@@ -1,7 +1,9 @@
 """Workbooks of every released layout, as users hold them, still read after an upgrade.
 
 tests/fixtures/layout-v<N>/ keeps the workbooks that release built (the committed
-workbook/ files of that time). They are never rebuilt.
+workbook/ files of that time: the macro workbook, the seed example and, from version 3 on,
+the formulas edition). They are never rebuilt. Version 3 is the last layout without the
+indicator rows' 分值 column.
 """
 
 import json
@@ -17,16 +19,22 @@ from xlperf.forms.guangdong_1_1.model import SelfEvaluation
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 EXAMPLE = ROOT / "examples" / "shaoguan-2020.json"
-RELEASED = sorted(FIXTURES.glob("layout-v*/*.xlsm"))
+RELEASED = sorted([*FIXTURES.glob("layout-v*/*.xlsm"), *FIXTURES.glob("layout-v*/*.xlsx")])
 
 
 def test_every_released_layout_has_fixtures():
-    assert {p.parent.name for p in RELEASED} >= {"layout-v2"}
+    assert {p.parent.name for p in RELEASED} >= {"layout-v2", "layout-v3"}
+    assert {p.name for p in RELEASED if p.parent.name == "layout-v3"} == {
+        "empty.xlsm", "shaoguan-2020.xlsm", "empty-formulas.xlsx"}
 
 
 @pytest.mark.parametrize("path", RELEASED, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_a_released_workbook_reads(path):
+    from xlperf.workbook.read import read_workbook_with_layout
+
     ev = sources.load(path)
+    assert read_workbook_with_layout(path)[1].version == int(path.parent.name.removeprefix("layout-v"))
+    assert all(row.weight is None for _, _, row in ev.indicators.each())
     if path.stem.startswith("shaoguan"):
         assert ev == SelfEvaluation.from_json(EXAMPLE.read_text(encoding="utf-8"))
     else:

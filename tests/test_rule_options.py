@@ -132,3 +132,60 @@ def test_every_shipped_rule_names_the_source_of_its_options():
     readme = (RULES_DIR / "README.md").read_text(encoding="utf-8")
     for text in ("national-2020-provincial", "`execution_caps`", "`deviation`", "`category_moves`", "`empty_categories`"):
         assert text in readme
+
+
+# ------------------------------------------------------------------ 分值 the split cannot take as written
+
+
+def _weight_findings(ev, rules="national-2020") -> list[tuple[str, str]]:
+    from xlperf.engine import evaluate
+
+    return [(f.code, f.field) for f in evaluate(ev, rules).findings if f.code in ("SCR004", "SCR005", "SCR006")]
+
+
+def test_a_negative_weight_counts_as_0_and_is_reported():
+    ev = with_weights(make_ev(OUTPUT), "quantity", ["-5", None, None])
+    card = score(ev, load_rules("national-2020"))
+    assert card.item("indicators.quantity[0]").available == D("0.00")
+    assert _weight_findings(ev) == [("SCR004", "indicators.quantity[0].weight")]
+    from xlperf.engine import evaluate
+
+    message = next(f.message for f in evaluate(ev, "national-2020").findings if f.code == "SCR004")
+    assert "数量指标“quantity0”的分值填了-5" in message and "按0分计" in message
+
+
+def test_a_weight_of_0_is_no_slip():
+    ev = with_weights(make_ev(OUTPUT), "quantity", ["0", None, None])
+    assert score(ev, load_rules("national-2020")).item("indicators.quantity[0]").available == D("0.00")
+    assert _weight_findings(ev) == []
+
+
+def test_weights_above_the_items_points_are_scaled_and_reported():
+    ev = with_weights(make_ev(OUTPUT), "quantity", [None, "30", "30"])
+    card = score(ev, load_rules("national-2020"))
+    got = [card.item(f"indicators.quantity[{i}]").available for i in range(3)]
+    assert got[0] == D("0.00") and got[1] + got[2] == D("83.33") or got[1] + got[2] == D("83.34")
+    assert _weight_findings(ev) == [("SCR005", "indicators.quantity[1].weight")]
+    from xlperf.engine import evaluate
+
+    message = next(f.message for f in evaluate(ev, "national-2020").findings if f.code == "SCR005")
+    assert "产出指标50分的各指标分值合计60分，超过该项的50分" in message and "未填分值的指标不得分" in message
+
+
+@pytest.mark.parametrize("weights", [["30", "20", None], ["25", "25", "0"], ["2", "1", "1"], ["50", None, None]])
+def test_weights_within_the_items_points_are_no_slip(weights):
+    assert _weight_findings(with_weights(make_ev(OUTPUT), "quantity", weights)) == []
+
+
+def test_a_weight_with_more_than_two_decimals_is_taken_to_the_cent():
+    precise = with_weights(make_ev(OUTPUT), "quantity", ["10.005", "20", "10"])
+    rounded = with_weights(make_ev(OUTPUT), "quantity", ["10.01", "20", "10"])
+    rules = load_rules("national-2020")
+    assert [i.available for i in score(precise, rules).items] == [i.available for i in score(rounded, rules).items]
+    assert _weight_findings(precise) == [("SCR006", "indicators.quantity[0].weight")]
+    assert _weight_findings(rounded) == []
+
+
+def test_weights_under_items_scored_as_a_whole_are_not_read():
+    ev = with_weights(make_ev(OUTPUT), "quantity", ["-5", "99.999", "30"])
+    assert _weight_findings(ev, "guangdong-municipal") == []

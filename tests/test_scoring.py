@@ -596,7 +596,7 @@ def test_total_within_0_and_100_for_numeric_forms(ev, name):
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(ev=self_evaluations(), name=st.sampled_from(RULE_NAMES))
+@given(ev=self_evaluations(with_weights=True), name=st.sampled_from(RULE_NAMES))
 def test_total_within_0_and_100_for_any_form(ev, name):
     card = score(ev, load_rules(name))
     assert D(0) <= card.total <= D(100)

@@ -104,7 +104,7 @@ def _reads_as_none_mark(rows) -> bool:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(ev=strategies.self_evaluations(max_rows=4, max_years=4).map(_as_a_workbook_holds))
+@given(ev=strategies.self_evaluations(max_rows=4, max_years=4, with_weights=True).map(_as_a_workbook_holds))
 def test_generated_models_round_trip(ev, tmp_path):
     """Each form is scored by the real engine while it is built; what is read back is the form."""
     if any(_reads_as_none_mark(getattr(ev.indicators, s.name)) for s in SubCategory):
@@ -394,7 +394,10 @@ def test_values_mode_has_no_formulas_fills_or_helpers(tmp_path, seed):
     assert not [v for rows in grid.values() for row in rows for v in row if isinstance(v, Formula)]
     total = lay.cell_for("funding.budget[0].total")
     assert grid[L.FORM][total.area.row][total.area.col] == pytest.approx(122.17)
-    assert all(len(row) <= lay.sheet(L.FORM).print_area.last_col + 1 for row in grid[L.FORM])
+    # nothing beside the printed form but the indicator rows' 分值 (column J: its heading, empty weights)
+    assert all(len(row) <= L.J + 1 for row in grid[L.FORM])
+    beside = [row[L.J] for row in grid[L.FORM] if len(row) > L.J and row[L.J] not in (None, "")]
+    assert beside == [L.WEIGHT_TITLE]
     ws = openpyxl.load_workbook(path)[L.FORM]
     assert ws["I4"].fill.fill_type is None and not ws.protection.sheet
 

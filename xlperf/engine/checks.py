@@ -136,6 +136,9 @@ CATALOGUE: dict[str, CheckInfo] = _catalogue(
     ("SCR001", "warning", "评分表尚有待人工评分的项目"),
     ("SCR002", "error", "报告自评等级与评分表不符"),
     ("SCR003", "warning", "报告自评分数与评分表不符"),
+    ("SCR004", "error", "指标分值为负数"),
+    ("SCR005", "error", "指标分值之和超过该项分值"),
+    ("SCR006", "warning", "指标分值超过两位小数"),
     ("IMP001", "error", "导入时未找到栏目"),
     ("IMP002", "error", "导入时栏目出现多次"),
     ("IMP003", "error", "导入时内容无法读取"),
@@ -1184,7 +1187,25 @@ def grade_key(name: str) -> str:
     return _GRADE_KEY.get(name.strip(), name.strip())
 
 
+def _check_weights(card: Any, found: _Findings) -> None:
+    """The indicator rows' 分值 that the split could not take as written (`scoring.weight_issues`)."""
+    for issue in getattr(card, "weight_issues", ()):
+        weight = format_number(issue.weight)
+        if issue.kind == "negative":
+            found.add("SCR004", issue.field,
+                      f"{issue.row}的分值填了{weight}，分值不能为负数，评分时按0分计：请填写不小于0的分值，或留空与同类指标平分。")
+        elif issue.kind == "decimals":
+            found.add("SCR006", issue.field,
+                      f"{issue.row}的分值{weight}超过两位小数，评分时按四舍五入到0.01计：请保留两位小数。")
+        else:
+            found.add("SCR005", issue.field,
+                      f"{issue.item}的各指标分值合计{format_number(issue.total)}分，超过该项的{format_number(issue.points)}分，"
+                      f"评分时按比例折算为{format_number(issue.points)}分" + ("，未填分值的指标不得分" if issue.unweighted else "")
+                      + f"：请核对各指标的分值，使其合计不超过{format_number(issue.points)}分。")
+
+
 def _check_score(ev: SelfEvaluation, card: Any, found: _Findings) -> None:
+    _check_weights(card, found)
     for typed in getattr(card, "unknown_entries", ()):
         found.add(
             "FMT010", "scoring",

@@ -409,6 +409,25 @@ class ScoreItem(BaseModel):
     explanation: str
 
 
+class WeightIssue(BaseModel):
+    """One indicator row's 分值 that the split did not take as written (see `row_shares`).
+
+    kind: `negative` (counted as 0), `decimals` (more than two places, taken to the cent
+    half up), `over` (the weights of the item add up to more than its points; `field` is
+    the item's first weighted row)."""
+
+    kind: Literal["negative", "decimals", "over"]
+    field: str
+    row: str
+    """The row in words (数量指标第1行, or the indicator's name)."""
+    weight: Decimal
+    item: str = ""
+    points: Decimal = Decimal(0)
+    total: Decimal = Decimal(0)
+    unweighted: int = 0
+    """For `over`: the item's rows without a 分值 (left with no points)."""
+
+
 _STATUS_TEXT = {"scored": "已计分", "pending": "待评分人打分", "dropped": "不适用"}
 _METHOD_TEXT = {"computed": "自动计算", "manual": "人工评分"}
 
@@ -427,6 +446,10 @@ class Scorecard(BaseModel):
     unknown_entries: list[str] = Field(default_factory=list)
     """Scoring entries whose item is neither an item's id nor its name as shown: the
     person's typing, reported by the checks (FMT010), never silently ignored."""
+    weight_issues: list[WeightIssue] = Field(default_factory=list, exclude=True)
+    """Indicator rows' 分值 (weights) the split could not take as written: negative (taken
+    as 0), more than two decimals (taken to the cent), or adding up to more than their
+    item's points (scaled down). Reported by the checks (SCR004–SCR006)."""
 
     def item(self, item_id: str) -> ScoreItem | None:
         return next((i for i in self.items if i.id == item_id), None)
@@ -489,7 +512,8 @@ class _Slot:
 
 def score(ev: SelfEvaluation, rules: RuleSet) -> Scorecard:
     """Score one self-evaluation. Pure: reads `ev`, never changes it."""
-    slots = _plan(ev, rules)
+    issues: list[WeightIssue] = []
+    slots = _plan(ev, rules, issues)
     ev, unknown = _named_entries(ev, rules, slots)
     rescaled, notes = _rescale(slots, rules)
     _apportion(slots)
@@ -513,6 +537,7 @@ def score(ev: SelfEvaluation, rules: RuleSet) -> Scorecard:
         items=items,
         notes=notes,
         unknown_entries=unknown,
+        weight_issues=issues,
     )
 
 
@@ -567,7 +592,8 @@ def _grade(rules: RuleSet, total: Decimal, items: list[ScoreItem]) -> str:
     return rules.grade(total)
 
 
-def _plan(ev: SelfEvaluation, rules: RuleSet) -> list[_Slot]:
+def _plan(ev: SelfEvaluation, rules: RuleSet, issues: list["WeightIssue"] | None = None) -> list[_Slot]:
+    """The scored items of `ev` under `rules`; the weights not taken as written are added to `issues`."""
     slots: list[_Slot] = []
     each = ev.indicators.each()
     for cat in rules.categories:
@@ -580,7 +606,10 @@ def _plan(ev: SelfEvaluation, rules: RuleSet) -> list[_Slot]:
             if not rows:
                 slots.append(_Slot(cat, item, base, dropped=item.when_empty == "drop"))
             elif item.split == "per_indicator":
-                shares, text = row_shares(base, [row.weight for _, _, row in rows], f"{cat.name}{format_number(item.points)}分")
+                weights = [row.weight for _, _, row in rows]
+                if issues is not None:
+                    issues += weight_issues(rows, item.points, f"{cat.name}{format_number(item.points)}分")
+                shares, text = row_shares(base, weights, f"{cat.name}{format_number(item.points)}分")
                 slots += [_Slot(cat, item, share, rows=[r], per_row=True, split_text=text) for r, share in zip(rows, shares)]
             else:
                 slots.append(_Slot(cat, item, base, rows=rows))
@@ -597,7 +626,7 @@ def row_shares(points: Fraction, weights: list[Decimal | None], whole: str) -> t
     n = len(weights)
     if all(w is None for w in weights):
         return [points / n] * n, ""
-    weights = [None if w is None else max(w, Decimal(0)) for w in weights]
+    weights = [None if w is None else taken_weight(w) for w in weights]
     given = sum((Fraction(w) for w in weights if w is not None), Fraction(0))
     unweighted = sum(1 for w in weights if w is None)
     rest = max(points - given, Fraction(0)) / unweighted if unweighted else Fraction(0)
@@ -610,6 +639,36 @@ def row_shares(points: Fraction, weights: list[Decimal | None], whole: str) -> t
     if total != points:
         text += f"，分值合计{format_number(_to_decimal(total).quantize(CENT, ROUND_HALF_UP))}分，按比例折算为{format_number(_to_decimal(points).quantize(CENT, ROUND_HALF_UP))}分"
     return [r * points / total for r in raw], text
+
+
+def taken_weight(weight: Decimal) -> Decimal:
+    """A row's 分值 as the split takes it: to the cent (half up, as a spreadsheet's ROUND), at least 0."""
+    return max(weight.quantize(CENT, ROUND_HALF_UP), Decimal(0))
+
+
+def weight_issues(rows: list[tuple[SubCategory, int, Indicator]], points: Decimal, whole: str) -> list[WeightIssue]:
+    """The 分值 of an item's rows that `row_shares` cannot take as written (checks SCR004–SCR006)."""
+    found: list[WeightIssue] = []
+    weighted = [(sub, i, row) for sub, i, row in rows if row.weight is not None]
+    for sub, i, row in weighted:
+        label = _row_words(sub, i, row)
+        path = indicator_path(sub, i, "weight")
+        if row.weight < 0:
+            found.append(WeightIssue(kind="negative", field=path, row=label, weight=row.weight))
+        if row.weight != row.weight.quantize(CENT, ROUND_HALF_UP):
+            found.append(WeightIssue(kind="decimals", field=path, row=label, weight=row.weight))
+    given = sum((taken_weight(row.weight) for _, _, row in weighted), Decimal(0))
+    if weighted and given > points:
+        sub, i, row = weighted[0]
+        found.append(WeightIssue(kind="over", field=indicator_path(sub, i, "weight"), row=_row_words(sub, i, row),
+                                 weight=row.weight, item=whole, points=points, total=given,
+                                 unweighted=len(rows) - len(weighted)))
+    return found
+
+
+def _row_words(sub: SubCategory, i: int, row: Indicator) -> str:
+    name = row.name.strip()
+    return f"{sub.value}“{name}”" if name and name != "无" else f"{sub.value}第{i + 1}行"
 
 
 def cap_total(total: Decimal, rate: Decimal | None, rules: RuleSet) -> tuple[Decimal, list[str]]:

@@ -84,6 +84,7 @@ STYLES: dict[str, dict[str, Any]] = {
     "note": {**_BASE, "font_size": 9, "font_color": _GREY, "align": "left"},
     "note_header": {**_BASE, "font_size": 9, "font_color": _GREY, "align": "left", "bold": True},
     "helper_header": {**_BASE, "font_size": 9, "font_color": _GREY, "align": "center", "bold": True},
+    "weight_header": {**_BOX, "font_size": 9, "align": "center", "bold": True},
     "helper": {**_BASE, "font_size": 9, "font_color": _GREY, "align": "center"},
     "helper_percent": {**_BASE, "font_size": 9, "font_color": _GREY, "align": "center", "num_format": "0.00%"},
     "helper_amount": {**_BASE, "font_size": 9, "font_color": _GREY, "align": "center", "num_format": "0.00"},
@@ -105,6 +106,7 @@ _KIND_FORMAT: dict[str, dict[str, Any]] = {
     "int": {"align": "center", "num_format": '0"年"'},
     "amount": {"align": "center", "num_format": "0.00"},
     "points": {"align": "center", "num_format": "0.00"},
+    "weight": {"align": "center"},
     "date": {"align": "center", "num_format": 'yyyy"年"mm"月"dd"日"'},
     "yesno": {"align": "center"},
     "tier": {"align": "center"},
@@ -479,7 +481,7 @@ def _write(tmp: str, ev, layout: Layout, card, vba, mode: Mode, wanted: set[str]
                 ws.insert_button(r, c, {"macro": b.macro, "caption": b.caption, "width": b.width,
                                         "height": b.height})
     if mode != "values":
-        _add_flags(book, sheets, layout, ev, mode)
+        _add_flags(book, sheets, layout, ev, mode, card)
     book.close()
 
 
@@ -497,7 +499,7 @@ def _prepare_formula(formula: str, expand_future_functions: bool = False) -> str
     return formula
 
 
-def _add_flags(book: Any, sheets: dict[str, Any], layout: Layout, ev: SelfEvaluation, mode: Mode) -> None:
+def _add_flags(book: Any, sheets: dict[str, Any], layout: Layout, ev: SelfEvaluation, mode: Mode, card: Any) -> None:
     """The checks computed by formulas (flags, their formatting and the 校验 summary), when
     that module is present."""
     import importlib
@@ -505,7 +507,7 @@ def _add_flags(book: Any, sheets: dict[str, Any], layout: Layout, ev: SelfEvalua
 
     if importlib.util.find_spec("xlperf.workbook.flags") is None:
         return
-    importlib.import_module("xlperf.workbook.flags").add_flags(book, sheets, layout, ev, mode)
+    importlib.import_module("xlperf.workbook.flags").add_flags(book, sheets, layout, ev, mode, card)
 
 
 def _write_cell(writer: _SheetWriter, cell: Cell, ev, scores: dict[str, Any], mode: Mode, udfs: bool) -> None:

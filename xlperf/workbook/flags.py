@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from xlperf.engine.checks import _NONE_WORDS, CATALOGUE, LOW_EXECUTION, YEAR_MAX, YEAR_MIN
@@ -255,7 +256,7 @@ DECIDED: tuple[str, ...] = (
     "REQ001", "REQ002", "FMT001", "FMT002", "DAT001", "DAT002", "DAT003", "DAT004", "DAT005", "DAT006",
     "AMT001", "AMT002", "AMT003", "AMT004", "AMT005", "AMT006", "AMT007", "AMT008", "AMT009", "AMT010",
     "GOL001", "GOL002", "IND001", "IND002", "IND003", "IND004", "IND005", "IND006", "IND007", "IND008",
-    "IND009", "IND010", "IND011", "RPT001", "RPT002",
+    "IND009", "IND010", "IND011", "RPT001", "RPT002", "SCR004", "SCR005", "SCR006",
 )
 """The codes the sheet decides; the rest (FMT003 numbering, RPT003–RPT004 report text,
 SCR001–SCR003 scoring against the report) only the engine reports."""
@@ -342,6 +343,7 @@ class _Checks:
         self.indicator_categories()
         self.indicator_rows()
         self.report_cover()
+        self.weights()
 
     # -- helper tables
 
@@ -690,17 +692,63 @@ class _Checks:
                      f"自评报告的{field_label}与基础信息表的{label}不一致：{advice}。")
 
 
+    # -- SCR: the indicator rows' 分值 (`scoring.weight_issues`)
+
+    def weights(self) -> None:
+        """SCR004–SCR006 on the rows of the items scored one indicator row at a time (the
+        only rows whose 分值 the split reads): negative, more than two decimals, and the
+        weights of an item adding up to more than its points (on its first weighted row)."""
+        p = self.p
+        groups: list[tuple[L.ScoreGroup, list[tuple[SubCategory, int]]]] = []
+        seen: set[tuple[SubCategory, int]] = set()
+        for g in p.layout.plan:
+            if not g.per_indicator:
+                continue
+            rows = [(SubCategory[name], i) for name in g.sub_categories
+                    for i in range(self.cap.rows_for(SubCategory[name]))]
+            rows = [r for r in rows if r not in seen]
+            seen.update(rows)
+            if rows:
+                groups.append((g, rows))
+        t = p.table(sum(len(rows) for _, rows in groups), "w")
+        k = 0
+        exists = L.col_letter(L.HELPER_COLUMN["exists"])
+        for g, rows in groups:
+            first = k
+            for sub, i in rows:
+                path = indicator_path(sub, i, "weight")
+                weight = p.ref(path)
+                row = p.cell(indicator_path(sub, i, "name")).area.row
+                typed = f"AND(${exists}${row + 1}=1,ISNUMBER({weight}))"
+                t.put(k, "w", f'IF({typed},MAX(0,ROUND(ROUND({weight},2)*100,0)),"")')
+                where = f"{sub.value}第{i + 1}行"
+                self.add("SCR004", path, f"AND({typed},{weight}<0)",
+                         f"{where}的分值为负数，评分时按0分计：请填写不小于0的分值，或留空与同类指标平分。")
+                self.add("SCR006", path, f"AND({typed},ROUND({weight},2)<>{weight})",
+                         f"{where}的分值超过两位小数，评分时按四舍五入到0.01计：请保留两位小数。")
+                k += 1
+            cents = round(Decimal(g.points) * 100)
+            over = f'SUM({t.span("w", first, k - 1)})>{cents}'
+            for n, (sub, i) in enumerate(rows):
+                before = f'COUNT({t.span("w", first, first + n - 1)})=0' if n else "TRUE"
+                self.add("SCR005", indicator_path(sub, i, "weight"),
+                         f'AND({over},ISNUMBER({t.ref(first + n, "w")}),{before})',
+                         f"{g.category}的各指标分值合计超过该项的{g.points}分，评分时按比例折算：请核对各指标的分值，"
+                         f"使其合计不超过{g.points}分。")
+
+
 # ---------------------------------------------------------------------------- writing
 
 
-def add_flags(book: Any, sheets: Mapping[str, Any], layout: L.Layout, ev: Any, mode: str) -> None:
+def add_flags(book: Any, sheets: Mapping[str, Any], layout: L.Layout, ev: Any, mode: str, card: Any = None) -> None:
     """Write the flags block, the helper tables, the marks' conditional formatting and the
-    校验 summary into a workbook being built (XlsxWriter `book`, its `sheets` by name)."""
+    校验 summary into a workbook being built (XlsxWriter `book`, its `sheets` by name;
+    `card` the form's scorecard under the workbook's rules)."""
     ws = sheets.get(L.FORM)
     if ws is None:
         return
     p = plan(layout, with_report=L.REPORT in sheets)
-    on = engine_raised(ev, layout)
+    on = engine_raised(ev, layout, card)
     stored = [1 if (f.code, f.cell) in on else 0 for f in p.flags]
     small = book.add_format({"font_name": "宋体", "font_size": 9, "font_color": "#595959", "valign": "vcenter"})
     head = book.add_format({"font_name": "宋体", "font_size": 9, "bold": True, "font_color": "#595959"})
@@ -734,16 +782,17 @@ def add_flags(book: Any, sheets: Mapping[str, Any], layout: L.Layout, ev: Any, m
     ws.set_column(p.helper_col, p.helper_col + widest + 1, 6, None, {"hidden": True})
 
 
-def engine_raised(ev: Any, layout: L.Layout) -> set[tuple[str, str]]:
+def engine_raised(ev: Any, layout: L.Layout, card: Any = None) -> set[tuple[str, str]]:
     """(code, cell) the engine reports, of the codes the sheet decides, for the form as the
     sheet shows it (资金合计 is the sum of its parts): the flags' stored results, so that a
-    program that does not recalculate on opening shows the right marks and summary too."""
+    program that does not recalculate on opening shows the right marks and summary too.
+    card: the form's scorecard (its 分值 findings, SCR004–SCR006); None: no such finding."""
     from xlperf.engine.checks import run_checks
 
     shown = ev.model_copy(deep=True)
     for row in [*shown.funding.budget, *shown.funding.spending]:
         row.total = row.parts_total()
-    return {(f.code, f.cell) for f in run_checks(shown, None, layout.cell_of) if f.code in DECIDED}
+    return {(f.code, f.cell) for f in run_checks(shown, card, layout.cell_of) if f.code in DECIDED}
 
 
 def _marks(book: Any, ws: Any, sheets: Mapping[str, Any], p: Plan, stored: list[int]) -> None:

@@ -309,6 +309,17 @@ _date = _shared(values.date)
 _yesno = _shared(values.yes_no)
 
 
+def _weight(value: Any) -> Decimal:
+    """An indicator row's 分值: a number typed as a number, not below 0. Text (even “5”) is
+    refused, because the sheet's own formulas would not count it."""
+    if isinstance(value, str) or isinstance(value, (bool, dt.date, dt.time)):
+        raise _Bad(f"应为数字（不小于0），实际为{_shown(value)}；请直接填写数字，或留空与同类指标平分")
+    number = _number(value)
+    if number < 0:
+        raise _Bad(f"不能为负数，实际为{_shown(value)}；请填写不小于0的分值，或留空与同类指标平分")
+    return number
+
+
 def _tier(value: Any) -> str:
     if isinstance(value, str) and value.strip() in TIERS:
         return value.strip()
@@ -322,6 +333,7 @@ _PARSERS = {
     "int": _int,
     "amount": _number,
     "points": _number,
+    "weight": _weight,
     "date": _date,
     "yesno": _yesno,
     "tier": _tier,

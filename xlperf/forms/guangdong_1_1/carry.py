@@ -65,9 +65,11 @@ def next_year(ev: SelfEvaluation) -> tuple[SelfEvaluation, Plan]:
         if previous:
             kept_previous.append(f"{row.name}（上年实现值 {previous}）")
         rows = new.indicators.rows(sub)
-        rows[i] = Indicator(name=row.name, formula=row.formula, target=row.target, previous_actual=previous)
+        rows[i] = Indicator(name=row.name, formula=row.formula, target=row.target, weight=row.weight,
+                            previous_actual=previous)
         setattr(new.indicators, sub.name, rows)
-    plan.kept.append("绩效指标的名称、计算公式、预期值（填“无”的子类仍为“无”）")
+    plan.kept.append("绩效指标的名称、计算公式、预期值" + ("、分值" if any(r.weight is not None for _, _, r in new.indicators.each()) else "")
+                     + "（填“无”的子类仍为“无”）")
     plan.cleared.append("绩效指标的实现值和未完成原因说明")
     if kept_previous:
         plan.kept.append("需要上年数据的指标保留上年实现值：" + "；".join(kept_previous))

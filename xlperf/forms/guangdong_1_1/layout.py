@@ -36,13 +36,19 @@ from typing import Any, Literal
 from xlperf.files.grid import col_letter
 from xlperf.forms.guangdong_1_1.model import CATEGORY_OF, MAX_ROWS, Category, SelfEvaluation, SubCategory, indicator_path
 
-LAYOUT_VERSION = 3
+LAYOUT_VERSION = 4
 """Bumped whenever a cell moves or changes role; a reader refuses a workbook of a newer version.
 3: native formulas (helper cells beside the indicator rows and the 评分表 rows; the 评分表's
-分值/得分/方式/档次分值范围, total and grade are formulas). 2 still reads: its input cells
-are where version 3 has them."""
+分值/得分/方式/档次分值范围, total and grade are formulas).
+4: each indicator row's optional 分值 (weight) in column J, right of the printed table, and
+the 评分表's shares follow it; `_xlperf` records the form kind.
+2 and 3 still read: their input cells are where version 4 has them, and their column J is an
+empty, locked gap (read as no 分值)."""
 
 OLDEST_READABLE_VERSION = 2
+
+FORM_KIND = "guangdong-1-1"
+"""The kind `_xlperf` records (`xlperf.forms`; a workbook without it is this kind too)."""
 
 FORM = "附件1-1"
 SCORE = "评分表"
@@ -75,9 +81,11 @@ STYLE_FILLS = {"score_header": "#EDEDED"}
 TIERS: tuple[str, ...] = ("达成", "部分达成", "未达成")
 
 Kind = Literal[
-    "text", "longtext", "lines", "int", "amount", "date", "yesno", "tier", "points", "formula", "output"
+    "text", "longtext", "lines", "int", "amount", "date", "yesno", "tier", "points", "weight", "formula", "output"
 ]
 """What a cell holds. `lines`: a list of texts, one per line of one cell (实施文件依据).
+`weight`: an indicator row's 分值, a number not below 0 (typed text is refused: the native
+formulas could not read it).
 `formula`: computed by Excel (read back as what it computes, never typed).
 `output`: written by the engine (scores, explanations), never read back; an output cell
 with a `formula` holds that native formula in the formulas edition, where no button
@@ -373,6 +381,11 @@ def _validation_for(kind: str, title: str) -> Validation | None:
             "list", source=("是", "否"), prompt_title=title[:32],
             prompt="从下拉列表选择“是”或“否”。", error=f"{title}只能填“是”或“否”。",
         )
+    if kind == "weight":
+        return Validation(
+            "custom", formula="=AND(ISNUMBER({cell}),{cell}>=0)", prompt_title="分值（可选）",
+            prompt=WEIGHT_PROMPT, error="分值应为不小于0的数字（最多两位小数）；不填则与同类指标平分。",
+        )
     if kind == "tier":
         return Validation(
             "list", source=TIERS, prompt_title="定性档次",
@@ -437,12 +450,19 @@ class _Draft:
 
 
 # columns of 附件1-1
-A, B, C, D, E, F, G, H, I, K, L = 0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11
+A, B, C, D, E, F, G, H, I, J, K, L = 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+WEIGHT_TITLE = "分值（可选，空白为平均分配）"
+"""The heading of column J, right of the printed indicator table: each row's optional 分值."""
+WEIGHT_PROMPT = (
+    "本行指标的分值（可选，不打印）：按指标逐行计分时，本类（如产出指标50分）按各行分值分配；"
+    "不填的行平分其余分值，都不填则平均分配。各行分值之和应不超过该类分值。"
+)
 PREVIOUS_ACTUAL = "上年实现值"
 """Beside the form (column L, outside the print area): last year's actual, kept by a
 carry-over where a growth formula needs it."""
-FORM_WIDTHS = (4.3, 9.5, 7.0, 14.5, 10.5, 13.5, 9.0, 12.0, 11.5, 2.0, 13.0, 13.0, 13.0, 13.0, 2.0)
-"""A..I print; J is a gap; K..N hold the live checks and the buttons; O is a gap; P onwards
+FORM_WIDTHS = (4.3, 9.5, 7.0, 14.5, 10.5, 13.5, 9.0, 12.0, 11.5, 15.0, 13.0, 13.0, 13.0, 13.0, 2.0)
+"""A..I print; J holds the indicator rows' 分值 (not printed, but part of the form: the
+submission copy keeps it); K..N hold the live checks and the buttons; O is a gap; P onwards
 the indicator rows' helper cells (`INDICATOR_HELPERS`)."""
 
 INDICATOR_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -571,8 +591,8 @@ def _indicator_helpers(s: "_Draft", sub: SubCategory, i: int, row: int, first: i
     f("e_a", native.chosen(ref["same"], ref["a_num"], ref["n_a"], True))
     f("e_rel", f'=IF(AND({ref["same"]}=1,{ref["rel"]}="是"),1,0)')
     f("e_prop", f'=IF(AND({ref["same"]}=1,{ref["prop"]}="否"),1,0)')
-    block = f"{a1(first, E)}:{a1(last, I)}"
-    below = f"{a1(row, E)}:{a1(last, I)}"
+    block = f"{a1(first, E)}:{a1(last, J)}"
+    below = f"{a1(row, E)}:{a1(last, J)}"
     none = f'AND({a1(first, E)}="无",{native.only_none_marks(block)})'
     f("exists", f"=IF(AND(NOT({none}),{native.any_filled(below)}),1,0)")
     judged = a1(row, K)
@@ -690,6 +710,7 @@ def _form_sheet(cap: "Capacity") -> SheetLayout:
     for k, (_, title) in enumerate(INDICATOR_COLUMNS):
         s.label(ri, E + k, ri, E + k, title)
     s.height(ri, 36)
+    s.label(ri, J, ri, J, WEIGHT_TITLE, "weight_header")
     s.label(ri, K, ri, K, "自动判断", "helper_header", helper=True)
     for key, (title, _) in INDICATOR_HELPERS.items():
         col = HELPER_COLUMN[key]
@@ -706,6 +727,7 @@ def _form_sheet(cap: "Capacity") -> SheetLayout:
             for i in range(n):
                 for k, (attr, title) in enumerate(INDICATOR_COLUMNS):
                     s.input(row, E + k, row, E + k, indicator_path(sub, i, attr), "text", title)
+                s.input(row, J, row, J, indicator_path(sub, i, "weight"), "weight", "分值")
                 s.input(row, L, row, L, indicator_path(sub, i, "previous_actual"), "text", PREVIOUS_ACTUAL, helper=True)
                 _indicator_helpers(s, sub, i, row, row - i, row - i + n - 1)
                 s.height(row, ROW_DATA)
@@ -879,6 +901,11 @@ SCORE_HELPERS: dict[str, tuple[str, float]] = {
     "unit": ("计分单元", 6.0),
     "dropped": ("剔除", 5.0),
     "pc": ("本项分值(分)", 8.0),
+    "w": ("填写分值(分)", 8.0),
+    "wsum": ("分值合计(分)", 8.0),
+    "wcnt": ("填分值行数", 7.0),
+    "sn": ("份额分子", 10.0),
+    "sd": ("份额分母", 9.0),
     "num": ("分子", 10.0),
     "den": ("分母", 10.0),
     "floor": ("整分", 7.0),
@@ -889,7 +916,9 @@ SCORE_HELPERS: dict[str, tuple[str, float]] = {
     "status": ("状态", 10.0),
 }
 """Helper cells right of each 评分表 row (not printed): how the native formulas share the
-points out to the cent (as `scoring._apportion`) and score the row."""
+points out to the cent (as `scoring.row_shares` and `scoring._apportion`) and score the row.
+A row's share of its item's points, in cents, is sn/sd (`w`: the indicator row's 分值 in
+cents; `wsum`/`wcnt` on the item's head row: the 分值 filled in and how many rows have one)."""
 
 SCORE_HELPER_COLUMN: dict[str, int] = {key: S_TRIAL + 1 + k for k, key in enumerate(SCORE_HELPERS)}
 RULE_COL = S_TRIAL + 2 + len(SCORE_HELPERS)
@@ -1091,10 +1120,10 @@ def _score_sheet(
         droppable = g.method == "indicators" and g.when_empty == "drop" and row.kind != "slot"
         helper("dropped", f'=IF(AND({h["unit"]}=1,{h["n"]}=0),1,0)' if droppable else "=0")
         helper("pc", f"={round(Decimal(g.points) * 100)}")
+        _share_helpers(helper, row, rows, h, first_row, quoted, form_row)
         live = f'AND({h["unit"]}=1,{h["dropped"]}=0)'
-        share = h["n"] if row.kind == "slot" else "1"
-        helper("num", f'=IF({live},{h["pc"]}*{total_cents},0)')
-        helper("den", f'=IF({live},{share}*{den_all},1)')
+        helper("num", f'=IF({live},{h["sn"]}*{total_cents},0)')
+        helper("den", f'=IF({live},{h["sd"]}*{den_all},1)')
         helper("floor", f'=({h["num"]}-MOD({h["num"]},{h["den"]}))/{h["den"]}')
         helper("rem", f'=IF({live},MOD({h["num"]},{h["den"]})/{h["den"]},-1)')
         rems = f"${rem_col}${first_row + 1}:${rem_col}${last_row + 1}"
@@ -1204,6 +1233,42 @@ def _score_sheet(
     s.height(r + 2, 42)
     widths = SCORE_WIDTHS + tuple(width for _, width in SCORE_HELPERS.values()) + (2.0, 12.0, 10.0, 8.0)
     return s.done(widths, print_area=Area(0, 0, r + 2, last_col), landscape=True)
+
+
+def _share_helpers(helper, row: ScoreRow, rows: Sequence[ScoreRow], h: Mapping[str, str], first_row: int,
+                   quoted: str, form_row: int | None) -> None:
+    """A 评分表 row's share of its item's points in cents, sn/sd, as `scoring.row_shares`
+    gives it: an item scored as a whole keeps its points; an indicator row takes its 分值
+    (column J of 附件1-1, to the cent, at least 0), rows without one share equally what
+    the weighted rows leave, no 分值 at all (or nothing to share) is the equal split, and
+    分值 adding up to more than the item's points, or every row weighted, are scaled to them."""
+    if row.kind != "slot":
+        helper("w", '=""')
+        slots = [k for k, other in enumerate(rows) if other.kind == "slot" and other.group == row.group]
+        if row.kind == "category" and slots:
+            w = col_letter(SCORE_HELPER_COLUMN["w"])
+            span = f"{w}{first_row + slots[0] + 1}:{w}{first_row + slots[-1] + 1}"
+            helper("wsum", f"=SUM({span})")
+            helper("wcnt", f"=COUNT({span})")
+        else:
+            helper("wsum", '=""')
+            helper("wcnt", '=""')
+        helper("sn", f'={h["pc"]}')
+        helper("sd", "=1")
+        return
+    head = next(k for k, other in enumerate(rows) if other.kind == "category" and other.group == row.group)
+    at = {key: f"${col_letter(SCORE_HELPER_COLUMN[key])}${first_row + head + 1}" for key in ("wsum", "wcnt")}
+    weight = f"{quoted}{a1(form_row, J)}"
+    helper("w", f'=IF(AND({h["unit"]}=1,ISNUMBER({weight})),MAX(0,ROUND(ROUND({weight},2)*100,0)),"")')
+    helper("wsum", '=""')
+    helper("wcnt", '=""')
+    given, count, n, pc, w = at["wsum"], at["wcnt"], h["n"], h["pc"], h["w"]
+    rest = f"({n}-{count})"
+    whole = f"({given}+IF({rest}>0,MAX({pc}-{given},0),0))"
+    equal = f"OR({count}=0,{whole}=0)"
+    leaves = f"AND({rest}>0,{given}<{pc})"
+    helper("sn", f"=IF({equal},{pc},IF({leaves},IF(ISNUMBER({w}),{w},{pc}-{given}),IF(ISNUMBER({w}),{w}*{pc},0)))")
+    helper("sd", f"=IF({equal},{n},IF({leaves},IF(ISNUMBER({w}),1,{rest}),IF(ISNUMBER({w}),{given},1)))")
 
 
 def _points_validation(available: str) -> Validation:
@@ -1540,6 +1605,7 @@ class Layout:
         (the 评分表's items are recorded, so a workbook reads back without its rule file)."""
         rows = [
             ("generator", "xlperf"),
+            ("form_kind", FORM_KIND),
             ("layout_version", str(LAYOUT_VERSION)),
             ("budget_rows", str(self.capacity.budget_rows)),
             ("purpose_rows", str(self.capacity.purpose_rows)),
@@ -1733,7 +1799,7 @@ def field_value(ev: SelfEvaluation, path: str) -> Any:
     """The model's value at a layout field path (None where the data has no such row).
 
     A sub-category marked 无 shows 无 in every column of its first row, as the official
-    form does; the 评分表 paths read the person's scoring entries."""
+    form does (its 分值 stays empty); the 评分表 paths read the person's scoring entries."""
     tokens = path_tokens(path)
     if tokens[0][0] == "scoring" and len(tokens) == 3 and tokens[1][0] == "items":
         entry = ev.scoring.entry(tokens[1][1] or "")
@@ -1742,7 +1808,7 @@ def field_value(ev: SelfEvaluation, path: str) -> Any:
         sub = SubCategory[tokens[1][0]]
         i = int(tokens[1][1] or 0)
         if ev.indicators.is_none(sub):
-            return "无" if i == 0 else None
+            return "无" if i == 0 and tokens[2][0] != "weight" else None
         rows = ev.indicators.rows(sub)
         return getattr(rows[i], tokens[2][0]) if i < len(rows) else None
     value: Any = ev

@@ -244,7 +244,7 @@ class Indicator(_Model):
     actual: Text = Field("", description="评价年度实现值")
     explanation: Text = Field("", description="未完成原因说明")
     weight: Points | None = Field(
-        None, exclude_if=lambda v: v is None, description="分值（可选；留空则与同类其余指标平分该类分值，目前只在数据文件中填写）"
+        None, exclude_if=lambda v: v is None, description="分值（可选；留空则与同类其余指标平分该类分值；工作簿中在附件1-1 指标表右侧的分值列）"
     )
     previous_actual: Text = Field(
         "", description="上年实现值（结转下一年度时保留，供增长率等需要上年数据的公式使用）"
