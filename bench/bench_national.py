@@ -1,5 +1,5 @@
 """The national form kind against the Guangdong one, in process: evaluating, reading JSON
-through the tagged union, and building / reading its workbook.
+through the tagged union, and building / reading its workbook (plain and formula edition).
 
 Run: .venv/bin/python bench/bench_national.py (or bench/run.py for every table)
 """
@@ -33,12 +33,17 @@ def measure(folder: Path):
     seed_bytes = SEED.read_bytes()
     base = best_time(lambda: evaluate(ev, rules), repeat=9, number=50)
     book = workbook.build(folder / "n.xlsx", form, force=True)
+    edition = workbook.build(folder / "f.xlsx", form, force=True, formulas=True)
+    plain = best_time(lambda: workbook.build(folder / "n.xlsx", form, force=True), repeat=5)
+    formulas = best_time(lambda: workbook.build(folder / "f.xlsx", form, force=True, formulas=True), repeat=5)
     rows = [
         ("check + score of the national example", best_time(lambda: evaluate(form, rules), repeat=9, number=50), "≤ 1×"),
         ("Guangdong JSON: model_validate_json", best_time(lambda: SelfEvaluation.model_validate_json(seed_bytes), repeat=9, number=200), ""),
         ("Guangdong JSON: the kinds' tagged union", best_time(lambda: forms.parse_json(seed_bytes), repeat=9, number=200), "≈ the line above"),
-        ("build the national workbook (.xlsx)", best_time(lambda: workbook.build(folder / "n.xlsx", form, force=True), repeat=5), ""),
+        ("build the national workbook (.xlsx, plain)", plain, ""),
+        ("build the national formula edition (.xlsx)", formulas, f"{formulas / plain:.1f}× the plain build"),
         ("read the national workbook back", best_time(lambda: sources.load(book), repeat=5, number=5), ""),
+        ("read the formula edition back", best_time(lambda: sources.load(edition), repeat=5, number=5), "the sheet also holds helpers and flags"),
     ]
     return "the national form kind", base, rows
 

@@ -91,15 +91,93 @@ def self_evaluations(max_rows: int = 3, max_years: int = 3, with_weights: bool =
     )
 
 
-# ---- the national 项目支出绩效自评表 -------------------------------------------------------------
+# ---------------------------------------------------------------------------- national forms
+
+NATIONAL_TARGETS = [
+    "≥95%", "95%以上", "不低于95%", "≤5", "<5", ">0", "=100%", "100%", "0", "10", "≥100", "≤90万元", "≥266米",
+    "不超过3天", "＞９０％", ">=90%", "按时完成", "效果明显", "持平或略有增长", "较上年增长5%以上", "", "1", "≥1",
+    "≥50个", "20万元", "≤20", "≥1000人", "95%左右", "5-10",
+]
+NATIONAL_ACTUALS = [
+    "99.16%", "95%", "94.9%", "100%", "0", "3", "5", "6", "12", "88", "150", "140", "130", "１００％", "97%",
+    "按时完成", "达成预期指标", "", "≥90%", "266米", "229米", "400米", "18万元", "21万元", "1", "2", "增长3%",
+    "20", "19.5", "52个", "48个",
+]
+NATIONAL_LEVEL2 = ["数量指标", "质量指标", "时效指标", "成本指标", "经济效益指标", "社会效益指标", "生态效益指标",
+                   "可持续影响指标", "服务对象满意度指标", "数量指标（10分）", "数量", "满意度", "其他", ""]
+NATIONAL_LEVEL1 = ["产出指标", "效益指标", "满意度指标", "产出指标（50分）", "", "其他"]
+_points = st.sampled_from(["5", "8", "10", "10", "15", "20", "2.5", "0"]).map(Decimal)
+_scores = st.decimals(min_value=0, max_value=25, places=2, allow_nan=False, allow_infinity=False)
+_amount = st.one_of(st.none(), st.just(Decimal(0)), st.decimals(min_value=0, max_value=500, places=2,
+                                                                  allow_nan=False, allow_infinity=False))
+
+
+def national_rows(max_rows: int = 6):
+    from xlperf.forms.national_2020.model import IndicatorRow
+
+    row = st.builds(
+        IndicatorRow,
+        level1=st.sampled_from(NATIONAL_LEVEL1), level2=st.sampled_from(NATIONAL_LEVEL2),
+        name=st.sampled_from(["指标", "完成率", "项目数量", ""]),
+        target=st.sampled_from(NATIONAL_TARGETS), actual=st.sampled_from(NATIONAL_ACTUALS),
+        points=st.none() | _points, score=st.none() | _scores,
+        deviation=st.sampled_from(["", "无", "0", "已完成", "受汛期影响部分点位未施工，下年补装"]),
+    )
+    return st.lists(row, max_size=max_rows)
+
+
+@st.composite
+def national_forms(draw, max_rows: int = 6):
+    """National forms as people fill them: some stating exactly what their rows compute (the
+    formula edition writes formulas there), some with slips in any cell."""
+    from xlperf.forms.national_2020 import scoring
+    from xlperf.forms.national_2020.model import FundRow, Funds, NationalForm, TotalRow
+    from xlperf.engine.scoring import load_rules
+
+    fund = st.builds(FundRow, initial=_amount, budget=_amount, executed=_amount)
+    total = st.builds(FundRow, initial=_amount, budget=_amount, executed=_amount,
+                      points=st.none() | st.sampled_from([Decimal(10), Decimal(10), Decimal(5)]),
+                      rate=st.none() | st.decimals(min_value=0, max_value=150, places=2),
+                      score=st.none() | st.decimals(min_value=0, max_value=12, places=2))
+    form = draw(st.builds(
+        NationalForm,
+        project_name=st.sampled_from(["某项目", "", " "]), department=st.sampled_from(["某局", ""]),
+        implementer=st.sampled_from(["某中心", ""]),
+        funds=st.builds(Funds, total=total, appropriation=fund, carryover=fund, other=fund,
+                        change_note=st.sampled_from(["", "年中追加预算"])),
+        indicators=national_rows(max_rows),
+        total=st.builds(TotalRow, points=st.none() | st.sampled_from([Decimal(100), Decimal(90)]),
+                        score=st.none() | _scores.map(lambda d: d * 4)),
+        grade=st.sampled_from(["", "优", "良", "中", "差", "优秀", "合格"]),
+        rules=st.sampled_from([None, None, "national-2020-provincial"]),
+    ))
+    if draw(st.booleans()):  # the stated cells as the rows compute them
+        rules = load_rules(form.rules or "national-2020")
+        card = scoring.score(form, rules)
+        ex = scoring.execution(form)
+        data = form.model_dump()
+        exec_item = card.item(scoring.EXEC_ID)
+        data["funds"]["total"]["rate"] = None if ex.rate is None else (ex.rate * 100).quantize(Decimal("0.01"))
+        data["funds"]["total"]["score"] = exec_item.points if exec_item.method == "computed" else None
+        for i, row in enumerate(data["indicators"]):
+            item = card.item(scoring.row_id(i))
+            if item.method == "computed":
+                row["score"] = item.points
+        data["total"]["score"] = None
+        data["grade"] = ""
+        form = NationalForm.model_validate(data)
+    return form
+
+
+# ---- national tables for the import round trips ---------------------------------------------
 
 points = st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False)
 opt_points = st.none() | points
 rates = st.none() | st.decimals(min_value=0, max_value=200, places=2, allow_nan=False, allow_infinity=False)
 
 
-def national_forms(max_rows: int = 6, text_strategy=text, name_strategy=short_text):
-    """Filled national tables: every field drawn, 一级/二级指标 from the official lists
+def typed_national_forms(max_rows: int = 6, text_strategy=text, name_strategy=short_text):
+    """National tables as typed into the official template (the import's round trips): every field drawn, 一级/二级指标 from the official lists
     (consecutive rows often share them, as on real forms)."""
     from xlperf.forms.national_2020.layout import LEVEL1, LEVEL2
     from xlperf.forms.national_2020.model import Funds, FundRow, Goals as NationalGoals, IndicatorRow, NationalForm, TotalRow

@@ -21,12 +21,15 @@ module of whatever xlwings is installed (its own test compares it with that vers
 
 
 FORMULAS = ROOT / "workbook" / "xlperf-自评表-公式版.xlsx"
+NATIONAL_FORMULAS = ROOT / "workbook" / "项目支出绩效自评表-公式版.xlsx"
+"""The empty national 项目支出绩效自评表, formula edition (`xlperf new --form national`)."""
 
 
-@pytest.mark.parametrize("committed, source", [(EMPTY, None), (SAMPLE, EXAMPLE), (FORMULAS, None)])
-def test_committed_workbook_is_current(tmp_path, committed, source):
+@pytest.mark.parametrize("committed, source, form", [(EMPTY, None, None), (SAMPLE, EXAMPLE, None), (FORMULAS, None, None),
+                                                     (NATIONAL_FORMULAS, None, "national")])
+def test_committed_workbook_is_current(tmp_path, committed, source, form):
     fresh = tmp_path / f"fresh{committed.suffix}"
-    new_workbook(fresh, source=source, edition="formulas" if committed.suffix == ".xlsx" else "macro")
+    new_workbook(fresh, source=source, edition="formulas" if committed.suffix == ".xlsx" else "macro", form=form)
     with zipfile.ZipFile(committed) as old, zipfile.ZipFile(fresh) as new:
         assert old.namelist() == new.namelist()
         stale = [n for n in new.namelist() if n not in VARIES and old.read(n) != new.read(n)]
@@ -87,6 +90,18 @@ def test_the_button_on_a_version_2_workbook_still_writes_its_scores(tmp_path):
     sheet = openpyxl.load_workbook(out)[L.SCORE]
     total = sheet[lay.cell_for("scoring.total").area.first].value
     assert lay.version == 2 and total == float(outcome.scorecard.total)
+
+
+def test_the_national_formula_edition_is_an_empty_form_of_the_current_layout():
+    from xlperf.files import sources
+    from xlperf.files.xlsx_grid import read_grids
+    from xlperf.forms.national_2020.layout import LAYOUT_VERSION
+    from xlperf.forms.national_2020.model import NationalForm
+
+    assert sources.load(NATIONAL_FORMULAS) == NationalForm()
+    meta = dict((r[0], r[1]) for r in read_grids(NATIONAL_FORMULAS, ["_xlperf"])["_xlperf"])
+    assert meta["form_kind"] == "national-2020" and meta["edition"] == "formulas"
+    assert meta["layout_version"] == str(LAYOUT_VERSION)
 
 
 def test_the_buttons_on_a_version_3_workbook_still_score_and_mark(tmp_path):

@@ -230,6 +230,24 @@ def test_near_miss(code, trigger, near, rules):
     assert code not in codes(data, rules)
 
 
+def test_a_total_capped_by_the_execution_rate_is_not_a_wrong_sum():
+    """总分 written under the execution cap (75 % → at most 89) is what NAT019 asks for: NAT005
+    does not call it a wrong sum; the uncapped sum draws NAT019 only."""
+    data = clean_data()
+    for change in (_set("funds.total.executed", "15"), _set("funds.appropriation.executed", "15"),
+                   _set("funds.total.rate", "75%"), _set("funds.total.score", "7.5"), _set("grade", "良")):
+        change(data)
+    data["total"]["score"] = "89"
+    found = codes(data, "national-2020-provincial")
+    assert "NAT005" not in found and "NAT019" not in found, found
+    data["total"]["score"] = "97.5"
+    data["grade"] = "优"
+    found = codes(data, "national-2020-provincial")
+    assert "NAT019" in found and "NAT005" not in found, found
+    data["total"]["score"] = "88"
+    assert "NAT005" in codes(data, "national-2020-provincial")
+
+
 def test_reason_below_full_score_only_under_the_provincial_rule():
     data = clean_data()
     data["indicators"][7].update(score="13")  # qualitative, 13 of 15: 部分 below full, above 80 %

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,9 @@ from xlperf.files import sources
 from xlperf.files.xlsx_grid import read_grids
 from xlperf.forms.national_2020 import evaluate, workbook
 from xlperf.forms.national_2020.layout import INDICATOR_HEADER_ROW, META, NOTE, SHEET, NationalLayout
+from xlperf.engine.scoring import load_rules
 from xlperf.forms.national_2020.model import IndicatorRow, NationalForm
+from xlperf.forms.national_2020.native import as_built
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("national-*.json"))
@@ -67,7 +70,7 @@ def test_the_record_names_the_kind_and_the_rows(tmp_path):
     form = NationalForm(indicators=[IndicatorRow(name=f"指标{i}") for i in range(20)], rules="national-2020-provincial")
     out = workbook.build(tmp_path / "f.xlsx", form)
     meta = dict((r[0], r[1]) for r in read_grids(out, [META])[META])
-    assert meta["form_kind"] == "national-2020" and meta["indicator_rows"] == "20" and meta["layout_version"] == "1"
+    assert meta["form_kind"] == "national-2020" and meta["indicator_rows"] == "20" and meta["layout_version"] == "2"
     back = sources.load(out)
     assert back.rules == "national-2020-provincial" and len(back.indicators) == 20
 
@@ -105,11 +108,35 @@ def test_text_in_a_number_cell_names_the_cell(tmp_path):
     assert f"项目支出绩效自评表!{spot.first}（全年预算数）" in r.stderr and "二十万" in r.stderr
 
 
-def test_a_formula_in_an_input_cell_is_refused(tmp_path):
-    spot = NationalLayout().spot_for("indicators[0].score")
+@pytest.mark.parametrize("path", ["indicators[0].points", "funds.total.budget", "indicators[0].target"])
+def test_a_formula_in_an_input_cell_is_refused(tmp_path, path):
+    spot = NationalLayout().spot_for(path)
     bad = _bad_book(tmp_path / "bad.xlsx", spot.first, "=1+1", formula=True)
     r = run("check", str(bad))
     assert r.returncode == 2 and f"{spot.first}" in r.stderr and "公式" in r.stderr
+
+
+def test_a_formula_in_a_computed_cell_states_its_cached_value(tmp_path):
+    """得分, 执行率, 总分, 自评等级 may hold formulas (the formula edition's): their cached
+    result is what the form states, never evaluated; no result, "" or an error value is None."""
+    from xlperf.files.xlsx_grid import Formula
+
+    cases = [("indicators[0].score", 7.5, "7.5"), ("funds.total.rate", 99.87, "99.87"), ("grade", "良", "良"),
+             ("total.score", "#DIV/0!", None), ("total.points", "", None), ("funds.total.score", None, None)]
+    layout = NationalLayout.for_form(sources.load(CLEAN))
+    for path, cached, want in cases:
+        grid = read_grids(workbook.build(tmp_path / "good.xlsx", sources.load(CLEAN), force=True), [SHEET, META])
+        meta = dict((r[0], r[1]) for r in grid[META])
+        spot = layout.spot_for(path)
+        rows = [list(r) + [None] * (12 - len(r)) for r in grid[SHEET]]
+        rows[spot.row][spot.col] = Formula("=1/0+SUM(A1:A2)", cached)
+        form, _ = workbook.read_grid({SHEET: rows}, meta)
+        got = workbook.field_value(form, path)
+        assert got == (Decimal(want) if want and want[0].isdigit() else want), path
+    meta["layout_version"] = "1"
+    rows[spot.row][spot.col] = Formula("=1", 1.0)
+    with pytest.raises(Exception, match="公式"):
+        workbook.read_grid({SHEET: rows}, meta)
 
 
 # --------------------------------------------------------------------------- commands
@@ -130,7 +157,9 @@ def test_new_builds_the_national_table(tmp_path):
 def test_new_from_national_data_takes_its_kind(tmp_path):
     out = tmp_path / "n.xlsx"
     assert run("new", str(out), "--from", str(CLEAN)).returncode == 0
-    assert sources.load(out) == sources.load(CLEAN).model_copy(update={"source": ""})
+    form = sources.load(CLEAN).model_copy(update={"source": ""})
+    assert sources.load(out) == as_built(form, load_rules("national-2020"), NationalLayout.for_form(form))
+    assert sources.load(out) != form, "the clean example leaves a 执行率 for the formulas"
     r = run("new", str(tmp_path / "g.xlsm"), "--from", str(CLEAN), "--form", "guangdong-1-1")
     assert r.returncode == 2 and "表式" in r.stderr
 

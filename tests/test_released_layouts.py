@@ -51,3 +51,43 @@ def test_a_released_workbook_checks_and_scores_like_its_data(path):
         return [f["code"] for f in result["findings"]], result["score"]["total"], result["score"]["grade"]
 
     assert run(path) == run(EXAMPLE)
+
+
+NATIONAL_EXAMPLE = ROOT / "examples" / "national-zhongjiang-2022.json"
+NATIONAL_RELEASED = sorted(FIXTURES.glob("national-layout-v*/*.xlsx"))
+"""Workbooks of the national kind's released layouts (version 1: the plain table, no helper
+columns, no formulas), built by that release and never rebuilt."""
+
+
+def test_every_released_national_layout_has_fixtures():
+    assert {p.parent.name for p in NATIONAL_RELEASED} >= {"national-layout-v1"}
+
+
+@pytest.mark.parametrize("path", NATIONAL_RELEASED, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_a_released_national_workbook_reads(path):
+    from xlperf.files.xlsx_grid import OpenWorkbook
+    from xlperf.forms.national_2020.model import NationalForm
+
+    with OpenWorkbook(path) as book:
+        version = dict(book.grids(["_xlperf"])["_xlperf"]).get("layout_version")
+    assert version == path.parent.name.removeprefix("national-layout-v")
+    form = sources.load(path)
+    if path.stem.startswith("national-"):
+        want = NationalForm.model_validate_json(NATIONAL_EXAMPLE.read_text(encoding="utf-8"))
+        assert form == want.model_copy(update={"source": ""})
+    else:
+        assert form == NationalForm()
+
+
+@pytest.mark.parametrize("path", [p for p in NATIONAL_RELEASED if p.stem.startswith("national-")],
+                         ids=lambda p: p.parent.name)
+def test_a_released_national_workbook_checks_and_scores_like_its_data(path):
+    def run(file):
+        out = subprocess.run([sys.executable, "-m", "xlperf.cli", "check", str(file), "--json"],
+                             capture_output=True, text=True, cwd=ROOT)
+        assert out.returncode in (0, 1), out.stderr
+        result = json.loads(out.stdout)
+        return ([(f["code"], f.get("cell")) for f in result["findings"]], result["score"]["total"],
+                result["score"]["grade"], [(i["id"], i["points"]) for i in result["score"]["items"]])
+
+    assert run(path) == run(NATIONAL_EXAMPLE)

@@ -101,12 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "new", help="生成自评工作簿（启用宏的 .xlsm，或只用公式的 .xlsx）",
-        description="生成自评工作簿，可由数据文件预填。默认为启用宏的 .xlsm（Excel + Python）；"
-        "--edition formulas 生成不含宏的 .xlsx，全部计算由表格自带公式完成（WPS、LibreOffice、宏被禁用的 Excel）",
+        description="生成自评工作簿，可由数据文件预填。广东省市级附件1-1默认为启用宏的 .xlsm（Excel + Python）；"
+        "--edition formulas 生成不含宏的 .xlsx，全部计算由表格自带公式完成（WPS、LibreOffice、宏被禁用的 Excel）。"
+        "项目支出绩效自评表默认生成公式版 .xlsx",
     )
     p.add_argument("out", metavar="OUT.xlsm|OUT.xlsx", help="要生成的工作簿（项目支出绩效自评表为 .xlsx）")
-    p.add_argument("--edition", choices=("macro", "formulas"), default="macro",
-                   help="macro：启用宏的 .xlsm（默认）；formulas：不含宏、只用公式的 .xlsx")
+    p.add_argument("--edition", choices=("macro", "formulas"), default=None,
+                   help="macro：启用宏的 .xlsm（附件1-1的默认）；formulas：不含宏、只用公式的 .xlsx（项目支出绩效自评表的默认）")
     p.add_argument("--form", metavar="KIND", help="表式：guangdong-1-1（广东省市级附件1-1，默认）或 national（项目支出绩效自评表）；默认取预填数据的表式")
     p.add_argument("--from", dest="source", metavar="DATA",
                    help="预填的数据文件（.json）、工作簿，或 Word/Excel/WPS 填写的官方表格（.docx/.xlsx/.xls）")

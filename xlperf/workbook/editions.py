@@ -50,7 +50,7 @@ def new_workbook(
     purpose_rows: int | None = None,
     force: bool = False,
     form: str | None = None,
-    edition: str = "macro",
+    edition: str | None = None,
     interpreter: str | None = None,
     ev=None,
 ) -> Path:
@@ -63,8 +63,9 @@ def new_workbook(
     Rows per block are at least the given capacities (defaults from the layout) and grow to
     hold the data. The file is written atomically; an existing file needs `force`.
     `form` names the form kind (`xlperf.forms`); without it, the kind of `source`, else
-    Guangdong's. Another kind builds its own workbook (`new_workbook` of its package; the
-    national table has no macros and no formulas, so `edition` does not apply to it).
+    Guangdong's. Another kind builds its own workbook (`new_workbook` of its package, given
+    `edition` as asked: None when not asked; the national table's default is its formula
+    edition). For the Guangdong form no `edition` means "macro".
     interpreter: the Python for the xlwings.conf sheet (`xlperf new --interpreter`).
     """
     from xlperf import forms
@@ -78,12 +79,14 @@ def new_workbook(
     chosen = forms.kind(form) if form is not None else None
     if chosen is not None and chosen.key != forms.GUANGDONG:
         return chosen.module().new_workbook(out, source=source, rules=rules, force=force, indicator_rows=indicator_rows,
-                                            ev=ev)
+                                            edition=edition, ev=ev)
     out = Path(out)
     given = None if chosen is not None else forms.kind_of(ev) if ev is not None else (
         sources.kind_of_file(source) if source is not None else None)
     if given is not None and given.key != forms.GUANGDONG:
-        return given.module().new_workbook(out, source=source, rules=rules, force=force, indicator_rows=indicator_rows, ev=ev)
+        return given.module().new_workbook(out, source=source, rules=rules, force=force, indicator_rows=indicator_rows,
+                                           edition=edition, ev=ev)
+    edition = edition or "macro"
     if edition not in ("macro", "formulas"):
         raise InputError(f"工作簿版本只能是 macro（启用宏）或 formulas（只用公式），实际为“{edition}”")
     if edition == "macro":

@@ -133,6 +133,27 @@ def _eq(a: str, b: str) -> str:
     return f"ROUND({a}-{b},{TOLERANCE})=0"
 
 
+def claims_done(put, ref: str) -> str:
+    """`checks.claims_done` of the text in `ref` (the explanation says no more than 已完成 and
+    its variants) as helper cells: `put(name, formula)` places each of core, s1–s5 and claims
+    (1 or 0) and returns its reference; returns the reference of claims."""
+    c = put("core", _without(ref, _CORE_DROP))
+
+    def strip(src: str, words: tuple[str, ...], miss: str) -> str:
+        formula = miss
+        for w in sorted(words, key=len):
+            formula = f'IF(LEFT({src},{len(w)})={_q(w)},MID({src},{len(w) + 1},99),{formula})'
+        return formula
+
+    s1 = put("s1", strip(c, ("已经", "均已", "已全部", "全部", "已", "均"), c))
+    s2 = put("s2", strip(s1, ("按时", "按期", "顺利", "全面"), s1))
+    s3 = put("s3", strip(s2, ("完成", "达成", "实现", "达到", "达标"), '"×"'))
+    s4 = put("s4", f'IF(LEFT({s3},1)="了",MID({s3},2,99),{s3})')
+    s5 = put("s5", strip(s4, ("预期", "年度", "既定"), s4))
+    ends = ",".join(f'EXACT({s5},{_q(w)})' for w in ("", "目标", "任务", "指标", "值"))
+    return put("claims", f'IF(AND(LEN({c})>0,LEN({c})<=12,{s3}<>"×",OR({ends})),1,0)')
+
+
 # ---------------------------------------------------------------------------- the plan
 
 
@@ -412,22 +433,7 @@ class _Checks:
             self.claims(t, k, p.ref(indicator_path(sub, i, "explanation")))
 
     def claims(self, t: _Table, k: int, ref: str) -> None:
-        """`checks.claims_done`: the explanation says no more than 已完成 and its variants."""
-        c = t.put(k, "core", _without(ref, _CORE_DROP))
-
-        def strip(src: str, words: tuple[str, ...], miss: str) -> str:
-            formula = miss
-            for w in sorted(words, key=len):
-                formula = f'IF(LEFT({src},{len(w)})={_q(w)},MID({src},{len(w) + 1},99),{formula})'
-            return formula
-
-        s1 = t.put(k, "s1", strip(c, ("已经", "均已", "已全部", "全部", "已", "均"), c))
-        s2 = t.put(k, "s2", strip(s1, ("按时", "按期", "顺利", "全面"), s1))
-        s3 = t.put(k, "s3", strip(s2, ("完成", "达成", "实现", "达到", "达标"), '"×"'))
-        s4 = t.put(k, "s4", f'IF(LEFT({s3},1)="了",MID({s3},2,99),{s3})')
-        s5 = t.put(k, "s5", strip(s4, ("预期", "年度", "既定"), s4))
-        ends = ",".join(f'EXACT({s5},{_q(w)})' for w in ("", "目标", "任务", "指标", "值"))
-        t.put(k, "claims", f'IF(AND(LEN({c})>0,LEN({c})<=12,{s3}<>"×",OR({ends})),1,0)')
+        claims_done(lambda name, formula: t.put(k, name, formula), ref)
 
     # -- REQ
 

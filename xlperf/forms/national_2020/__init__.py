@@ -54,10 +54,12 @@ def read_workbook(book, meta: dict, path):
     return workbook.read(book, meta, path)
 
 
-def new_workbook(out, *, source=None, rules=None, force: bool = False, indicator_rows: int | None = None, ev=None):
-    """The working copy of the national table (.xlsx: this kind has no macros), empty or
-    filled from `source` (a national data file, workbook or typed copy), or from `ev`, a
-    form already loaded from `source` (e.g. carried over a year)."""
+def new_workbook(out, *, source=None, rules=None, force: bool = False, indicator_rows: int | None = None,
+                 edition: str | None = None, ev=None):
+    """The working copy of the national table, empty or filled from `source` (a national data
+    file, workbook or typed copy) or from `ev`, a form already loaded from `source` (e.g.
+    carried over a year): the formula edition (.xlsx, native formulas, flags and 校验汇总;
+    also without `edition`). The macro edition is not built for this kind yet."""
     from pathlib import Path
 
     from xlperf import forms
@@ -65,10 +67,13 @@ def new_workbook(out, *, source=None, rules=None, force: bool = False, indicator
     from xlperf.files import sources
     from xlperf.files.atomic import check_output
     from xlperf.forms.national_2020 import workbook
+    from xlperf.forms.national_2020.layout import NationalLayout
 
     out = Path(out)
+    if edition not in (None, "formulas"):
+        raise InputError("项目支出绩效自评表暂无启用宏的版本：请用 --edition formulas（或不写 --edition）生成只用公式的 .xlsx 工作簿")
     if out.suffix.lower() != ".xlsx":
-        raise InputError(f"输出文件 {out}：项目支出绩效自评表的工作簿没有宏，应保存为 .xlsx 文件")
+        raise InputError(f"输出文件 {out}：项目支出绩效自评表的公式版工作簿不含宏，应保存为 .xlsx 文件")
     check_output(out, force=force, source=source)
     form = ev if ev is not None else sources.load(source) if source is not None else MODEL()
     if forms.kind_of(form).key != forms.NATIONAL:
@@ -76,9 +81,10 @@ def new_workbook(out, *, source=None, rules=None, force: bool = False, indicator
     if rules is not None:
         form = form.model_copy(update={"rules": str(rules)})
     try:
-        return workbook.build(out, form, force=force, source=source, indicator_rows=indicator_rows)
+        NationalLayout.for_form(form, indicator_rows)
     except ValueError as e:
         raise InputError(f"行数设置有误：{e}") from None
+    return workbook.build(out, form, force=force, source=source, indicator_rows=indicator_rows, formulas=True)
 
 
 def submission_copy(form, out, *, rules=None, force: bool = False, source=None):
@@ -107,6 +113,16 @@ def mark_copy(source, out, *, force: bool = False):
         raise InputError(f"输出文件 {out}：扩展名应与原文件相同（{src.suffix}）")
     form, locate = sources.load_with_locator(src)
     result = evaluate(form, locate=locate, folder=src.parent)
-    workbook.build(out, form, findings=result.findings, force=force, source=src)
+    workbook.build(out, form, findings=result.findings, force=force, source=src, formulas=_is_formula_edition(src))
     return result
+
+
+def _is_formula_edition(path) -> bool:
+    """Whether a workbook is this kind's formula edition (its marked copy stays one)."""
+    from xlperf.files.xlsx_grid import read_grids
+
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return False
+    meta = read_grids(path, [], optional=["_xlperf"]).get("_xlperf", [])
+    return any(len(row) > 1 and row[0] == "edition" and row[1] == "formulas" for row in meta)
 

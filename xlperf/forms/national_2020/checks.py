@@ -31,7 +31,7 @@ from xlperf.engine.checks import (
     grade_key,
 )
 from xlperf.engine.formulas import format_number, format_percent, sum_filled
-from xlperf.engine.scoring import RuleSet, Scorecard
+from xlperf.engine.scoring import RuleSet, Scorecard, cap_total
 from xlperf.forms.national_2020 import scoring
 from xlperf.forms.national_2020.model import STROKES, FundRow, IndicatorRow, NationalForm
 
@@ -374,14 +374,15 @@ def _total(form: NationalForm, card: Scorecard, rules: RuleSet, found: _Findings
         else:
             found.add("NAT021", "total.score", "总分未填写：各项得分填齐后，请把预算执行率和各指标的得分相加，填写总分。")
     scores = [form.funds.total.score, *(r.score for r in used)]
+    ex = scoring.execution(form)
     if stated is not None and all(s is not None for s in scores):
         added = sum(scores, Decimal(0))
-        if abs(stated - added) > TOLERANCE:
+        capped, _ = cap_total(added, ex.rate, rules)
+        if abs(stated - added) > TOLERANCE and abs(stated - capped) > TOLERANCE:
             found.add(
                 "NAT005", "total.score",
                 f"总分填了{_pts(stated)}，而预算执行率和各指标的得分相加为{_pts(added)}：请改正总分或各项得分。",
             )
-    ex = scoring.execution(form)
     cap = rules.execution_cap(ex.rate)
     if stated is not None and cap is not None and stated > cap.max_total:
         found.add(

@@ -9,6 +9,23 @@ The sheet prints as the official table: A4 portrait, one page wide, the indicato
 header repeated on every page. The number of indicator rows is the layout's one capacity,
 recorded in the hidden ``_xlperf`` sheet with the kind (``form_kind``) and the layout version.
 
+Layout version 2 adds, right of the printed columns A–J (column K is a gap), the cells of
+the formula edition (`xlperf.forms.national_2020.native`), none of them printed:
+
+- beside each indicator row, from column L, the helper cells `INDICATOR_HELPERS`: first the
+  engine's understanding of the row (`ENGINE_HELPERS`, written by the builder and by the
+  macro edition's 计算得分), then the formulas' own reading of texts typed later, the
+  judgement, the fraction earned and the computed 得分;
+- above them (rows 1–12 of the helper columns) the 项目资金 scalars (`FUND_HELPERS`) and the
+  rule table (`RULE_ROWS`, grade bands `GRADE_COL`, execution caps `CAP_COL`);
+- right of the helper columns, the flags block (`FLAGS_FIRST_COL`, `xlperf.forms.national_2020.flags`);
+  below the print area the 校验汇总.
+
+The official cells the form computes (`COMPUTED`: each fund row's 执行率, the 年度资金总额
+row's 得分, each indicator row's 得分, 总分's 分值 and 得分, 自评等级) hold native formulas in
+the formula edition; a person may type over any of them. Version 1 (released: the plain
+table) reads as before: its cells are the same.
+
 Pure data: no XlsxWriter, no openpyxl.
 """
 
@@ -20,7 +37,7 @@ from typing import Literal
 
 from xlperf.forms.national_2020.model import KIND, MAX_ROWS
 
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 SHEET = "项目支出绩效自评表"
 CHECKS_SHEET = "校验结果"
 META = "_xlperf"
@@ -68,8 +85,37 @@ class Spot:
         return a1(self.row, self.col)
 
 
+def col_letter(col: int) -> str:
+    """The column's letters (0 → A, 26 → AA)."""
+    out = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
 def a1(row: int, col: int) -> str:
-    return f"{chr(65 + col)}{row + 1}"
+    return f"{col_letter(col)}{row + 1}"
+
+
+def _absolute(ref: str) -> str:
+    letters = ref.rstrip("0123456789")
+    return f"${letters}${ref[len(letters):]}"
+
+
+def fund_ref(key: str, absolute: bool = True) -> str:
+    """The value cell of a 项目资金/总分 scalar (`FUND_HELPERS`)."""
+    row = [k for k, _ in FUND_HELPERS].index(key)
+    ref = a1(row, FUND_VALUE_COL)
+    return _absolute(ref) if absolute else ref
+
+
+def rule_ref(key: str, absolute: bool = True) -> str:
+    """The value cell of a rule-table number (`RULE_ROWS`)."""
+    row = [k for k, _ in RULE_ROWS].index(key)
+    ref = a1(row, RULE_VALUE_COL)
+    return _absolute(ref) if absolute else ref
 
 
 def _label(row, col, text, rows=1, cols=1, style: Style = "label") -> Spot:
@@ -100,11 +146,119 @@ _INDICATOR_COLS = (  # (attr, header, col, cols, kind)
 )
 
 
+# --------------------------------------------------------------------------- formula edition (layout version 2)
+
+HELPER_FIRST_COL = 11
+"""Column L: the first helper column (A–J print, K is a gap)."""
+
+INDICATOR_HELPERS: dict[str, tuple[str, float]] = {
+    # what the engine understood of the row when xlperf wrote it (ENGINE_HELPERS; a person may correct 方向)
+    "l2_src": ("二级指标原文", 10.0),
+    "n_src": ("三级指标原文", 10.0),
+    "t_src": ("指标值原文", 10.0),
+    "a_src": ("完成值原文", 10.0),
+    "dir": ("方向", 6.0),
+    "t_num": ("指标数值", 8.0),
+    "a_num": ("完成数值", 8.0),
+    "unit": ("单位", 6.0),
+    "rel": ("较上年", 6.0),
+    "prop": ("按比例", 6.0),
+    # what the formulas read themselves from texts typed later (≥X, X以上, 不低于X, a bare X ...)
+    "rule": ("单独数字规则", 6.0),
+    "t_norm": ("指标值规范", 9.0),
+    "t_pre": ("前缀长", 5.0),
+    "t_suf": ("后缀长", 5.0),
+    "t_body": ("指标主体", 8.0),
+    "t_pct": ("指标%", 5.0),
+    "t_txt": ("指标数字", 8.0),
+    "t_ok": ("指标可读", 5.0),
+    "a_norm": ("完成值规范", 9.0),
+    "a_pct": ("完成%", 5.0),
+    "a_txt": ("完成数字", 8.0),
+    "a_ok": ("完成可读", 5.0),
+    "n_dir": ("公式方向", 6.0),
+    "n_t": ("公式指标", 8.0),
+    "n_a": ("公式完成", 8.0),
+    # what is used: the engine's understanding while every copied text is unchanged, else the formulas'
+    "same": ("原文未改", 6.0),
+    "e_dir": ("采用方向", 6.0),
+    "e_t": ("采用指标", 8.0),
+    "e_a": ("采用完成", 8.0),
+    "e_rel": ("采用较上年", 6.0),
+    "e_prop": ("不按比例", 6.0),
+    "has": ("有指标值", 5.0),
+    "judged": ("自动判断", 9.0),
+    "ratio": ("未达比例", 8.0),
+    "frac": ("完成比例", 8.0),
+    "over": ("超出比例", 8.0),
+    "dev": ("偏离", 5.0),
+    "pts": ("分值数", 6.0),
+    "score": ("计算得分", 8.0),
+    # the group a row belongs to (一级/二级 written once for a group: `scoring.labelled`), and
+    # whether it is a template row left as it came (`scoring.unused`)
+    "g1": ("所属一级指标", 9.0),
+    "g2": ("所属二级指标", 9.0),
+    "unused": ("未用模板行", 5.0),
+    # whether the row is one of the form's rows (it, or a row below it, holds something)
+    "f7": ("本行有内容", 5.0),
+    "ex": ("是指标行", 5.0),
+    "exw": ("是指标行（不计本行得分）", 5.0),
+}
+"""Helper cells right of each indicator row (outside the print area): title, width. `score`
+is what the row's 得分 cell shows ("" where a person gives the points)."""
+
+HELPER_COLUMN: dict[str, int] = {key: HELPER_FIRST_COL + k for k, key in enumerate(INDICATOR_HELPERS)}
+ENGINE_HELPERS: tuple[str, ...] = ("l2_src", "n_src", "t_src", "a_src", "dir", "t_num", "a_num", "unit", "rel", "prop")
+"""The helper cells written from the engine's reading (`native.understanding_rows`): contiguous,
+from column L, in this order."""
+
+FUND_HELPERS: tuple[tuple[str, str], ...] = (
+    ("part_budget", "其中各项全年预算数之和"),
+    ("part_exec", "其中各项全年执行数之和"),
+    ("from_parts", "按其中各项计算"),
+    ("budget", "计算用全年预算数"),
+    ("executed", "计算用全年执行数"),
+    ("rate", "预算执行率（比例）"),
+    ("avail", "预算执行率分值"),
+    ("score", "预算执行率计算得分"),
+    ("score_sum", "各项得分之和"),
+    ("cap", "执行率封顶的最高总分"),
+    ("points_sum", "分值之和"),
+    ("total", "总分（封顶后）"),
+)
+"""The 项目资金 and 总分 scalars: label in column L, value in column M, rows 1–12."""
+FUND_LABEL_COL, FUND_VALUE_COL = HELPER_FIRST_COL, HELPER_FIRST_COL + 1
+
+RULE_ROWS: tuple[tuple[str, str], ...] = (
+    ("exec_points", "预算执行率默认分值"),
+    ("total", "总分"),
+    ("dev_on", "指标偏离规则（1有）"),
+    ("dev_over", "偏离：超出指标值%"),
+    ("dev_penalty", "偏离扣分"),
+    ("dev_reason", "偏离须写偏差原因（1是）"),
+    ("below_full", "未得满分须写偏差原因（1是）"),
+    ("caps", "执行率封顶档数"),
+    ("grades", "最低一档的行号"),
+)
+"""The rule set's numbers the formulas read: label in column O, value in column P, rows 1–9."""
+RULE_LABEL_COL, RULE_VALUE_COL = HELPER_FIRST_COL + 3, HELPER_FIRST_COL + 4
+GRADE_COL = HELPER_FIRST_COL + 6
+"""The grade bands, lowest first: 最低分 (column R) | 等级 (column S), rows 2–12 (row 1: titles)."""
+CAP_COL = HELPER_FIRST_COL + 9
+"""The execution-rate caps: 执行率自% | 至% | 最高总分 (columns U–W), rows 2–12 (row 1: titles)."""
+RULE_TABLE_ROWS = 11
+"""Grade bands and caps the table holds (rows 2–12)."""
+FLAGS_FIRST_COL = HELPER_FIRST_COL + len(INDICATOR_HELPERS) + 1
+"""The flags block (代码 | 级别 | 单元格 | 触发 | 说明 | 序号), a column after the helper cells."""
+
+
 @dataclass(frozen=True)
 class NationalLayout:
     """The sheet for a given number of indicator rows."""
 
     indicator_rows: int = DEFAULT_INDICATOR_ROWS
+    version: int = LAYOUT_VERSION
+    """The layout version of the workbook read (a new workbook: `LAYOUT_VERSION`)."""
 
     @classmethod
     def for_form(cls, form, rows: int | None = None) -> "NationalLayout":
@@ -129,7 +283,7 @@ class NationalLayout:
             raise ValueError("_xlperf 工作表中的指标行数已损坏") from None
         if not 1 <= rows <= MAX_ROWS:
             raise ValueError("_xlperf 工作表中的指标行数已损坏")
-        return cls(rows)
+        return cls(rows, version)
 
     def meta(self) -> list[tuple[str, str]]:
         return [
@@ -142,6 +296,31 @@ class NationalLayout:
     @property
     def total_row(self) -> int:
         return INDICATOR_HEADER_ROW + 1 + self.indicator_rows
+
+    @property
+    def first_indicator_row(self) -> int:
+        """0-based sheet row of the first indicator row."""
+        return INDICATOR_HEADER_ROW + 1
+
+    def indicator_row(self, index: int) -> int:
+        """0-based sheet row of indicator row `index`."""
+        return INDICATOR_HEADER_ROW + 1 + index
+
+    def helper_ref(self, index: int, key: str, absolute: bool = False) -> str:
+        """The helper cell `key` (of `INDICATOR_HELPERS`) of indicator row `index`, as A1."""
+        ref = a1(self.indicator_row(index), HELPER_COLUMN[key])
+        return _absolute(ref) if absolute else ref
+
+    def computed_paths(self) -> tuple[str, ...]:
+        """The official cells the form computes (`COMPUTED`), for this many indicator rows."""
+        rows = tuple(f"indicators[{i}].score" for i in range(self.indicator_rows))
+        return (*(f"funds.{name}.rate" for name, _ in _FUND_ROWS), "funds.total.score", *rows,
+                "total.points", "total.score", "grade")
+
+    @property
+    def summary_row(self) -> int:
+        """0-based row of the 校验汇总's title: two rows below the print area."""
+        return self.total_row + 5
 
     @cached_property
     def spots(self) -> tuple[Spot, ...]:

@@ -4,13 +4,18 @@
   its hidden ``_xlperf`` record; optionally marks (a fill on each cell a finding points at,
   with the finding as a cell comment) and a 校验结果 sheet listing the findings. Input cells
   are pale yellow in the working copy and plain in the submission copy.
+- `build(..., formulas=True)`: the formula edition (layout version 2): the same table whose
+  computed cells (`NationalLayout.computed_paths`) hold native formulas, with the helper
+  cells, the rule table, the flags and the 校验汇总 beside and below the print area
+  (`xlperf.forms.national_2020.native`, `xlperf.forms.national_2020.flags`).
 - `read`: the form in such a workbook: only the declared input cells are read; a formula
-  typed into one is refused, as is text where a number belongs, each problem naming its cell.
-  The rule set named by the form is kept in ``_xlperf``; a data file's ``source`` note
-  (where a transcription came from) is not part of the table and is not written.
+  in one is refused, as is text where a number belongs, each problem naming its cell —
+  except in the computed cells of a version-2 layout, whose formula's cached result is the
+  stated value (None when it has none, is empty or is an error value). Reading never
+  evaluates a formula. The rule set named by the form is kept in ``_xlperf``; a data file's
+  ``source`` note (where a transcription came from) is not part of the table and is not written.
 
-The workbook holds no macros: the national kind has no Excel buttons yet; `xlperf mark`
-writes the marked copy instead.
+The workbook holds no macros; `xlperf mark` writes the marked copy.
 """
 
 from __future__ import annotations
@@ -75,12 +80,23 @@ def build(
     force: bool = False,
     source=None,
     indicator_rows: int | None = None,
+    formulas: bool = False,
+    rules=None,
 ) -> Path:
     """Write the national workbook (.xlsx) atomically; see the module docstring.
-    `indicator_rows`: at least this many rows in the indicator table (default 12)."""
+    `indicator_rows`: at least this many rows in the indicator table (default 12).
+    `formulas`: the formula edition, scored under `rules` (a RuleSet; default: the form's own
+    setting, a shipped name or a rule file beside `source`)."""
     import xlsxwriter
 
     layout = NationalLayout.for_form(form, indicator_rows)
+    live = None
+    if formulas and not values:
+        from xlperf.forms.national_2020 import native
+
+        rule_set = _rule_set(form, rules, source)
+        shown = form if form is not None else NationalForm()
+        live = (rule_set, native.official_formulas(layout), native.computed_values(shown, rule_set, layout))
     out = Path(out)
     marks = {}
     for f in findings:
@@ -117,7 +133,10 @@ def build(
             mark = marks.get(spot.first)
             f = fmt(spot.style, spot.kind, MARK_FILLS[mark.severity] if mark is not None else None)
             value = field_value(form, spot.path) if (form is not None and spot.path) else None
-            _write(ws, spot, spot.text if spot.path is None else value, f)
+            if live is not None and spot.path in live[1] and _kept(value, live[2][spot.path]):
+                _write_formula(ws, spot, live[1][spot.path], live[2][spot.path], f)
+            else:
+                _write(ws, spot, spot.text if spot.path is None else value, f)
             if mark is not None:
                 ws.write_comment(spot.first, f"{mark.code}：{mark.message}", {"x_scale": 3, "y_scale": 2})
         if not values:
@@ -134,16 +153,112 @@ def build(
         ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
         ws.repeat_rows(INDICATOR_HEADER_ROW)
         ws.print_area(0, 0, layout.total_row + 3, len(COLUMN_WIDTHS) - 1)
+        if live is not None:
+            from xlperf.forms.national_2020 import flags
+
+            _write_helpers(book, ws, layout, form, live[0])
+            flags.add_flags(book, ws, layout, form, live[0])
         if findings:
             _checks_sheet(book, findings, layout)
         meta = book.add_worksheet(META)
-        rules = (form.rules or "") if form is not None else ""
-        for r, (key, val) in enumerate([*layout.meta(), ("rules", rules)]):
+        recorded = (form.rules or "") if form is not None else ""
+        edition = "formulas" if live is not None else "values" if values else "plain"
+        for r, (key, val) in enumerate([*layout.meta(), ("rules", recorded), ("edition", edition)]):
             meta.write_string(r, 0, key)
             meta.write_string(r, 1, val)
         meta.hide()
         book.close()
     return out
+
+
+def _rule_set(form, rules, source):
+    """The rule set the formula edition computes with: `rules` (a RuleSet, a name or a path)
+    or the form's own setting (a shipped name, or a rule file beside `source`)."""
+    from xlperf.engine.scoring import RuleSet, form_rules, load_rules
+
+    if isinstance(rules, RuleSet):
+        return rules
+    if rules is not None:
+        return load_rules(str(rules))
+    folder = Path(source).parent if source is not None else None
+    return form_rules(form.rules if form is not None else None, folder)
+
+
+def _kept(stated: Any, computed: Any) -> bool:
+    """Whether a computed cell gets its formula: nothing stated, or the stated value is what
+    the formula shows (any other stated value stays typed, so that the checks still see it)."""
+    from xlperf.forms.national_2020.native import _same
+
+    if stated is None or (isinstance(stated, str) and not stated.strip()):
+        return True
+    return computed != "" and _same(stated, computed)
+
+
+def _write_formula(ws, spot: Spot, formula: str, cached: Any, f) -> None:
+    if isinstance(cached, Decimal):
+        cached = float(cached)
+    if spot.rows > 1 or spot.cols > 1:
+        ws.merge_range(spot.row, spot.col, spot.row + spot.rows - 1, spot.col + spot.cols - 1, "", f)
+    ws.write_formula(spot.row, spot.col, formula, f, cached)
+
+
+_HELPER_STYLE = {"font_name": FONT, "font_size": 9, "font_color": "#595959", "valign": "vcenter"}
+
+
+def _write_helpers(book, ws, layout: NationalLayout, form: NationalForm | None, rules) -> None:
+    """The helper cells of the formula edition: the engine's understanding and the formulas of
+    every indicator row, the 项目资金/总分 scalars and the rule table (see `layout`)."""
+    from xlperf.forms.national_2020 import native
+    from xlperf.forms.national_2020.layout import (
+        ENGINE_HELPERS, FUND_HELPERS, FUND_VALUE_COL, HELPER_COLUMN, INDICATOR_HELPERS,
+    )
+
+    ws._prepare_formula = _prepare_formula
+    small = book.add_format(_HELPER_STYLE)
+    head = book.add_format({**_HELPER_STYLE, "bold": True, "text_wrap": True, "align": "center"})
+    edit = book.add_format({**_HELPER_STYLE, "font_color": "#000000", "locked": False, "num_format": "@"})
+    number = book.add_format({**_HELPER_STYLE, "font_color": "#000000", "locked": False})
+    for key, (title, width) in INDICATOR_HELPERS.items():
+        col = HELPER_COLUMN[key]
+        ws.write_string(INDICATOR_HEADER_ROW, col, title, head)
+        ws.set_column(col, col, width)
+    _, rows = native.understanding_rows(form, layout)
+    for i, values in enumerate(rows):
+        r = layout.indicator_row(i)
+        for key, value in zip(ENGINE_HELPERS, values):
+            col = HELPER_COLUMN[key]
+            if isinstance(value, float):
+                ws.write_number(r, col, value, number)
+            elif key in ("t_num", "a_num"):
+                ws.write_blank(r, col, None, number)
+            else:
+                ws.write_string(r, col, value, edit) if value else ws.write_blank(r, col, None, edit)
+        ws.data_validation(r, HELPER_COLUMN["dir"], r, HELPER_COLUMN["dir"], {
+            "validate": "list", "source": list(_DIRECTIONS), "error_type": "stop",
+            "input_title": "方向", "input_message": "xlperf 对年度指标值的理解：≥ > ≤ < = 或 定性（需人工判断）；"
+            "理解有误时可改选。只在指标名称、指标值和完成值未改动时使用。",
+            "error_title": "方向", "error_message": "方向只能选 ≥、>、≤、<、= 或 定性。"})
+        for key, formula in native.row_formulas(layout, i).items():
+            if key != "official":
+                ws.write_formula(r, HELPER_COLUMN[key], formula, small, "")
+    for r, col, value in native.rule_cells(rules):
+        if isinstance(value, Decimal):
+            value = float(value)
+        ws.write(r, col, value, small)
+    for key, formula in native.fund_formulas(layout).items():
+        row = [k for k, _ in FUND_HELPERS].index(key)
+        ws.write_formula(row, FUND_VALUE_COL, formula, small, "")
+
+
+_DIRECTIONS = ("≥", ">", "≤", "<", "=", "定性")
+
+
+def _prepare_formula(formula: str, expand_future_functions: bool = False) -> str:
+    """XlsxWriter's formula preparation without its search for newer functions (the formulas
+    use Excel 2007 functions only), as the Guangdong builder does."""
+    from xlperf.workbook.build import _prepare_formula as prepare
+
+    return prepare(formula, expand_future_functions)
 
 
 def _validation(spot: Spot) -> dict | None:
@@ -249,8 +364,11 @@ def read_grid(grid: dict, meta: dict) -> tuple[NationalForm, NationalLayout]:
     rows = grid[SHEET]
     problems: list[CellProblem] = []
     data: dict[str, Any] = {"form": "national-2020", "rules": meta.get("rules") or None}
+    computed = set(layout.computed_paths()) if layout.version >= 2 else set()
     for spot in layout.inputs():
         raw = rows[spot.row][spot.col] if spot.row < len(rows) and spot.col < len(rows[spot.row]) else None
+        if spot.path in computed and isinstance(raw, Formula):
+            raw = _cached(raw)
         try:
             value = _parse(spot.kind, raw)
         except _Bad as e:
@@ -270,6 +388,15 @@ def read_grid(grid: dict, meta: dict) -> tuple[NationalForm, NationalLayout]:
             cell = spot.first if spot is not None else "?"
             problems.append(CellProblem(SHEET, cell, _title(spot) if spot else loc, str(err.get("msg", "")).removeprefix("Value error, ")))
         raise WorkbookError(problems) from None
+
+
+def _cached(formula: Formula) -> Any:
+    """The stated value of a computed cell holding a formula: its cached result, None when it
+    has none or holds an error value (#DIV/0!, #NAME? ...). Never evaluated."""
+    value = formula.cached
+    if isinstance(value, str) and (value.startswith("#") or value.startswith("Err:")):
+        return None
+    return value
 
 
 def _title(spot: Spot) -> str:
