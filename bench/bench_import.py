@@ -8,7 +8,9 @@ Word template's .docx and a hand-laid .xlsx (one sheet 附件1-1, one sheet 附�
 - python-calamine reading every sheet of the .xlsx: the baseline of the .xlsx rows;
 - our import of the .xlsx (the safe reader, grid, labels, model).
 Also the grid alone for each, to show what the label reading costs on top. Label texts
-are normalised through a cache, warm after the first form (as in a batch).
+are normalised through a cache, warm after the first form (as in a batch). The same four
+rows again for the national 项目支出绩效自评表 (the clean national example, written by
+tests/national_forms.py as the Word template and as a hand-laid sheet).
 
 Run: python bench/bench_import.py
 """
@@ -26,17 +28,26 @@ from bench.common import best_time, print_table  # noqa: E402
 
 
 def measure(folder: Path) -> list[tuple[str, str, float, list[tuple[str, float, str]]]]:
+    from tests import national_forms, official_forms
+    from xlperf.files import sources
+
+    out = []
+    ev = sources.load(ROOT / "examples" / "shaoguan-2020.json")
+    out += _pair(folder / "form", ev, official_forms.write_docx, official_forms.write_xlsx, "")
+    form = sources.load(ROOT / "examples" / "national-clean-2022.json")
+    out += _pair(folder / "national", form, national_forms.write_docx, national_forms.write_xlsx, "（项目支出绩效自评表）")
+    return out
+
+
+def _pair(stem: Path, form, write_docx, write_xlsx, what: str):
     import docx
     import python_calamine
 
-    from tests.official_forms import write_docx, write_xlsx
-    from xlperf.files import sources
     from xlperf.files.imports import grid_of, import_file
 
-    ev = sources.load(ROOT / "examples" / "shaoguan-2020.json")
-    docx_path, xlsx_path = folder / "form.docx", folder / "form.xlsx"
-    write_docx(ev, docx_path)
-    write_xlsx(ev, xlsx_path)
+    docx_path, xlsx_path = stem.with_suffix(".docx"), stem.with_suffix(".xlsx")
+    write_docx(form, docx_path)
+    write_xlsx(form, xlsx_path)
 
     def python_docx():
         doc = docx.Document(str(docx_path))
@@ -58,13 +69,13 @@ def measure(folder: Path) -> list[tuple[str, str, float, list[tuple[str, float, 
         ("import of the .docx (xlperf import, to the model)", best_time(lambda: import_file(docx_path), 7, 3), "≤ 1 (no slower than opening it)"),
         ("  of which the grid (safe read of the document part)", best_time(lambda: grid_of(docx_path), 7, 3), ""),
     ]
-    out.append(("Import of a typed .docx form", "python-docx: open the file and read every table cell", base, rows))
+    out.append((f"Import of a typed .docx form{what}", "python-docx: open the file and read every table cell", base, rows))
     base = best_time(calamine, repeat=7, number=5)
     rows = [
         ("import of the .xlsx (xlperf import, to the model)", best_time(lambda: import_file(xlsx_path), 7, 3), ""),
         ("  of which the grid (xlsx_grid safe reader)", best_time(lambda: grid_of(xlsx_path), 7, 3), ""),
     ]
-    out.append(("Import of a typed .xlsx form", "python-calamine: read every sheet of the same file", base, rows))
+    out.append((f"Import of a typed .xlsx form{what}", "python-calamine: read every sheet of the same file", base, rows))
     return out
 
 

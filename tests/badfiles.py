@@ -1149,3 +1149,51 @@ CORPUS += [
     Entry("garbage-xls", garbage_xls, "IN_CORRUPT", ("损坏",)),
     Entry("excel95-xls", excel95_xls, "IN_OLD_EXCEL", ("Excel 95", "中文无法可靠读取", "另存为")),
 ]
+
+
+# ---- the national 项目支出绩效自评表 typed in Word ------------------------------------------------
+
+
+def national_docx(path: Path) -> Path:
+    """A national example typed into the Word template's shape (tests/national_forms.py)."""
+    from tests.national_forms import write_docx
+    from xlperf.forms.national_2020.model import NationalForm
+
+    root = Path(__file__).resolve().parent.parent
+    write_docx(NationalForm.model_validate_json((root / "examples" / "national-clean-2022.json").read_bytes()), path)
+    return Path(path)
+
+
+def _national_rows(folder: Path, name: str, copies: int) -> Path:
+    """The national Word table with its first indicator row repeated `copies` times, each
+    with its own name (random digits: the part does not compress like a bomb)."""
+    import random
+
+    base = national_docx(folder / f"_{name}")
+    rng = random.Random(11)
+
+    def change(data: bytes) -> bytes:
+        rows = re.findall(rb"<w:tr[ >].*?</w:tr>", data, flags=re.S)
+        key = "安装坡面水标尺".encode()
+        row = next(r for r in rows if key in r)
+        many = b"".join(row.replace(key, key + b"%032x" % rng.getrandbits(128)) for _ in range(copies))
+        return data.replace(row, many, 1)
+
+    return rewrite_zip(base, folder / name, lambda part, data: change(data) if part == "word/document.xml" else data)
+
+
+def national_docx_huge_table(folder: Path, base: Path) -> Path:
+    """A national table of 10,500 indicator rows: beyond the row limit, refused before parsing."""
+    return _national_rows(folder, "national-huge.docx", 10_500)
+
+
+def national_docx_too_many_indicators(folder: Path, base: Path) -> Path:
+    """Within the file limits, but more indicator rows than a form may hold (MAX_ROWS)."""
+    return _national_rows(folder, "national-rows.docx", 260)
+
+
+CORPUS += [
+    Entry("national-docx-huge-table", national_docx_huge_table, "IN_TOO_MANY_CELLS", ("表格过大", "上限 10000 行")),
+    Entry("national-docx-too-many-indicators", national_docx_too_many_indicators, "IN_INPUT",
+          ("导入的内容无法使用", "绩效指标")),
+]

@@ -167,3 +167,37 @@ def national_forms(draw, max_rows: int = 6):
         data["grade"] = ""
         form = NationalForm.model_validate(data)
     return form
+
+
+# ---- national tables for the import round trips ---------------------------------------------
+
+points = st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False)
+opt_points = st.none() | points
+rates = st.none() | st.decimals(min_value=0, max_value=200, places=2, allow_nan=False, allow_infinity=False)
+
+
+def typed_national_forms(max_rows: int = 6, text_strategy=text, name_strategy=short_text):
+    """National tables as typed into the official template (the import's round trips): every field drawn, 一级/二级指标 from the official lists
+    (consecutive rows often share them, as on real forms)."""
+    from xlperf.forms.national_2020.layout import LEVEL1, LEVEL2
+    from xlperf.forms.national_2020.model import Funds, FundRow, Goals as NationalGoals, IndicatorRow, NationalForm, TotalRow
+
+    fund_row = st.builds(FundRow, initial=opt_amounts, budget=opt_amounts, executed=opt_amounts,
+                         points=opt_points, rate=rates, score=opt_points)
+    part_row = st.builds(FundRow, initial=opt_amounts, budget=opt_amounts, executed=opt_amounts, rate=rates)
+    funds = st.builds(Funds, total=fund_row, appropriation=part_row, carryover=part_row, other=part_row,
+                      change_note=text_strategy)
+    row = st.builds(IndicatorRow, level1=st.sampled_from(LEVEL1), level2=st.sampled_from(LEVEL2), name=name_strategy,
+                    target=text_strategy, actual=text_strategy, points=opt_points, score=opt_points,
+                    deviation=text_strategy)
+    return st.builds(
+        NationalForm,
+        year=st.none() | years,
+        project_name=text_strategy, department=text_strategy, implementer=text_strategy,
+        manager=text_strategy, phone=text_strategy, fill_date=st.none() | dates,
+        funds=funds,
+        goals=st.builds(NationalGoals, expected=text_strategy, actual=text_strategy),
+        indicators=st.lists(row, min_size=1, max_size=max_rows),
+        total=st.builds(TotalRow, points=opt_points, score=opt_points),
+        grade=st.sampled_from(["", "优", "良", "中", "差"]),
+    )

@@ -266,14 +266,6 @@ def test_readme_examples_run_as_written():
         assert done.stdout
 
 
-def test_next_year_refuses_a_national_form_in_chinese_and_writes_nothing(capsys, tmp_path):
-    out = tmp_path / "2023.xlsm"
-    code, _, err = run(capsys, "new", out, "--from", ROOT / "examples" / "national-clean-2022.json", "--next-year")
-    assert code == 2
-    assert "--next-year 目前只能结转广东省市级附件1-1" in err and "项目支出绩效自评表" in err
-    assert not out.exists()
-
-
 def test_values_changed_on_reading_a_national_form_are_named_in_words():
     from xlperf.workbook.editions import normalised_values
 

@@ -222,7 +222,8 @@ def test_imp005_near_miss_report_on_its_own_sheet(tmp_path):
 
 
 def test_every_import_code_has_a_test_here():
-    text = Path(__file__).read_text(encoding="utf-8")
+    """Here or, for the codes only the national reader gives, in test_import_national."""
+    text = Path(__file__).read_text(encoding="utf-8") + (Path(__file__).parent / "test_import_national.py").read_text(encoding="utf-8")
     for code in (c for c in CATALOGUE if c.startswith("IMP")):
         assert f"def test_{code.lower()}_" in text and f"def test_{code.lower()}_near_miss" in text, code
 
@@ -402,8 +403,13 @@ def test_next_year_needs_a_source(tmp_path):
 
 
 def test_review_over_a_mixed_folder_matches_what_was_seeded(tmp_path, xls_files):
-    from tests.badfiles import SEEDS, clean_data, docx_span_bomb, html_xls
+    """Guangdong and national forms of every sort (workbooks, JSON, typed .docx/.xlsx/.xls,
+    broken files) in one folder: one row each, its 表式, exactly the seeded findings."""
+    from tests import national_forms
+    from tests.badfiles import SEEDS, clean_data, docx_span_bomb, html_xls, national_docx_too_many_indicators
     from tests.badfiles import form_workbook
+    from xlperf import forms
+    from xlperf.forms.national_2020 import workbook as national_workbook
     from xlperf.outputs.review import UNREADABLE, review
 
     folder = tmp_path / "in"
@@ -429,6 +435,34 @@ def test_review_over_a_mixed_folder_matches_what_was_seeded(tmp_path, xls_files)
     shutil.copyfile(docx_span_bomb(tmp_path, tmp_path), folder / "f-broken.docx")
     shutil.copyfile(html_xls(tmp_path, tmp_path), folder / "g-web.xls")
     broken = {"f-broken.docx": "IN_TOO_MANY_CELLS", "g-web.xls": "IN_WRONG_FORMAT"}
+    guangdong = set(expected)
+
+    def national(name: str):
+        loaded = sources.load_form(ROOT / "examples" / f"{name}.json")
+        return loaded.form, {(f.code, f.field) for f in loaded.evaluate().findings}
+
+    form, found_in_json = national("national-tangxi-2022")
+    shutil.copyfile(ROOT / "examples" / "national-tangxi-2022.json", folder / "h-national.json")
+    expected["h-national.json"] = (form.implementer, found_in_json)
+    form, found_in_json = national("national-lijiang-gucheng-2020")
+    national_workbook.build(folder / "i-national-workbook.xlsx", form)
+    expected["i-national-workbook.xlsx"] = (form.implementer, found_in_json)
+    form, found_in_json = national("national-zhongjiang-2022")
+    national_forms.write_docx(form, folder / "j-national-word.docx")
+    expected["j-national-word.docx"] = (form.implementer, found_in_json)
+    form, found_in_json = national("national-tianchang-2022")
+    national_forms.write_xlsx(form, folder / "k-national-excel.xlsx", national_forms.VARIANTS[-1])
+    expected["k-national-excel.xlsx"] = (form.implementer, found_in_json)
+    national_forms.write_xlsx(form, tmp_path / "l-national-old.xlsx", national_forms.Variant("split", split_labels=True))
+    shutil.copyfile(_soffice_convert(tmp_path / "l-national-old.xlsx", tmp_path, "MS Excel 97"), folder / "l-national-old.xls")
+    expected["l-national-old.xls"] = (form.implementer, found_in_json)
+    form, _ = national("national-clean-2022")
+    bare = form.model_copy(update={"manager": "", "phone": "", "grade": "", "fill_date": None})
+    national_forms.write_docx(bare, folder / "m-national-bare.docx", national_forms.BARE)
+    expected["m-national-bare.docx"] = (form.implementer, {(f.code, f.field) for f in sources.load_form(folder / "m-national-bare.docx").evaluate().findings})
+    assert {c for c, _ in expected["m-national-bare.docx"][1]} >= {"IMP006"}
+    shutil.copyfile(national_docx_too_many_indicators(tmp_path, tmp_path), folder / "n-national-rows.docx")
+    broken["n-national-rows.docx"] = "IN_INPUT"
 
     result = review([folder], tmp_path / "汇总.xlsx", jobs=2, progress=False)
     rows = {Path(f.file).name: f for f in result.forms}
@@ -439,10 +473,13 @@ def test_review_over_a_mixed_folder_matches_what_was_seeded(tmp_path, xls_files)
     for name, (unit, findings) in expected.items():
         assert rows[name].unit == unit, name
         assert found.get(name, set()) == set(findings), name
+        assert rows[name].kind == (forms.kind(forms.GUANGDONG) if name in guangdong else forms.kind(forms.NATIONAL)).title, name
     for name, code in broken.items():
         assert rows[name].status == UNREADABLE and rows[name].code == code
     cells = {f.code: f.cell for f in result.findings if Path(f.file).name == "c-word.docx"}
     assert cells["DAT001"].startswith("第1个表格第")
+    cells = {f.code: f.cell for f in result.findings if Path(f.file).name == "j-national-word.docx"}
+    assert cells and all(cell.startswith("第1个表格第") for code, cell in cells.items() if code.startswith("NAT")), cells
 
 
 def test_report_typed_as_paragraphs_is_read_section_by_section(tmp_path):

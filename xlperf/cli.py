@@ -113,7 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="source", metavar="DATA",
                    help="预填的数据文件（.json）、工作簿，或 Word/Excel/WPS 填写的官方表格（.docx/.xlsx/.xls）")
     p.add_argument("--next-year", action="store_true",
-                   help="结转下一年度：保留单位、项目、联系人、文件依据、目标和指标，评价年度和日期顺延一年，清空金额、实现值和报告正文")
+                   help="结转下一年度：保留单位、项目、联系人、文件依据、目标和指标，评价年度和日期顺延一年，清空金额、实现值和报告正文"
+                        "（附件1-1 和项目支出绩效自评表都可结转）")
     p.add_argument("--rules", metavar="NAME|PATH", help=rules_help)
     p.add_argument("--indicator-rows", type=int, metavar="N", help="每个二级指标预留的行数（默认 3，数据更多时自动加行）")
     p.add_argument("--budget-rows", type=int, metavar="N", help="资金安排、资金使用各预留的年度行数")
@@ -124,8 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
 
     p = sub.add_parser("import", help="导入 Word/Excel/WPS 填写的官方表格（.docx/.xlsx/.xls）",
-                       description="按栏目名称读取 Word/Excel/WPS 填写的附件1-1 和附件3，列出每一项从哪里读取、哪些没有读到，"
-                                   "并保存为数据文件（.json）、启用宏的工作簿（.xlsm）或无宏工作簿（.xlsx）")
+                       description="按栏目名称读取 Word/Excel/WPS 填写的附件1-1 和附件3，或项目支出绩效自评表，"
+                                   "列出每一项从哪里读取、哪些没有读到，并保存为数据文件（.json）、启用宏的工作簿（.xlsm，附件1-1）"
+                                   "或无宏工作簿（.xlsx）")
     p.add_argument("file", metavar="FILE", help="填写好的官方表格（.docx、.xlsx、.xlsm、.xls）")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="输出：.json、.xlsm 或 .xlsx")
     p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
@@ -241,17 +243,12 @@ def _cmd_new(args) -> int:
     form = None
     if args.next_year:
         from xlperf.files import sources
-        from xlperf.forms.guangdong_1_1.carry import next_year
+        from xlperf.forms.carry import next_year
 
         if args.source is None:
             raise InputError("--next-year 需要用 --from 给出上一年度的自评表")
-        from xlperf import forms
-
-        last = sources.load(args.source)
-        if not forms.is_guangdong(last):
-            raise InputError(f"{args.source} 是“{forms.kind_of(last).title}”表式，--next-year 目前只能结转广东省市级附件1-1")
-        form, plan = next_year(last)
-        print(f"由 {args.source} 结转下一年度（评价年度 {form.basic.eval_year or '未填'}）：")
+        form, plan = next_year(sources.load(args.source))
+        print(f"由 {args.source} 结转下一年度（评价年度 {plan.year or '未填'}）：")
         for line in plan.lines():
             print(line)
     path = new_workbook(

@@ -144,6 +144,9 @@ CATALOGUE: dict[str, CheckInfo] = _catalogue(
     ("IMP003", "error", "导入时内容无法读取"),
     ("IMP004", "error", "导入时指标行不属于任何二级指标"),
     ("IMP005", "warning", "导入的文件中没有附件3"),
+    ("IMP006", "warning", "导入的文件中没有可省略的栏目"),
+    ("IMP007", "error", "导入时评价年度前后不一致"),
+    ("IMP008", "warning", "导入时备注栏的内容没有读取"),
 )
 
 YEAR_MIN, YEAR_MAX = 2000, 2100

@@ -22,7 +22,7 @@ XLS_SUFFIXES = {".xls"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 IMPORT_SUFFIXES = DOCX_SUFFIXES | XLS_SUFFIXES | XLSX_SUFFIXES
 
-KINDS: tuple[str, ...] = ("xlperf.forms.guangdong_1_1.importer",)
+KINDS: tuple[str, ...] = ("xlperf.forms.guangdong_1_1.importer", "xlperf.forms.national_2020.importer")
 """Modules of the form kinds that can be imported. Each supplies its label table and
 says: KIND, TITLE, MODEL (its pydantic model), detect(grid) -> how many of its
 distinctive labels the grid holds, read(grid, parse) -> `anchored.Imported`. A new kind
@@ -112,7 +112,7 @@ def import_grid(grid: TextGrid, shown: str = "") -> ImportResult:
     scored = sorted(((k.detect(grid), i, k) for i, k in enumerate(kinds())), key=lambda t: (-t[0], t[1]))
     if not scored or scored[0][0] < MIN_LABELS:
         raise refuse(shown or grid.source, "IN_NOT_FORM", "不是自评表（没有找到附件1-1 或项目支出绩效自评表的栏目名称，"
-                     "如“资金安排情况”“实施文件依据”），无法导入")
+                     "如“资金安排情况”“实施文件依据”“年度资金总额”“三级指标”），无法导入")
     kind = scored[0][2]
     record = kind.read(grid, parse_value)
     record.source = shown or grid.source

@@ -76,6 +76,12 @@ def _renamed_xls(p: Path) -> bool:
         return False
 
 
+def built_by_xlperf(p: Path) -> bool:
+    """True when a workbook (not an .xls under an .xlsx name) carries xlperf's hidden
+    record sheet (and its layout)."""
+    return not _renamed_xls(p) and _built_by_xlperf(p)
+
+
 def _built_by_xlperf(p: Path) -> bool:
     """True when a workbook carries xlperf's hidden record sheet (and its layout)."""
     from xlperf.files.xlsx_grid import sheet_names

@@ -274,8 +274,8 @@ class Reader:
         while r in self.a.rows:
             row = self.grid.rows[r]
             texts = {norm(v) for v in row if isinstance(v, str) and v.strip()}
-            if texts & own and texts <= header_texts | self.a.known:
-                r += 1  # a header repeated after a page break
+            if (texts & own and texts <= header_texts | self.a.known) or (texts and texts <= header_texts):
+                r += 1  # a header repeated after a page break (or the second row of a two-row header)
                 continue
             if (stop is not None and stop(r)) or any(
                 self.a.is_label(v) for c, v in enumerate(row) if c >= first

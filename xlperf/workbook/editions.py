@@ -82,14 +82,14 @@ def new_workbook(
     chosen = forms.kind(form) if form is not None else None
     if chosen is not None and chosen.key != forms.GUANGDONG:
         return chosen.module().new_workbook(out, source=source, rules=rules, force=force, indicator_rows=indicator_rows,
-                                            edition=edition, interpreter=interpreter)
+                                            edition=edition, interpreter=interpreter, ev=ev)
     out = Path(out)
-    if source is not None and chosen is None and sources.kind_of_file(source).key != forms.GUANGDONG:
-        return sources.kind_of_file(source).module().new_workbook(
-            out, source=source, rules=rules, force=force, indicator_rows=indicator_rows, edition=edition,
-            interpreter=interpreter,
-        )
-    edition = "macro" if edition is None else edition
+    given = None if chosen is not None else forms.kind_of(ev) if ev is not None else (
+        sources.kind_of_file(source) if source is not None else None)
+    if given is not None and given.key != forms.GUANGDONG:
+        return given.module().new_workbook(out, source=source, rules=rules, force=force, indicator_rows=indicator_rows,
+                                           edition=edition, interpreter=interpreter, ev=ev)
+    edition = edition or "macro"
     if edition not in ("macro", "formulas"):
         raise InputError(f"工作簿版本只能是 macro（启用宏）或 formulas（只用公式），实际为“{edition}”")
     if edition == "macro":

@@ -1,5 +1,6 @@
 """Last year's form carried into this year (结转下一年度).
 
+What 附件1-1 keeps, moves and clears (the shared machinery: `xlperf.forms.carry`).
 Each unit starts from last year's form: who it is, what the project is, its basis
 documents, goals and indicators stay; the evaluation year and the dates move on one
 year; every figure and text of last year's results is cleared. Where an indicator's
@@ -10,10 +11,9 @@ figure cannot be computed without it.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from dataclasses import dataclass, field
 
+from xlperf.forms.carry import Plan, moved, year_on
 from xlperf.forms.guangdong_1_1.model import (
     BudgetRow,
     Indicator,
@@ -26,49 +26,24 @@ _NEEDS_PREVIOUS = re.compile(r"上年|上期|去年|同比|增长|增幅|较上"
 """An indicator whose name or formula speaks of the previous year's figure."""
 
 
-@dataclass
-class Plan:
-    """What a carry-over keeps, moves and clears, in words a person reads before writing."""
-
-    kept: list[str] = field(default_factory=list)
-    moved: list[str] = field(default_factory=list)
-    cleared: list[str] = field(default_factory=list)
-
-    def lines(self) -> list[str]:
-        out = []
-        for title, items in (("保留", self.kept), ("顺延一年", self.moved), ("清空", self.cleared)):
-            out.append(f"{title}（{len(items)} 项）：")
-            out.extend(f"  {item}" for item in items)
-        return out
-
-
-def _year_on(d: dt.date | None) -> dt.date | None:
-    if d is None:
-        return None
-    try:
-        return d.replace(year=d.year + 1)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + 1, day=28)
-
-
 def needs_previous(row: Indicator) -> bool:
     return bool(_NEEDS_PREVIOUS.search(row.formula) or _NEEDS_PREVIOUS.search(row.name))
 
 
 def next_year(ev: SelfEvaluation) -> tuple[SelfEvaluation, Plan]:
     """This year's form started from last year's `ev`, and the plan of what happened to each part."""
-    plan = Plan()
     new = ev.model_copy(deep=True)
     b = new.basic
+    plan = Plan(year=b.eval_year + 1 if b.eval_year is not None else None)
     plan.kept += ["填报单位名称", "项目名称", "联系人、联系电话、联系邮箱", f"实施文件依据（{len(b.basis_documents)} 项）",
                   "预期总体目标、预期阶段性目标"]
     year = b.eval_year + 1 if b.eval_year is not None else None
-    plan.moved.append(f"评价年度：{b.eval_year or '（空）'} → {year or '（空）'}")
+    plan.moved.append(moved("评价年度", b.eval_year, year))
     b.eval_year = year
     for attr, title in (("start_date", "项目开始时间"), ("end_date", "项目完成时间")):
         old = getattr(b, attr)
-        setattr(b, attr, _year_on(old))
-        plan.moved.append(f"{title}：{old or '（空）'} → {getattr(b, attr) or '（空）'}")
+        setattr(b, attr, year_on(old))
+        plan.moved.append(moved(title, old, getattr(b, attr)))
     b.eval_amount = None
     plan.cleared.append("评价金额")
 
@@ -106,8 +81,8 @@ def next_year(ev: SelfEvaluation) -> tuple[SelfEvaluation, Plan]:
 
     r = new.report
     old_fill = r.fill_date
-    r.fill_date = _year_on(old_fill)
-    plan.moved.append(f"报告填报日期：{old_fill or '（空）'} → {r.fill_date or '（空）'}")
+    r.fill_date = year_on(old_fill)
+    plan.moved.append(moved("报告填报日期", old_fill, r.fill_date))
     plan.kept.append("报告封面的项目名称、主管部门、填报人、联系电话")
     for attr in ("unit_overview", "implementation", "self_assessment", "fund_performance", "problems",
                  "improvements", "other"):

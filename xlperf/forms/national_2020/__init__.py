@@ -55,9 +55,10 @@ def read_workbook(book, meta: dict, path):
 
 
 def new_workbook(out, *, source=None, rules=None, force: bool = False, indicator_rows: int | None = None,
-                 edition: str | None = None, interpreter: str | None = None):
-    """The working copy of the national table, empty or filled from `source` (a national
-    data file or workbook): the formula edition (.xlsx: native formulas, flags and 校验汇总)
+                 edition: str | None = None, interpreter: str | None = None, ev=None):
+    """The working copy of the national table, empty or filled from `source` (a national data
+    file, workbook or typed copy) or from `ev`, a form already loaded from `source` (e.g.
+    carried over a year): the formula edition (.xlsx: native formulas, flags and 校验汇总)
     or the macro edition (.xlsm: the same formulas and, on top, the VBA project, the buttons
     and the PERF_ functions). edition None chooses by the suffix of `out`.
     interpreter: the Python for the xlwings.conf sheet (macro edition only)."""
@@ -81,7 +82,7 @@ def new_workbook(out, *, source=None, rules=None, force: bool = False, indicator
     if edition == "formulas" and suffix != ".xlsx":
         raise InputError(f"输出文件 {out}：项目支出绩效自评表的公式版工作簿不含宏，应保存为 .xlsx 文件")
     check_output(out, force=force, source=source)
-    form = sources.load(source) if source is not None else MODEL()
+    form = ev if ev is not None else sources.load(source) if source is not None else MODEL()
     if forms.kind_of(form).key != forms.NATIONAL:
         raise InputError(f"数据文件 {source} 是“{forms.kind_of(form).title}”表式，不是项目支出绩效自评表")
     if rules is not None:
@@ -135,6 +136,9 @@ def mark_copy(source, out, *, force: bool = False):
     from xlperf.forms.national_2020 import workbook
 
     out, src = Path(out), Path(source)
+    if src.suffix.lower() not in (".xlsx", ".xlsm") or not sources.built_by_xlperf(src):
+        raise InputError(f"“{src.name}”不是 xlperf 生成的工作簿，无法在原表上标记；Word/Excel 填写的表格请先用 "
+                         "xlperf import 转为工作簿（.xlsx），或用 xlperf check 查看问题")
     if out.suffix.lower() != src.suffix.lower():
         raise InputError(f"输出文件 {out}：扩展名应与原文件相同（{src.suffix}）")
     if src.suffix.lower() == ".xlsm":

@@ -66,25 +66,33 @@ def _clean(text: str) -> str:
 
 
 def labelled(form: NationalForm) -> list[IndicatorRow]:
-    """The indicator rows with the 一级/二级指标 each belongs to, as a person reads them.
+    """The indicator rows with the 一级/二级指标 each belongs to, as a person reads them
+    (`carried`)."""
+    levels = carried((row.level1, row.level2) for row in form.indicators)
+    return [row if (row.level1, row.level2) == lv else row.model_copy(update={"level1": lv[0], "level2": lv[1]})
+            for row, lv in zip(form.indicators, levels)]
+
+
+def carried(levels) -> list[tuple[str, str]]:
+    """(一级指标, 二级指标) of each row as a person reads them.
 
     On the printed table the 一级 and 二级 cells are merged down their group, so a row
     copied out of it (or typed below a first row) often leaves them blank. A row with both
     blank belongs to the group above; a row with only its 一级 blank, to the 一级 above.
-    A blank 二级 under a newly written 一级 is not filled: it starts another group."""
-    rows: list[IndicatorRow] = []
+    A blank 二级 under a newly written 一级 is not filled: it starts another group. The
+    import of a typed table reads merged and blank cells by the same rule."""
+    out: list[tuple[str, str]] = []
     level1 = level2 = ""
-    for row in form.indicators:
-        own1, own2 = row.level1.strip(), row.level2.strip()
-        if own1:
-            level1, level2 = row.level1, row.level2
-        elif own2:
-            level2 = row.level2
-        if own1 and own2 or not (level1 or level2):
-            rows.append(row)
+    for own1, own2 in levels:
+        if own1.strip():
+            level1, level2 = own1, own2
+        elif own2.strip():
+            level2 = own2
+        if own1.strip() and own2.strip() or not (level1 or level2):
+            out.append((own1, own2))
         else:
-            rows.append(row.model_copy(update={"level1": level1, "level2": level2}))
-    return rows
+            out.append((level1, level2))
+    return out
 
 
 _PLACEHOLDER_NAME = re.compile(r"^(?:指标\s*\d*\s*[:：]?|[…\.。·、\s]*)$")
