@@ -199,6 +199,20 @@ def test_imp001_no_year_anywhere(tmp_path):
     assert codes(result) == [("IMP001", "year")] and result.form.year is None
 
 
+def test_a_year_in_chinese_digits_in_the_title_or_its_line_is_read(tmp_path):
+    for title, line in (("二〇二二年度项目支出绩效自评表", ""), ("二零二二年项目支出绩效自评表", ""),
+                        ("项目支出绩效自评表", "（二〇二二年度）")):
+        grid = _replace(_replace(_grid(tmp_path), "（2022年度）", line), "项目支出绩效自评表", title)
+        result = import_grid(grid)
+        assert codes(result) == [] and result.form.year == 2022, (title, line)
+
+
+def test_near_miss_a_title_with_chinese_words_but_no_year_still_has_none(tmp_path):
+    grid = _replace(_replace(_grid(tmp_path), "（2022年度）", ""), "项目支出绩效自评表", "十四五规划项目支出绩效自评表")
+    result = import_grid(grid)
+    assert codes(result) == [("IMP001", "year")] and result.form.year is None
+
+
 def test_imp002_a_fund_value_typed_twice(tmp_path):
     """A value typed in the blank column beside 全年执行数 falls in its band: two values."""
     grid = _grid(tmp_path, Variant("x", merges=False, extra_columns=True))

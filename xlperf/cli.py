@@ -126,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", help="导入 Word/Excel/WPS 填写的官方表格（.docx/.xlsx/.xls）",
                        description="按栏目名称读取 Word/Excel/WPS 填写的附件1-1 和附件3，或项目支出绩效自评表，"
-                                   "列出每一项从哪里读取、哪些没有读到，并保存为数据文件（.json）、启用宏的工作簿（.xlsm，附件1-1）"
+                                   "列出每一项从哪里读取、哪些没有读到，并保存为数据文件（.json）、启用宏的工作簿（.xlsm）"
                                    "或无宏工作簿（.xlsx）")
     p.add_argument("file", metavar="FILE", help="填写好的官方表格（.docx、.xlsx、.xlsm、.xls）")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="输出：.json、.xlsm 或 .xlsx")

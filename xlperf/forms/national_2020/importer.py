@@ -1,7 +1,7 @@
 """The national 项目支出绩效自评表 read from a copy typed by hand (导入).
 
 Units type the table of 财预〔2020〕10号 in Word, Excel or WPS, and every copy differs:
-the year in the title ("2022年度项目支出绩效自评表", "（2022年度）") or in a 评价年度 field,
+the year in the title ("2022年度项目支出绩效自评表", "（2022年度）", also in Chinese digits "二〇二二年度") or in a 评价年度 field,
 项目资金 as a small matrix whose rows (年度资金总额, 其中：当年财政拨款, 上年结转资金,
 其他资金) and columns (年初预算数 … 得分) come in any order and merge pattern, 预期目标 and
 实际完成情况 side by side or one above the other, 一级/二级指标 written once over a merged
@@ -88,8 +88,9 @@ DISTINCTIVE = ("年度资金总额", "年初预算数", "全年预算数", "全�
                "三级指标", "年度指标值", "实际完成值", "偏差原因分析及改进措施", "主管部门", "实施单位")
 
 _TITLE_KEY = norm(FORM_TITLE)
-_YEAR_IN_TITLE = re.compile(r"(\d{4})\s*年")
-_YEAR_LINE = re.compile(r"^\(?(\d{4})?年度?\)?$")
+_CHINESE_DIGITS = {c: str(d) for d, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "Ｏ": "0", "O": "0"}
+_YEAR_IN_TITLE = re.compile(r"([0-9〇零○ＯO一二三四五六七八九]{4})\s*年")
+_YEAR_LINE = re.compile(r"^\(?([0-9〇零○ＯO一二三四五六七八九]{4})?年度?\)?$")
 _YEAR_LABEL = re.compile(r"^\((\d{4})?年度?\)$")
 """The year line under the title is a label only in brackets: "2022年" alone is a value."""
 _DASH = re.compile(r"^[\-—–－/／\\─━]+$")
@@ -199,7 +200,7 @@ def _year(rd: Reader) -> int | None:
                 continue
             m = _YEAR_IN_TITLE.search(unicodedata.normalize("NFKC", str(v)))
             if m:
-                titled = (int(m.group(1)), grid.where(r, c))
+                titled = (_year_number(m.group(1)), grid.where(r, c))
             else:
                 titled = _year_line(grid, r) or titled
             break
@@ -227,6 +228,11 @@ def _year(rd: Reader) -> int | None:
     return year
 
 
+def _year_number(text: str) -> int:
+    """A four-character year in Arabic or Chinese digits ("2022", "二〇二二", "二零二二")."""
+    return int("".join(_CHINESE_DIGITS.get(ch, ch) for ch in text))
+
+
 def _year_line(grid: TextGrid, r: int) -> tuple[int | None, str] | None:
     """A "（2022年度）" line (or the blank "（    年度）" of the template) just under the title."""
     for rr in range(r + 1, min(r + 3, grid.height)):
@@ -234,7 +240,7 @@ def _year_line(grid: TextGrid, r: int) -> tuple[int | None, str] | None:
             t = norm(v) if isinstance(v, str) else ""
             m = _YEAR_LINE.match(t) if t else None
             if m:
-                return (int(m.group(1)) if m.group(1) else None), grid.where(rr, c)
+                return (_year_number(m.group(1)) if m.group(1) else None), grid.where(rr, c)
     return None
 
 
