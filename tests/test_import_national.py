@@ -496,3 +496,54 @@ def test_texts_that_start_like_a_note_are_values_inside_the_table(tmp_path):
     form.indicators[1].deviation = "备注：已整改"
     result = import_file(write_path(tmp_path / "n.docx", form))
     assert codes(result) == [] and comparable(result.form) == comparable(form)
+
+
+def test_numbers_shown_with_a_percent_format_read_as_the_person_saw_them(tmp_path):
+    """A 执行率 typed as 0.95 in a cell formatted 0.00% (Excel shows 95.00%) is 95, and an
+    actual typed as 0.98 formatted 0% is “98%”, as a typed copy shows them."""
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    form = example().model_copy(deep=True)
+    form.funds.total.rate = Decimal("95")
+    form.indicators[0].actual = "98%"
+    path = write_path(tmp_path / "n.xlsx", form)
+    book = load_workbook(path)
+    changed = 0
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value in ("95.00%", "98%"):
+                    number = 0.95 if cell.value != "98%" else 0.98
+                    cell.value, cell.number_format = number, "0.00%" if number == 0.95 else "0%"
+                    changed += 1
+    assert changed == 2
+    book.save(path)
+    result = import_file(path)
+    assert codes(result) == []
+    assert result.form.funds.total.rate == Decimal("95") and result.form.indicators[0].actual == "98%"
+
+
+def test_near_miss_a_plain_number_is_not_read_as_a_percent(tmp_path):
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    form = example().model_copy(deep=True)
+    form.funds.total.rate = Decimal("95")
+    path = write_path(tmp_path / "n.xlsx", form)
+    book = load_workbook(path)
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value == "95.00%":
+                    cell.value, cell.number_format = 95, "0.00"
+    book.save(path)
+    assert import_file(path).form.funds.total.rate == Decimal("95")
+
+
+def test_percent_text_keeps_the_stored_digits():
+    from xlperf.files.imports import _as_percent_text
+
+    assert [_as_percent_text(v) for v in (0.95, 1, 0.8625, 0.0, 1.2059)] == ["95%", "100%", "86.25%", "0%", "120.59%"]

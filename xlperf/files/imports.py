@@ -77,7 +77,7 @@ def _is_docx(p: Path, limits: Limits) -> bool:
 
 
 def _xlsx_grid(p: Path, limits: Limits) -> TextGrid:
-    from xlperf.files.xlsx_grid import Formula, OpenWorkbook
+    from xlperf.files.xlsx_grid import Formula, OpenWorkbook, PercentNumber
 
     grid = TextGrid(str(p))
     with OpenWorkbook(p, limits) as book:
@@ -85,17 +85,31 @@ def _xlsx_grid(p: Path, limits: Limits) -> TextGrid:
         sheets = book.grids(names)
     for name in names:
         for i, row in enumerate(sheets.get(name, [])):
-            values = [_cached(v, Formula) for v in row]
+            values = [_cached(v, Formula, PercentNumber) for v in row]
             grid.add_row(values, name, i + 1, "a1")
     return grid
 
 
-def _cached(value, formula_type):
+def _cached(value, formula_type, percent_type):
     """A formula's value as Excel last showed it (never computed here); a formula with no
-    stored value stays a formula, which the reader reports as unreadable."""
+    stored value stays a formula, which the reader reports as unreadable. A number shown
+    with a percent format is the text the person saw (0.95 → "95%")."""
     if isinstance(value, formula_type) and value.cached is not None:
-        return None if value.cached == "" else value.cached
+        value = None if value.cached == "" else value.cached
+    if isinstance(value, percent_type):
+        return _as_percent_text(value)
     return value
+
+
+def _as_percent_text(value: float) -> str:
+    """0.95 → "95%", 1 → "100%", 0.8625 → "86.25%": the stored number × 100, exactly as
+    far as the stored digits go."""
+    from decimal import Decimal
+
+    text = format(Decimal(repr(float(value))) * 100, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text + "%"
 
 
 def kinds():

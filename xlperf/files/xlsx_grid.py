@@ -44,6 +44,14 @@ _MARKUP_SLACK = 100_000
 _VBA_PROJECT_REL = "/vbaProject"
 
 
+class PercentNumber(float):
+    """A number stored in a cell shown with a percent format (0.95 shown as 95%): a float
+    like any other for every reader; the import of a typed form reads it as the person saw
+    it ("95%")."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class Formula:
     """A cell holding a formula: its text (with the leading "=") and the value Excel last
@@ -237,14 +245,17 @@ def _related(pkg: SafePackage, book: _Book, kind_suffix: str, default: str) -> s
 
 _DATE_IDS = set(range(14, 18)) | {22} | set(range(27, 32)) | {34, 35, 36} | set(range(50, 59))
 _TIME_IDS = set(range(18, 22)) | {32, 33, 45, 46, 47}
+_PERCENT_IDS = {9, 10}
 _LITERALS = re.compile(r'"[^"]*"|\\.|_.|\*.|\[(?!h+\]|m+\]|s+\])[^\]]*\]', re.I)
 
 
 def _format_kind(code: str) -> str | None:
-    """'date', 'datetime', 'time' or None for an Excel number format code."""
+    """'date', 'datetime', 'time', 'percent' or None for an Excel number format code."""
     section = _LITERALS.sub("", code.split(";", 1)[0]).lower()
     if section in ("general", "@", ""):
         return None
+    if "%" in section:
+        return "percent"
     has_time = "h" in section or "s" in section
     has_date = "y" in section or "d" in section or ("m" in section and not has_time)
     if has_date:
@@ -259,7 +270,8 @@ by one version of `xlperf new` carries the same styles part, so a batch parses i
 
 
 def _read_styles(pkg: SafePackage, book: _Book) -> dict[int, str]:
-    """Style index (a cell's s attribute) -> 'date' | 'datetime' | 'time', for date styles.
+    """Style index (a cell's s attribute) -> 'date' | 'datetime' | 'time' | 'percent', for
+    date and percent styles.
     The dict may be shared between files: never change it."""
     name = _related(pkg, book, "/styles", "xl/styles.xml")
     if name is None:
@@ -316,6 +328,8 @@ def _date_styles(root: ET.Element) -> dict[int, str]:
             kind = "date"
         elif fmt_id in _TIME_IDS:
             kind = "time"
+        elif fmt_id in _PERCENT_IDS:
+            kind = "percent"
         else:
             kind = None
         if kind:
@@ -521,7 +535,9 @@ def _sheet_cells(root: ET.Element, strings, styles, date1904, limits: Limits, bu
                     s = c.get("s")
                     if s and styles:
                         date_kind = styles.get(int(s) if _INDEX.fullmatch(s) else -1)
-                        if date_kind:
+                        if date_kind == "percent":
+                            value = PercentNumber(value)
+                        elif date_kind:
                             value = _from_serial(float(value), date_kind, date1904)
             elif kind == "s":
                 index = raw.strip() if raw else ""
