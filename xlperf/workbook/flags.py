@@ -159,17 +159,15 @@ def claims_done(put, ref: str) -> str:
 
 @dataclass(frozen=True)
 class Flag:
-    """One check of one cell: raised when `test` (a formula, no leading =) is TRUE."""
+    """One check of one cell: raised when `test` (a formula, no leading =) is TRUE; its
+    severity is the catalogue's for the code (each form kind has its own catalogue)."""
 
     code: str
     field: str
     cell: str
     test: str
     message: str
-
-    @property
-    def severity(self) -> str:
-        return CATALOGUE[self.code].severity
+    severity: str
 
 
 @dataclass
@@ -186,7 +184,9 @@ class _Table:
     def ref(self, i: int, name: str) -> str:
         return "$" + L.col_letter(self.col + self.columns.index(name)) + f"${self.row + i + 1}"
 
-    def span(self, name: str, first: int, last: int) -> str:
+    def span(self, name: str, first: int = 0, last: int | None = None) -> str:
+        """The column `name` from row `first` to row `last` (default: every row)."""
+        last = self.n - 1 if last is None else last
         c = L.col_letter(self.col + self.columns.index(name))
         return f"${c}${self.row + first + 1}:${c}${self.row + last + 1}"
 
@@ -195,19 +195,16 @@ class _Table:
         return self.ref(i, name)
 
 
-@dataclass
-class Plan:
-    """Where everything goes on 附件1-1 for one layout (see the module docstring)."""
+class FlagPlaces:
+    """Where a flags block puts things, for every form kind: from `first_col` the flag
+    columns (one row per flag under a header row), the mark levels two columns right of
+    them, then the helper tables stacked downwards. A kind's plan is a dataclass with the
+    fields `first_col`, `flags`, `tables` and `next_row`."""
 
-    layout: L.Layout
-    with_report: bool
     first_col: int
-    flags: list[Flag] = field(default_factory=list)
-    tables: list[_Table] = field(default_factory=list)
-    machines: dict[str, Any] = field(default_factory=dict)
-    next_row: int = 0
-
-    # -- places
+    flags: list[Flag]
+    tables: list[_Table]
+    next_row: int
 
     @property
     def flag_cols(self) -> dict[str, int]:
@@ -240,6 +237,19 @@ class Plan:
         self.tables.append(t)
         return t
 
+
+@dataclass
+class Plan(FlagPlaces):
+    """Where everything goes on 附件1-1 for one layout (see the module docstring)."""
+
+    layout: L.Layout
+    with_report: bool
+    first_col: int
+    flags: list[Flag] = field(default_factory=list)
+    tables: list[_Table] = field(default_factory=list)
+    machines: dict[str, Any] = field(default_factory=dict)
+    next_row: int = 0
+
     # -- cells of the form
 
     def cell(self, path: str) -> L.Cell:
@@ -255,7 +265,7 @@ class Plan:
     def add(self, code: str, path: str, test: str, message: str) -> None:
         located = self.layout.cell_of(path)
         assert located is not None, path
-        self.flags.append(Flag(code, path, located, test, message))
+        self.flags.append(Flag(code, path, located, test, message, CATALOGUE[code].severity))
 
 
 def plan(layout: L.Layout, with_report: bool = True) -> Plan:

@@ -28,7 +28,7 @@ from typing import Any
 from xlperf.forms.national_2020 import layout as NL
 from xlperf.forms.national_2020.checks import BUDGET_CHANGE, CATALOGUE, TOLERANCE
 from xlperf.forms.national_2020.layout import SHEET, NationalLayout, a1, col_letter, fund_ref, rule_ref
-from xlperf.workbook.flags import SEVERITY_SHOWN, _q, claims_done, none_word, stripped
+from xlperf.workbook.flags import SEVERITY_SHOWN, Flag, FlagPlaces, _q, _Table, claims_done, none_word, stripped
 
 DECIDED: tuple[str, ...] = (
     "NAT001", "NAT002", "NAT003", "NAT004", "NAT005", "NAT006", "NAT007", "NAT008", "NAT009", "NAT010",
@@ -51,45 +51,8 @@ def _fund(name: str, col: str) -> str:
     return f"${col_letter(_FUND_COL[col])}${_FUND_ROW[name] + 1}"
 
 
-@dataclass(frozen=True)
-class Flag:
-    """One check of one cell: raised when `test` (a formula, no leading =) is TRUE."""
-
-    code: str
-    field: str
-    cell: str
-    test: str
-    message: str
-
-    @property
-    def severity(self) -> str:
-        return CATALOGUE[self.code].severity
-
-
 @dataclass
-class _Table:
-    """Helper cells: `n` rows by named columns, at a fixed place right of the flags."""
-
-    row: int
-    col: int
-    n: int
-    columns: tuple[str, ...]
-    formulas: dict[tuple[int, str], str] = field(default_factory=dict)
-
-    def ref(self, i: int, name: str) -> str:
-        return "$" + col_letter(self.col + self.columns.index(name)) + f"${self.row + i + 1}"
-
-    def span(self, name: str) -> str:
-        c = col_letter(self.col + self.columns.index(name))
-        return f"${c}${self.row + 1}:${c}${self.row + self.n}"
-
-    def put(self, i: int, name: str, formula: str) -> str:
-        self.formulas[(i, name)] = formula
-        return self.ref(i, name)
-
-
-@dataclass
-class Plan:
+class Plan(FlagPlaces):
     """Where the flags and their helper cells go for one layout and rule set."""
 
     layout: NationalLayout
@@ -98,36 +61,10 @@ class Plan:
     tables: list[_Table] = field(default_factory=list)
     next_row: int = 0
 
-    @property
-    def flag_cols(self) -> dict[str, int]:
-        names = ("code", "severity", "cell", "raised", "message", "counter")
-        return {n: self.first_col + k for k, n in enumerate(names)}
-
-    @property
-    def mark_col(self) -> int:
-        return self.first_col + 7
-
-    @property
-    def helper_col(self) -> int:
-        return self.first_col + 9
-
-    def raised_ref(self, k: int) -> str:
-        return f"${col_letter(self.flag_cols['raised'])}${k + 2}"
-
-    def flag_span(self, name: str) -> str:
-        c = col_letter(self.flag_cols[name])
-        return f"${c}$2:${c}${len(self.flags) + 1}"
-
-    def table(self, n: int, *columns: str) -> _Table:
-        t = _Table(self.next_row, self.helper_col, n, columns)
-        self.next_row += n + 1
-        self.tables.append(t)
-        return t
-
     def add(self, code: str, path: str, test: str, message: str) -> None:
         cell = self.layout.cell_of(path)
         assert cell is not None, path
-        self.flags.append(Flag(code, path, cell, f"IFERROR(IF({test},1,0),0)", message))
+        self.flags.append(Flag(code, path, cell, f"IFERROR(IF({test},1,0),0)", message, CATALOGUE[code].severity))
 
 
 def plan(layout: NationalLayout, rules) -> Plan:
