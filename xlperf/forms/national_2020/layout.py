@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
+from xlperf.files.grid import col_letter
 from xlperf.forms.national_2020.model import KIND, MAX_ROWS
 
 LAYOUT_VERSION = 2
@@ -83,16 +84,6 @@ class Spot:
     @property
     def first(self) -> str:
         return a1(self.row, self.col)
-
-
-def col_letter(col: int) -> str:
-    """The column's letters (0 → A, 26 → AA)."""
-    out = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def a1(row: int, col: int) -> str:
