@@ -104,12 +104,9 @@ def _cached(value, formula_type, percent_type):
 def _as_percent_text(value: float) -> str:
     """0.95 → "95%", 1 → "100%", 0.8625 → "86.25%": the stored number × 100, exactly as
     far as the stored digits go."""
-    from decimal import Decimal
+    from xlperf.engine.formulas import format_number, to_decimal
 
-    text = format(Decimal(repr(float(value))) * 100, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text + "%"
+    return format_number(to_decimal(value).scaleb(2)) + "%"
 
 
 def kinds():
